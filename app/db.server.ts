@@ -13,6 +13,8 @@ function connect() {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: start the app through server/main.ts or set it");
   const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
+  // An idle connection dropped by the server (restart, failover) must not crash the process.
+  pool.on("error", (error) => console.error(JSON.stringify({ level: "warn", msg: "idle database connection lost", error: error.message })));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return { pool, prisma };
 }

@@ -50,7 +50,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
       createPostgresUser: process.getuid?.() === 0,
       postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
       onLog: opts.log ?? (() => {}),
-      onError: opts.log ?? (() => {}),
+      onError: (e: unknown) => opts.log?.(String(e)),
     });
     mkdirSync(path.dirname(dataDir), { recursive: true });
     if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();

@@ -1,0 +1,67 @@
+// The customer record the program keys on: Shopify customer id, or — for a guest checkout — the
+// email, so a later sign-up with that email claims the guest's points and warranties.
+import type { Prisma } from "@prisma/client";
+import prisma from "../db.server";
+import type { OrderFacts } from "../domain/facts";
+import type { CustomerFacts } from "../../integrations/shopify/payloads";
+import { appendLedger } from "../loyalty/ledger.server";
+
+type Tx = Prisma.TransactionClient;
+
+async function upsertShopifyCustomer(tx: Tx, shop: string, c: { id: string; email: string | null; firstName: string | null; lastName: string | null }, overwrite: boolean): Promise<string> {
+  const [row] = await tx.$queryRaw<Array<{ id: string }>>`
+    INSERT INTO "Customer" (id, shop, "shopifyCustomerId", email, "firstName", "lastName", "updatedAt")
+    VALUES (gen_random_uuid()::text, ${shop}, ${c.id}, ${c.email}, ${c.firstName}, ${c.lastName}, now())
+    ON CONFLICT (shop, "shopifyCustomerId") DO UPDATE SET
+      email = CASE WHEN ${overwrite} THEN EXCLUDED.email ELSE COALESCE("Customer".email, EXCLUDED.email) END,
+      "firstName" = CASE WHEN ${overwrite} THEN EXCLUDED."firstName" ELSE COALESCE("Customer"."firstName", EXCLUDED."firstName") END,
+      "lastName" = CASE WHEN ${overwrite} THEN EXCLUDED."lastName" ELSE COALESCE("Customer"."lastName", EXCLUDED."lastName") END,
+      "updatedAt" = now()
+    RETURNING id`;
+  return row.id;
+}
+
+// A guest order and a sign-up with the same email must not interleave, or the order could create
+// a fresh guest right after the claim released the old one. Held until the transaction ends.
+async function lockEmail(tx: Tx, shop: string, email: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${shop + "|" + email}))`;
+}
+
+// Who earns an order's points: its customer; else a known customer with the order's email; else a guest.
+export async function resolveOrderCustomer(tx: Tx, shop: string, order: OrderFacts): Promise<string | null> {
+  if (order.customer) return upsertShopifyCustomer(tx, shop, { ...order.customer, email: order.customer.email ?? order.email }, false);
+  if (!order.email) return null;
+  await lockEmail(tx, shop, order.email);
+  const known = await tx.customer.findFirst({ where: { shop, email: order.email, shopifyCustomerId: { not: null } }, select: { id: true } });
+  if (known) return known.id;
+  const [guest] = await tx.$queryRaw<Array<{ id: string }>>`
+    INSERT INTO "Customer" (id, shop, "guestEmail", email, "updatedAt") VALUES (gen_random_uuid()::text, ${shop}, ${order.email}, ${order.email}, now())
+    ON CONFLICT (shop, "guestEmail") DO UPDATE SET "updatedAt" = now() RETURNING id`;
+  return guest.id;
+}
+
+export async function recordCustomer(shop: string, facts: CustomerFacts): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const customerId = await upsertShopifyCustomer(tx, shop, facts, true);
+    await tx.customer.update({
+      where: { id: customerId },
+      data: { phone: facts.phone, state: facts.state, tags: facts.tags, marketingConsent: facts.marketingConsent },
+    });
+    if (facts.email) await claimGuest(tx, shop, facts.email, customerId);
+  });
+}
+
+// Moves a guest's points (as two ledger entries) and its orders and warranties to the customer.
+async function claimGuest(tx: Tx, shop: string, email: string, customerId: string) {
+  await lockEmail(tx, shop, email);
+  const guest = await tx.customer.findUnique({ where: { shop_guestEmail: { shop, guestEmail: email } } });
+  if (!guest || guest.id === customerId) return;
+  const [account] = await tx.$queryRaw<Array<{ balance: number }>>`SELECT balance FROM "PointsAccount" WHERE "customerId" = ${guest.id} FOR UPDATE`;
+  const points = account?.balance ?? 0;
+  await appendLedger(tx, shop, guest.id, [{ key: `claim:${guest.id}:${customerId}:out`, kind: "claim_out", points: -points, note: `Claimed by customer account` }]);
+  await appendLedger(tx, shop, customerId, [{ key: `claim:${guest.id}:${customerId}:in`, kind: "claim_in", points, note: `Guest orders claimed (${email})` }]);
+  await tx.order.updateMany({ where: { shop, customerId: guest.id }, data: { customerId } });
+  await tx.warrantyRegistration.updateMany({ where: { shop, customerId: guest.id }, data: { customerId } });
+  // The guest key is released so this email now resolves to the customer.
+  await tx.customer.update({ where: { id: guest.id }, data: { guestEmail: null, claimedById: customerId } });
+}

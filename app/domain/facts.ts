@@ -1,0 +1,42 @@
+// What Shopify told us about an order, normalised. Ids are decimal strings (they exceed 2^53);
+// money is integer minor units of the shop currency.
+export interface OrderLineFacts {
+  id: string;
+  productId: string | null;
+  variantId: string | null;
+  title: string;
+  vendor: string | null;
+  quantity: number;
+  unitPriceMinor: number;
+  discountMinor: number;
+  giftCard: boolean;
+}
+export interface FulfillmentFacts {
+  id: string;
+  createdAt: string;
+  lineItems: Array<{ lineItemId: string; quantity: number }>;
+}
+export interface OrderFacts {
+  id: string;
+  gid: string;
+  name: string;
+  email: string | null;
+  customer: { id: string; email: string | null; firstName: string | null; lastName: string | null } | null;
+  currency: string;
+  createdAt: string;
+  processedAt: string | null;
+  cancelledAt: string | null;
+  financialStatus: string | null;
+  taxesIncluded: boolean;
+  shippingMinor: number;
+  taxMinor: number;
+  lineItems: OrderLineFacts[];
+  fulfillments: FulfillmentFacts[];
+}
+export interface RefundFacts {
+  id: string;
+  orderId: string;
+  createdAt: string;
+  lineItems: Array<{ lineItemId: string; quantity: number; subtotalMinor: number; taxMinor: number }>;
+  shippingMinor: number;
+}

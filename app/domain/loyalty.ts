@@ -1,0 +1,133 @@
+// Loyalty points: how many an order earns and how refunds and cancellations take them back.
+// Pure: the same facts always plan the same ledger, whatever order they arrived in.
+import type { OrderFacts, RefundFacts } from "./facts";
+import { minorUnitExponent } from "./money";
+
+export interface EarnRule {
+  pointsPerUnit: number; // points per 1 major unit of shop currency
+  rounding: "floor" | "round" | "ceil";
+  earnOnDiscountedPrice: boolean;
+  includeShipping: boolean;
+  includeTaxes: boolean;
+  includeGiftCards: boolean;
+  earnOn: "paid" | "fulfilled";
+}
+
+export const DEFAULT_EARN_RULE: EarnRule = {
+  pointsPerUnit: 1,
+  rounding: "floor",
+  earnOnDiscountedPrice: true,
+  includeShipping: false,
+  includeTaxes: false,
+  includeGiftCards: false,
+  earnOn: "paid",
+};
+
+// Taken when points are earned; reversals use it, never the rule in force later.
+export interface EarnSnapshot {
+  rule: EarnRule;
+  currency: string;
+  eligibleMinor: number;
+  points: number;
+}
+
+export interface PlannedEntry {
+  key: string;
+  kind: "earn" | "refund_reversal" | "cancel_reversal";
+  points: number;
+  refundId?: string;
+  note: string;
+}
+
+export function eligibleAmount(order: OrderFacts, rule: EarnRule): number {
+  let total = 0;
+  for (const line of order.lineItems) {
+    if (line.giftCard && !rule.includeGiftCards) continue;
+    total += line.unitPriceMinor * line.quantity - (rule.earnOnDiscountedPrice ? line.discountMinor : 0);
+  }
+  if (rule.includeShipping) total += order.shippingMinor;
+  if (rule.includeTaxes && !order.taxesIncluded) total += order.taxMinor;
+  return Math.max(0, total);
+}
+
+export function refundEligibleAmount(refund: RefundFacts, order: OrderFacts, rule: EarnRule): number {
+  const giftCards = new Set(order.lineItems.filter((l) => l.giftCard).map((l) => l.id));
+  let total = 0;
+  for (const line of refund.lineItems) {
+    if (giftCards.has(line.lineItemId) && !rule.includeGiftCards) continue;
+    total += line.subtotalMinor + (rule.includeTaxes && !order.taxesIncluded ? line.taxMinor : 0);
+  }
+  if (rule.includeShipping) total += refund.shippingMinor;
+  return Math.max(0, total);
+}
+
+export function pointsFor(amountMinor: number, currency: string, rule: EarnRule): number {
+  const scale = 10 ** minorUnitExponent(currency);
+  const exact = (amountMinor * rule.pointsPerUnit) / scale;
+  return rule.rounding === "ceil" ? Math.ceil(exact) : rule.rounding === "round" ? Math.round(exact) : Math.floor(exact);
+}
+
+export function planOrderLedger(input: {
+  order: OrderFacts | null;
+  paid: boolean;
+  fulfilled: boolean;
+  cancelled: boolean;
+  refunds: RefundFacts[];
+  rule: EarnRule;
+  snapshot: EarnSnapshot | null;
+  existing: ReadonlyArray<{ key: string; points: number }>;
+}): { snapshot: EarnSnapshot | null; append: PlannedEntry[] } {
+  const { order } = input;
+  if (!order) return { snapshot: input.snapshot, append: [] };
+  const have = new Map(input.existing.map((e) => [e.key, e.points]));
+  const append: PlannedEntry[] = [];
+  const earnKey = `order:${order.id}:earn`;
+  let snapshot = input.snapshot;
+  const earnDue = input.rule.earnOn === "fulfilled" ? input.fulfilled : input.paid;
+
+  if (!have.has(earnKey)) {
+    if (!earnDue && !snapshot) return { snapshot, append }; // nothing earned yet: nothing to reverse
+    if (!snapshot) {
+      const eligibleMinor = eligibleAmount(order, input.rule);
+      snapshot = { rule: input.rule, currency: order.currency, eligibleMinor, points: pointsFor(eligibleMinor, order.currency, input.rule) };
+    }
+    append.push({ key: earnKey, kind: "earn", points: snapshot.points, note: `Earned on order ${order.name}` });
+  }
+  const earned = have.get(earnKey) ?? snapshot!.points;
+  let remaining = earned + sumReversals(input.existing, earnKey);
+  let refundedEligible = 0;
+  let lastNew: PlannedEntry | null = null;
+  const refunds = [...input.refunds].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  for (const refund of refunds) {
+    const key = `refund:${refund.id}:reversal`;
+    const amount = refundEligibleAmount(refund, order, snapshot!.rule);
+    refundedEligible += amount;
+    if (have.has(key)) continue;
+    const proportional = snapshot!.eligibleMinor > 0 ? Math.floor((snapshot!.points * amount) / snapshot!.eligibleMinor) : 0;
+    const take = Math.min(remaining, proportional);
+    remaining -= take;
+    lastNew = { key, kind: "refund_reversal", points: -take, refundId: refund.id, note: `Refund on order ${order.name}` };
+    append.push(lastNew);
+  }
+  // Once the known refunds cover everything eligible, the refund that completed them takes back
+  // what rounding left over — whichever refund arrived last, so every arrival order ends at zero.
+  if (lastNew && refundedEligible >= snapshot!.eligibleMinor && remaining > 0) {
+    lastNew.points -= remaining;
+    remaining = 0;
+  }
+  const cancelKey = `order:${order.id}:cancel`;
+  if (input.cancelled && !have.has(cancelKey)) {
+    append.push({ key: cancelKey, kind: "cancel_reversal", points: -remaining, note: `Order ${order.name} cancelled` });
+  }
+  return { snapshot, append };
+}
+
+function sumReversals(existing: ReadonlyArray<{ key: string; points: number }>, earnKey: string) {
+  // Existing entries passed in are this order's; everything but the earn is a reversal.
+  return existing.filter((e) => e.key !== earnKey && e.points < 0).reduce((s, e) => s + e.points, 0);
+}
+
+// The customer's balance may be lower than a reversal asks (points already spent): never below zero.
+export function clampReversal(points: number, balance: number): number {
+  return points >= 0 ? points : -Math.min(-points, Math.max(0, balance));
+}

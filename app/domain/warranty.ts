@@ -1,0 +1,100 @@
+// Warranty registrations: one per purchased unit, coverage from the shop's policy. A pure function
+// of the order's facts, so any arrival order of paid/fulfilled/refund/cancel gives the same units.
+import type { OrderFacts, RefundFacts } from "./facts";
+
+export interface WarrantyPolicy {
+  defaultMonths: number;
+  startsAt: "purchase" | "fulfillment";
+  overrides: Array<{ match: "tag" | "productType" | "vendor"; value: string; months: number }>;
+}
+export const DEFAULT_WARRANTY_POLICY: WarrantyPolicy = { defaultMonths: 12, startsAt: "fulfillment", overrides: [] };
+
+export interface ProductFacts {
+  productId: string;
+  productType: string | null;
+  vendor: string | null;
+  tags: string[];
+}
+
+export interface WarrantyUnitPlan {
+  key: string;
+  lineItemId: string;
+  unitIndex: number;
+  productId: string | null;
+  variantId: string | null;
+  title: string;
+  months: number;
+  coverageStart: string | null;
+  coverageEnd: string | null;
+  status: "pending_fulfillment" | "active" | "voided" | "expired";
+  voidReason: "refunded" | "cancelled" | null;
+}
+
+const same = (a: string | null | undefined, b: string) => (a ?? "").trim().toLowerCase() === b.trim().toLowerCase();
+
+// Most specific wins: tag, then product type, then vendor, then the default. 0 = no warranty.
+export function coverageMonths(policy: WarrantyPolicy, product: ProductFacts | null, lineVendor: string | null): number {
+  const vendor = product?.vendor ?? lineVendor;
+  for (const match of ["tag", "productType", "vendor"] as const) {
+    const hit = policy.overrides.find((o) =>
+      o.match !== match ? false
+        : match === "tag" ? (product?.tags ?? []).some((t) => same(t, o.value))
+        : match === "productType" ? same(product?.productType, o.value)
+        : same(vendor, o.value),
+    );
+    if (hit) return hit.months;
+  }
+  return policy.defaultMonths;
+}
+
+export function addMonths(iso: string, months: number): string {
+  const d = new Date(iso);
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
+  return target.toISOString();
+}
+
+export function planOrderWarranties(input: {
+  policy: WarrantyPolicy;
+  order: OrderFacts;
+  products: ReadonlyMap<string, ProductFacts>;
+  refunds: RefundFacts[];
+  cancelled: boolean;
+  now: string;
+}): WarrantyUnitPlan[] {
+  const { order, policy } = input;
+  const refunded = new Map<string, number>();
+  for (const r of input.refunds) for (const l of r.lineItems) refunded.set(l.lineItemId, (refunded.get(l.lineItemId) ?? 0) + l.quantity);
+  const fulfillments = [...order.fulfillments].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  const units: WarrantyUnitPlan[] = [];
+  for (const line of order.lineItems) {
+    if (line.giftCard) continue;
+    const months = coverageMonths(policy, line.productId ? input.products.get(line.productId) ?? null : null, line.vendor);
+    if (months <= 0) continue;
+    // The k-th unit of a line starts when cumulative fulfilled quantity first exceeds k.
+    const startByUnit: string[] = [];
+    for (const f of fulfillments)
+      for (const fl of f.lineItems) if (fl.lineItemId === line.id) for (let i = 0; i < fl.quantity; i++) startByUnit.push(f.createdAt);
+    const voidFrom = line.quantity - (refunded.get(line.id) ?? 0);
+    for (let unit = 0; unit < line.quantity; unit++) {
+      const start = policy.startsAt === "purchase" ? order.processedAt ?? order.createdAt : startByUnit[unit] ?? null;
+      const end = start ? addMonths(start, months) : null;
+      const voidReason = input.cancelled ? "cancelled" : unit >= voidFrom ? "refunded" : null;
+      units.push({
+        key: `order:${order.id}:line:${line.id}:unit:${unit}`,
+        lineItemId: line.id,
+        unitIndex: unit,
+        productId: line.productId,
+        variantId: line.variantId,
+        title: line.title,
+        months,
+        coverageStart: start,
+        coverageEnd: end,
+        status: voidReason ? "voided" : !start ? "pending_fulfillment" : end! <= input.now ? "expired" : "active",
+        voidReason,
+      });
+    }
+  }
+  return units;
+}

@@ -1,0 +1,24 @@
+// The queue's task list. process_webhook: one inbox delivery → its effects. Failures are recorded
+// on the delivery (state, attempts, last error) and rethrown so graphile-worker retries with backoff.
+import type { TaskList } from "graphile-worker";
+import prisma from "./db.server";
+import { log } from "./log.server";
+import { processDelivery } from "./webhooks/process.server";
+
+export const taskList: TaskList = {
+  process_webhook: async (payload) => {
+    const deliveryId = BigInt((payload as { deliveryId: string }).deliveryId);
+    const delivery = await prisma.webhookDelivery.findUnique({ where: { id: deliveryId } });
+    if (!delivery || delivery.state === "processed") return; // redacted since, or already done
+    await prisma.webhookDelivery.update({ where: { id: deliveryId }, data: { attempts: { increment: 1 } } });
+    try {
+      await processDelivery(delivery.shop, delivery.topic, delivery.payload);
+      await prisma.webhookDelivery.updateMany({ where: { id: deliveryId }, data: { state: "processed", processedAt: new Date(), lastError: null } });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log.warn("webhook processing failed; the queue will retry", { deliveryId: String(deliveryId), topic: delivery.topic, error: message });
+      await prisma.webhookDelivery.updateMany({ where: { id: deliveryId }, data: { state: "failed", lastError: message.slice(0, 2000) } });
+      throw error;
+    }
+  },
+};

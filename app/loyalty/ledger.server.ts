@@ -1,0 +1,36 @@
+// Appending to the points ledger. The account row is locked (FOR UPDATE) for the whole append, a
+// reversal is clamped to the balance, and the database CHECK refuses a negative balance whatever
+// a caller does. A key already in the ledger is skipped: appending twice has one effect.
+import type { Prisma } from "@prisma/client";
+import { clampReversal } from "../domain/loyalty";
+
+type Tx = Prisma.TransactionClient;
+
+export interface LedgerAppend {
+  key: string;
+  kind: string;
+  points: number;
+  note: string;
+  orderId?: string | null;
+  refundId?: string | null;
+}
+
+export async function appendLedger(tx: Tx, shop: string, customerId: string, entries: LedgerAppend[]): Promise<void> {
+  if (!entries.length) return;
+  await tx.$executeRaw`INSERT INTO "PointsAccount" ("customerId", shop, "updatedAt") VALUES (${customerId}, ${shop}, now()) ON CONFLICT DO NOTHING`;
+  const [account] = await tx.$queryRaw<Array<{ balance: number; lifetimeEarned: number }>>`
+    SELECT balance, "lifetimeEarned" FROM "PointsAccount" WHERE "customerId" = ${customerId} FOR UPDATE`;
+  let { balance, lifetimeEarned } = account;
+  for (const e of entries) {
+    const points = clampReversal(e.points, balance);
+    const inserted = await tx.$executeRaw`
+      INSERT INTO "PointsLedgerEntry" (shop, "customerId", "idempotencyKey", kind, points, requested, "balanceAfter", "orderId", "refundId", note)
+      VALUES (${shop}, ${customerId}, ${e.key}, ${e.kind}, ${points}, ${e.points}, ${balance + points}, ${e.orderId ?? null}, ${e.refundId ?? null}, ${e.note})
+      ON CONFLICT (shop, "idempotencyKey") DO NOTHING`;
+    if (!inserted) continue;
+    balance += points;
+    // Lifetime points (for tiers) count what was earned net of refunds; spending will not lower it.
+    lifetimeEarned = Math.max(0, lifetimeEarned + points);
+  }
+  await tx.$executeRaw`UPDATE "PointsAccount" SET balance = ${balance}, "lifetimeEarned" = ${lifetimeEarned}, "updatedAt" = now() WHERE "customerId" = ${customerId}`;
+}

@@ -1,0 +1,131 @@
+// Orders and refunds → ledger entries and warranty registrations. Each event stores its facts,
+// then the order is reconciled under a row lock: the pure planners decide what the ledger and the
+// warranties should hold, and only what is missing is written. Any arrival order converges.
+import type { Prisma } from "@prisma/client";
+import prisma, { pool } from "../db.server";
+import type { OrderFacts, RefundFacts } from "../domain/facts";
+import { DEFAULT_EARN_RULE, planOrderLedger, type EarnRule, type EarnSnapshot } from "../domain/loyalty";
+import { DEFAULT_WARRANTY_POLICY, planOrderWarranties, type ProductFacts, type WarrantyPolicy } from "../domain/warranty";
+import { resolveOrderCustomer } from "../customers/customers.server";
+import { appendLedger } from "../loyalty/ledger.server";
+import { fetchProductFacts } from "../../integrations/shopify/admin.server";
+
+type Tx = Prisma.TransactionClient;
+const PAID_STATUSES = new Set(["paid", "partially_refunded", "refunded"]);
+
+export async function recordOrderEvent(shop: string, facts: OrderFacts, seen: { paid?: boolean }): Promise<void> {
+  await ensureProducts(shop, facts);
+  await prisma.$transaction(async (tx) => {
+    await ensureShop(tx, shop, facts.currency);
+    await lockOrder(tx, shop, facts.id, facts);
+    const current = await tx.order.findUniqueOrThrow({ where: { shop_shopifyOrderId: { shop, shopifyOrderId: facts.id } } });
+    const previous = current.facts as unknown as OrderFacts | null;
+    // Fulfillments only accumulate; the rest of the order is taken from the newest event.
+    const fulfillments = new Map((previous?.fulfillments ?? []).map((f) => [f.id, f]));
+    for (const f of facts.fulfillments) fulfillments.set(f.id, f);
+    const merged: OrderFacts = { ...facts, fulfillments: [...fulfillments.values()] };
+    const customerId = current.customerId ?? (await resolveOrderCustomer(tx, shop, merged));
+    await tx.order.update({
+      where: { shop_shopifyOrderId: { shop, shopifyOrderId: facts.id } },
+      data: {
+        facts: merged as unknown as Prisma.InputJsonValue,
+        gid: facts.gid,
+        name: facts.name,
+        currency: facts.currency,
+        customerId,
+        paidSeen: current.paidSeen || !!seen.paid || PAID_STATUSES.has(facts.financialStatus ?? ""),
+        fulfilledSeen: current.fulfilledSeen || merged.fulfillments.length > 0,
+        cancelledAt: current.cancelledAt ?? (facts.cancelledAt ? new Date(facts.cancelledAt) : null),
+      },
+    });
+    await reconcileOrder(tx, shop, facts.id);
+  });
+}
+
+export async function recordRefund(shop: string, refund: RefundFacts): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await lockOrder(tx, shop, refund.orderId, null);
+    await tx.$executeRaw`
+      INSERT INTO "OrderRefund" (shop, "shopifyRefundId", "shopifyOrderId", facts)
+      VALUES (${shop}, ${refund.id}, ${refund.orderId}, ${JSON.stringify(refund)}::jsonb) ON CONFLICT DO NOTHING`;
+    await reconcileOrder(tx, shop, refund.orderId);
+  });
+}
+
+async function ensureShop(tx: Tx, shop: string, currency: string) {
+  await tx.$executeRaw`INSERT INTO "Shop" (domain, currency, "updatedAt") VALUES (${shop}, ${currency}, now()) ON CONFLICT DO NOTHING`;
+}
+
+// A refund may arrive before its order: a placeholder row gives both something to lock.
+async function lockOrder(tx: Tx, shop: string, orderId: string, facts: OrderFacts | null) {
+  await tx.$executeRaw`
+    INSERT INTO "Order" (shop, "shopifyOrderId", gid, name, currency, "updatedAt")
+    VALUES (${shop}, ${orderId}, ${facts?.gid ?? `gid://shopify/Order/${orderId}`}, ${facts?.name ?? ""}, ${facts?.currency ?? "USD"}, now())
+    ON CONFLICT DO NOTHING`;
+  await tx.$queryRaw`SELECT 1 FROM "Order" WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId} FOR UPDATE`;
+}
+
+async function reconcileOrder(tx: Tx, shop: string, orderId: string) {
+  const order = await tx.order.findUniqueOrThrow({ where: { shop_shopifyOrderId: { shop, shopifyOrderId: orderId } } });
+  const facts = order.facts as unknown as OrderFacts | null;
+  if (!facts) return; // only refunds so far: they wait for their order
+  const settings = await tx.shop.findUnique({ where: { domain: shop } });
+  const refunds = (await tx.orderRefund.findMany({ where: { shop, shopifyOrderId: orderId } })).map((r) => r.facts as unknown as RefundFacts);
+  const existing = await tx.pointsLedgerEntry.findMany({ where: { shop, orderId }, select: { idempotencyKey: true, points: true } });
+  const cancelled = !!order.cancelledAt;
+
+  if (order.customerId) {
+    const plan = planOrderLedger({
+      order: facts,
+      paid: order.paidSeen,
+      fulfilled: order.fulfilledSeen,
+      cancelled,
+      refunds,
+      rule: (settings?.earnRule as unknown as EarnRule | null) ?? DEFAULT_EARN_RULE,
+      snapshot: order.earnSnapshot as unknown as EarnSnapshot | null,
+      existing: existing.map((e) => ({ key: e.idempotencyKey, points: e.points })),
+    });
+    if (plan.snapshot && !order.earnSnapshot)
+      await tx.order.update({ where: { shop_shopifyOrderId: { shop, shopifyOrderId: orderId } }, data: { earnSnapshot: plan.snapshot as unknown as Prisma.InputJsonValue } });
+    await appendLedger(tx, shop, order.customerId, plan.append.map((e) => ({ ...e, orderId })));
+  }
+
+  if (!order.paidSeen && !cancelled) return; // warranties register once the order is paid
+  const productIds = facts.lineItems.map((l) => l.productId).filter((id): id is string => !!id);
+  const products = await tx.product.findMany({ where: { shop, shopifyProductId: { in: productIds } } });
+  const units = planOrderWarranties({
+    policy: (settings?.warrantyPolicy as unknown as WarrantyPolicy | null) ?? DEFAULT_WARRANTY_POLICY,
+    order: facts,
+    products: new Map<string, ProductFacts>(products.map((p) => [p.shopifyProductId, { productId: p.shopifyProductId, productType: p.productType, vendor: p.vendor, tags: p.tags }])),
+    refunds,
+    cancelled,
+    now: new Date().toISOString(),
+  });
+  for (const u of units) {
+    await tx.$executeRaw`
+      INSERT INTO "WarrantyRegistration" (id, shop, key, "shopifyOrderId", "lineItemId", "unitIndex", "customerId", "productId", "variantId", title, months, "coverageStart", "coverageEnd", status, "voidReason", "updatedAt")
+      VALUES (gen_random_uuid()::text, ${shop}, ${u.key}, ${orderId}, ${u.lineItemId}, ${u.unitIndex}, ${order.customerId}, ${u.productId}, ${u.variantId}, ${u.title}, ${u.months},
+              ${u.coverageStart ? new Date(u.coverageStart) : null}, ${u.coverageEnd ? new Date(u.coverageEnd) : null}, ${u.status}, ${u.voidReason}, now())
+      ON CONFLICT (shop, key) DO UPDATE SET "coverageStart" = EXCLUDED."coverageStart", "coverageEnd" = EXCLUDED."coverageEnd",
+        status = EXCLUDED.status, "voidReason" = EXCLUDED."voidReason", "customerId" = EXCLUDED."customerId", "updatedAt" = now()`;
+  }
+}
+
+// Product type, vendor and tags decide warranty coverage; fetched once per product from the Admin API.
+async function ensureProducts(shop: string, facts: OrderFacts) {
+  const ids = [...new Set(facts.lineItems.map((l) => l.productId).filter((id): id is string => !!id))];
+  if (!ids.length) return;
+  const known = await prisma.product.findMany({ where: { shop, shopifyProductId: { in: ids } }, select: { shopifyProductId: true } });
+  const missing = ids.filter((id) => !known.some((k) => k.shopifyProductId === id));
+  if (!missing.length) return;
+  const session = await prisma.session.findUnique({ where: { id: `offline_${shop}` } });
+  if (!session) return; // no token (uninstalled): coverage falls back to vendor and default
+  const fetched = await fetchProductFacts(shop, session.accessToken, missing);
+  for (const p of fetched) {
+    await pool.query(
+      `INSERT INTO "Product" (shop, "shopifyProductId", title, "productType", vendor, tags) VALUES ($1,$2,$3,$4,$5,$6)
+       ON CONFLICT (shop, "shopifyProductId") DO UPDATE SET title = EXCLUDED.title, "productType" = EXCLUDED."productType", vendor = EXCLUDED.vendor, tags = EXCLUDED.tags, "fetchedAt" = now()`,
+      [shop, p.productId, p.title, p.productType, p.vendor, p.tags],
+    );
+  }
+}

@@ -1,0 +1,30 @@
+// The HTTP server: Express serving the built Remix app. Used by `npm start`, the demo, the tests
+// and the benchmark, so all of them exercise the real server.
+import path from "node:path";
+import type { Server } from "node:http";
+import express from "express";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+export async function startAppServer(opts: { port?: number; host?: string } = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const buildPath = path.join(ROOT, "build/server/index.js");
+  const build = (await import(buildPath)) as ServerBuild;
+  const app = express();
+  app.disable("x-powered-by");
+  app.use("/assets", express.static(path.join(ROOT, "build/client/assets"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(ROOT, "build/client"), { maxAge: "1h" }));
+  app.all("*", createRequestHandler({ build }));
+  const host = opts.host ?? "127.0.0.1";
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(opts.port ?? 0, host, () => resolve(s));
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : opts.port;
+  return {
+    url: `http://${host}:${port}`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}

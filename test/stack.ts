@@ -1,0 +1,104 @@
+// Dev/test only: the whole app as production runs it — Postgres (embedded unless DATABASE_URL),
+// migrations, the built Remix server, the queue worker — plus the local Shopify Admin sandbox.
+// Used by the demo, the HTTP tests and the benchmarks.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { createDatabaseIfMissing, startEmbeddedPostgres } from "../server/database.server.ts";
+import { applyMigrations } from "../server/migrate.server.ts";
+import { prepareQueue, startWorker } from "../server/worker.server.ts";
+import { startAppServer } from "../server/app-server.server.ts";
+import { startAdminSandbox, type AdminSandbox } from "./sandboxes/shopify/admin-graphql.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+export const DEV_SECRET = "postventa-dev-secret";
+export const DEV_API_KEY = "postventa-dev-api-key";
+
+export function buildApp(force = false) {
+  if (!force && existsSync(path.join(ROOT, "build/server/index.js")) && !process.env.POSTVENTA_REBUILD) return;
+  execFileSync(path.join(ROOT, "node_modules/.bin/remix"), ["vite:build"], { cwd: ROOT, stdio: "ignore" });
+}
+
+export interface Stack {
+  url: string;
+  databaseUrl: string;
+  admin: AdminSandbox;
+  pool: pg.Pool;
+  installShop(shop: string, accessToken?: string): Promise<void>;
+  waitForDrain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(opts: { database: string; fresh?: boolean; worker?: boolean; port?: number; build?: boolean } ): Promise<Stack> {
+  if (opts.build !== false) buildApp();
+  let adminUrl: string;
+  let stopPostgres = async () => {};
+  if (process.env.DATABASE_URL && !process.env.POSTVENTA_STACK_EMBEDDED) {
+    const u = new URL(process.env.DATABASE_URL);
+    u.pathname = "";
+    adminUrl = u.toString().replace(/\/$/, "");
+  } else {
+    const db = await startEmbeddedPostgres({ database: "postgres" });
+    adminUrl = db.url.replace(/\/postgres$/, "");
+    stopPostgres = db.stop;
+  }
+  if (opts.fresh !== false) {
+    const c = new pg.Client({ connectionString: `${adminUrl}/postgres` });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${opts.database}" WITH (FORCE)`);
+    await c.end();
+  }
+  await createDatabaseIfMissing(adminUrl, opts.database);
+  const databaseUrl = `${adminUrl}/${opts.database}`;
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.SHOPIFY_API_KEY ??= DEV_API_KEY;
+  process.env.SHOPIFY_API_SECRET ??= DEV_SECRET;
+  process.env.SCOPES ??= "read_orders,read_customers,read_products";
+  const admin = await startAdminSandbox();
+  process.env.SHOPIFY_ADMIN_BASE_URL = admin.url;
+
+  await applyMigrations(databaseUrl);
+  await prepareQueue(databaseUrl);
+  const server = await startAppServer({ port: opts.port ?? 0 });
+  const worker = opts.worker === false ? null : await startWorker(databaseUrl);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  pool.on("error", () => {});
+
+  return {
+    url: server.url,
+    databaseUrl,
+    admin,
+    pool,
+    async installShop(shop, accessToken = `shpat_${shop.split(".")[0]}_token`) {
+      admin.addShop(shop, accessToken, { name: shop.split(".")[0], currencyCode: "USD" });
+      await pool.query(
+        `INSERT INTO "Session" (id, shop, state, "isOnline", scope, "accessToken") VALUES ($1, $2, '', false, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET "accessToken" = EXCLUDED."accessToken"`,
+        [`offline_${shop}`, shop, process.env.SCOPES, accessToken],
+      );
+      await pool.query(`INSERT INTO "Shop" (domain, "updatedAt") VALUES ($1, now()) ON CONFLICT DO NOTHING`, [shop]);
+    },
+    async waitForDrain(timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { rows } = await pool.query(
+          `SELECT (SELECT count(*) FROM "WebhookDelivery" WHERE state <> 'processed')::int AS pending,
+                  (SELECT count(*) FROM graphile_worker.jobs WHERE attempts < max_attempts)::int AS jobs`,
+        );
+        if (rows[0].pending === 0 && rows[0].jobs === 0) return;
+        if (Date.now() > deadline) throw new Error(`queue not drained after ${timeoutMs} ms: ${rows[0].pending} deliveries pending`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async stop() {
+      await worker?.stop();
+      await server.close();
+      await admin.close();
+      await pool.end();
+      const { disconnectDb } = await import("../app/db.server.ts");
+      await disconnectDb().catch(() => {});
+      await stopPostgres();
+    },
+  };
+}

@@ -13,7 +13,9 @@ export const taskList: TaskList = {
     await prisma.webhookDelivery.update({ where: { id: deliveryId }, data: { attempts: { increment: 1 } } });
     try {
       await processDelivery(delivery.shop, delivery.topic, delivery.payload);
-      await prisma.webhookDelivery.updateMany({ where: { id: deliveryId }, data: { state: "processed", processedAt: new Date(), lastError: null } });
+      // A redaction request names the customer itself: once done, keep only the fact it was done.
+      const payload = delivery.topic === "customers/redact" ? "{}" : undefined;
+      await prisma.webhookDelivery.updateMany({ where: { id: deliveryId }, data: { state: "processed", processedAt: new Date(), lastError: null, payload } });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log.warn("webhook processing failed; the queue will retry", { deliveryId: String(deliveryId), topic: delivery.topic, error: message });

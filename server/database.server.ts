@@ -31,7 +31,7 @@ export async function ensureDatabase(opts: EmbeddedOptions = {}): Promise<Databa
 }
 
 export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<Database> {
-  const dataDir = path.resolve(ROOT, opts.dataDir ?? ".data/postgres");
+  const dataDir = path.resolve(ROOT, opts.dataDir ?? process.env.POSTVENTA_PG_DATA ?? ".data/postgres");
   const port = opts.port ?? Number(process.env.POSTVENTA_PG_PORT ?? 54329);
   const database = opts.database ?? "postventa";
   const admin = `postgresql://postgres:postgres@127.0.0.1:${port}`;

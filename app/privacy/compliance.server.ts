@@ -31,8 +31,6 @@ export async function redactCustomer(shop: string, req: { customerId: string | n
       await tx.$executeRaw`DELETE FROM "WebhookDelivery" WHERE shop = ${shop} AND topic <> 'customers/redact' AND strpos(lower(payload), lower(${needle})) > 0`;
     await tx.complianceRequest.deleteMany({ where: { shop, customerId: { in: ids } } });
   });
-  // The redact request itself names the customer too.
-  await prisma.$executeRaw`DELETE FROM "WebhookDelivery" WHERE shop = ${shop} AND topic = 'customers/redact' AND state = 'processed'`;
 }
 
 export async function redactShop(shop: string) {

@@ -46,7 +46,7 @@ describe("HubSpot sandbox through the real SDK", () => {
       });
       expect(first.status).toBe("COMPLETE");
       expect(first.results).toHaveLength(1);
-      expect(first.results[0].new).toBe(true);
+      expect(first.results[0]._new).toBe(true);
       expect(first.results[0].properties.email).toBe("ana.perez@example.com");
       expect(first.results[0].properties.firstname).toBe("Ana");
       expect(first.results[0].createdAt).toBeInstanceOf(Date);
@@ -55,7 +55,7 @@ describe("HubSpot sandbox through the real SDK", () => {
       const second = await client.crm.contacts.batchApi.upsert({
         inputs: [{ id: "ana.perez@EXAMPLE.com", idProperty: "email", properties: { lastname: "Pérez", lifecyclestage: "customer" } }],
       });
-      expect(second.results[0].new).toBe(false);
+      expect(second.results[0]._new).toBe(false);
       expect(second.results[0].id).toBe(first.results[0].id);
 
       const contacts = sandbox.state(portalId).contacts;
@@ -127,10 +127,10 @@ describe("HubSpot sandbox through the real SDK", () => {
       const { privateAppToken } = sandbox.createPortal();
       const client = sdk(sandbox, privateAppToken);
       await client.crm.properties.groupsApi.create("contacts", { name: "postventa", label: "Postventa", displayOrder: -1 });
-      await client.crm.properties.coreApi.create("contacts", { name: "pv_points", label: "Points", type: "number" as any, fieldType: "number", groupName: "postventa" });
-      await client.crm.properties.coreApi.create("contacts", { name: "pv_warranty_until", label: "Warranty", type: "date" as any, fieldType: "date", groupName: "postventa" });
+      await client.crm.properties.coreApi.create("contacts", { name: "pv_points", label: "Points", type: "number" as any, fieldType: "number" as any, groupName: "postventa" });
+      await client.crm.properties.coreApi.create("contacts", { name: "pv_warranty_until", label: "Warranty", type: "date" as any, fieldType: "date" as any, groupName: "postventa" });
       await client.crm.properties.coreApi.create("contacts", {
-        name: "pv_tier", label: "Tier", type: "enumeration" as any, fieldType: "select", groupName: "postventa",
+        name: "pv_tier", label: "Tier", type: "enumeration" as any, fieldType: "select" as any, groupName: "postventa",
         options: [{ label: "Gold", value: "gold", displayOrder: 0, hidden: false }, { label: "Silver", value: "silver", displayOrder: 1, hidden: false }],
       });
 
@@ -273,7 +273,7 @@ describe("HubSpot sandbox through the real SDK", () => {
 
       const client = sdk(sandbox, tokens.accessToken);
       const res = await client.crm.contacts.batchApi.upsert({ inputs: [{ id: "oauth@example.com", idProperty: "email", properties: {} }] });
-      expect(res.results[0].new).toBe(true);
+      expect(res.results[0]._new).toBe(true);
       const noTicketScope = await apiError(client.crm.tickets.basicApi.create({ properties: { subject: "x", hs_pipeline: "0", hs_pipeline_stage: "1" }, associations: [] }));
       expect(noTicketScope.code).toBe(403);
 
@@ -291,7 +291,7 @@ describe("HubSpot sandbox through the real SDK", () => {
       const after = await sdk(sandbox, refreshed.accessToken).crm.contacts.batchApi.upsert({
         inputs: [{ id: "oauth@example.com", idProperty: "email", properties: { firstname: "O" } }],
       });
-      expect(after.results[0].new).toBe(false);
+      expect(after.results[0]._new).toBe(false);
 
       sandbox.revoke(tokens.refreshToken);
       expect((await apiError(sdk(sandbox, refreshed.accessToken).crm.properties.groupsApi.getAll("contacts"))).code).toBe(401);
@@ -323,28 +323,28 @@ describe("HubSpot sandbox through the real SDK", () => {
         client.crm.properties.coreApi.create("contacts", { label: "L", groupName: "postventa", ...p } as any);
 
       for (const bad of [
-        { name: "pv_a", type: "number", fieldType: "text" },
-        { name: "pv_b", type: "date", fieldType: "number" },
-        { name: "pv_c", type: "enumeration", fieldType: "select" },
-        { name: "pv_d", type: "string", fieldType: "select" },
-        { name: "PV_E", type: "string", fieldType: "text" },
-        { name: "pv_f", type: "string", fieldType: "text", groupName: "nope" },
-        { name: "pv_g", type: "bool", fieldType: "text" },
+        { name: "pv_a", type: "number", fieldType: "text" as any },
+        { name: "pv_b", type: "date", fieldType: "number" as any },
+        { name: "pv_c", type: "enumeration", fieldType: "select" as any },
+        { name: "pv_d", type: "string", fieldType: "select" as any },
+        { name: "PV_E", type: "string", fieldType: "text" as any },
+        { name: "pv_f", type: "string", fieldType: "text" as any, groupName: "nope" },
+        { name: "pv_g", type: "bool", fieldType: "text" as any },
       ]) {
         const err = await apiError(create(bad));
         expect(err.code, JSON.stringify(bad)).toBe(400);
         expect(err.body.category).toBe("VALIDATION_ERROR");
       }
-      const ok = await create({ name: "pv_ok", type: "datetime", fieldType: "date" });
-      expect(ok).toMatchObject({ name: "pv_ok", type: "datetime", fieldType: "date", groupName: "postventa" });
-      const dup = await apiError(create({ name: "pv_ok", type: "datetime", fieldType: "date" }));
+      const ok = await create({ name: "pv_ok", type: "datetime", fieldType: "date" as any });
+      expect(ok).toMatchObject({ name: "pv_ok", type: "datetime", fieldType: "date" as any, groupName: "postventa" });
+      const dup = await apiError(create({ name: "pv_ok", type: "datetime", fieldType: "date" as any }));
       expect(dup.code).toBe(409);
       expect(dup.body.category).toBe("OBJECT_ALREADY_EXISTS");
 
       const batch: any = await client.crm.properties.batchApi.create("contacts", {
         inputs: [
-          { name: "pv_ok", label: "dup", type: "datetime" as any, fieldType: "date", groupName: "postventa" },
-          { name: "pv_new", label: "New", type: "bool" as any, fieldType: "booleancheckbox", groupName: "postventa" },
+          { name: "pv_ok", label: "dup", type: "datetime" as any, fieldType: "date" as any, groupName: "postventa" },
+          { name: "pv_new", label: "New", type: "bool" as any, fieldType: "booleancheckbox" as any, groupName: "postventa" },
         ],
       });
       expect(batch.results.map((p: any) => p.name)).toEqual(["pv_new"]);
@@ -363,7 +363,7 @@ describe("HubSpot sandbox through the real SDK", () => {
       const client = sdk(sandbox, privateAppToken);
       const c = await client.crm.contacts.batchApi.upsert({ inputs: [{ id: "note@example.com", idProperty: "email", properties: {} }] });
       const contactId = c.results[0].id;
-      await client.crm.properties.coreApi.create("notes", { name: "pv_source_id", label: "Postventa id", type: "string" as any, fieldType: "text", groupName: "engagement" });
+      await client.crm.properties.coreApi.create("notes", { name: "pv_source_id", label: "Postventa id", type: "string" as any, fieldType: "text" as any, groupName: "engagement" });
 
       const note = await client.crm.objects.notes.basicApi.create({
         properties: { hs_timestamp: "2026-02-01T10:00:00Z", hs_note_body: "Warranty claim approved", pv_source_id: "claim-1" },
@@ -418,7 +418,7 @@ describe("HubSpot sandbox through the real SDK", () => {
       expect(upsert.code).toBe(400);
       expect(upsert.body.message).toMatch(/non-unique/);
       const uniqueOnNotes = await apiError(
-        client.crm.properties.coreApi.create("notes", { name: "pv_uid", label: "u", type: "string" as any, fieldType: "text", groupName: "engagement", hasUniqueValue: true }),
+        client.crm.properties.coreApi.create("notes", { name: "pv_uid", label: "u", type: "string" as any, fieldType: "text" as any, groupName: "engagement", hasUniqueValue: true }),
       );
       expect(uniqueOnNotes.code).toBe(400);
     });
@@ -439,14 +439,14 @@ describe("HubSpot sandbox through the real SDK", () => {
       expect(sandbox.state(portalId).associations).toContainEqual(expect.objectContaining({ fromId: t.id, associationTypeId: 16 }));
 
       await client.crm.properties.coreApi.create("tickets", {
-        name: "pv_return_id", label: "Return id", type: "string" as any, fieldType: "text", groupName: "ticketinformation", hasUniqueValue: true,
+        name: "pv_return_id", label: "Return id", type: "string" as any, fieldType: "text" as any, groupName: "ticketinformation", hasUniqueValue: true,
       });
       const up1 = await client.crm.tickets.batchApi.upsert({
         inputs: [{ id: "R-1", idProperty: "pv_return_id", properties: { subject: "Return R-1", hs_pipeline: "0", hs_pipeline_stage: "1" } }],
       });
       const up2 = await client.crm.tickets.batchApi.upsert({ inputs: [{ id: "R-1", idProperty: "pv_return_id", properties: { hs_pipeline_stage: "4" } }] });
-      expect(up1.results[0].new).toBe(true);
-      expect(up2.results[0].new).toBe(false);
+      expect(up1.results[0]._new).toBe(true);
+      expect(up2.results[0]._new).toBe(false);
       expect(up2.results[0].id).toBe(up1.results[0].id);
       expect(sandbox.state(portalId).tickets).toHaveLength(2);
     });
@@ -540,7 +540,7 @@ describe("HubSpot sandbox through the real SDK", () => {
     expect((await apiError(cb.crm.contacts.basicApi.getById(made.results[0].id))).code).toBe(404);
     expect((await apiError(cb.crm.properties.groupsApi.getByName("contacts", "only_a"))).code).toBe(404);
     const bSide = await cb.crm.contacts.batchApi.upsert({ inputs: [{ id: "shared@example.com", idProperty: "email", properties: { firstname: "B" } }] });
-    expect(bSide.results[0].new).toBe(true);
+    expect(bSide.results[0]._new).toBe(true);
     expect(bSide.results[0].id).not.toBe(made.results[0].id);
     expect(sandbox.state(a.portalId).contacts[0].properties.firstname).toBe("A");
     expect(sandbox.state(b.portalId).contacts[0].properties.firstname).toBe("B");

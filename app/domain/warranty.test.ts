@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import type { OrderFacts, RefundFacts } from "./facts";
+import { addMonths, coverageMonths, DEFAULT_WARRANTY_POLICY, planOrderWarranties, type WarrantyPolicy } from "./warranty";
+
+const policy: WarrantyPolicy = {
+  defaultMonths: 12, startsAt: "fulfillment",
+  overrides: [{ match: "vendor", value: "Baratza", months: 18 }, { match: "productType", value: "Espresso Machine", months: 24 }, { match: "tag", value: "no-warranty", months: 0 }],
+};
+const order: OrderFacts = {
+  id: "1", gid: "g", name: "#1", email: null, customer: null, currency: "USD", createdAt: "2026-01-31T10:00:00Z", processedAt: null,
+  cancelledAt: null, financialStatus: "paid", taxesIncluded: false, shippingMinor: 0, taxMinor: 0,
+  lineItems: [{ id: "L", productId: "P", variantId: null, title: "Machine", vendor: "Baratza", quantity: 3, unitPriceMinor: 1, discountMinor: 0, giftCard: false }],
+  fulfillments: [
+    { id: "f2", createdAt: "2026-02-10T00:00:00Z", lineItems: [{ lineItemId: "L", quantity: 2 }] },
+    { id: "f1", createdAt: "2026-02-01T00:00:00Z", lineItems: [{ lineItemId: "L", quantity: 1 }] },
+  ],
+};
+const products = new Map([["P", { productId: "P", productType: "Espresso Machine", vendor: "Baratza", tags: [] as string[] }]]);
+const plan = (over: Partial<Parameters<typeof planOrderWarranties>[0]> = {}) =>
+  planOrderWarranties({ policy, order, products, refunds: [], cancelled: false, now: "2026-06-01T00:00:00Z", ...over });
+
+describe("warranty coverage", () => {
+  it("takes the most specific override: tag, then product type, then vendor", () => {
+    expect(coverageMonths(policy, { productId: "P", productType: "Espresso Machine", vendor: "Baratza", tags: [] }, null)).toBe(24);
+    expect(coverageMonths(policy, { productId: "P", productType: "Grinder", vendor: "baratza", tags: [] }, null)).toBe(18);
+    expect(coverageMonths(policy, { productId: "P", productType: "Espresso Machine", vendor: null, tags: ["No-Warranty"] }, null)).toBe(0);
+    expect(coverageMonths(DEFAULT_WARRANTY_POLICY, null, null)).toBe(12);
+  });
+  it("adds calendar months, clamped to the month's end", () => {
+    expect(addMonths("2026-01-31T10:00:00.000Z", 1)).toBe("2026-02-28T10:00:00.000Z");
+    expect(addMonths("2028-01-31T00:00:00.000Z", 1)).toBe("2028-02-29T00:00:00.000Z");
+    expect(addMonths("2026-03-15T00:00:00.000Z", 24)).toBe("2028-03-15T00:00:00.000Z");
+  });
+});
+
+describe("warranty registrations", () => {
+  it("registers one unit per quantity, each starting at the fulfilment that shipped it", () => {
+    const units = plan();
+    expect(units.map((u) => [u.unitIndex, u.coverageStart, u.months, u.status])).toEqual([
+      [0, "2026-02-01T00:00:00Z", 24, "active"],
+      [1, "2026-02-10T00:00:00Z", 24, "active"],
+      [2, "2026-02-10T00:00:00Z", 24, "active"],
+    ]);
+  });
+  it("waits for fulfilment, or starts at purchase when the policy says so", () => {
+    expect(plan({ order: { ...order, fulfillments: [] } }).every((u) => u.status === "pending_fulfillment" && !u.coverageStart)).toBe(true);
+    expect(plan({ policy: { ...policy, startsAt: "purchase" }, order: { ...order, fulfillments: [] } })[0].coverageStart).toBe("2026-01-31T10:00:00Z");
+  });
+  it("voids refunded units (highest first) and every unit of a cancelled order", () => {
+    const refund: RefundFacts = { id: "r", orderId: "1", createdAt: "2026-03-01T00:00:00Z", shippingMinor: 0, lineItems: [{ lineItemId: "L", quantity: 2, subtotalMinor: 2, taxMinor: 0 }] };
+    expect(plan({ refunds: [refund] }).map((u) => u.status)).toEqual(["active", "voided", "voided"]);
+    expect(plan({ cancelled: true }).every((u) => u.voidReason === "cancelled")).toBe(true);
+  });
+  it("expires after the coverage end", () => {
+    expect(plan({ now: "2028-03-01T00:00:00Z" }).every((u) => u.status === "expired")).toBe(true);
+  });
+  it("does not depend on the order fulfilments were reported in", () => {
+    expect(plan({ order: { ...order, fulfillments: [...order.fulfillments].reverse() } })).toEqual(plan());
+  });
+});

@@ -2,7 +2,7 @@
  * Local stand-in for Shopify's Admin GraphQL API.
  *
  * Every document is parsed and validated against Shopify's real 2025-01 Admin schema
- * (/work/shared/contracts/shopify-admin-2025-01.json.gz), variables are coerced against the
+ * (test/contracts/shopify-admin-2025-01.json.gz, a copy of /work/shared/contracts), variables are coerced against the
  * operation's definitions, answers carry Shopify's `extensions.cost` and a per-shop leaky bucket
  * throttles like Shopify does. Shop, products, variants, `nodes`, `tagsAdd`/`tagsRemove` and
  * `metafieldsSet` are real (backed by the seeded store); everything else is answered with
@@ -174,7 +174,7 @@ let cachedMocked: { schema: GraphQLSchema } | undefined;
 
 export function adminSchemaPath(): string {
   if (process.env.SHOPIFY_ADMIN_SCHEMA) return process.env.SHOPIFY_ADMIN_SCHEMA;
-  return fileURLToPath(new URL("../../../../shared/contracts/shopify-admin-2025-01.json.gz", import.meta.url));
+  return fileURLToPath(new URL("../../contracts/shopify-admin-2025-01.json.gz", import.meta.url));
 }
 
 /** Shopify's 2025-01 Admin schema, with custom scalars that coerce like Shopify's. */

@@ -1,0 +1,39 @@
+// The contact properties marketers segment on, as HubSpot expects them: numbers, dates and
+// enumerations with options, so they work in list filters and workflows. Plain data, no SDK.
+export const PROPERTY_GROUP = { name: "postventa", label: "Postventa", displayOrder: -1 } as const;
+
+export interface ContactPropertyDefinition {
+  name: string;
+  label: string;
+  type: "number" | "date" | "enumeration" | "string";
+  fieldType: "number" | "date" | "select" | "text";
+  description: string;
+  options?: Array<{ label: string; value: string; displayOrder: number }>;
+}
+
+const number = (name: string, label: string, description: string): ContactPropertyDefinition => ({ name, label, type: "number", fieldType: "number", description });
+const date = (name: string, label: string, description: string): ContactPropertyDefinition => ({ name, label, type: "date", fieldType: "date", description });
+
+export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
+  number("postventa_points_balance", "Points balance", "Loyalty points the shopper can spend now."),
+  number("postventa_lifetime_points", "Lifetime points", "Points earned over time, net of refunds."),
+  { name: "postventa_tier", label: "Loyalty tier", type: "string", fieldType: "text", description: "The shopper's loyalty tier." },
+  number("postventa_orders_count", "Orders count", "Paid orders in the store."),
+  number("postventa_total_spent", "Total spent", "Amount of paid orders, in the shop currency."),
+  date("postventa_first_order_date", "First order date", "Date of the first paid order."),
+  date("postventa_last_order_date", "Last order date", "Date of the latest paid order."),
+  number("postventa_active_warranties", "Active warranties", "Purchased units under warranty today."),
+  number("postventa_open_warranty_claims", "Open warranty claims", "Warranty claims not yet resolved."),
+  number("postventa_returns_count", "Returns count", "Returns requested."),
+  number("postventa_last_nps_score", "Last NPS score", "Latest answer to 'how likely are you to recommend us' (0–10)."),
+  {
+    name: "postventa_nps_category", label: "NPS category", type: "enumeration", fieldType: "select", description: "Promoter (9–10), passive (7–8) or detractor (0–6).",
+    options: [
+      { label: "Promoter", value: "promoter", displayOrder: 0 },
+      { label: "Passive", value: "passive", displayOrder: 1 },
+      { label: "Detractor", value: "detractor", displayOrder: 2 },
+    ],
+  },
+  date("postventa_last_nps_date", "Last NPS date", "When the latest NPS answer was given."),
+  number("postventa_last_csat", "Last CSAT", "Latest satisfaction score (1–5)."),
+];

@@ -5,6 +5,7 @@ import prisma from "../db.server";
 import type { OrderFacts } from "../domain/facts";
 import type { CustomerFacts } from "../../integrations/shopify/payloads";
 import { appendLedger } from "../loyalty/ledger.server";
+import { markContactChanged, moveToClaimer } from "../hubspot/outbox.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -48,6 +49,7 @@ export async function recordCustomer(shop: string, facts: CustomerFacts): Promis
       data: { phone: facts.phone, state: facts.state, tags: facts.tags, marketingConsent: facts.marketingConsent },
     });
     if (facts.email) await claimGuest(tx, shop, facts.email, customerId);
+    await markContactChanged(tx, shop, customerId);
   });
 }
 
@@ -62,6 +64,7 @@ async function claimGuest(tx: Tx, shop: string, email: string, customerId: strin
   await appendLedger(tx, shop, customerId, [{ key: `claim:${guest.id}:${customerId}:in`, kind: "claim_in", points, note: `Guest orders claimed (${email})` }]);
   await tx.order.updateMany({ where: { shop, customerId: guest.id }, data: { customerId } });
   await tx.warrantyRegistration.updateMany({ where: { shop, customerId: guest.id }, data: { customerId } });
+  await moveToClaimer(tx, guest.id, customerId);
   // The guest key is released so this email now resolves to the customer.
   await tx.customer.update({ where: { id: guest.id }, data: { guestEmail: null, claimedById: customerId } });
 }

@@ -3,6 +3,8 @@
 // a caller does. A key already in the ledger is skipped: appending twice has one effect.
 import type { Prisma } from "@prisma/client";
 import { clampReversal } from "../domain/loyalty";
+import { ledgerEntry } from "../domain/interactions";
+import { markContactChanged, recordInteraction } from "../hubspot/outbox.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -29,8 +31,11 @@ export async function appendLedger(tx: Tx, shop: string, customerId: string, ent
       ON CONFLICT (shop, "idempotencyKey") DO NOTHING`;
     if (!inserted) continue;
     balance += points;
+    const interaction = ledgerEntry({ key: e.key, kind: e.kind, points, balanceAfter: balance, note: e.note, at: new Date().toISOString() });
+    if (interaction) await recordInteraction(tx, shop, customerId, interaction);
     // Lifetime points (for tiers) count what was earned net of refunds; spending will not lower it.
     lifetimeEarned = Math.max(0, lifetimeEarned + points);
   }
+  await markContactChanged(tx, shop, customerId);
   await tx.$executeRaw`UPDATE "PointsAccount" SET balance = ${balance}, "lifetimeEarned" = ${lifetimeEarned}, "updatedAt" = now() WHERE "customerId" = ${customerId}`;
 }

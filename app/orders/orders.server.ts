@@ -9,6 +9,8 @@ import { DEFAULT_WARRANTY_POLICY, planOrderWarranties, type ProductFacts, type W
 import { resolveOrderCustomer } from "../customers/customers.server";
 import { appendLedger } from "../loyalty/ledger.server";
 import { fetchProductFacts } from "../../integrations/shopify/admin.server";
+import { orderPaid, warrantyRegistered } from "../domain/interactions";
+import { markContactChanged, recordInteraction } from "../hubspot/outbox.server";
 
 type Tx = Prisma.TransactionClient;
 const PAID_STATUSES = new Set(["paid", "partially_refunded", "refunded"]);
@@ -25,6 +27,8 @@ export async function recordOrderEvent(shop: string, facts: OrderFacts, seen: { 
     for (const f of facts.fulfillments) fulfillments.set(f.id, f);
     const merged: OrderFacts = { ...facts, fulfillments: [...fulfillments.values()] };
     const customerId = current.customerId ?? (await resolveOrderCustomer(tx, shop, merged));
+    const paidSeen = current.paidSeen || !!seen.paid || PAID_STATUSES.has(facts.financialStatus ?? "");
+    if (paidSeen && !current.paidSeen && customerId) await recordInteraction(tx, shop, customerId, orderPaid(merged));
     await tx.order.update({
       where: { shop_shopifyOrderId: { shop, shopifyOrderId: facts.id } },
       data: {
@@ -33,7 +37,7 @@ export async function recordOrderEvent(shop: string, facts: OrderFacts, seen: { 
         name: facts.name,
         currency: facts.currency,
         customerId,
-        paidSeen: current.paidSeen || !!seen.paid || PAID_STATUSES.has(facts.financialStatus ?? ""),
+        paidSeen,
         fulfilledSeen: current.fulfilledSeen || merged.fulfillments.length > 0,
         cancelledAt: current.cancelledAt ?? (facts.cancelledAt ? new Date(facts.cancelledAt) : null),
       },
@@ -73,6 +77,8 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string) {
   const refunds = (await tx.orderRefund.findMany({ where: { shop, shopifyOrderId: orderId } })).map((r) => r.facts as unknown as RefundFacts);
   const existing = await tx.pointsLedgerEntry.findMany({ where: { shop, orderId }, select: { idempotencyKey: true, points: true } });
   const cancelled = !!order.cancelledAt;
+  // Orders count, total spent, points and warranties all show on the contact.
+  if (order.customerId) await markContactChanged(tx, shop, order.customerId);
 
   if (order.customerId) {
     const plan = planOrderLedger({
@@ -101,14 +107,18 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string) {
     cancelled,
     now: new Date().toISOString(),
   });
+  const registered: typeof units = [];
   for (const u of units) {
-    await tx.$executeRaw`
+    const [row] = await tx.$queryRaw<Array<{ inserted: boolean }>>`
       INSERT INTO "WarrantyRegistration" (id, shop, key, "shopifyOrderId", "lineItemId", "unitIndex", "customerId", "productId", "variantId", title, months, "coverageStart", "coverageEnd", status, "voidReason", "updatedAt")
       VALUES (gen_random_uuid()::text, ${shop}, ${u.key}, ${orderId}, ${u.lineItemId}, ${u.unitIndex}, ${order.customerId}, ${u.productId}, ${u.variantId}, ${u.title}, ${u.months},
               ${u.coverageStart ? new Date(u.coverageStart) : null}, ${u.coverageEnd ? new Date(u.coverageEnd) : null}, ${u.status}, ${u.voidReason}, now())
       ON CONFLICT (shop, key) DO UPDATE SET "coverageStart" = EXCLUDED."coverageStart", "coverageEnd" = EXCLUDED."coverageEnd",
-        status = EXCLUDED.status, "voidReason" = EXCLUDED."voidReason", "customerId" = EXCLUDED."customerId", "updatedAt" = now()`;
+        status = EXCLUDED.status, "voidReason" = EXCLUDED."voidReason", "customerId" = EXCLUDED."customerId", "updatedAt" = now()
+      RETURNING (xmax = 0) AS inserted`;
+    if (row.inserted && u.status !== "voided") registered.push(u);
   }
+  if (registered.length && order.customerId) await recordInteraction(tx, shop, order.customerId, warrantyRegistered(facts, registered));
 }
 
 // Product type, vendor and tags decide warranty coverage; fetched once per product from the Admin API.

@@ -30,11 +30,18 @@ export async function redactCustomer(shop: string, req: { customerId: string | n
     for (const needle of needles)
       await tx.$executeRaw`DELETE FROM "WebhookDelivery" WHERE shop = ${shop} AND topic <> 'customers/redact' AND strpos(lower(payload), lower(${needle})) > 0`;
     await tx.complianceRequest.deleteMany({ where: { shop, customerId: { in: ids } } });
+    // The HubSpot outbox holds their email and history; what was already synced lives in the
+    // merchant's own HubSpot account, under the merchant's control.
+    await tx.hubSpotInteraction.deleteMany({ where: { customerId: { in: ids } } });
+    await tx.hubSpotContactSync.deleteMany({ where: { customerId: { in: ids } } });
   });
 }
 
 export async function redactShop(shop: string) {
   await prisma.$transaction([
+    prisma.hubSpotInteraction.deleteMany({ where: { shop } }),
+    prisma.hubSpotContactSync.deleteMany({ where: { shop } }),
+    prisma.hubSpotConnection.deleteMany({ where: { shop } }),
     prisma.warrantyRegistration.deleteMany({ where: { shop } }),
     prisma.pointsLedgerEntry.deleteMany({ where: { shop } }),
     prisma.pointsAccount.deleteMany({ where: { shop } }),

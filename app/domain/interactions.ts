@@ -1,0 +1,59 @@
+// The entries a marketer reads on a contact's timeline, one per thing that happened. Pure: the
+// same event always gives the same key and text, so a retry can find what it already wrote.
+import type { OrderFacts } from "./facts";
+import { orderTotalMinor } from "./customer-profile";
+import { minorUnitExponent } from "./money";
+
+export interface Interaction {
+  key: string; // stable: the id HubSpot's copy carries
+  kind: "order_paid" | "points_earned" | "points_reversed" | "points_claimed" | "warranty_registered";
+  occurredAt: string;
+  title: string;
+  body: string;
+}
+
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+const money = (minor: number, currency: string) => `${(minor / 10 ** minorUnitExponent(currency)).toFixed(minorUnitExponent(currency))} ${currency}`;
+
+export function orderPaid(order: OrderFacts): Interaction {
+  const items = order.lineItems.map((l) => `${l.quantity} × ${escape(l.title)}`).join(", ");
+  return {
+    key: `order:${order.id}:paid`,
+    kind: "order_paid",
+    occurredAt: order.processedAt ?? order.createdAt,
+    title: `Order ${order.name} paid (${money(orderTotalMinor(order), order.currency)})`,
+    body: `<p><strong>Order ${escape(order.name)} paid</strong>: ${money(orderTotalMinor(order), order.currency)}.</p><p>${items}</p>`,
+  };
+}
+
+const LEDGER_KINDS: Record<string, Interaction["kind"] | undefined> = {
+  earn: "points_earned",
+  refund_reversal: "points_reversed",
+  cancel_reversal: "points_reversed",
+  claim_in: "points_claimed",
+};
+
+// claim_out is the guest side of a claim: the guest and the account are one contact in HubSpot.
+export function ledgerEntry(e: { key: string; kind: string; points: number; balanceAfter: number; note: string; at: string }): Interaction | null {
+  const kind = LEDGER_KINDS[e.kind];
+  if (!kind || e.points === 0) return null;
+  const verb = kind === "points_earned" ? "Earned" : kind === "points_reversed" ? "Reversed" : "Claimed";
+  return {
+    key: `ledger:${e.key}`,
+    kind,
+    occurredAt: e.at,
+    title: `${verb} ${Math.abs(e.points)} points`,
+    body: `<p><strong>${verb} ${Math.abs(e.points)} points</strong>: ${escape(e.note)}.</p><p>Balance: ${e.balanceAfter} points.</p>`,
+  };
+}
+
+export function warrantyRegistered(order: OrderFacts, units: Array<{ title: string; months: number; coverageEnd: string | null }>): Interaction {
+  const lines = units.map((u) => `<li>${escape(u.title)}: ${u.months} months${u.coverageEnd ? `, until ${u.coverageEnd.slice(0, 10)}` : ", from delivery"}</li>`).join("");
+  return {
+    key: `order:${order.id}:warranty_registered`,
+    kind: "warranty_registered",
+    occurredAt: order.processedAt ?? order.createdAt,
+    title: `Warranty registered for ${units.length} unit${units.length === 1 ? "" : "s"} (order ${order.name})`,
+    body: `<p><strong>Warranty registered</strong> for order ${escape(order.name)}:</p><ul>${lines}</ul>`,
+  };
+}

@@ -4,6 +4,8 @@ import type { TaskList } from "graphile-worker";
 import prisma from "./db.server";
 import { log } from "./log.server";
 import { processDelivery } from "./webhooks/process.server";
+import { requestSync, sweep } from "./hubspot/connection.server";
+import { syncShop } from "./hubspot/sync.server";
 
 export const taskList: TaskList = {
   process_webhook: async (payload) => {
@@ -16,11 +18,22 @@ export const taskList: TaskList = {
       // A redaction request names the customer itself: once done, keep only the fact it was done.
       const payload = delivery.topic === "customers/redact" ? "{}" : undefined;
       await prisma.webhookDelivery.updateMany({ where: { id: deliveryId }, data: { state: "processed", processedAt: new Date(), lastError: null, payload } });
+      // What changed is in the HubSpot outbox already; a connected shop's sync picks it up (the
+      // minute sweep covers a crash between these two lines).
+      await requestSync(delivery.shop);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log.warn("webhook processing failed; the queue will retry", { deliveryId: String(deliveryId), topic: delivery.topic, error: message });
       await prisma.webhookDelivery.updateMany({ where: { id: deliveryId }, data: { state: "failed", lastError: message.slice(0, 2000) } });
       throw error;
     }
+  },
+  hubspot_sync: async (payload) => {
+    const { shop } = payload as { shop: string };
+    const run = await syncShop(shop);
+    if (run.requests) log.info("hubspot sync", { shop, ...run });
+  },
+  hubspot_sweep: async () => {
+    await sweep();
   },
 };

@@ -23,7 +23,10 @@ export async function startWorker(connectionString: string, concurrency = Number
   const pgPool = new pg.Pool({ connectionString, max: concurrency + 2 });
   pgPool.on("error", (error) => log.warn("queue connection lost", { error: error.message }));
   pgPool.on("connect", (client) => client.on("error", (error) => log.warn("queue connection lost", { error: error.message })));
-  const runner = await run({ pgPool, concurrency, taskList, noHandleSignals: true, logger: quietLogger });
+  // Every minute, and once now: connected shops with a backlog get a sync, whatever became of the
+  // last one (a killed worker leaves its job locked; its rows are still in the outbox).
+  const runner = await run({ pgPool, concurrency, taskList, noHandleSignals: true, logger: quietLogger, crontab: "* * * * * hubspot_sweep ?max=1" });
+  await runner.addJob("hubspot_sweep", {}, { jobKey: "hubspot_sweep" });
   return {
     runner,
     async stop() {

@@ -14,6 +14,9 @@ import { startAdminSandbox, type AdminSandbox } from "./sandboxes/shopify/admin-
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const DEV_SECRET = "postventa-dev-secret";
 export const DEV_API_KEY = "postventa-dev-api-key";
+// Dev/test only: a fixed key so a local database stays readable across runs.
+export const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
+export const DEV_HUBSPOT_CLIENT = { clientId: "postventa-dev-hubspot-client", clientSecret: "postventa-dev-hubspot-secret" };
 
 export function buildApp(force = false) {
   if (!force && existsSync(path.join(ROOT, "build/server/index.js")) && !process.env.POSTVENTA_REBUILD) return;
@@ -55,6 +58,9 @@ export async function startStack(opts: { database: string; fresh?: boolean; work
   process.env.SHOPIFY_API_KEY ??= DEV_API_KEY;
   process.env.SHOPIFY_API_SECRET ??= DEV_SECRET;
   process.env.SCOPES ??= "read_orders,read_customers,read_products";
+  process.env.POSTVENTA_ENCRYPTION_KEY ??= DEV_ENCRYPTION_KEY;
+  process.env.HUBSPOT_CLIENT_ID ??= DEV_HUBSPOT_CLIENT.clientId;
+  process.env.HUBSPOT_CLIENT_SECRET ??= DEV_HUBSPOT_CLIENT.clientSecret;
   const admin = await startAdminSandbox();
   process.env.SHOPIFY_ADMIN_BASE_URL = admin.url;
 
@@ -84,7 +90,7 @@ export async function startStack(opts: { database: string; fresh?: boolean; work
       for (;;) {
         const { rows } = await pool.query(
           `SELECT (SELECT count(*) FROM "WebhookDelivery" WHERE state <> 'processed')::int AS pending,
-                  (SELECT count(*) FROM graphile_worker.jobs WHERE attempts < max_attempts)::int AS jobs`,
+                  (SELECT count(*) FROM graphile_worker.jobs WHERE attempts < max_attempts AND run_at <= now() AND task_identifier <> 'hubspot_sweep')::int AS jobs`,
         );
         if (rows[0].pending === 0 && rows[0].jobs === 0) return;
         if (Date.now() > deadline) throw new Error(`queue not drained after ${timeoutMs} ms: ${rows[0].pending} deliveries pending`);

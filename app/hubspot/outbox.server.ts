@@ -12,7 +12,8 @@ type Tx = Prisma.TransactionClient;
 export async function markContactChanged(tx: Tx, shop: string, customerId: string): Promise<void> {
   await tx.$executeRaw`
     INSERT INTO "HubSpotContactSync" ("customerId", shop) VALUES (${customerId}, ${shop})
-    ON CONFLICT ("customerId") DO UPDATE SET version = "HubSpotContactSync".version + 1, "updatedAt" = now()`;
+    ON CONFLICT ("customerId") DO UPDATE SET version = "HubSpotContactSync".version + 1, "updatedAt" = now(),
+      state = CASE WHEN "HubSpotContactSync".state = 'merged' THEN 'merged' ELSE 'pending' END`;
 }
 
 // Once per key: the same event recorded again (a redelivered webhook) adds nothing.
@@ -27,5 +28,5 @@ export async function recordInteraction(tx: Tx, shop: string, customerId: string
 // HubSpot contact (same email), and the guest row is no longer written on its own.
 export async function moveToClaimer(tx: Tx, guestId: string, customerId: string): Promise<void> {
   await tx.$executeRaw`UPDATE "HubSpotInteraction" SET "customerId" = ${customerId} WHERE "customerId" = ${guestId} AND state <> 'synced'`;
-  await tx.$executeRaw`UPDATE "HubSpotContactSync" SET state = 'skipped', reason = 'merged into the customer account with the same email', "syncedVersion" = version WHERE "customerId" = ${guestId}`;
+  await tx.$executeRaw`UPDATE "HubSpotContactSync" SET state = 'merged', reason = 'Merged into the customer account with the same email.', "syncedVersion" = version WHERE "customerId" = ${guestId}`;
 }

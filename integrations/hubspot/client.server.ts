@@ -1,29 +1,235 @@
 // The one module that talks to HubSpot (through @hubspot/api-client). Tests and the demo point
-// `basePath` at the local sandbox; production leaves it unset.
+// `basePath` at the local sandbox (HUBSPOT_BASE_URL); production leaves it unset.
+// Nothing here logs, and no error message it builds carries a token.
 import { Client } from "@hubspot/api-client";
-import { CONTACT_PROPERTIES, PROPERTY_GROUP } from "./properties";
+import { CONTACT_PROPERTIES, NOTE_PROPERTIES, PROPERTY_GROUP } from "./properties";
+
+const TIMEOUT_MS = Number(process.env.HUBSPOT_TIMEOUT_MS ?? 30_000);
+const NOTE_TO_CONTACT = 202; // HubSpot-defined association type
+export const OAUTH_SCOPES = ["crm.objects.contacts.read", "crm.objects.contacts.write", "crm.schemas.contacts.read", "crm.schemas.contacts.write"];
+export const OPTIONAL_OAUTH_SCOPES = ["tickets", "timeline"];
 
 export function hubspotClient(accessToken: string): Client {
   // Retries are ours (the sync job), so one budget accounting decides when to call again.
   return new Client({ accessToken, basePath: process.env.HUBSPOT_BASE_URL || undefined, numberOfApiCallRetries: 0 });
 }
 
+// ----------------------------------------------------------------------------------------------
+// Failures, sorted by what the caller should do about them
+// ----------------------------------------------------------------------------------------------
+
+export type FailureKind =
+  | "rate_limited" // TEN_SECONDLY_ROLLING: wait a moment, send again
+  | "daily_limit" // DAILY: nothing more today
+  | "auth" // token expired, revoked or wrong
+  | "scopes" // the app lacks a scope for this call
+  | "transient" // 5xx, timeout, connection refused: back off, send again
+  | "invalid"; // HubSpot refuses this input: retrying will not help
+
+export class HubSpotFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly status?: number,
+    // true when HubSpot may have done the work although we did not hear back (timeout, dropped connection)
+    readonly uncertain = false,
+  ) {
+    super(message);
+  }
+}
+
+function describe(e: unknown): HubSpotFailure {
+  if (e instanceof HubSpotFailure) return e;
+  const err = e as { code?: number; body?: unknown; message?: string; name?: string };
+  if (typeof err?.code === "number" && err.code >= 100) {
+    const body = (typeof err.body === "object" && err.body ? err.body : {}) as { message?: string; category?: string; policyName?: string };
+    const message = body.message ?? `HubSpot answered ${err.code}`;
+    if (err.code === 429) return new HubSpotFailure(body.policyName === "DAILY" ? "daily_limit" : "rate_limited", message, 429);
+    if (err.code === 401) return new HubSpotFailure("auth", message, 401);
+    if (err.code === 403) return new HubSpotFailure(body.category === "MISSING_SCOPES" ? "scopes" : "auth", message, 403);
+    if (err.code >= 500) return new HubSpotFailure("transient", message, err.code);
+    return new HubSpotFailure("invalid", message, err.code);
+  }
+  // No HTTP answer: a timeout or a dropped connection. The request may have been applied.
+  return new HubSpotFailure("transient", `HubSpot did not answer: ${err?.message ?? String(e)}`, undefined, true);
+}
+
+async function call<T>(work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new HubSpotFailure("transient", `HubSpot did not answer within ${TIMEOUT_MS} ms`, undefined, true)), TIMEOUT_MS);
+      }),
+    ]);
+  } catch (e) {
+    throw describe(e);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// A 207's per-input errors: the message, and the ids HubSpot names in its context (if any).
+export interface InputError {
+  message: string;
+  ids: string[];
+}
+function inputErrors(errors: Array<{ message?: string; context?: Record<string, string[]> }> | undefined): InputError[] {
+  return (errors ?? []).map((e) => ({ message: e.message ?? "rejected", ids: Object.values(e.context ?? {}).flat() }));
+}
+
+// ----------------------------------------------------------------------------------------------
+// Account and OAuth
+// ----------------------------------------------------------------------------------------------
+
+export async function accountDetails(client: Client): Promise<{ portalId: string; timeZone: string | null }> {
+  return call(async () => {
+    const res = await client.apiRequest({ method: "GET", path: "/account-info/v3/details" });
+    const body = (await res.json()) as { portalId?: number; timeZone?: string; message?: string; category?: string; policyName?: string };
+    if (!res.ok) throw { code: res.status, body };
+    return { portalId: String(body.portalId), timeZone: body.timeZone ?? null };
+  });
+}
+
+export interface OAuthTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: Date;
+}
+
+function oauthCredentials() {
+  const clientId = process.env.HUBSPOT_CLIENT_ID;
+  const clientSecret = process.env.HUBSPOT_CLIENT_SECRET;
+  if (!clientId || !clientSecret) throw new Error("HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET must be set to connect with HubSpot OAuth");
+  return { clientId, clientSecret };
+}
+
+export function authorizeUrl(state: string, redirectUri: string): string {
+  const url = new URL("/oauth/authorize", process.env.HUBSPOT_AUTH_URL || "https://app.hubspot.com");
+  url.searchParams.set("client_id", oauthCredentials().clientId);
+  url.searchParams.set("redirect_uri", redirectUri);
+  url.searchParams.set("scope", OAUTH_SCOPES.join(" "));
+  url.searchParams.set("optional_scope", OPTIONAL_OAUTH_SCOPES.join(" "));
+  url.searchParams.set("state", state);
+  return url.toString();
+}
+
+async function tokens(grant: { code: string; redirectUri: string } | { refreshToken: string }): Promise<OAuthTokens> {
+  const { clientId, clientSecret } = oauthCredentials();
+  const oauth = new Client({ basePath: process.env.HUBSPOT_BASE_URL || undefined }).oauth.tokensApi;
+  const t = await call(() =>
+    "code" in grant
+      ? oauth.create("authorization_code", grant.code, grant.redirectUri, clientId, clientSecret)
+      : oauth.create("refresh_token", undefined, undefined, clientId, clientSecret, grant.refreshToken),
+  );
+  return { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: new Date(Date.now() + t.expiresIn * 1000) };
+}
+export const exchangeCode = (code: string, redirectUri: string) => tokens({ code, redirectUri });
+export const refreshAccessToken = (refreshToken: string) => tokens({ refreshToken });
+
+export async function accessTokenInfo(accessToken: string): Promise<{ portalId: string; scopes: string[] }> {
+  const info = await call(() => new Client({ basePath: process.env.HUBSPOT_BASE_URL || undefined }).oauth.accessTokensApi.get(accessToken));
+  return { portalId: String(info.hubId), scopes: info.scopes };
+}
+
+// ----------------------------------------------------------------------------------------------
+// Properties
+// ----------------------------------------------------------------------------------------------
+
 const status = (e: unknown) => (e as { code?: number })?.code;
 
 // Idempotent: creates the "Postventa" group and whichever properties are missing, nothing else.
 // Returns the names it created.
-export async function ensureContactProperties(client: Client): Promise<string[]> {
-  try {
-    await client.crm.properties.groupsApi.create("contacts", { ...PROPERTY_GROUP });
-  } catch (e) {
-    if (status(e) !== 409) throw e; // already there
-  }
-  const existing = await client.crm.properties.coreApi.getAll("contacts");
-  const have = new Set(existing.results.map((p) => p.name));
-  const missing = CONTACT_PROPERTIES.filter((p) => !have.has(p.name));
-  if (!missing.length) return [];
-  await client.crm.properties.batchApi.create("contacts", {
-    inputs: missing.map((p) => ({ ...p, groupName: PROPERTY_GROUP.name })) as never,
+async function ensureProperties(client: Client, objectType: "contacts" | "notes", wanted: typeof CONTACT_PROPERTIES): Promise<string[]> {
+  return call(async () => {
+    try {
+      await client.crm.properties.groupsApi.create(objectType, { ...PROPERTY_GROUP });
+    } catch (e) {
+      if (status(e) !== 409) throw e; // already there
+    }
+    const existing = await client.crm.properties.coreApi.getAll(objectType);
+    const have = new Set(existing.results.map((p) => p.name));
+    const missing = wanted.filter((p) => !have.has(p.name));
+    if (!missing.length) return [];
+    await client.crm.properties.batchApi.create(objectType, { inputs: missing.map((p) => ({ ...p, groupName: PROPERTY_GROUP.name })) as never });
+    return missing.map((p) => p.name);
   });
-  return missing.map((p) => p.name);
+}
+export const ensureContactProperties = (client: Client) => ensureProperties(client, "contacts", CONTACT_PROPERTIES);
+export const ensureNoteProperties = (client: Client) => ensureProperties(client, "notes", NOTE_PROPERTIES);
+
+// ----------------------------------------------------------------------------------------------
+// Contacts
+// ----------------------------------------------------------------------------------------------
+
+export interface ContactWrite {
+  email: string;
+  hubspotId?: string; // known contact: written by id, so a changed email keeps the same contact
+  properties: Record<string, string>;
+}
+export interface BatchOutcome {
+  written: Map<string, string>; // our key (email for contacts, event id for notes) → HubSpot id
+  errors: InputError[];
+}
+
+// At most 100 inputs, all upserted by email or all updated by id (one request).
+export async function writeContacts(client: Client, inputs: ContactWrite[]): Promise<BatchOutcome> {
+  const byId = inputs.every((i) => i.hubspotId);
+  return call(async () => {
+    const answer = byId
+      ? await client.crm.contacts.batchApi.update({ inputs: inputs.map((i) => ({ id: i.hubspotId!, properties: i.properties })) })
+      : await client.crm.contacts.batchApi.upsert({ inputs: inputs.map((i) => ({ id: i.email, idProperty: "email", properties: i.properties })) });
+    const written = new Map<string, string>();
+    const emailOf = new Map(inputs.map((i) => [i.hubspotId ?? "", i.email]));
+    for (const r of answer.results) {
+      const email = byId ? emailOf.get(r.id) : r.properties.email;
+      if (email) written.set(email.toLowerCase(), r.id);
+    }
+    return { written, errors: inputErrors((answer as { errors?: [] }).errors) };
+  });
+}
+
+// ----------------------------------------------------------------------------------------------
+// Notes: a note per interaction, associated to its contact, carrying our stable event id
+// ----------------------------------------------------------------------------------------------
+
+export interface NoteWrite {
+  eventId: string;
+  contactId: string;
+  timestamp: Date;
+  body: string;
+}
+
+export async function createNotes(client: Client, inputs: NoteWrite[]): Promise<BatchOutcome> {
+  return call(async () => {
+    const answer = await client.crm.objects.notes.batchApi.create({
+      inputs: inputs.map((n) => ({
+        properties: { hs_timestamp: n.timestamp.toISOString(), hs_note_body: n.body, postventa_event_id: n.eventId },
+        associations: [{ to: { id: n.contactId }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: NOTE_TO_CONTACT }] }],
+      })),
+    });
+    const written = new Map<string, string>();
+    for (const r of answer.results) if (r.properties.postventa_event_id) written.set(r.properties.postventa_event_id, r.id);
+    return { written, errors: inputErrors((answer as { errors?: [] }).errors) };
+  });
+}
+
+// Which of these event ids HubSpot already holds a note for (after a send whose answer was lost).
+export async function findNotes(client: Client, eventIds: string[]): Promise<Map<string, string>> {
+  return call(async () => {
+    const found = new Map<string, string>();
+    let after: string | undefined;
+    do {
+      const page = await client.crm.objects.notes.searchApi.doSearch({
+        filterGroups: [{ filters: [{ propertyName: "postventa_event_id", operator: "IN" as never, values: eventIds }] }],
+        properties: ["postventa_event_id"],
+        limit: 100,
+        after: after as never,
+      });
+      for (const r of page.results) if (r.properties.postventa_event_id) found.set(r.properties.postventa_event_id, r.id);
+      after = page.paging?.next?.after;
+    } while (after);
+    return found;
+  });
 }

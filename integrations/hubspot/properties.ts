@@ -37,3 +37,9 @@ export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
   date("postventa_last_nps_date", "Last NPS date", "When the latest NPS answer was given."),
   number("postventa_last_csat", "Last CSAT", "Latest satisfaction score (1–5)."),
 ];
+
+// Every note Postventa writes carries the stable id of the interaction it records, so a send whose
+// answer was lost can be checked before it is sent again.
+export const NOTE_PROPERTIES: ContactPropertyDefinition[] = [
+  { name: "postventa_event_id", label: "Postventa event id", type: "string", fieldType: "text", description: "Stable id of the Postventa interaction this note records." },
+];

@@ -139,6 +139,8 @@ export interface HubSpotSandbox {
     failNext(n: number, status: FaultStatus, opts?: { path?: RegExp; policyName?: "TEN_SECONDLY_ROLLING" | "DAILY" }): void;
     outage(ms: number): void;
     latency(ms: number): void;
+    /** Processes each request at once but holds its answer for `ms`: HubSpot did the work, the caller has not heard. */
+    slowAnswers(ms: number, path?: RegExp): void;
     exhaustDaily(portalId: number): void;
     clear(): void;
   };
@@ -538,6 +540,8 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
   let faults: Fault[] = [];
   let outageUntil = 0;
   let latencyMs = 0;
+  let slowAnswerMs = 0;
+  let slowAnswerPath: RegExp | undefined;
   const requestLog: RequestLogEntry[] = [];
   let nextTemplateId = 1_000_000 + Math.floor(Math.random() * 10_000);
 
@@ -1668,6 +1672,23 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       }
       throw notFound(ctx);
     }
+    // /account-info/v3/details: any valid token may read its own account's details
+    if (parts[0] === "account-info" && parts[1] === "v3" && parts[2] === "details" && m === "GET") {
+      return {
+        status: 200,
+        body: {
+          portalId: portal.portalId,
+          accountType: "STANDARD",
+          timeZone: "US/Eastern",
+          companyCurrency: "USD",
+          additionalCurrencies: [],
+          utcOffset: "-05:00",
+          utcOffsetMilliseconds: -18000000,
+          uiDomain: "app.hubspot.com",
+          dataHostingLocation: "na1",
+        },
+      };
+    }
     // /crm/v3/properties/{type}/...
     if (parts[0] === "crm" && parts[1] === "v3" && parts[2] === "properties" && parts[3]) {
       const type = parseObjectType(ctx, parts[3]);
@@ -1848,6 +1869,7 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       }
       const a = route(ctx);
       if (a instanceof HttpError) throw a;
+      if (slowAnswerMs > 0 && (!slowAnswerPath || slowAnswerPath.test(ctx.path))) await sleep(slowAnswerMs);
       send(res, ctx, a.status, a.body, { ...headers, ...(a.headers ?? {}) });
       log(a.status);
     } catch (e) {
@@ -1955,6 +1977,10 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       outage(ms) {
         outageUntil = Date.now() + ms;
       },
+      slowAnswers(ms, path) {
+        slowAnswerMs = ms;
+        slowAnswerPath = path;
+      },
       latency(ms) {
         latencyMs = ms;
       },
@@ -1967,6 +1993,7 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         faults = [];
         outageUntil = 0;
         latencyMs = 0;
+        slowAnswerMs = 0;
       },
     },
     state(portalId) {

@@ -1,0 +1,219 @@
+// Connecting a shop to its HubSpot account, keeping the tokens fresh, disconnecting.
+// Tokens are stored encrypted and leave this module only towards HubSpot.
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type { HubSpotConnection } from "@prisma/client";
+import prisma, { pool } from "../db.server";
+import { decryptSecret, encryptSecret } from "../secrets.server";
+import {
+  accessTokenInfo,
+  accountDetails,
+  authorizeUrl,
+  ensureContactProperties,
+  ensureNoteProperties,
+  exchangeCode,
+  HubSpotFailure,
+  hubspotClient,
+  refreshAccessToken,
+} from "../../integrations/hubspot/client.server";
+
+// HubSpot's budgets per 10 s: public OAuth apps 110; private apps 100 (Free/Starter) or 190 (Pro/Enterprise).
+export const OAUTH_ROLLING_LIMIT = 110;
+export const PRIVATE_APP_LIMITS = [100, 190] as const;
+
+/** A connect attempt the merchant can act on (shown on the page as is). */
+export class ConnectError extends Error {}
+
+export function accountKey(c: Pick<HubSpotConnection, "portalId" | "authType">): string {
+  return `${c.portalId}:${c.authType}`;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Connect
+// ----------------------------------------------------------------------------------------------
+
+export async function connectPrivateApp(shop: string, token: string, rollingLimit: number): Promise<void> {
+  token = token.trim();
+  if (!/^pat-[a-z0-9]+-[0-9a-f-]{20,}$/i.test(token)) throw new ConnectError("That does not look like a HubSpot private app access token (it starts with “pat-”).");
+  if (!PRIVATE_APP_LIMITS.includes(rollingLimit as never)) throw new ConnectError("Choose your HubSpot plan's API limit: 100 or 190 requests per 10 seconds.");
+  const client = hubspotClient(token);
+  const account = await prepareAccount(client);
+  await saveConnection(shop, {
+    portalId: account.portalId,
+    authType: "private_app",
+    accessTokenEnc: encryptSecret(token),
+    refreshTokenEnc: null,
+    accessTokenExpiry: null,
+    scopes: [],
+    timeZone: account.timeZone,
+    rollingLimit,
+  });
+}
+
+// OAuth: the state names the shop and is signed with the app secret, so the callback (which has
+// no Shopify session) knows which shop asked, and nobody else can bind a HubSpot account to it.
+const STATE_TTL_MS = 10 * 60_000;
+function stateSecret() {
+  const s = process.env.SHOPIFY_API_SECRET;
+  if (!s) throw new Error("SHOPIFY_API_SECRET is not set");
+  return s;
+}
+const sign = (data: string) => createHmac("sha256", stateSecret()).update(data).digest("base64url");
+
+export function oauthRedirectUri(): string {
+  return process.env.HUBSPOT_REDIRECT_URI || new URL("/hubspot/callback", process.env.SHOPIFY_APP_URL || "http://localhost:3000").toString();
+}
+
+export function startOAuth(shop: string): string {
+  const data = Buffer.from(JSON.stringify({ shop, exp: Date.now() + STATE_TTL_MS, n: randomBytes(8).toString("hex") })).toString("base64url");
+  return authorizeUrl(`${data}.${sign(data)}`, oauthRedirectUri());
+}
+
+export function verifyOAuthState(state: string): string {
+  const [data, mac] = state.split(".");
+  const expected = data ? sign(data) : "";
+  if (!data || !mac || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected)))
+    throw new ConnectError("This HubSpot authorization link is not valid. Start again from the HubSpot page in Postventa.");
+  const { shop, exp } = JSON.parse(Buffer.from(data, "base64url").toString()) as { shop: string; exp: number };
+  if (Date.now() > exp) throw new ConnectError("This HubSpot authorization link expired. Start again from the HubSpot page in Postventa.");
+  return shop;
+}
+
+export async function completeOAuth(code: string, state: string): Promise<string> {
+  const shop = verifyOAuthState(state);
+  let tokens;
+  try {
+    tokens = await exchangeCode(code, oauthRedirectUri());
+  } catch (e) {
+    throw new ConnectError(`HubSpot refused the authorization: ${(e as Error).message}`);
+  }
+  const info = await accessTokenInfo(tokens.accessToken);
+  const account = await prepareAccount(hubspotClient(tokens.accessToken));
+  await saveConnection(shop, {
+    portalId: info.portalId,
+    authType: "oauth",
+    accessTokenEnc: encryptSecret(tokens.accessToken),
+    refreshTokenEnc: encryptSecret(tokens.refreshToken),
+    accessTokenExpiry: tokens.expiresAt,
+    scopes: info.scopes,
+    timeZone: account.timeZone,
+    rollingLimit: OAUTH_ROLLING_LIMIT,
+  });
+  return shop;
+}
+
+// Checks the token against the account and creates the Postventa properties (idempotent).
+async function prepareAccount(client: ReturnType<typeof hubspotClient>) {
+  try {
+    const account = await accountDetails(client);
+    await ensureContactProperties(client);
+    await ensureNoteProperties(client);
+    return account;
+  } catch (e) {
+    if (e instanceof HubSpotFailure && e.kind === "auth") throw new ConnectError("HubSpot did not accept this token. Copy it again from your private app's Auth tab.");
+    if (e instanceof HubSpotFailure && e.kind === "scopes")
+      throw new ConnectError("The token lacks a scope Postventa needs: crm.objects.contacts.read/write and crm.schemas.contacts.read/write.");
+    throw new ConnectError(`HubSpot could not be reached to finish connecting: ${(e as Error).message}. Try again in a moment.`);
+  }
+}
+
+type NewConnection = Pick<
+  HubSpotConnection,
+  "portalId" | "authType" | "accessTokenEnc" | "refreshTokenEnc" | "accessTokenExpiry" | "scopes" | "timeZone" | "rollingLimit"
+>;
+
+// Saving a connection starts the backfill: everything the program holds for the shop is queued
+// for this HubSpot account, except what was already written to this same account before.
+async function saveConnection(shop: string, c: NewConnection): Promise<void> {
+  const now = new Date();
+  await prisma.$transaction(async (tx) => {
+    const fresh = { ...c, state: "active", pausedReason: null, pausedUntil: null, lastError: null, backfillStartedAt: now, backfillFinishedAt: null };
+    await tx.hubSpotConnection.upsert({ where: { shop }, create: { shop, ...fresh }, update: { ...fresh, connectedAt: now } });
+    await tx.$executeRaw`
+      INSERT INTO "HubSpotContactSync" ("customerId", shop)
+      SELECT id, shop FROM "Customer" WHERE shop = ${shop} AND "claimedById" IS NULL AND "redactedAt" IS NULL
+      ON CONFLICT ("customerId") DO NOTHING`;
+    await tx.$executeRaw`
+      UPDATE "HubSpotContactSync" SET state = 'pending', attempts = 0, reason = NULL, "updatedAt" = now()
+      WHERE shop = ${shop} AND state <> 'merged' AND (state <> 'synced' OR "syncedPortalId" IS DISTINCT FROM ${c.portalId})`;
+    await tx.$executeRaw`
+      UPDATE "HubSpotInteraction" SET state = 'pending', attempts = 0, reason = NULL
+      WHERE shop = ${shop} AND state <> 'sending' AND (state <> 'synced' OR "syncedPortalId" IS DISTINCT FROM ${c.portalId})`;
+  });
+  await requestSync(shop, 0);
+}
+
+export async function disconnect(shop: string): Promise<void> {
+  // The sync reads the connection before every request: without it, it stops.
+  await prisma.hubSpotConnection.deleteMany({ where: { shop } });
+}
+
+// ----------------------------------------------------------------------------------------------
+// Tokens
+// ----------------------------------------------------------------------------------------------
+
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+// The access token to send now: refreshed first when it expires within five minutes. Two
+// processes refreshing at once is harmless (HubSpot refresh tokens are reusable); the row lock
+// just keeps them from racing on the write.
+export async function currentAccessToken(shop: string): Promise<string> {
+  const c = await prisma.hubSpotConnection.findUnique({ where: { shop } });
+  if (!c) throw new HubSpotFailure("auth", "not connected");
+  if (c.authType !== "oauth" || !c.accessTokenExpiry || c.accessTokenExpiry.getTime() - Date.now() > REFRESH_MARGIN_MS) return decryptSecret(c.accessTokenEnc);
+  return refresh(shop);
+}
+
+// `rejected`: the token HubSpot just answered 401 to; refreshed even if it should still be valid.
+export async function refresh(shop: string, rejected?: string): Promise<string> {
+  return prisma.$transaction(async (tx) => {
+    const [c] = await tx.$queryRaw<HubSpotConnection[]>`SELECT * FROM "HubSpotConnection" WHERE shop = ${shop} FOR UPDATE`;
+    if (!c?.refreshTokenEnc) throw new HubSpotFailure("auth", "HubSpot no longer accepts this connection's token. Connect again.");
+    const current = decryptSecret(c.accessTokenEnc);
+    const fresh = c.accessTokenExpiry && c.accessTokenExpiry.getTime() - Date.now() > REFRESH_MARGIN_MS;
+    if (fresh && (!rejected || rejected !== current)) return current; // another process just refreshed
+    let t;
+    try {
+      t = await refreshAccessToken(decryptSecret(c.refreshTokenEnc));
+    } catch (e) {
+      if (e instanceof HubSpotFailure && e.kind === "invalid") throw new HubSpotFailure("auth", "HubSpot revoked Postventa's access (the refresh token was refused). Connect again.");
+      throw e;
+    }
+    await tx.hubSpotConnection.update({
+      where: { shop },
+      data: { accessTokenEnc: encryptSecret(t.accessToken), refreshTokenEnc: encryptSecret(t.refreshToken), accessTokenExpiry: t.expiresAt },
+    });
+    return t.accessToken;
+  });
+}
+
+// ----------------------------------------------------------------------------------------------
+// Scheduling
+// ----------------------------------------------------------------------------------------------
+
+// Changes within this window are written together.
+const COALESCE_MS = Number(process.env.HUBSPOT_COALESCE_MS ?? 2000);
+
+// Queues the shop's sync if the shop is connected. A change keeps the time of a sync already
+// waiting (so a burst is written together, not postponed forever); `now` replaces it.
+export async function requestSync(shop: string, delayMs = COALESCE_MS, runAt?: Date): Promise<void> {
+  const mode = delayMs === 0 && !runAt ? "replace" : "preserve_run_at";
+  await pool.query(
+    `SELECT graphile_worker.add_job('hubspot_sync', json_build_object('shop', $1::text),
+        run_at => COALESCE($3::timestamptz, now() + $2::int * interval '1 millisecond'),
+        job_key => 'hubspot_sync:' || $1, job_key_mode => $4, max_attempts => 25)
+       FROM "HubSpotConnection" WHERE shop = $1`,
+    [shop, delayMs, runAt ?? null, mode],
+  );
+}
+
+// Every minute and at worker start: a connected shop with a backlog gets a sync, whatever
+// happened to the last one (a killed worker, a daily pause that has ended).
+export async function sweep(): Promise<void> {
+  const { rows } = await pool.query<{ shop: string }>(
+    `SELECT c.shop FROM "HubSpotConnection" c
+      WHERE (c.state = 'active' OR (c."pausedReason" = 'daily_limit' AND c."pausedUntil" <= now()))
+        AND (EXISTS (SELECT 1 FROM "HubSpotContactSync" s WHERE s.shop = c.shop AND s.state = 'pending')
+          OR EXISTS (SELECT 1 FROM "HubSpotInteraction" i WHERE i.shop = c.shop AND i.state IN ('pending', 'sending')))`,
+  );
+  for (const { shop } of rows) await requestSync(shop, 0);
+}

@@ -1,0 +1,362 @@
+// Drains a shop's HubSpot outbox into its HubSpot account.
+//
+// One sync per shop at a time, across processes: the run holds a session advisory lock, which
+// Postgres releases by itself if the process dies. Each request takes a slot of the account's
+// rolling budget first (budget.server.ts). Contacts go first (notes need the contact's id), in
+// batches of up to 100, then notes, also 100 at a time.
+//
+// Never twice: before a batch of notes is sent its rows are marked `sending`. If the answer is
+// lost (timeout, dropped connection, a killed worker), those rows stay `sending`, and the next run
+// asks HubSpot which of their event ids it already holds before sending the rest again.
+import type { HubSpotConnection } from "@prisma/client";
+import prisma, { pool } from "../db.server";
+import { log } from "../log.server";
+import { contactProperties } from "../domain/customer-profile";
+import type { OrderFacts, RefundFacts } from "../domain/facts";
+import { createNotes, findNotes, HubSpotFailure, hubspotClient, writeContacts, type BatchOutcome, type ContactWrite } from "../../integrations/hubspot/client.server";
+import { accountKey, currentAccessToken, refresh, requestSync } from "./connection.server";
+import { takeRequestSlot } from "./budget.server";
+
+const BATCH = 100;
+const MAX_TRANSIENT_IN_A_ROW = Number(process.env.HUBSPOT_MAX_TRANSIENT ?? 5);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface SyncRun {
+  outcome: "done" | "busy" | "not_connected" | "paused" | "retry_later";
+  contacts: number;
+  notes: number;
+  requests: number;
+  rateLimited: number;
+}
+
+export async function syncShop(shop: string): Promise<SyncRun> {
+  const lockClient = await pool.connect();
+  const run: SyncRun = { outcome: "done", contacts: 0, notes: 0, requests: 0, rateLimited: 0 };
+  try {
+    const { rows } = await lockClient.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(7412, hashtext($1)) AS ok", [shop]);
+    if (!rows[0].ok) {
+      await requestSync(shop); // the running sync may finish just before our rows: look again shortly
+      return { ...run, outcome: "busy" };
+    }
+    try {
+      run.outcome = await drain(shop, run);
+    } finally {
+      await lockClient.query("SELECT pg_advisory_unlock(7412, hashtext($1))", [shop]);
+    }
+    return run;
+  } finally {
+    lockClient.release();
+  }
+}
+
+async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
+  let transientInARow = 0;
+  let refreshed = false;
+  for (;;) {
+    const conn = await prisma.hubSpotConnection.findUnique({ where: { shop } });
+    if (!conn) return "not_connected";
+    if (conn.state === "paused") {
+      if (conn.pausedReason !== "daily_limit" || !conn.pausedUntil || conn.pausedUntil > new Date()) return "paused";
+      await prisma.hubSpotConnection.update({ where: { shop }, data: { state: "active", pausedReason: null, pausedUntil: null, lastError: null } });
+    }
+    try {
+      const step = await nextStep(conn, run);
+      transientInARow = 0;
+      refreshed = false;
+      if (step === "idle") {
+        await prisma.hubSpotConnection.update({
+          where: { shop },
+          data: { lastSyncAt: new Date(), lastError: null, backfillFinishedAt: conn.backfillFinishedAt ?? new Date() },
+        });
+        return "done";
+      }
+    } catch (e) {
+      if (!(e instanceof HubSpotFailure)) throw e;
+      switch (e.kind) {
+        case "rate_limited":
+          // Another app on the account, or a clock edge: HubSpot asks for a pause, not a failure.
+          run.rateLimited++;
+          await sleep(1000);
+          continue;
+        case "daily_limit": {
+          const until = nextMidnight(conn.timeZone);
+          await pause(shop, "daily_limit", `HubSpot's daily API limit for this account is used up. Sync resumes at ${until.toISOString()}.`, until);
+          await requestSync(shop, 0, until);
+          return "paused";
+        }
+        case "auth":
+          if (conn.authType === "oauth" && !refreshed) {
+            refreshed = true;
+            try {
+              await refresh(shop, await currentAccessToken(shop));
+              continue;
+            } catch (r) {
+              if (!(r instanceof HubSpotFailure) || r.kind !== "auth") throw r;
+              e.message = r.message;
+            }
+          }
+          await pause(shop, "auth", conn.authType === "oauth" ? e.message : "HubSpot no longer accepts the private app token (expired, rotated or deleted). Paste a new one.");
+          return "paused";
+        case "scopes":
+          await pause(shop, "scopes", `HubSpot refused a call for a missing scope: ${e.message}`);
+          return "paused";
+        case "transient":
+        case "invalid": // a whole request refused for a reason that is not the inputs' (they were checked one by one)
+          transientInARow++;
+          await prisma.hubSpotConnection.update({ where: { shop }, data: { lastError: e.message.slice(0, 500) } });
+          log.warn("hubspot sync: request failed, backing off", { shop, error: e.message.slice(0, 200), inARow: transientInARow });
+          if (transientInARow >= MAX_TRANSIENT_IN_A_ROW) {
+            // A longer outage: give the worker back and come again in a minute.
+            await requestSync(shop, 60_000);
+            return "retry_later";
+          }
+          await sleep(Math.min(30_000, 250 * 2 ** transientInARow));
+          continue;
+      }
+    }
+  }
+}
+
+async function pause(shop: string, reason: string, message: string, until?: Date) {
+  await prisma.hubSpotConnection.update({ where: { shop }, data: { state: "paused", pausedReason: reason, pausedUntil: until ?? null, lastError: message } });
+  log.warn("hubspot sync paused", { shop, reason });
+}
+
+// HubSpot's daily budget resets at midnight in the account's time zone.
+export function nextMidnight(timeZone: string | null, now = new Date()): Date {
+  const tz = timeZone || "UTC";
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+    .formatToParts(now)
+    .reduce<Record<string, number>>((acc, p) => (p.type === "literal" ? acc : { ...acc, [p.type]: Number(p.value) }), {});
+  const localAsUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  const offset = localAsUtc - Math.floor(now.getTime() / 1000) * 1000;
+  return new Date(Date.UTC(parts.year, parts.month - 1, parts.day + 1) - offset);
+}
+
+// ----------------------------------------------------------------------------------------------
+// One step: recover uncertain notes, else write contacts, else write notes
+// ----------------------------------------------------------------------------------------------
+
+type Ctx = { conn: HubSpotConnection; run: SyncRun; client: ReturnType<typeof hubspotClient> };
+
+async function nextStep(conn: HubSpotConnection, run: SyncRun): Promise<"worked" | "idle"> {
+  const ctx: Ctx = { conn, run, client: hubspotClient(await currentAccessToken(conn.shop)) };
+  if (await recoverUncertainNotes(ctx)) return "worked";
+  if (await writeContactBatch(ctx)) return "worked";
+  if (await writeNoteBatch(ctx)) return "worked";
+  return "idle";
+}
+
+async function send<T>(ctx: Ctx, work: () => Promise<T>): Promise<T> {
+  await takeRequestSlot(accountKey(ctx.conn), ctx.conn.rollingLimit);
+  ctx.run.requests++;
+  return work();
+}
+
+async function recoverUncertainNotes(ctx: Ctx): Promise<boolean> {
+  const rows = await prisma.hubSpotInteraction.findMany({ where: { shop: ctx.conn.shop, state: "sending" }, orderBy: { id: "asc" }, take: BATCH, select: { id: true, key: true } });
+  if (!rows.length) return false;
+  const found = await send(ctx, () => findNotes(ctx.client, rows.map((r) => r.key)));
+  for (const r of rows) {
+    const noteId = found.get(r.key);
+    if (noteId) await markNoteSynced(ctx, r.id, noteId);
+    else await prisma.hubSpotInteraction.update({ where: { id: r.id }, data: { state: "pending", sendingAt: null } });
+  }
+  return true;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Contacts
+// ----------------------------------------------------------------------------------------------
+
+interface ContactRow {
+  customerId: string;
+  version: number;
+  attempts: number;
+  hubspotContactId: string | null;
+  syncedEmail: string | null;
+  syncedPortalId: string | null;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+async function writeContactBatch(ctx: Ctx): Promise<boolean> {
+  const shop = ctx.conn.shop;
+  // Inputs HubSpot refused inside a batch go alone next time, so its answer is about them only.
+  let rows = await pendingContacts(shop, "s.attempts = 0", BATCH);
+  if (!rows.length) rows = await pendingContacts(shop, "s.attempts > 0", 1);
+  if (!rows.length) return false;
+
+  const noEmail = rows.filter((r) => !r.email);
+  for (const r of noEmail) {
+    await pool.query(`UPDATE "HubSpotContactSync" SET state = 'skipped', reason = 'No email address: HubSpot contacts are matched by email.', "syncedVersion" = $2 WHERE "customerId" = $1 AND version = $2`, [r.customerId, r.version]);
+  }
+  // One input per email in a batch (HubSpot refuses duplicates); a second one waits for the next.
+  const seen = new Set<string>();
+  const candidates = rows.filter((r) => r.email && !seen.has(r.email.toLowerCase()) && seen.add(r.email.toLowerCase()));
+  if (!candidates.length) return true;
+  const properties = await profiles(shop, candidates);
+  // A contact written before keeps its id, so a changed email updates it rather than making another.
+  const known = (r: ContactRow) => r.hubspotContactId && r.syncedPortalId === ctx.conn.portalId && r.syncedEmail?.toLowerCase() !== r.email!.toLowerCase();
+  const byId = candidates.filter(known);
+  const byEmail = candidates.filter((r) => !known(r));
+  for (const group of [byEmail, byId]) {
+    if (!group.length) continue;
+    const inputs: ContactWrite[] = group.map((r) => ({ email: r.email!.toLowerCase(), hubspotId: known(r) ? r.hubspotContactId! : undefined, properties: properties.get(r.customerId)! }));
+    let outcome: BatchOutcome;
+    try {
+      outcome = await send(ctx, () => writeContacts(ctx.client, inputs));
+    } catch (e) {
+      if (e instanceof HubSpotFailure && e.kind === "invalid" && group.length === 1) outcome = { written: new Map(), errors: [{ message: e.message, ids: [] }] };
+      else if (e instanceof HubSpotFailure && e.kind === "invalid") outcome = { written: new Map(), errors: [] }; // every input refused: each goes alone next
+      else throw e;
+    }
+    for (const r of group) {
+      const email = r.email!.toLowerCase();
+      const id = outcome.written.get(email);
+      if (id) {
+        ctx.run.contacts++;
+        await pool.query(
+          `UPDATE "HubSpotContactSync" SET "syncedVersion" = $2, state = CASE WHEN version = $2 THEN 'synced' ELSE 'pending' END,
+             "hubspotContactId" = $3, "syncedEmail" = $4, "syncedPortalId" = $5, attempts = 0, reason = NULL, "syncedAt" = now()
+           WHERE "customerId" = $1`,
+          [r.customerId, r.version, id, email, ctx.conn.portalId],
+        );
+        continue;
+      }
+      const error = outcome.errors.find((e) => e.ids.some((i) => i.toLowerCase() === email || i === r.hubspotContactId)) ?? (group.length === 1 ? outcome.errors[0] : undefined);
+      await rejectContact(r, error?.message ?? "HubSpot refused this contact in a batch; sending it alone to learn why.", group.length === 1 || r.attempts > 0);
+    }
+  }
+  return true;
+}
+
+async function rejectContact(r: ContactRow, message: string, final: boolean) {
+  if (final) {
+    await pool.query(`UPDATE "HubSpotContactSync" SET state = 'dead', reason = $2, attempts = attempts + 1 WHERE "customerId" = $1`, [r.customerId, message.slice(0, 1000)]);
+  } else {
+    await pool.query(`UPDATE "HubSpotContactSync" SET attempts = attempts + 1, reason = $2 WHERE "customerId" = $1`, [r.customerId, message.slice(0, 1000)]);
+  }
+}
+
+async function pendingContacts(shop: string, attemptsFilter: string, limit: number): Promise<ContactRow[]> {
+  const { rows } = await pool.query<ContactRow>(
+    `SELECT s."customerId", s.version, s.attempts, s."hubspotContactId", s."syncedEmail", s."syncedPortalId", c.email, c."firstName", c."lastName"
+       FROM "HubSpotContactSync" s JOIN "Customer" c ON c.id = s."customerId"
+      WHERE s.shop = $1 AND s.state = 'pending' AND ${attemptsFilter}
+      ORDER BY s."updatedAt", s."customerId" LIMIT $2`,
+    [shop, limit],
+  );
+  return rows;
+}
+
+// The contact properties of each customer, read in a handful of queries for the whole batch.
+async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, Record<string, string>>> {
+  const ids = rows.map((r) => r.customerId);
+  const [accounts, orders, refunds, warranties] = await Promise.all([
+    pool.query<{ customerId: string; balance: number; lifetimeEarned: number }>(`SELECT "customerId", balance, "lifetimeEarned" FROM "PointsAccount" WHERE "customerId" = ANY($1)`, [ids]),
+    pool.query<{ customerId: string; shopifyOrderId: string; facts: OrderFacts; paidSeen: boolean; cancelledAt: Date | null }>(
+      `SELECT "customerId", "shopifyOrderId", facts, "paidSeen", "cancelledAt" FROM "Order" WHERE shop = $1 AND "customerId" = ANY($2) AND facts IS NOT NULL`,
+      [shop, ids],
+    ),
+    pool.query<{ shopifyOrderId: string; facts: RefundFacts }>(
+      `SELECT r."shopifyOrderId", r.facts FROM "OrderRefund" r JOIN "Order" o ON o.shop = r.shop AND o."shopifyOrderId" = r."shopifyOrderId"
+        WHERE r.shop = $1 AND o."customerId" = ANY($2)`,
+      [shop, ids],
+    ),
+    pool.query<{ customerId: string; active: number }>(
+      `SELECT "customerId", count(*)::int AS active FROM "WarrantyRegistration"
+        WHERE shop = $1 AND "customerId" = ANY($2) AND status = 'active' AND "coverageEnd" > now() GROUP BY "customerId"`,
+      [shop, ids],
+    ),
+  ]);
+  const refundsByOrder = new Map<string, RefundFacts[]>();
+  for (const r of refunds.rows) refundsByOrder.set(r.shopifyOrderId, [...(refundsByOrder.get(r.shopifyOrderId) ?? []), r.facts]);
+  const out = new Map<string, Record<string, string>>();
+  for (const r of rows) {
+    const account = accounts.rows.find((a) => a.customerId === r.customerId);
+    const own = orders.rows.filter((o) => o.customerId === r.customerId);
+    out.set(
+      r.customerId,
+      contactProperties({
+        email: r.email!.toLowerCase(),
+        firstName: r.firstName,
+        lastName: r.lastName,
+        balance: account?.balance ?? 0,
+        lifetimeEarned: account?.lifetimeEarned ?? 0,
+        orders: own.map((o) => ({ facts: o.facts, paid: o.paidSeen, cancelled: !!o.cancelledAt, refunds: refundsByOrder.get(o.shopifyOrderId) ?? [] })),
+        activeWarranties: warranties.rows.find((w) => w.customerId === r.customerId)?.active ?? 0,
+        openWarrantyClaims: 0, // claims arrive with the warranty-claims issue
+        returnsCount: own.reduce((n, o) => n + (refundsByOrder.get(o.shopifyOrderId)?.length ?? 0), 0),
+      }),
+    );
+  }
+  return out;
+}
+
+// ----------------------------------------------------------------------------------------------
+// Notes
+// ----------------------------------------------------------------------------------------------
+
+interface NoteRow {
+  id: string;
+  key: string;
+  occurredAt: Date;
+  body: string;
+  attempts: number;
+  hubspotContactId: string;
+}
+
+async function writeNoteBatch(ctx: Ctx): Promise<boolean> {
+  let rows = await pendingNotes(ctx.conn, "i.attempts = 0", BATCH);
+  if (!rows.length) rows = await pendingNotes(ctx.conn, "i.attempts > 0", 1);
+  if (!rows.length) return false;
+  const ids = rows.map((r) => r.id);
+  await pool.query(`UPDATE "HubSpotInteraction" SET state = 'sending', "sendingAt" = now() WHERE id = ANY($1::bigint[])`, [ids]);
+  let outcome: BatchOutcome;
+  try {
+    outcome = await send(ctx, () => createNotes(ctx.client, rows.map((r) => ({ eventId: r.key, contactId: r.hubspotContactId, timestamp: r.occurredAt, body: r.body }))));
+  } catch (e) {
+    if (e instanceof HubSpotFailure && e.kind === "transient") throw e; // HubSpot may have written them: stay `sending`, checked next
+    await pool.query(`UPDATE "HubSpotInteraction" SET state = 'pending', "sendingAt" = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    if (e instanceof HubSpotFailure && e.kind === "invalid") outcome = { written: new Map(), errors: rows.length === 1 ? [{ message: e.message, ids: [] }] : [] };
+    else throw e;
+  }
+  for (const r of rows) {
+    const noteId = outcome.written.get(r.key);
+    if (noteId) {
+      ctx.run.notes++;
+      await markNoteSynced(ctx, r.id, noteId);
+    } else {
+      // HubSpot's per-input errors do not say which note they belong to: a note refused in a
+      // batch is sent alone next time, and refused alone it goes to the failures list.
+      const final = rows.length === 1;
+      const message = final ? (outcome.errors[0]?.message ?? "refused") : "HubSpot refused this note in a batch; sending it alone to learn why.";
+      await pool.query(
+        `UPDATE "HubSpotInteraction" SET state = $2, reason = $3, attempts = attempts + 1, "sendingAt" = NULL WHERE id = $1`,
+        [r.id, final ? "dead" : "pending", message.slice(0, 1000)],
+      );
+    }
+  }
+  return true;
+}
+
+async function markNoteSynced(ctx: Ctx, id: string | bigint, noteId: string) {
+  await pool.query(
+    `UPDATE "HubSpotInteraction" SET state = 'synced', "hubspotObjectId" = $2, "syncedPortalId" = $3, "syncedAt" = now(), "sendingAt" = NULL, reason = NULL WHERE id = $1`,
+    [String(id), noteId, ctx.conn.portalId],
+  );
+}
+
+async function pendingNotes(conn: HubSpotConnection, attemptsFilter: string, limit: number): Promise<NoteRow[]> {
+  const { rows } = await pool.query<NoteRow>(
+    `SELECT i.id::text, i.key, i."occurredAt", i.body, i.attempts, s."hubspotContactId"
+       FROM "HubSpotInteraction" i JOIN "HubSpotContactSync" s ON s."customerId" = i."customerId"
+      WHERE i.shop = $1 AND i.state = 'pending' AND ${attemptsFilter}
+        AND s."hubspotContactId" IS NOT NULL AND s."syncedPortalId" = $2
+      ORDER BY i.id LIMIT $3`,
+    [conn.shop, conn.portalId, limit],
+  );
+  return rows;
+}

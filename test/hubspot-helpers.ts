@@ -1,0 +1,69 @@
+// Dev/test only: what the HubSpot tests, the demo and the benchmark share — order webhooks for a
+// shop, waiting for the HubSpot outbox to drain, and reading back what the sandbox holds.
+import type pg from "pg";
+import { stringifyShopifyJson, webhookHeaders } from "./sandboxes/shopify/signing.ts";
+import type { HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
+import { DEV_SECRET } from "./stack.ts";
+
+let seq = 0;
+
+export function paidOrder(id: bigint, customer: { id: bigint | null; email: string | null; firstName?: string; lastName?: string }, price = "120.00") {
+  const now = new Date().toISOString();
+  return {
+    id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${Number(id % 100000n)}`, email: customer.email,
+    created_at: now, processed_at: now, currency: "USD", financial_status: "paid", cancelled_at: null, taxes_included: false, total_tax: "0.00",
+    total_shipping_price_set: { shop_money: { amount: "0.00", currency_code: "USD" } },
+    customer: customer.id ? { id: customer.id, email: customer.email, first_name: customer.firstName ?? "Ana", last_name: customer.lastName ?? "García", phone: null } : null,
+    line_items: [{ id: id * 10n + 1n, product_id: null, variant_id: null, title: "Molinillo Baratza", vendor: "Baratza", quantity: 1, price, total_discount: "0.00", discount_allocations: [], gift_card: false, tax_lines: [] }],
+    fulfillments: [],
+  };
+}
+
+export function customerUpdate(id: bigint, email: string | null, firstName = "Ana", lastName = "García") {
+  return { id, email, first_name: firstName, last_name: lastName, phone: null, state: "enabled", tags: "", email_marketing_consent: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString() };
+}
+
+export async function deliver(url: string, shop: string, topic: string, body: unknown): Promise<void> {
+  const rawBody = stringifyShopifyJson(body);
+  const headers = webhookHeaders({ secret: DEV_SECRET, topic, shop, rawBody, eventId: `hs-evt-${++seq}-${Date.now()}` });
+  const res = await fetch(`${url}/webhooks`, { method: "POST", headers, body: rawBody });
+  if (res.status !== 200) throw new Error(`delivery answered ${res.status}: ${await res.text()}`);
+}
+
+// The outbox of `shop` is empty (nothing pending or in flight) and no sync job is due or running.
+export async function waitForHubSpot(pool: pg.Pool, shop: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query(
+      `SELECT (SELECT count(*) FROM "WebhookDelivery" WHERE shop = $1 AND state <> 'processed')::int
+            + (SELECT count(*) FROM "HubSpotContactSync" WHERE shop = $1 AND state = 'pending')::int
+            + (SELECT count(*) FROM "HubSpotInteraction" i JOIN "HubSpotContactSync" s ON s."customerId" = i."customerId"
+                WHERE i.shop = $1 AND i.state IN ('pending', 'sending') AND s.state NOT IN ('dead', 'skipped'))::int
+            + (SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier = 'hubspot_sync'
+                AND ((key = 'hubspot_sync:' || $1 AND run_at <= now() + interval '3 seconds') OR locked_at > now() - interval '1 minute'))::int AS n,
+              (SELECT state FROM "HubSpotConnection" WHERE shop = $1 AND COALESCE("pausedUntil" > now(), true)) AS state`,
+      [shop],
+    );
+    if (rows[0].n === 0 || rows[0].state === "paused") return;
+    if (Date.now() > deadline) throw new Error(`HubSpot outbox of ${shop} not drained after ${timeoutMs} ms (${rows[0].n} left)`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// Notes per Postventa event id, and contacts per email, as the sandbox holds them.
+export function hubspotHoldings(sandbox: HubSpotSandbox, portalId: number) {
+  const s = sandbox.state(portalId);
+  const notesByEvent = new Map<string, number>();
+  for (const n of s.notes) {
+    const k = n.properties.postventa_event_id;
+    if (k) notesByEvent.set(k, (notesByEvent.get(k) ?? 0) + 1);
+  }
+  const contactsByEmail = new Map<string, typeof s.contacts>();
+  for (const c of s.contacts) {
+    const e = c.properties.email ?? "";
+    contactsByEmail.set(e, [...(contactsByEmail.get(e) ?? []), c]);
+  }
+  const noteContact = new Map<string, string>();
+  for (const a of s.associations) if (a.fromObjectType === "notes" && a.toObjectType === "contacts") noteContact.set(a.fromId, a.toId);
+  return { state: s, notesByEvent, contactsByEmail, noteContact };
+}

@@ -31,7 +31,7 @@ export const taskList: TaskList = {
   hubspot_sync: async (payload) => {
     const { shop } = payload as { shop: string };
     const run = await syncShop(shop);
-    if (run.requests) log.info("hubspot sync", { shop, ...run });
+    log[run.requests ? "info" : "debug"]("hubspot sync", { shop, ...run });
   },
   hubspot_sweep: async () => {
     await sweep();

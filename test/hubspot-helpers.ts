@@ -30,7 +30,8 @@ export async function deliver(url: string, shop: string, topic: string, body: un
   if (res.status !== 200) throw new Error(`delivery answered ${res.status}: ${await res.text()}`);
 }
 
-// The outbox of `shop` is empty (nothing pending or in flight) and no sync job is due or running.
+// Every delivery of `shop` is processed and its HubSpot outbox is empty (nothing pending or in
+// flight), or the sync is paused.
 export async function waitForHubSpot(pool: pg.Pool, shop: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -38,9 +39,7 @@ export async function waitForHubSpot(pool: pg.Pool, shop: string, timeoutMs = 60
       `SELECT (SELECT count(*) FROM "WebhookDelivery" WHERE shop = $1 AND state <> 'processed')::int
             + (SELECT count(*) FROM "HubSpotContactSync" WHERE shop = $1 AND state = 'pending')::int
             + (SELECT count(*) FROM "HubSpotInteraction" i JOIN "HubSpotContactSync" s ON s."customerId" = i."customerId"
-                WHERE i.shop = $1 AND i.state IN ('pending', 'sending') AND s.state NOT IN ('dead', 'skipped'))::int
-            + (SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier = 'hubspot_sync'
-                AND ((key = 'hubspot_sync:' || $1 AND run_at <= now() + interval '3 seconds') OR locked_at > now() - interval '1 minute'))::int AS n,
+                WHERE i.shop = $1 AND i.state IN ('pending', 'sending') AND s.state NOT IN ('dead', 'skipped'))::int AS n,
               (SELECT state FROM "HubSpotConnection" WHERE shop = $1 AND COALESCE("pausedUntil" > now(), true)) AS state`,
       [shop],
     );

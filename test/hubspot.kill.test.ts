@@ -1,0 +1,73 @@
+// A worker process killed (SIGKILL) while HubSpot is writing its batch of notes: the restarted
+// worker loses nothing and writes nothing twice.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startHubSpotSandbox, type HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
+import { startStack, type Stack } from "./stack.ts";
+import { deliver, hubspotHoldings, paidOrder, waitForHubSpot } from "./hubspot-helpers.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const SHOP = "kill-test.myshopify.com";
+const CUSTOMERS = 150;
+let stack: Stack;
+let sandbox: HubSpotSandbox;
+const workers: ChildProcess[] = [];
+
+function startWorkerProcess(): ChildProcess {
+  const child = spawn(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", "server/worker-main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: stack.databaseUrl, LOG_LEVEL: process.env.DEBUG_WORKERS ? "info" : "warn" },
+    stdio: process.env.DEBUG_WORKERS ? "inherit" : "ignore",
+  });
+  workers.push(child);
+  return child;
+}
+
+beforeAll(async () => {
+  sandbox = await startHubSpotSandbox({ rollingLimit: 190 });
+  process.env.HUBSPOT_BASE_URL = sandbox.url;
+  // The webhooks are all processed before the first sync starts: this test kills the sync, not them.
+  process.env.HUBSPOT_COALESCE_MS = "4000";
+  stack = await startStack({ database: "postventa_test_hubspot_kill", build: false, worker: false });
+  await stack.installShop(SHOP);
+});
+afterAll(async () => {
+  for (const w of workers) w.kill("SIGKILL");
+  await stack?.stop();
+  await sandbox?.close();
+});
+
+it("loses nothing and duplicates nothing when the worker dies mid-batch", async () => {
+  const portal = sandbox.createPortal({ rollingLimit: 190 });
+  const { connectPrivateApp } = await import("../app/hubspot/connection.server.ts");
+  await connectPrivateApp(SHOP, portal.privateAppToken, 190);
+
+  // HubSpot writes each batch of notes at once but answers it only 3 s later.
+  sandbox.faults.slowAnswers(3000, /notes\/batch\/create/);
+  for (let i = 0; i < CUSTOMERS; i++) await deliver(stack.url, SHOP, "orders/paid", paidOrder(70_000n + BigInt(i), { id: 80_000n + BigInt(i), email: `k${i}@example.com` }));
+  const first = startWorkerProcess();
+
+  const deadline = Date.now() + 60_000;
+  while (hubspotHoldings(sandbox, portal.portalId).state.notes.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(hubspotHoldings(sandbox, portal.portalId).state.notes.length).toBeGreaterThan(0);
+  first.kill("SIGKILL");
+  await new Promise((r) => first.once("exit", r));
+  const { rows: inFlight } = await stack.pool.query(`SELECT count(*)::int AS n FROM "HubSpotInteraction" WHERE shop = $1 AND state = 'sending'`, [SHOP]);
+  expect(inFlight[0].n).toBeGreaterThan(0); // HubSpot holds notes the dead worker never heard about
+
+  sandbox.faults.clear();
+  startWorkerProcess();
+  await waitForHubSpot(stack.pool, SHOP, 120_000);
+
+  const h = hubspotHoldings(sandbox, portal.portalId);
+  const { rows } = await stack.pool.query(`SELECT key, state FROM "HubSpotInteraction" WHERE shop = $1`, [SHOP]);
+  expect(rows.length).toBe(CUSTOMERS * 3); // order paid, points earned, warranty registered
+  for (const r of rows) {
+    expect(r.state).toBe("synced");
+    expect(h.notesByEvent.get(r.key)).toBe(1);
+  }
+  expect(h.state.notes.length).toBe(rows.length);
+  for (let i = 0; i < CUSTOMERS; i++) expect(h.contactsByEmail.get(`k${i}@example.com`)).toHaveLength(1);
+  expect(sandbox.requestLog.some((r) => /notes\/search/.test(r.path))).toBe(true);
+}, 180_000);

@@ -4,6 +4,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { HubSpotConnection } from "@prisma/client";
 import prisma, { pool } from "../db.server";
 import { decryptSecret, encryptSecret } from "../secrets.server";
+import { takeRequestSlot } from "./budget.server";
 import {
   accessTokenInfo,
   accountDetails,
@@ -36,7 +37,7 @@ export async function connectPrivateApp(shop: string, token: string, rollingLimi
   if (!/^pat-[a-z0-9]+-[0-9a-f-]{20,}$/i.test(token)) throw new ConnectError("That does not look like a HubSpot private app access token (it starts with “pat-”).");
   if (!PRIVATE_APP_LIMITS.includes(rollingLimit as never)) throw new ConnectError("Choose your HubSpot plan's API limit: 100 or 190 requests per 10 seconds.");
   const client = hubspotClient(token);
-  const account = await prepareAccount(client);
+  const account = await prepareAccount(client, "private_app", rollingLimit);
   await saveConnection(shop, {
     portalId: account.portalId,
     authType: "private_app",
@@ -87,7 +88,7 @@ export async function completeOAuth(code: string, state: string): Promise<string
     throw new ConnectError(`HubSpot refused the authorization: ${(e as Error).message}`);
   }
   const info = await accessTokenInfo(tokens.accessToken);
-  const account = await prepareAccount(hubspotClient(tokens.accessToken));
+  const account = await prepareAccount(hubspotClient(tokens.accessToken), "oauth", OAUTH_ROLLING_LIMIT);
   await saveConnection(shop, {
     portalId: info.portalId,
     authType: "oauth",
@@ -101,12 +102,14 @@ export async function completeOAuth(code: string, state: string): Promise<string
   return shop;
 }
 
-// Checks the token against the account and creates the Postventa properties (idempotent).
-async function prepareAccount(client: ReturnType<typeof hubspotClient>) {
+// Checks the token against the account and creates the Postventa properties (idempotent), inside
+// the account's budget like every other request (only the first, which tells us the account, is not).
+async function prepareAccount(client: ReturnType<typeof hubspotClient>, authType: string, rollingLimit: number) {
   try {
     const account = await accountDetails(client);
-    await ensureContactProperties(client);
-    await ensureNoteProperties(client);
+    const slot = () => takeRequestSlot(accountKey({ portalId: account.portalId, authType }), rollingLimit);
+    await ensureContactProperties(client, slot);
+    await ensureNoteProperties(client, slot);
     return account;
   } catch (e) {
     if (e instanceof HubSpotFailure && e.kind === "auth") throw new ConnectError("HubSpot did not accept this token. Copy it again from your private app's Auth tab.");

@@ -17,7 +17,8 @@ import { createNotes, findNotes, HubSpotFailure, hubspotClient, writeContacts, t
 import { accountKey, currentAccessToken, refresh, requestSync } from "./connection.server";
 import { takeRequestSlot } from "./budget.server";
 
-const BATCH = 100;
+// HubSpot's cap per batch request. Lower only to exercise many small requests in tests.
+const BATCH = Math.min(100, Number(process.env.HUBSPOT_BATCH_SIZE ?? 100));
 const MAX_TRANSIENT_IN_A_ROW = Number(process.env.HUBSPOT_MAX_TRANSIENT ?? 5);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -140,24 +140,29 @@ export async function accessTokenInfo(accessToken: string): Promise<{ portalId: 
 const status = (e: unknown) => (e as { code?: number })?.code;
 
 // Idempotent: creates the "Postventa" group and whichever properties are missing, nothing else.
-// Returns the names it created.
-async function ensureProperties(client: Client, objectType: "contacts" | "notes", wanted: typeof CONTACT_PROPERTIES): Promise<string[]> {
+// Returns the names it created. `beforeRequest` runs before each of its (up to three) requests.
+type Gate = () => Promise<void>;
+const open: Gate = async () => {};
+async function ensureProperties(client: Client, objectType: "contacts" | "notes", wanted: typeof CONTACT_PROPERTIES, beforeRequest: Gate): Promise<string[]> {
   return call(async () => {
+    await beforeRequest();
     try {
       await client.crm.properties.groupsApi.create(objectType, { ...PROPERTY_GROUP });
     } catch (e) {
       if (status(e) !== 409) throw e; // already there
     }
+    await beforeRequest();
     const existing = await client.crm.properties.coreApi.getAll(objectType);
     const have = new Set(existing.results.map((p) => p.name));
     const missing = wanted.filter((p) => !have.has(p.name));
     if (!missing.length) return [];
+    await beforeRequest();
     await client.crm.properties.batchApi.create(objectType, { inputs: missing.map((p) => ({ ...p, groupName: PROPERTY_GROUP.name })) as never });
     return missing.map((p) => p.name);
   });
 }
-export const ensureContactProperties = (client: Client) => ensureProperties(client, "contacts", CONTACT_PROPERTIES);
-export const ensureNoteProperties = (client: Client) => ensureProperties(client, "notes", NOTE_PROPERTIES);
+export const ensureContactProperties = (client: Client, beforeRequest = open) => ensureProperties(client, "contacts", CONTACT_PROPERTIES, beforeRequest);
+export const ensureNoteProperties = (client: Client, beforeRequest = open) => ensureProperties(client, "notes", NOTE_PROPERTIES, beforeRequest);
 
 // ----------------------------------------------------------------------------------------------
 // Contacts

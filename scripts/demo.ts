@@ -1,13 +1,18 @@
-// `npm run demo`: a realistic store's week, delivered as signed webhooks to the real app.
+// `npm run demo`: a realistic store's week, delivered as signed webhooks to the real app, then the
+// shop connects to HubSpot (the local sandbox) and the backfill writes everyone's story there.
 // `npm run demo -- --keep` leaves the server running afterwards.
 import { generateStoreWeek, deliverAll } from "../test/sandboxes/shopify/store-week.ts";
+import { startHubSpotSandbox } from "../test/sandboxes/hubspot/server.ts";
+import { hubspotHoldings } from "../test/hubspot-helpers.ts";
 import { DEV_SECRET, startStack } from "../test/stack.ts";
 
 const keep = process.argv.includes("--keep");
 const shop = "cafe-demo.myshopify.com";
 const start = new Date(Date.now() - 7 * 86400_000).toISOString();
 
-console.log("Starting embedded Postgres, migrations, app server, queue worker and the Shopify Admin sandbox…");
+console.log("Starting embedded Postgres, migrations, app server, queue worker, and the Shopify Admin and HubSpot sandboxes…");
+const hubspot = await startHubSpotSandbox({ rollingLimit: 190 });
+process.env.HUBSPOT_BASE_URL = hubspot.url;
 const stack = await startStack({ database: "postventa_demo", port: keep ? 3000 : 0 });
 await stack.installShop(shop);
 const week = generateStoreWeek({ shop, seed: 7, start });
@@ -75,11 +80,55 @@ console.log(differing.length === 0
   ? `Converged: every balance equals the one from delivering each event once, in true order (${Object.keys(inOrder).length} customers compared).`
   : `NOT converged: ${differing.length} customer balances differ from in-order delivery: ${differing.slice(0, 5).join(", ")}`);
 
-const ok = result.failed.length === 0 && totals.failed === 0 && differing.length === 0;
+// ------------------------------------------------------------------------------------------------
+// HubSpot: the merchant connects (a private app token on a Professional portal: 190 requests / 10 s)
+// and watches the backfill, as the HubSpot page shows it.
+// ------------------------------------------------------------------------------------------------
+const { connectPrivateApp } = await import("../app/hubspot/connection.server.ts");
+const { hubspotStatus } = await import("../app/hubspot/status.server.ts");
+const portal = hubspot.createPortal({ rollingLimit: 190 });
+console.log(`\nHubSpot: connecting ${shop} to portal ${portal.portalId} (local sandbox)…`);
+const h0 = Date.now();
+await connectPrivateApp(shop, portal.privateAppToken, 190);
+let status = await hubspotStatus(shop);
+for (let last = ""; status.backfill.running || status.backlog.contacts + status.backlog.notes > 0; status = await hubspotStatus(shop)) {
+  if (Date.now() - h0 > 180_000 || status.connection?.state !== "active") break;
+  const line = `  backfill ${status.backfill.done}/${status.backfill.total} (${Math.round((100 * status.backfill.done) / Math.max(1, status.backfill.total))}%)`;
+  if (line !== last) console.log((last = line));
+  await new Promise((r) => setTimeout(r, 500));
+}
+const hubspotMs = Date.now() - h0;
+const held = hubspotHoldings(hubspot, portal.portalId);
+const interactions = await q<{ key: string; title: string; email: string; state: string }>(
+  `SELECT i.key, i.title, lower(c.email) AS email, i.state FROM "HubSpotInteraction" i JOIN "Customer" c ON c.id = i."customerId" WHERE i.shop = $1 ORDER BY i."occurredAt", i.id`, [shop]);
+const contactIdByEmail = new Map([...held.contactsByEmail].map(([e, cs]) => [e, cs[0].id]));
+const noteIdByEvent = new Map(held.state.notes.map((n) => [n.properties.postventa_event_id, n.id]));
+const misplaced = interactions.filter((i) => held.noteContact.get(noteIdByEvent.get(i.key) ?? "") !== contactIdByEmail.get(i.email));
+const duplicatedNotes = [...held.notesByEvent.values()].filter((n) => n > 1).length;
+const duplicatedContacts = [...held.contactsByEmail.values()].filter((c) => c.length > 1).length;
+const people = await q<{ email: string; balance: number; tier: string }>(
+  `SELECT lower(c.email) AS email, COALESCE(a.balance, 0) AS balance FROM "Customer" c LEFT JOIN "PointsAccount" a ON a."customerId" = c.id
+    WHERE c.shop = $1 AND c."claimedById" IS NULL AND c.email IS NOT NULL`, [shop]);
+const wrongPoints = people.filter((p) => held.contactsByEmail.get(p.email)?.[0].properties.postventa_points_balance !== String(p.balance));
+
+console.log(`HubSpot now holds ${held.state.contacts.length} contacts and ${held.state.notes.length} notes (backfill took ${hubspotMs} ms, ${status.connection?.state}).`);
+for (const p of people.sort((a, b) => b.balance - a.balance).slice(0, 3)) {
+  const c = held.contactsByEmail.get(p.email)![0].properties;
+  console.log(`  ${pad(p.email, 34)} points ${pad(c.postventa_points_balance, 6)} tier ${pad(c.postventa_tier, 7)} orders ${pad(c.postventa_orders_count, 3)} spent ${pad(c.postventa_total_spent, 9)} warranties ${c.postventa_active_warranties}`);
+  for (const i of interactions.filter((x) => x.email === p.email).slice(0, 4)) console.log(`      · ${i.title}`);
+}
+const hubspotOk = misplaced.length === 0 && duplicatedNotes === 0 && duplicatedContacts === 0 && wrongPoints.length === 0 && status.connection?.state === "active";
+console.log(hubspotOk
+  ? `Every one of ${interactions.length} interactions is a note on the right contact; ${people.length} contacts carry the app's points balance; no duplicates.`
+  : `HubSpot NOT consistent: ${misplaced.length} interactions missing or on the wrong contact, ${duplicatedNotes} duplicated notes, ${duplicatedContacts} duplicated contacts, ${wrongPoints.length} wrong balances.`);
+console.log(`Requests to HubSpot: ${hubspot.stats().requests} (${hubspot.stats().http429} answered 429).`);
+
+const ok = result.failed.length === 0 && totals.failed === 0 && differing.length === 0 && hubspotOk;
 if (keep) {
   console.log(`\nServer left running at ${stack.url} (Ctrl-C to stop).`);
   process.on("SIGINT", async () => { await stack.stop(); process.exit(0); });
 } else {
   await stack.stop();
+  await hubspot.close();
   process.exit(ok ? 0 : 1);
 }

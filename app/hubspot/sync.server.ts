@@ -158,11 +158,10 @@ async function recoverUncertainNotes(ctx: Ctx): Promise<boolean> {
   const rows = await prisma.hubSpotInteraction.findMany({ where: { shop: ctx.conn.shop, state: "sending" }, orderBy: { id: "asc" }, take: BATCH, select: { id: true, key: true } });
   if (!rows.length) return false;
   const found = await send(ctx, () => findNotes(ctx.client, rows.map((r) => r.key)));
-  for (const r of rows) {
-    const noteId = found.get(r.key);
-    if (noteId) await markNoteSynced(ctx, r.id, noteId);
-    else await prisma.hubSpotInteraction.update({ where: { id: r.id }, data: { state: "pending", sendingAt: null } });
-  }
+  const held = rows.filter((r) => found.has(r.key));
+  await markNotesSynced(ctx, held.map((r) => String(r.id)), held.map((r) => found.get(r.key)!));
+  const missing = rows.filter((r) => !found.has(r.key)).map((r) => String(r.id));
+  await pool.query(`UPDATE "HubSpotInteraction" SET state = 'pending', "sendingAt" = NULL WHERE id = ANY($1::bigint[])`, [missing]);
   return true;
 }
 
@@ -213,19 +212,17 @@ async function writeContactBatch(ctx: Ctx): Promise<boolean> {
       else if (e instanceof HubSpotFailure && e.kind === "invalid") outcome = { written: new Map(), errors: [] }; // every input refused: each goes alone next
       else throw e;
     }
+    const written = group.filter((r) => outcome.written.has(r.email!.toLowerCase()));
+    ctx.run.contacts += written.length;
+    await pool.query(
+      `UPDATE "HubSpotContactSync" s SET "syncedVersion" = u.version, state = CASE WHEN s.version = u.version THEN 'synced' ELSE 'pending' END,
+         "hubspotContactId" = u.hid, "syncedEmail" = u.email, "syncedPortalId" = $5, attempts = 0, reason = NULL, "syncedAt" = now()
+         FROM unnest($1::text[], $2::int[], $3::text[], $4::text[]) AS u(cid, version, hid, email) WHERE s."customerId" = u.cid`,
+      [written.map((r) => r.customerId), written.map((r) => r.version), written.map((r) => outcome.written.get(r.email!.toLowerCase())), written.map((r) => r.email!.toLowerCase()), ctx.conn.portalId],
+    );
     for (const r of group) {
       const email = r.email!.toLowerCase();
-      const id = outcome.written.get(email);
-      if (id) {
-        ctx.run.contacts++;
-        await pool.query(
-          `UPDATE "HubSpotContactSync" SET "syncedVersion" = $2, state = CASE WHEN version = $2 THEN 'synced' ELSE 'pending' END,
-             "hubspotContactId" = $3, "syncedEmail" = $4, "syncedPortalId" = $5, attempts = 0, reason = NULL, "syncedAt" = now()
-           WHERE "customerId" = $1`,
-          [r.customerId, r.version, id, email, ctx.conn.portalId],
-        );
-        continue;
-      }
+      if (outcome.written.has(email)) continue;
       const error = outcome.errors.find((e) => e.ids.some((i) => i.toLowerCase() === email || i === r.hubspotContactId)) ?? (group.length === 1 ? outcome.errors[0] : undefined);
       await rejectContact(r, error?.message ?? "HubSpot refused this contact in a batch; sending it alone to learn why.", group.length === 1 || r.attempts > 0);
     }
@@ -324,29 +321,29 @@ async function writeNoteBatch(ctx: Ctx): Promise<boolean> {
     if (e instanceof HubSpotFailure && e.kind === "invalid") outcome = { written: new Map(), errors: rows.length === 1 ? [{ message: e.message, ids: [] }] : [] };
     else throw e;
   }
+  const synced = rows.filter((r) => outcome.written.has(r.key));
+  ctx.run.notes += synced.length;
+  await markNotesSynced(ctx, synced.map((r) => r.id), synced.map((r) => outcome.written.get(r.key)!));
   for (const r of rows) {
-    const noteId = outcome.written.get(r.key);
-    if (noteId) {
-      ctx.run.notes++;
-      await markNoteSynced(ctx, r.id, noteId);
-    } else {
-      // HubSpot's per-input errors do not say which note they belong to: a note refused in a
-      // batch is sent alone next time, and refused alone it goes to the failures list.
-      const final = rows.length === 1;
-      const message = final ? (outcome.errors[0]?.message ?? "refused") : "HubSpot refused this note in a batch; sending it alone to learn why.";
-      await pool.query(
-        `UPDATE "HubSpotInteraction" SET state = $2, reason = $3, attempts = attempts + 1, "sendingAt" = NULL WHERE id = $1`,
-        [r.id, final ? "dead" : "pending", message.slice(0, 1000)],
-      );
-    }
+    if (outcome.written.has(r.key)) continue;
+    // HubSpot's per-input errors do not say which note they belong to: a note refused in a
+    // batch is sent alone next time, and refused alone it goes to the failures list.
+    const final = rows.length === 1;
+    const message = final ? (outcome.errors[0]?.message ?? "refused") : "HubSpot refused this note in a batch; sending it alone to learn why.";
+    await pool.query(
+      `UPDATE "HubSpotInteraction" SET state = $2, reason = $3, attempts = attempts + 1, "sendingAt" = NULL WHERE id = $1`,
+      [r.id, final ? "dead" : "pending", message.slice(0, 1000)],
+    );
   }
   return true;
 }
 
-async function markNoteSynced(ctx: Ctx, id: string | bigint, noteId: string) {
+async function markNotesSynced(ctx: Ctx, ids: string[], noteIds: string[]) {
+  if (!ids.length) return;
   await pool.query(
-    `UPDATE "HubSpotInteraction" SET state = 'synced', "hubspotObjectId" = $2, "syncedPortalId" = $3, "syncedAt" = now(), "sendingAt" = NULL, reason = NULL WHERE id = $1`,
-    [String(id), noteId, ctx.conn.portalId],
+    `UPDATE "HubSpotInteraction" i SET state = 'synced', "hubspotObjectId" = u.hid, "syncedPortalId" = $3, "syncedAt" = now(), "sendingAt" = NULL, reason = NULL
+       FROM unnest($1::bigint[], $2::text[]) AS u(id, hid) WHERE i.id = u.id`,
+    [ids, noteIds, ctx.conn.portalId],
   );
 }
 

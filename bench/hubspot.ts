@@ -1,0 +1,87 @@
+// `npm run bench:hubspot` — a backfill of BENCH_CONTACTS customers (20,000 by default), each with
+// a paid order and its interactions, into the HubSpot sandbox set to 190 requests / 10 s and
+// 100-input batches: a ceiling of 1,900 records/s. Not a test: prints figures, asserts nothing.
+//
+// The orders go through the same processing the webhook queue runs (straight into the processor,
+// to keep the setup short); the timed part is connect → outbox empty, through the real sync job
+// on the queue, @hubspot/api-client and HTTP.
+import { startHubSpotSandbox } from "../test/sandboxes/hubspot/server.ts";
+import { startStack } from "../test/stack.ts";
+import { stringifyShopifyJson } from "../test/sandboxes/shopify/signing.ts";
+import { hubspotHoldings, paidOrder } from "../test/hubspot-helpers.ts";
+
+const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 20_000);
+const LIMIT = 190;
+const WINDOW_MS = 10_000;
+const BATCH = 100;
+const SHOP = "bench-hubspot.myshopify.com";
+
+const sandbox = await startHubSpotSandbox({ rollingLimit: LIMIT, windowMs: WINDOW_MS, maxBatch: BATCH });
+process.env.HUBSPOT_BASE_URL = sandbox.url;
+process.env.LOG_LEVEL ??= "warn";
+const stack = await startStack({ database: "postventa_bench_hubspot" });
+await stack.installShop(SHOP);
+const { processDelivery } = await import("../app/webhooks/process.server.ts");
+const { connectPrivateApp } = await import("../app/hubspot/connection.server.ts");
+
+console.log(`Seeding ${CONTACTS} customers with a paid order each…`);
+const s0 = Date.now();
+let next = 0;
+await Promise.all(
+  Array.from({ length: 8 }, async () => {
+    while (next < CONTACTS) {
+      const i = next++;
+      const order = paidOrder(1_000_000n + BigInt(i), { id: 5_000_000n + BigInt(i), email: `shopper${i}@example.com`, firstName: "Bench", lastName: `Shopper ${i}` }, `${20 + (i % 300)}.00`);
+      await processDelivery(SHOP, "orders/paid", stringifyShopifyJson(order));
+    }
+  }),
+);
+const q = async (sql: string, params: unknown[] = []) => (await stack.pool.query(sql, params)).rows[0];
+const expectedNotes = Number((await q(`SELECT count(*)::int AS n FROM "HubSpotInteraction" WHERE shop = $1`, [SHOP])).n);
+console.log(`Seeded in ${((Date.now() - s0) / 1000).toFixed(1)} s: ${CONTACTS} customers, ${expectedNotes} interactions in the outbox.`);
+
+const portal = sandbox.createPortal({ rollingLimit: LIMIT });
+sandbox.resetLog();
+const t0 = Date.now();
+await connectPrivateApp(SHOP, portal.privateAppToken, LIMIT);
+for (;;) {
+  const left = await q(
+    `SELECT (SELECT count(*) FROM "HubSpotContactSync" WHERE shop = $1 AND state = 'pending')::int
+          + (SELECT count(*) FROM "HubSpotInteraction" WHERE shop = $1 AND state IN ('pending', 'sending'))::int AS n`,
+    [SHOP],
+  );
+  if (left.n === 0) break;
+  if (Date.now() - t0 > 15 * 60_000) {
+    console.log(`gave up after 15 minutes with ${left.n} records left`);
+    break;
+  }
+  await new Promise((r) => setTimeout(r, 100));
+}
+const seconds = (Date.now() - t0) / 1000;
+
+const held = hubspotHoldings(sandbox, portal.portalId);
+let found = 0;
+let duplicated = 0;
+for (let i = 0; i < CONTACTS; i++) {
+  const n = held.contactsByEmail.get(`shopper${i}@example.com`)?.length ?? 0;
+  if (n) found++;
+  duplicated += Math.max(0, n - 1);
+}
+const { rows } = await stack.pool.query(`SELECT key FROM "HubSpotInteraction" WHERE shop = $1`, [SHOP]);
+for (const r of rows) {
+  const n = held.notesByEvent.get(r.key) ?? 0;
+  if (n) found++;
+  duplicated += Math.max(0, n - 1);
+}
+const expected = CONTACTS + expectedNotes;
+const records = held.state.contacts.length + held.state.notes.length;
+const stats = sandbox.stats();
+const ceiling = (LIMIT / (WINDOW_MS / 1000)) * BATCH;
+const perSecond = records / seconds;
+console.log(`Synced ${records} records (${held.state.contacts.length} contacts, ${held.state.notes.length} notes) in ${seconds.toFixed(1)} s with ${stats.requests} requests.`);
+await stack.stop();
+await sandbox.close();
+console.log(
+  `records_per_s=${Math.round(perSecond)} ceiling_per_s=${ceiling} ratio=${(perSecond / ceiling).toFixed(2)} lost=${expected - found} duplicated=${duplicated} http_429=${stats.http429}`,
+);
+process.exit(0);

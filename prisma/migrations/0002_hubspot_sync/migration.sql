@@ -8,7 +8,6 @@ CREATE TABLE "HubSpotConnection" (
     "accessTokenExpiry" TIMESTAMP(3),
     "scopes" TEXT[],
     "timeZone" TEXT,
-    "useTimelineEvents" BOOLEAN NOT NULL DEFAULT false,
     "rollingLimit" INTEGER NOT NULL DEFAULT 110,
     "state" TEXT NOT NULL DEFAULT 'active',
     "pausedReason" TEXT,

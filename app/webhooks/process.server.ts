@@ -27,6 +27,8 @@ export async function processDelivery(shop: string, topic: string, raw: string):
       return redactShop(shop);
     case "app/uninstalled":
       await prisma.session.deleteMany({ where: { shop } });
+      // An uninstalled app stops writing to the merchant's HubSpot and forgets its tokens.
+      await prisma.hubSpotConnection.deleteMany({ where: { shop } });
       await prisma.shop.updateMany({ where: { domain: shop }, data: { uninstalledAt: new Date() } });
       return;
     case "app/scopes_update": {

@@ -4,7 +4,10 @@
 //
 // The orders go through the same processing the webhook queue runs (straight into the processor,
 // to keep the setup short); the timed part is connect → outbox empty, through the real sync job
-// on the queue, @hubspot/api-client and HTTP.
+// run by a worker process of its own (`server/worker-main.ts`), @hubspot/api-client and HTTP to
+// the sandbox in this process.
+import { spawn } from "node:child_process";
+import path from "node:path";
 import { startHubSpotSandbox } from "../test/sandboxes/hubspot/server.ts";
 import { startStack } from "../test/stack.ts";
 import { stringifyShopifyJson } from "../test/sandboxes/shopify/signing.ts";
@@ -19,7 +22,7 @@ const SHOP = "bench-hubspot.myshopify.com";
 const sandbox = await startHubSpotSandbox({ rollingLimit: LIMIT, windowMs: WINDOW_MS, maxBatch: BATCH });
 process.env.HUBSPOT_BASE_URL = sandbox.url;
 process.env.LOG_LEVEL ??= "warn";
-const stack = await startStack({ database: "postventa_bench_hubspot" });
+const stack = await startStack({ database: "postventa_bench_hubspot", worker: false });
 await stack.installShop(SHOP);
 const { processDelivery } = await import("../app/webhooks/process.server.ts");
 const { connectPrivateApp } = await import("../app/hubspot/connection.server.ts");
@@ -41,6 +44,13 @@ const expectedNotes = Number((await q(`SELECT count(*)::int AS n FROM "HubSpotIn
 console.log(`Seeded in ${((Date.now() - s0) / 1000).toFixed(1)} s: ${CONTACTS} customers, ${expectedNotes} interactions in the outbox.`);
 
 const portal = sandbox.createPortal({ rollingLimit: LIMIT });
+const ROOT = path.resolve(import.meta.dirname, "..");
+const worker = spawn(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", "server/worker-main.ts"], {
+  cwd: ROOT,
+  env: { ...process.env, DATABASE_URL: stack.databaseUrl },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+await new Promise<void>((resolve) => worker.stdout!.on("data", (d) => String(d).includes("worker running") && resolve()));
 sandbox.resetLog();
 const t0 = Date.now();
 await connectPrivateApp(SHOP, portal.privateAppToken, LIMIT);
@@ -79,6 +89,7 @@ const stats = sandbox.stats();
 const ceiling = (LIMIT / (WINDOW_MS / 1000)) * BATCH;
 const perSecond = records / seconds;
 console.log(`Synced ${records} records (${held.state.contacts.length} contacts, ${held.state.notes.length} notes) in ${seconds.toFixed(1)} s with ${stats.requests} requests.`);
+worker.kill("SIGTERM");
 await stack.stop();
 await sandbox.close();
 console.log(

@@ -44,7 +44,15 @@ export async function waitForHubSpot(pool: pg.Pool, shop: string, timeoutMs = 60
       [shop],
     );
     if (rows[0].n === 0 || rows[0].state === "paused") return;
-    if (Date.now() > deadline) throw new Error(`HubSpot outbox of ${shop} not drained after ${timeoutMs} ms (${rows[0].n} left)`);
+    if (Date.now() > deadline) {
+      const detail = await pool.query(
+        `SELECT 'interaction ' || i.state || ' / contact ' || s.state || ' id=' || COALESCE(s."hubspotContactId", '-') || ' attempts=' || i.attempts AS what, count(*)::int AS n
+           FROM "HubSpotInteraction" i JOIN "HubSpotContactSync" s ON s."customerId" = i."customerId" WHERE i.shop = $1 AND i.state <> 'synced' GROUP BY 1
+         UNION ALL SELECT 'contact ' || state || ' attempts=' || attempts, count(*)::int FROM "HubSpotContactSync" WHERE shop = $1 AND state <> 'synced' GROUP BY 1`,
+        [shop],
+      );
+      throw new Error(`HubSpot outbox of ${shop} not drained after ${timeoutMs} ms (${rows[0].n} left): ${JSON.stringify(detail.rows)}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -27,8 +27,7 @@ function startWorkerProcess(): ChildProcess {
 beforeAll(async () => {
   sandbox = await startHubSpotSandbox({ rollingLimit: 190 });
   process.env.HUBSPOT_BASE_URL = sandbox.url;
-  // The webhooks are all processed before the first sync starts: this test kills the sync, not them.
-  process.env.HUBSPOT_COALESCE_MS = "4000";
+  process.env.HUBSPOT_COALESCE_MS = "200";
   stack = await startStack({ database: "postventa_test_hubspot_kill", build: false, worker: false });
   await stack.installShop(SHOP);
 });
@@ -39,14 +38,17 @@ afterAll(async () => {
 });
 
 it("loses nothing and duplicates nothing when the worker dies mid-batch", async () => {
-  const portal = sandbox.createPortal({ rollingLimit: 190 });
-  const { connectPrivateApp } = await import("../app/hubspot/connection.server.ts");
-  await connectPrivateApp(SHOP, portal.privateAppToken, 190);
+  // The week's orders are processed first (this test kills the sync, not the webhook processing);
+  // then the shop connects and the backfill starts.
+  for (let i = 0; i < CUSTOMERS; i++) await deliver(stack.url, SHOP, "orders/paid", paidOrder(70_000n + BigInt(i), { id: 80_000n + BigInt(i), email: `k${i}@example.com` }));
+  const first = startWorkerProcess();
+  await stack.waitForDrain();
 
   // HubSpot writes each batch of notes at once but answers it only 3 s later.
   sandbox.faults.slowAnswers(3000, /notes\/batch\/create/);
-  for (let i = 0; i < CUSTOMERS; i++) await deliver(stack.url, SHOP, "orders/paid", paidOrder(70_000n + BigInt(i), { id: 80_000n + BigInt(i), email: `k${i}@example.com` }));
-  const first = startWorkerProcess();
+  const portal = sandbox.createPortal({ rollingLimit: 190 });
+  const { connectPrivateApp } = await import("../app/hubspot/connection.server.ts");
+  await connectPrivateApp(SHOP, portal.privateAppToken, 190);
 
   const deadline = Date.now() + 60_000;
   while (hubspotHoldings(sandbox, portal.portalId).state.notes.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

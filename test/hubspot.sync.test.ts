@@ -198,7 +198,7 @@ describe("faults", () => {
     expect(s.connection).toMatchObject({ state: "paused", pausedReason: "daily_limit" });
     expect(new Date(s.connection!.pausedUntil!).getTime()).toBeGreaterThan(Date.now());
     expect(s.connection!.lastError).toMatch(/daily API limit/);
-    expect(s.backlog.contacts).toBeGreaterThan(0);
+    expect(s.backlog.contacts + s.backlog.notes, JSON.stringify({ s, log: sandbox.requestLog.slice(-4) })).toBeGreaterThan(0);
 
     // Midnight comes (we move it): the sweep resumes the sync.
     await stack.pool.query(`UPDATE "HubSpotConnection" SET "pausedUntil" = now() - interval '1 second' WHERE shop = $1`, [SHOP]);

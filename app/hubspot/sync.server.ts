@@ -50,7 +50,41 @@ export async function syncShop(shop: string): Promise<SyncRun> {
   }
 }
 
+// Requests in flight at once for one shop: enough to keep the account's budget busy while the
+// database work of the previous batch is done. They share the one budget.
+const LANES = Math.max(1, Number(process.env.HUBSPOT_LANES ?? 3));
+
+// Contacts a lane of this run is writing (the run holds the shop's lock, so memory is enough; a
+// contact written twice by a stale read is harmless: the upsert is idempotent). Notes are claimed
+// in the database instead (claimNotes), because a note written twice is a duplicate.
+interface Claims {
+  contacts: Set<string>;
+  busy: number;
+}
+
 async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
+  for (;;) {
+    // Notes left `sending` by a killed run, or by a lane whose answer was lost: ask HubSpot first.
+    const recovered = await lane(shop, run, (ctx) => recoverUncertainNotes(ctx));
+    if (recovered !== "done") return recovered;
+    const claims: Claims = { contacts: new Set(), busy: 0 };
+    const outcomes = await Promise.all(
+      Array.from({ length: LANES }, () => lane(shop, run, async (ctx) => (await writeContactBatch(ctx, claims)) || (await writeNoteBatch(ctx)), claims)),
+    );
+    const stopped = outcomes.find((o) => o !== "done");
+    if (stopped) return stopped;
+    const left = await prisma.hubSpotInteraction.count({ where: { shop, state: "sending" } });
+    if (left) continue;
+    const conn = await prisma.hubSpotConnection.findUnique({ where: { shop } });
+    if (!conn) return "not_connected";
+    await prisma.hubSpotConnection.update({ where: { shop }, data: { lastSyncAt: new Date(), lastError: null, backfillFinishedAt: conn.backfillFinishedAt ?? new Date() } });
+    return "done";
+  }
+}
+
+// Runs `step` until it finds nothing to do (and, with claims, no other lane is still working),
+// handling HubSpot's answers that concern the whole account.
+async function lane(shop: string, run: SyncRun, step: (ctx: Ctx) => Promise<boolean>, claims?: Claims): Promise<SyncRun["outcome"]> {
   let transientInARow = 0;
   let refreshed = false;
   for (;;) {
@@ -58,17 +92,25 @@ async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
     if (!conn) return "not_connected";
     if (conn.state === "paused") {
       if (conn.pausedReason !== "daily_limit" || !conn.pausedUntil || conn.pausedUntil > new Date()) return "paused";
-      await prisma.hubSpotConnection.update({ where: { shop }, data: { state: "active", pausedReason: null, pausedUntil: null, lastError: null } });
+      await prisma.hubSpotConnection.updateMany({ where: { shop, state: "paused" }, data: { state: "active", pausedReason: null, pausedUntil: null, lastError: null } });
     }
     try {
-      const step = await nextStep(conn, run);
+      const ctx: Ctx = { conn, run, client: hubspotClient(await currentAccessToken(shop)) };
+      if (claims) claims.busy++;
+      let worked: boolean;
+      try {
+        worked = await step(ctx);
+      } finally {
+        if (claims) claims.busy--;
+      }
       transientInARow = 0;
       refreshed = false;
-      if (step === "idle") {
-        await prisma.hubSpotConnection.update({
-          where: { shop },
-          data: { lastSyncAt: new Date(), lastError: null, backfillFinishedAt: conn.backfillFinishedAt ?? new Date() },
-        });
+      if (!worked) {
+        // Another lane may be writing the contacts our notes wait for.
+        if (claims && claims.busy > 0) {
+          await sleep(25);
+          continue;
+        }
         return "done";
       }
     } catch (e) {
@@ -135,18 +177,10 @@ export function nextMidnight(timeZone: string | null, now = new Date()): Date {
 }
 
 // ----------------------------------------------------------------------------------------------
-// One step: recover uncertain notes, else write contacts, else write notes
+// Steps: recover uncertain notes; write a batch of contacts; write a batch of notes
 // ----------------------------------------------------------------------------------------------
 
 type Ctx = { conn: HubSpotConnection; run: SyncRun; client: ReturnType<typeof hubspotClient> };
-
-async function nextStep(conn: HubSpotConnection, run: SyncRun): Promise<"worked" | "idle"> {
-  const ctx: Ctx = { conn, run, client: hubspotClient(await currentAccessToken(conn.shop)) };
-  if (await recoverUncertainNotes(ctx)) return "worked";
-  if (await writeContactBatch(ctx)) return "worked";
-  if (await writeNoteBatch(ctx)) return "worked";
-  return "idle";
-}
 
 async function send<T>(ctx: Ctx, work: () => Promise<T>): Promise<T> {
   await takeRequestSlot(accountKey(ctx.conn), ctx.conn.rollingLimit);
@@ -181,12 +215,23 @@ interface ContactRow {
   lastName: string | null;
 }
 
-async function writeContactBatch(ctx: Ctx): Promise<boolean> {
+async function writeContactBatch(ctx: Ctx, claims: Claims): Promise<boolean> {
   const shop = ctx.conn.shop;
   // Inputs HubSpot refused inside a batch go alone next time, so its answer is about them only.
-  let rows = await pendingContacts(shop, "s.attempts = 0", BATCH);
-  if (!rows.length) rows = await pendingContacts(shop, "s.attempts > 0", 1);
+  const claim = (rows: ContactRow[]) => rows.filter((r) => !claims.contacts.has(r.customerId) && claims.contacts.add(r.customerId));
+  let rows = claim(await pendingContacts(shop, "s.attempts = 0", BATCH, claims.contacts));
+  if (!rows.length) rows = claim(await pendingContacts(shop, "s.attempts > 0", 1, claims.contacts));
   if (!rows.length) return false;
+  try {
+    await writeContactRows(ctx, rows);
+  } finally {
+    for (const r of rows) claims.contacts.delete(r.customerId);
+  }
+  return true;
+}
+
+async function writeContactRows(ctx: Ctx, rows: ContactRow[]): Promise<void> {
+  const shop = ctx.conn.shop;
 
   const noEmail = rows.filter((r) => !r.email);
   for (const r of noEmail) {
@@ -195,7 +240,7 @@ async function writeContactBatch(ctx: Ctx): Promise<boolean> {
   // One input per email in a batch (HubSpot refuses duplicates); a second one waits for the next.
   const seen = new Set<string>();
   const candidates = rows.filter((r) => r.email && !seen.has(r.email.toLowerCase()) && seen.add(r.email.toLowerCase()));
-  if (!candidates.length) return true;
+  if (!candidates.length) return;
   const properties = await profiles(shop, candidates);
   // A contact written before keeps its id, so a changed email updates it rather than making another.
   const known = (r: ContactRow) => r.hubspotContactId && r.syncedPortalId === ctx.conn.portalId && r.syncedEmail?.toLowerCase() !== r.email!.toLowerCase();
@@ -227,7 +272,6 @@ async function writeContactBatch(ctx: Ctx): Promise<boolean> {
       await rejectContact(r, error?.message ?? "HubSpot refused this contact in a batch; sending it alone to learn why.", group.length === 1 || r.attempts > 0);
     }
   }
-  return true;
 }
 
 async function rejectContact(r: ContactRow, message: string, final: boolean) {
@@ -238,13 +282,13 @@ async function rejectContact(r: ContactRow, message: string, final: boolean) {
   }
 }
 
-async function pendingContacts(shop: string, attemptsFilter: string, limit: number): Promise<ContactRow[]> {
+async function pendingContacts(shop: string, attemptsFilter: string, limit: number, claimed: Set<string>): Promise<ContactRow[]> {
   const { rows } = await pool.query<ContactRow>(
     `SELECT s."customerId", s.version, s.attempts, s."hubspotContactId", s."syncedEmail", s."syncedPortalId", c.email, c."firstName", c."lastName"
        FROM "HubSpotContactSync" s JOIN "Customer" c ON c.id = s."customerId"
-      WHERE s.shop = $1 AND s.state = 'pending' AND ${attemptsFilter}
+      WHERE s.shop = $1 AND s.state = 'pending' AND ${attemptsFilter} AND NOT (s."customerId" = ANY($3::text[]))
       ORDER BY s."updatedAt", s."customerId" LIMIT $2`,
-    [shop, limit],
+    [shop, limit, [...claimed]],
   );
   return rows;
 }
@@ -307,11 +351,15 @@ interface NoteRow {
 }
 
 async function writeNoteBatch(ctx: Ctx): Promise<boolean> {
-  let rows = await pendingNotes(ctx.conn, "i.attempts = 0", BATCH);
-  if (!rows.length) rows = await pendingNotes(ctx.conn, "i.attempts > 0", 1);
+  let rows = await claimNotes(ctx.conn, "i.attempts = 0", BATCH);
+  if (!rows.length) rows = await claimNotes(ctx.conn, "i.attempts > 0", 1);
   if (!rows.length) return false;
+  await writeNoteRows(ctx, rows);
+  return true;
+}
+
+async function writeNoteRows(ctx: Ctx, rows: NoteRow[]): Promise<void> {
   const ids = rows.map((r) => r.id);
-  await pool.query(`UPDATE "HubSpotInteraction" SET state = 'sending', "sendingAt" = now() WHERE id = ANY($1::bigint[])`, [ids]);
   let outcome: BatchOutcome;
   try {
     outcome = await send(ctx, () => createNotes(ctx.client, rows.map((r) => ({ eventId: r.key, contactId: r.hubspotContactId, timestamp: r.occurredAt, body: r.body }))));
@@ -335,7 +383,6 @@ async function writeNoteBatch(ctx: Ctx): Promise<boolean> {
       [r.id, final ? "dead" : "pending", message.slice(0, 1000)],
     );
   }
-  return true;
 }
 
 async function markNotesSynced(ctx: Ctx, ids: string[], noteIds: string[]) {
@@ -347,14 +394,19 @@ async function markNotesSynced(ctx: Ctx, ids: string[], noteIds: string[]) {
   );
 }
 
-async function pendingNotes(conn: HubSpotConnection, attemptsFilter: string, limit: number): Promise<NoteRow[]> {
+// Takes notes to send and marks them `sending` in one statement, so two lanes never take the
+// same note, and a note whose answer is lost stays marked for the next pass's recovery.
+async function claimNotes(conn: HubSpotConnection, attemptsFilter: string, limit: number): Promise<NoteRow[]> {
   const { rows } = await pool.query<NoteRow>(
-    `SELECT i.id::text, i.key, i."occurredAt", i.body, i.attempts, s."hubspotContactId"
-       FROM "HubSpotInteraction" i JOIN "HubSpotContactSync" s ON s."customerId" = i."customerId"
-      WHERE i.shop = $1 AND i.state = 'pending' AND ${attemptsFilter}
-        AND s."hubspotContactId" IS NOT NULL AND s."syncedPortalId" = $2
-      ORDER BY i.id LIMIT $3`,
+    `WITH picked AS (
+       SELECT i.id, s."hubspotContactId"
+         FROM "HubSpotInteraction" i JOIN "HubSpotContactSync" s ON s."customerId" = i."customerId"
+        WHERE i.shop = $1 AND i.state = 'pending' AND ${attemptsFilter}
+          AND s."hubspotContactId" IS NOT NULL AND s."syncedPortalId" = $2
+        ORDER BY i.id LIMIT $3 FOR UPDATE OF i SKIP LOCKED)
+     UPDATE "HubSpotInteraction" i SET state = 'sending', "sendingAt" = now() FROM picked WHERE i.id = picked.id
+     RETURNING i.id::text, i.key, i."occurredAt", i.body, i.attempts, picked."hubspotContactId"`,
     [conn.shop, conn.portalId, limit],
   );
-  return rows;
+  return rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
 }

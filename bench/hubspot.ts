@@ -22,14 +22,17 @@ const SHOP = "bench-hubspot.myshopify.com";
 const sandbox = await startHubSpotSandbox({ rollingLimit: LIMIT, windowMs: WINDOW_MS, maxBatch: BATCH });
 process.env.HUBSPOT_BASE_URL = sandbox.url;
 process.env.LOG_LEVEL ??= "warn";
-const stack = await startStack({ database: "postventa_bench_hubspot", worker: false });
+// BENCH_REUSE=1 keeps an already seeded database (connecting to a new portal backfills it all again).
+const reuse = process.env.BENCH_REUSE === "1";
+const stack = await startStack({ database: "postventa_bench_hubspot", worker: false, fresh: !reuse });
 await stack.installShop(SHOP);
+const seeded = Number((await stack.pool.query(`SELECT count(*)::int AS n FROM "Customer" WHERE shop = $1`, [SHOP])).rows[0].n);
 const { processDelivery } = await import("../app/webhooks/process.server.ts");
 const { connectPrivateApp } = await import("../app/hubspot/connection.server.ts");
 
-console.log(`Seeding ${CONTACTS} customers with a paid order each…`);
+console.log(seeded === CONTACTS ? `Reusing ${CONTACTS} seeded customers.` : `Seeding ${CONTACTS} customers with a paid order each…`);
 const s0 = Date.now();
-let next = 0;
+let next = seeded === CONTACTS ? CONTACTS : 0;
 await Promise.all(
   Array.from({ length: 8 }, async () => {
     while (next < CONTACTS) {
@@ -88,6 +91,9 @@ const records = held.state.contacts.length + held.state.notes.length;
 const stats = sandbox.stats();
 const ceiling = (LIMIT / (WINDOW_MS / 1000)) * BATCH;
 const perSecond = records / seconds;
+const byPath = new Map<string, number>();
+for (const r of sandbox.requestLog) byPath.set(`${r.method} ${r.path}`, (byPath.get(`${r.method} ${r.path}`) ?? 0) + 1);
+console.log(`Requests: ${[...byPath].map(([p, n]) => `${p} ×${n}`).join(", ")}`);
 console.log(`Synced ${records} records (${held.state.contacts.length} contacts, ${held.state.notes.length} notes) in ${seconds.toFixed(1)} s with ${stats.requests} requests.`);
 worker.kill("SIGTERM");
 await stack.stop();

@@ -20,7 +20,7 @@ beforeAll(async () => {
   process.env.HUBSPOT_BASE_URL = sandbox.url;
   process.env.HUBSPOT_COALESCE_MS = "100";
   process.env.HUBSPOT_BATCH_SIZE = "5"; // many small requests
-  process.env.HUBSPOT_ROLLING_WINDOW_MS = String(WINDOW_MS + 400);
+  process.env.HUBSPOT_ROLLING_WINDOW_MS = String(WINDOW_MS + 250);
   stack = await startStack({ database: "postventa_test_hubspot_budget", build: false, worker: false });
   for (const shop of SHOPS) await stack.installShop(shop);
 });

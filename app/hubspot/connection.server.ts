@@ -81,13 +81,13 @@ export function verifyOAuthState(state: string): string {
 
 export async function completeOAuth(code: string, state: string): Promise<string> {
   const shop = verifyOAuthState(state);
-  let tokens;
+  let tokens, info;
   try {
     tokens = await exchangeCode(code, oauthRedirectUri());
+    info = await accessTokenInfo(tokens.accessToken);
   } catch (e) {
-    throw new ConnectError(`HubSpot refused the authorization: ${(e as Error).message}`);
+    throw new ConnectError(`HubSpot refused the authorization: ${(e as Error).message}. Start again from the HubSpot page in Postventa.`);
   }
-  const info = await accessTokenInfo(tokens.accessToken);
   const account = await prepareAccount(hubspotClient(tokens.accessToken), "oauth", OAUTH_ROLLING_LIMIT);
   await saveConnection(shop, {
     portalId: info.portalId,
@@ -103,11 +103,12 @@ export async function completeOAuth(code: string, state: string): Promise<string
 }
 
 // Checks the token against the account and creates the Postventa properties (idempotent), inside
-// the account's budget like every other request (only the first, which tells us the account, is not).
+// the account's budget like every other request.
 async function prepareAccount(client: ReturnType<typeof hubspotClient>, authType: string, rollingLimit: number) {
   try {
     const account = await accountDetails(client);
     const slot = () => takeRequestSlot(accountKey({ portalId: account.portalId, authType }), rollingLimit);
+    await slot(); // counts the request just made, now that we know whose budget it used
     await ensureContactProperties(client, slot);
     await ensureNoteProperties(client, slot);
     return account;

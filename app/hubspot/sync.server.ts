@@ -59,6 +59,7 @@ const LANES = Math.max(1, Number(process.env.HUBSPOT_LANES ?? 3));
 // in the database instead (claimNotes), because a note written twice is a duplicate.
 interface Claims {
   contacts: Set<string>;
+  written: Map<string, number>; // customer → version written in this pass: a stale read must not write it again
   busy: number;
 }
 
@@ -67,7 +68,7 @@ async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
     // Notes left `sending` by a killed run, or by a lane whose answer was lost: ask HubSpot first.
     const recovered = await lane(shop, run, (ctx) => recoverUncertainNotes(ctx));
     if (recovered !== "done") return recovered;
-    const claims: Claims = { contacts: new Set(), busy: 0 };
+    const claims: Claims = { contacts: new Set(), written: new Map(), busy: 0 };
     const outcomes = await Promise.all(
       Array.from({ length: LANES }, () => lane(shop, run, async (ctx) => (await writeContactBatch(ctx, claims)) || (await writeNoteBatch(ctx)), claims)),
     );
@@ -182,10 +183,17 @@ export function nextMidnight(timeZone: string | null, now = new Date()): Date {
 
 type Ctx = { conn: HubSpotConnection; run: SyncRun; client: ReturnType<typeof hubspotClient> };
 
+const prof = { slot: 0, http: 0, n: 0, t0: 0 };
 async function send<T>(ctx: Ctx, work: () => Promise<T>): Promise<T> {
+  if (!prof.t0) prof.t0 = Date.now();
+  const a = Date.now();
   await takeRequestSlot(accountKey(ctx.conn), ctx.conn.rollingLimit);
+  const b = Date.now();
   ctx.run.requests++;
-  return work();
+  const r = await work();
+  prof.slot += b - a; prof.http += Date.now() - b; prof.n++;
+  if (prof.n % 100 === 0) console.error("PROF", JSON.stringify({ ...prof, wall: Date.now() - prof.t0 }));
+  return r;
 }
 
 async function recoverUncertainNotes(ctx: Ctx): Promise<boolean> {
@@ -218,19 +226,20 @@ interface ContactRow {
 async function writeContactBatch(ctx: Ctx, claims: Claims): Promise<boolean> {
   const shop = ctx.conn.shop;
   // Inputs HubSpot refused inside a batch go alone next time, so its answer is about them only.
-  const claim = (rows: ContactRow[]) => rows.filter((r) => !claims.contacts.has(r.customerId) && claims.contacts.add(r.customerId));
+  const claim = (rows: ContactRow[]) =>
+    rows.filter((r) => !claims.contacts.has(r.customerId) && (claims.written.get(r.customerId) ?? 0) < r.version && claims.contacts.add(r.customerId));
   let rows = claim(await pendingContacts(shop, "s.attempts = 0", BATCH, claims.contacts));
   if (!rows.length) rows = claim(await pendingContacts(shop, "s.attempts > 0", 1, claims.contacts));
   if (!rows.length) return false;
   try {
-    await writeContactRows(ctx, rows);
+    await writeContactRows(ctx, rows, claims.written);
   } finally {
     for (const r of rows) claims.contacts.delete(r.customerId);
   }
   return true;
 }
 
-async function writeContactRows(ctx: Ctx, rows: ContactRow[]): Promise<void> {
+async function writeContactRows(ctx: Ctx, rows: ContactRow[], writtenInPass: Map<string, number>): Promise<void> {
   const shop = ctx.conn.shop;
 
   const noEmail = rows.filter((r) => !r.email);
@@ -259,6 +268,7 @@ async function writeContactRows(ctx: Ctx, rows: ContactRow[]): Promise<void> {
     }
     const written = group.filter((r) => outcome.written.has(r.email!.toLowerCase()));
     ctx.run.contacts += written.length;
+    for (const r of written) writtenInPass.set(r.customerId, r.version);
     await pool.query(
       `UPDATE "HubSpotContactSync" s SET "syncedVersion" = u.version, state = CASE WHEN s.version = u.version THEN 'synced' ELSE 'pending' END,
          "hubspotContactId" = u.hid, "syncedEmail" = u.email, "syncedPortalId" = $5, attempts = 0, reason = NULL, "syncedAt" = now()

@@ -216,6 +216,10 @@ interface Portal {
   groups: Record<ObjectType, Map<string, PropertyGroup>>;
   props: Record<ObjectType, Map<string, PropertyDef>>;
   associations: Association[];
+  /** Keys of `associations`, so a write checks for an existing one in O(1) however many there are. */
+  associationKeys: Set<string>;
+  /** Contact id by lower-cased email: upserts by email stay fast at tens of thousands of contacts. */
+  contactsByEmail: Map<string, string>;
   timeline: Map<string, TimelineEventRecord>;
 }
 
@@ -575,6 +579,8 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         notes: new Map(b.props.notes.map((x) => [x.name, x])),
       },
       associations: [],
+      associationKeys: new Set(),
+      contactsByEmail: new Map(),
       timeline: new Map(),
     };
     portals.set(portalId, p);
@@ -683,6 +689,10 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
   function findByProperty(portal: Portal, type: ObjectType, prop: string, value: string): CrmObject | undefined {
     if (prop === "hs_object_id") return portal.objects[type].get(value);
     const v = prop === "email" ? value.toLowerCase() : value;
+    if (type === "contacts" && prop === "email") {
+      const id = portal.contactsByEmail.get(v);
+      return id ? portal.objects.contacts.get(id) : undefined;
+    }
     for (const o of portal.objects[type].values()) {
       const got = o.properties[prop];
       if (got !== undefined && got !== null && got !== "" && (prop === "email" ? got.toLowerCase() === v : got === v)) return o;
@@ -713,11 +723,16 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
           : { hs_object_id: id, hs_createdate: t, hs_lastmodifieddate: t };
     const o: CrmObject = { id, properties: { ...values, ...sys }, createdAt: t, updatedAt: t, archived: false };
     portal.objects[type].set(id, o);
+    if (type === "contacts" && values.email) portal.contactsByEmail.set(values.email.toLowerCase(), id);
     return o;
   }
 
-  function updateObject(type: ObjectType, o: CrmObject, values: Record<string, string>) {
+  function updateObject(portal: Portal, type: ObjectType, o: CrmObject, values: Record<string, string>) {
     const t = nowIso();
+    if (type === "contacts" && values.email !== undefined) {
+      if (o.properties.email) portal.contactsByEmail.delete(o.properties.email.toLowerCase());
+      if (values.email) portal.contactsByEmail.set(values.email.toLowerCase(), o.id);
+    }
     Object.assign(o.properties, values);
     o.properties[SYSTEM_PROPS[type][2]] = t;
     o.updatedAt = t;
@@ -787,18 +802,22 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     return { assocs: out };
   }
 
+  const associationKey = (a: Pick<Association, "fromObjectType" | "fromId" | "toObjectType" | "toId" | "associationTypeId">) =>
+    `${a.fromObjectType}:${a.fromId}:${a.toObjectType}:${a.toId}:${a.associationTypeId}`;
+
+  function addAssociation(portal: Portal, a: Association) {
+    const key = associationKey(a);
+    if (portal.associationKeys.has(key)) return;
+    portal.associationKeys.add(key);
+    portal.associations.push(a);
+  }
+
   function storeAssociations(portal: Portal, fromId: string, assocs: Array<Omit<Association, "fromId">>) {
     for (const a of assocs) {
-      const full: Association = { ...a, fromId };
-      const exists = portal.associations.some(
-        (x) => x.fromObjectType === full.fromObjectType && x.fromId === fromId && x.toObjectType === full.toObjectType && x.toId === full.toId && x.associationTypeId === full.associationTypeId,
-      );
-      if (!exists) portal.associations.push(full);
+      addAssociation(portal, { ...a, fromId });
       // HubSpot associations are bidirectional: store the inverse label too
       const inv = ASSOCIATION_TYPES.find((x) => x.from === a.toObjectType && x.to === a.fromObjectType);
-      if (inv && !portal.associations.some((x) => x.fromObjectType === a.toObjectType && x.fromId === a.toId && x.toId === fromId && x.associationTypeId === inv.id)) {
-        portal.associations.push({ fromObjectType: a.toObjectType, fromId: a.toId, toObjectType: a.fromObjectType, toId: fromId, associationCategory: "HUBSPOT_DEFINED", associationTypeId: inv.id });
-      }
+      if (inv) addAssociation(portal, { fromObjectType: a.toObjectType, fromId: a.toId, toObjectType: a.fromObjectType, toId: fromId, associationCategory: "HUBSPOT_DEFINED", associationTypeId: inv.id });
     }
   }
 
@@ -970,7 +989,7 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       let o: CrmObject;
       let isNew: boolean;
       if (existing) {
-        updateObject(type, existing, values);
+        updateObject(portal, type, existing, values);
         o = existing;
         isNew = false;
       } else {
@@ -1006,7 +1025,7 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         errors.push(propertyErrors([dup], id));
         continue;
       }
-      updateObject(type, o, values);
+      updateObject(portal, type, o, values);
       results.push(renderWritten(type, o, Object.keys(values)));
     }
     return batchAnswer(ctx, 200, started, results, errors);
@@ -1661,12 +1680,15 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
             const { httpStatus, ...e } = propertyErrors(issues, undefined);
             throw new HttpError(httpStatus, { ...e, correlationId: ctx.correlationId });
           }
-          updateObject(type, o, values);
+          updateObject(portal, type, o, values);
           return { status: 200, body: renderWritten(type, o, Object.keys(values)) };
         }
         if (m === "DELETE") {
+          const gone = portal.objects[type].get(rest[0]);
+          if (type === "contacts" && gone?.properties.email) portal.contactsByEmail.delete(gone.properties.email.toLowerCase());
           portal.objects[type].delete(rest[0]);
           portal.associations = portal.associations.filter((a) => !(a.fromObjectType === type && a.fromId === rest[0]) && !(a.toObjectType === type && a.toId === rest[0]));
+          portal.associationKeys = new Set(portal.associations.map(associationKey));
           return { status: 204, body: undefined };
         }
       }

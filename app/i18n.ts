@@ -1,0 +1,207 @@
+// The merchant-facing strings, in Spanish and English. A plain dictionary: the app has a handful
+// of pages, so a library (and its runtime) would cost more than it saves.
+export type Locale = "es" | "en";
+export const LOCALES: readonly Locale[] = ["es", "en"];
+export const DEFAULT_LOCALE: Locale = "es";
+
+const es = {
+  "nav.home": "Panel",
+  "nav.hubspot": "HubSpot",
+
+  "hubspot.title": "HubSpot",
+  "hubspot.connection": "Conexión",
+  "hubspot.badge.connected": "Conectado",
+  "hubspot.badge.paused": "Pausado",
+  "hubspot.badge.notConnected": "No conectado",
+  "hubspot.account": "Cuenta de HubSpot {portalId}",
+  "hubspot.auth.oauth": "Conectada con OAuth",
+  "hubspot.auth.private_app": "Conectada con una app privada",
+  "hubspot.rollingLimit": "Límite de la API: {limit} solicitudes cada 10 s",
+  "hubspot.lastSync": "Última sincronización correcta: {when}",
+  "hubspot.neverSynced": "Todavía no se ha enviado nada a HubSpot.",
+  "hubspot.notConnected": "Postventa aún no está conectado a ninguna cuenta de HubSpot.",
+
+  "hubspot.paused.daily_limit": "Sincronización en pausa: se ha agotado el límite diario de la API de HubSpot",
+  "hubspot.paused.auth": "Sincronización en pausa: HubSpot ya no acepta la conexión",
+  "hubspot.paused.scopes": "Sincronización en pausa: a la conexión le faltan permisos en HubSpot",
+  "hubspot.paused.other": "Sincronización en pausa",
+  "hubspot.paused.resumesAt": "Se reanudará sola el {when}.",
+  "hubspot.paused.reconnect": "Vuelve a conectar la cuenta más abajo para reanudarla.",
+  "hubspot.paused.lastError": "Último error: {error}",
+
+  "hubspot.backlog": "Pendiente de enviar",
+  "hubspot.backlog.contacts": "Contactos",
+  "hubspot.backlog.notes": "Notas",
+  "hubspot.backlog.waiting": "Notas en espera",
+  "hubspot.backlog.waitingHelp": "Son de clientes cuyo contacto HubSpot rechazó o que no tienen email.",
+  "hubspot.backlog.skipped": "Clientes sin email (no se envían a HubSpot): {count}",
+  "hubspot.backlog.upToDate": "Todo está al día.",
+
+  "hubspot.backfill": "Envío inicial",
+  "hubspot.backfill.progress": "{done} de {total} elementos enviados",
+
+  "hubspot.failures": "Rechazados por HubSpot",
+  "hubspot.failures.none": "HubSpot no ha rechazado ningún envío.",
+  "hubspot.failures.type": "Tipo",
+  "hubspot.failures.what": "Elemento",
+  "hubspot.failures.reason": "Motivo",
+  "hubspot.failures.contact": "Contacto",
+  "hubspot.failures.note": "Nota",
+  "hubspot.failures.retry": "Reintentar",
+  "hubspot.failures.retried": "Se volverán a enviar en unos segundos.",
+
+  "hubspot.connect": "Conectar HubSpot",
+  "hubspot.reconnect": "Volver a conectar HubSpot",
+  "hubspot.connect.intro": "Postventa mantiene en HubSpot un contacto por cliente y le añade una nota por cada interacción de posventa.",
+  "hubspot.connect.oauth": "Conectar con HubSpot",
+  "hubspot.connect.oauthHelp": "Se abrirá HubSpot para que elijas la cuenta y autorices el acceso.",
+  "hubspot.connect.private": "O conecta con el token de una app privada",
+  "hubspot.connect.token": "Token de acceso de la app privada",
+  "hubspot.connect.tokenHelp":
+    "Crea en HubSpot una app privada con los permisos crm.objects.contacts.read, crm.objects.contacts.write, crm.schemas.contacts.read y crm.schemas.contacts.write, y copia el token de la pestaña «Autenticación». Empieza por «pat-».",
+  "hubspot.connect.limit": "Límite de la API de tu plan de HubSpot",
+  "hubspot.connect.limit100": "100 solicitudes cada 10 s (Free y Starter)",
+  "hubspot.connect.limit190": "190 solicitudes cada 10 s (Professional y Enterprise)",
+  "hubspot.connect.submit": "Conectar con el token",
+  "hubspot.connect.done": "Conectado. Ha empezado el envío inicial.",
+
+  "hubspot.disconnect": "Desconectar",
+  "hubspot.disconnect.confirm":
+    "¿Desconectar HubSpot? Postventa dejará de enviar datos y borrará el token. Lo que ya está en HubSpot se queda allí.",
+  "hubspot.disconnect.yes": "Sí, desconectar",
+  "hubspot.disconnect.cancel": "Cancelar",
+  "hubspot.disconnect.done": "HubSpot se ha desconectado.",
+
+  "hubspot.error.unknownIntent": "Acción desconocida: «{intent}». Usa connect_private, connect_oauth, disconnect o retry.",
+  "hubspot.error.unexpected": "No se ha podido completar la acción. Inténtalo de nuevo en un momento.",
+
+  "callback.title": "Conexión con HubSpot",
+  "callback.missingCode": "Falta el código de autorización de HubSpot (el parámetro «code») en la dirección. Vuelve a empezar desde la página de HubSpot en Postventa.",
+  "callback.denied": "No se ha autorizado el acceso en HubSpot, así que no se ha conectado ninguna cuenta. Si ha sido un error, vuelve a intentarlo desde la página de HubSpot en Postventa.",
+  "callback.hubspotError": "HubSpot no ha autorizado la conexión (error «{error}»). Vuelve a intentarlo desde la página de HubSpot en Postventa.",
+  "callback.unexpected": "No se ha podido terminar de conectar HubSpot. Inténtalo de nuevo en un momento desde la página de HubSpot en Postventa.",
+  "callback.back": "Volver a Postventa",
+} as const;
+
+export type MessageKey = keyof typeof es;
+export type Messages = Record<MessageKey, string>;
+
+const en: Messages = {
+  "nav.home": "Dashboard",
+  "nav.hubspot": "HubSpot",
+
+  "hubspot.title": "HubSpot",
+  "hubspot.connection": "Connection",
+  "hubspot.badge.connected": "Connected",
+  "hubspot.badge.paused": "Paused",
+  "hubspot.badge.notConnected": "Not connected",
+  "hubspot.account": "HubSpot account {portalId}",
+  "hubspot.auth.oauth": "Connected with OAuth",
+  "hubspot.auth.private_app": "Connected with a private app",
+  "hubspot.rollingLimit": "API limit: {limit} requests per 10 s",
+  "hubspot.lastSync": "Last successful sync: {when}",
+  "hubspot.neverSynced": "Nothing has been sent to HubSpot yet.",
+  "hubspot.notConnected": "Postventa is not connected to a HubSpot account yet.",
+
+  "hubspot.paused.daily_limit": "Sync paused: HubSpot's daily API limit has been used up",
+  "hubspot.paused.auth": "Sync paused: HubSpot no longer accepts the connection",
+  "hubspot.paused.scopes": "Sync paused: the connection is missing permissions in HubSpot",
+  "hubspot.paused.other": "Sync paused",
+  "hubspot.paused.resumesAt": "It will resume by itself on {when}.",
+  "hubspot.paused.reconnect": "Connect the account again below to resume it.",
+  "hubspot.paused.lastError": "Last error: {error}",
+
+  "hubspot.backlog": "Waiting to be sent",
+  "hubspot.backlog.contacts": "Contacts",
+  "hubspot.backlog.notes": "Notes",
+  "hubspot.backlog.waiting": "Notes on hold",
+  "hubspot.backlog.waitingHelp": "They belong to customers whose contact HubSpot refused or who have no email.",
+  "hubspot.backlog.skipped": "Customers without an email (not sent to HubSpot): {count}",
+  "hubspot.backlog.upToDate": "Everything is up to date.",
+
+  "hubspot.backfill": "Initial sync",
+  "hubspot.backfill.progress": "{done} of {total} items sent",
+
+  "hubspot.failures": "Refused by HubSpot",
+  "hubspot.failures.none": "HubSpot has not refused anything.",
+  "hubspot.failures.type": "Type",
+  "hubspot.failures.what": "Item",
+  "hubspot.failures.reason": "Reason",
+  "hubspot.failures.contact": "Contact",
+  "hubspot.failures.note": "Note",
+  "hubspot.failures.retry": "Retry",
+  "hubspot.failures.retried": "They will be sent again in a few seconds.",
+
+  "hubspot.connect": "Connect HubSpot",
+  "hubspot.reconnect": "Connect HubSpot again",
+  "hubspot.connect.intro": "Postventa keeps one HubSpot contact per customer and adds a note for every after-sales interaction.",
+  "hubspot.connect.oauth": "Connect with HubSpot",
+  "hubspot.connect.oauthHelp": "HubSpot opens so you can choose the account and approve access.",
+  "hubspot.connect.private": "Or connect with a private app token",
+  "hubspot.connect.token": "Private app access token",
+  "hubspot.connect.tokenHelp":
+    "In HubSpot, create a private app with the scopes crm.objects.contacts.read, crm.objects.contacts.write, crm.schemas.contacts.read and crm.schemas.contacts.write, and copy the token from its Auth tab. It starts with “pat-”.",
+  "hubspot.connect.limit": "Your HubSpot plan's API limit",
+  "hubspot.connect.limit100": "100 requests per 10 s (Free and Starter)",
+  "hubspot.connect.limit190": "190 requests per 10 s (Professional and Enterprise)",
+  "hubspot.connect.submit": "Connect with the token",
+  "hubspot.connect.done": "Connected. The initial sync has started.",
+
+  "hubspot.disconnect": "Disconnect",
+  "hubspot.disconnect.confirm": "Disconnect HubSpot? Postventa stops sending data and deletes the token. What is already in HubSpot stays there.",
+  "hubspot.disconnect.yes": "Yes, disconnect",
+  "hubspot.disconnect.cancel": "Cancel",
+  "hubspot.disconnect.done": "HubSpot has been disconnected.",
+
+  "hubspot.error.unknownIntent": "Unknown action: “{intent}”. Use connect_private, connect_oauth, disconnect or retry.",
+  "hubspot.error.unexpected": "The action could not be completed. Try again in a moment.",
+
+  "callback.title": "HubSpot connection",
+  "callback.missingCode": "The HubSpot authorization code (the “code” parameter) is missing from the address. Start again from the HubSpot page in Postventa.",
+  "callback.denied": "Access was not approved in HubSpot, so no account was connected. If that was a mistake, try again from the HubSpot page in Postventa.",
+  "callback.hubspotError": "HubSpot did not authorize the connection (error “{error}”). Try again from the HubSpot page in Postventa.",
+  "callback.unexpected": "Connecting HubSpot could not be finished. Try again in a moment from the HubSpot page in Postventa.",
+  "callback.back": "Back to Postventa",
+};
+
+const dictionaries: Record<Locale, Messages> = { es, en };
+
+function pick(tag: string | null | undefined): Locale | null {
+  const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];
+  return primary && (LOCALES as readonly string[]).includes(primary) ? (primary as Locale) : null;
+}
+
+/** The admin's `?locale=` (embedded loads), else the browser's Accept-Language, else Spanish. */
+export function localeFrom(request: Request): Locale {
+  const fromParam = pick(new URL(request.url).searchParams.get("locale"));
+  if (fromParam) return fromParam;
+  const ranked = (request.headers.get("Accept-Language") ?? "")
+    .split(",")
+    .map((part, i) => {
+      const [tag, ...params] = part.split(";");
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+      return { tag, q: q ? Number(q.slice(2)) : 1, i };
+    })
+    .filter((x) => x.q > 0 && !Number.isNaN(x.q))
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const { tag } of ranked) {
+    const l = pick(tag);
+    if (l) return l;
+  }
+  return DEFAULT_LOCALE;
+}
+
+export function interpolate(template: string, vars?: Record<string, string | number>): string {
+  if (!vars) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+export function t(locale: Locale, key: MessageKey, vars?: Record<string, string | number>): string {
+  return interpolate(dictionaries[locale][key], vars);
+}
+
+/** The strings whose keys start with `prefix`, for a page's loader to hand to its component. */
+export function messages<P extends string>(locale: Locale, prefix: P): Pick<Messages, Extract<MessageKey, `${P}${string}`>> {
+  const d = dictionaries[locale];
+  return Object.fromEntries(Object.entries(d).filter(([k]) => k.startsWith(prefix))) as Pick<Messages, Extract<MessageKey, `${P}${string}`>>;
+}

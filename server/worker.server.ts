@@ -1,6 +1,7 @@
 // The queue worker: graphile-worker running our task list on the app's Postgres.
 // Started inside the app process by default (server/main.ts) or alone (`npm run worker`).
-import { Logger, run, runMigrations, type Runner } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import { Logger, run, runMigrations, type Runner, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { log } from "../app/log.server";
 
@@ -23,15 +24,44 @@ export async function startWorker(connectionString: string, concurrency = Number
   const pgPool = new pg.Pool({ connectionString, max: concurrency + 2 });
   pgPool.on("error", (error) => log.warn("queue connection lost", { error: error.message }));
   pgPool.on("connect", (client) => client.on("error", (error) => log.warn("queue connection lost", { error: error.message })));
+  const liveness = await holdLiveness(connectionString);
   // Every minute, and once now: connected shops with a backlog get a sync, whatever became of the
   // last one (a killed worker leaves its job locked; its rows are still in the outbox).
-  const runner = await run({ pgPool, concurrency, taskList, noHandleSignals: true, logger: quietLogger, crontab: "* * * * * hubspot_sweep ?max=1" });
+  const runner = await run({
+    pgPool,
+    concurrency,
+    taskList,
+    noHandleSignals: true,
+    logger: quietLogger,
+    events: liveness.events,
+    crontab: "* * * * * hubspot_sweep ?max=1\n* * * * * release_dead_workers_jobs ?max=1",
+  });
   await runner.addJob("hubspot_sweep", {}, { jobKey: "hubspot_sweep" });
+  await runner.addJob("release_dead_workers_jobs", {}, { jobKey: "release_dead_workers_jobs" });
   return {
     runner,
     async stop() {
       await runner.stop();
       await pgPool.end();
+      await liveness.end();
     },
   };
+}
+
+// graphile-worker keeps a job locked by a worker whose process died for four hours before anyone
+// may run it again. Each of our workers holds a session advisory lock named after its worker id
+// for as long as its process lives (Postgres drops it the moment the connection dies), so a locked
+// job whose worker's lock is free belongs to a dead process and can be released at once
+// (release_dead_workers_jobs, in app/jobs.server.ts).
+export const WORKER_LIVENESS_LOCK = 7413;
+
+async function holdLiveness(connectionString: string) {
+  const client = new pg.Client({ connectionString });
+  client.on("error", (error) => log.warn("queue liveness connection lost", { error: error.message }));
+  await client.connect();
+  const events: WorkerEvents = new EventEmitter();
+  events.on("worker:create", ({ worker }) => {
+    client.query("SELECT pg_advisory_lock($1, hashtext($2))", [WORKER_LIVENESS_LOCK, worker.workerId]).catch((error: Error) => log.warn("queue liveness lock failed", { error: error.message }));
+  });
+  return { events, end: () => client.end().catch(() => {}) };
 }

@@ -66,6 +66,8 @@ const es = {
   "hubspot.connect.done": "Conectado. Ha empezado el envío inicial.",
 
   "hubspot.disconnect": "Desconectar",
+  "hubspot.timeline": "Registrar las interacciones como eventos de la línea de tiempo",
+  "hubspot.timeline.help": "En lugar de notas. Las ya enviadas siguen como notas.",
   "hubspot.disconnect.confirm":
     "¿Desconectar HubSpot? Postventa dejará de enviar datos y borrará el token. Lo que ya está en HubSpot se queda allí.",
   "hubspot.disconnect.yes": "Sí, desconectar",
@@ -148,6 +150,8 @@ const en: Messages = {
   "hubspot.connect.done": "Connected. The initial sync has started.",
 
   "hubspot.disconnect": "Disconnect",
+  "hubspot.timeline": "Record interactions as timeline events",
+  "hubspot.timeline.help": "Instead of notes. Those already sent stay notes.",
   "hubspot.disconnect.confirm": "Disconnect HubSpot? Postventa stops sending data and deletes the token. What is already in HubSpot stays there.",
   "hubspot.disconnect.yes": "Yes, disconnect",
   "hubspot.disconnect.cancel": "Cancel",

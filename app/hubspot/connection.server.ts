@@ -130,7 +130,16 @@ type NewConnection = Pick<
 async function saveConnection(shop: string, c: NewConnection): Promise<void> {
   const now = new Date();
   await prisma.$transaction(async (tx) => {
-    const fresh = { ...c, state: "active", pausedReason: null, pausedUntil: null, lastError: null, backfillStartedAt: now, backfillFinishedAt: null };
+    const fresh = {
+      ...c,
+      ...(timelineEventsAvailable(c) ? {} : { useTimelineEvents: false }),
+      state: "active",
+      pausedReason: null,
+      pausedUntil: null,
+      lastError: null,
+      backfillStartedAt: now,
+      backfillFinishedAt: null,
+    };
     await tx.hubSpotConnection.upsert({ where: { shop }, create: { shop, ...fresh }, update: { ...fresh, connectedAt: now } });
     await tx.$executeRaw`
       INSERT INTO "HubSpotContactSync" ("customerId", shop)
@@ -144,6 +153,20 @@ async function saveConnection(shop: string, c: NewConnection): Promise<void> {
       WHERE shop = ${shop} AND state <> 'sending' AND (state <> 'synced' OR "syncedPortalId" IS DISTINCT FROM ${c.portalId})`;
   });
   await requestSync(shop, 0);
+}
+
+// Interactions as timeline events instead of notes: only for an OAuth connection that granted the
+// `timeline` scope, and when the app's event template is configured.
+export function timelineEventsAvailable(c: Pick<HubSpotConnection, "authType" | "scopes">): boolean {
+  return !!process.env.HUBSPOT_TIMELINE_TEMPLATE_ID && c.authType === "oauth" && c.scopes.includes("timeline");
+}
+
+export async function setTimelineEvents(shop: string, enabled: boolean): Promise<void> {
+  const c = await prisma.hubSpotConnection.findUnique({ where: { shop } });
+  if (!c) throw new ConnectError("Connect a HubSpot account first.");
+  if (enabled && !timelineEventsAvailable(c))
+    throw new ConnectError("Timeline events need the Postventa HubSpot app with the “timeline” scope granted; connect with HubSpot (OAuth) and accept it.");
+  await prisma.hubSpotConnection.update({ where: { shop }, data: { useTimelineEvents: enabled } });
 }
 
 export async function disconnect(shop: string): Promise<void> {

@@ -13,7 +13,7 @@ import prisma, { pool } from "../db.server";
 import { log } from "../log.server";
 import { contactProperties } from "../domain/customer-profile";
 import type { OrderFacts, RefundFacts } from "../domain/facts";
-import { createNotes, findNotes, HubSpotFailure, hubspotClient, writeContacts, type BatchOutcome, type ContactWrite } from "../../integrations/hubspot/client.server";
+import { createNotes, createTimelineEvents, findNotes, findTimelineEvents, HubSpotFailure, hubspotClient, writeContacts, type BatchOutcome, type ContactWrite } from "../../integrations/hubspot/client.server";
 import { accountKey, currentAccessToken, refresh, requestSync } from "./connection.server";
 import { takeRequestSlot } from "./budget.server";
 
@@ -197,9 +197,16 @@ async function send<T>(ctx: Ctx, work: () => Promise<T>): Promise<T> {
 }
 
 async function recoverUncertainNotes(ctx: Ctx): Promise<boolean> {
-  const rows = await prisma.hubSpotInteraction.findMany({ where: { shop: ctx.conn.shop, state: "sending" }, orderBy: { id: "asc" }, take: BATCH, select: { id: true, key: true } });
+  const rows = await prisma.hubSpotInteraction.findMany({ where: { shop: ctx.conn.shop, state: "sending" }, orderBy: { id: "asc" }, take: BATCH, select: { id: true, key: true, sentAs: true } });
   if (!rows.length) return false;
-  const found = await send(ctx, () => findNotes(ctx.client, rows.map((r) => r.key)));
+  const asNotes = rows.filter((r) => r.sentAs !== "timeline_event").map((r) => r.key);
+  const asEvents = rows.filter((r) => r.sentAs === "timeline_event").map((r) => r.key);
+  const found = new Map<string, string>();
+  if (asNotes.length) for (const [k, v] of await send(ctx, () => findNotes(ctx.client, asNotes))) found.set(k, v);
+  if (asEvents.length) {
+    const slot = () => takeRequestSlot(accountKey(ctx.conn), ctx.conn.rollingLimit).then(() => void ctx.run.requests++);
+    for (const [k, v] of await findTimelineEvents(ctx.client, timelineTemplateId(), asEvents, slot)) found.set(k, v);
+  }
   const held = rows.filter((r) => found.has(r.key));
   await markNotesSynced(ctx, held.map((r) => String(r.id)), held.map((r) => found.get(r.key)!));
   const missing = rows.filter((r) => !found.has(r.key)).map((r) => String(r.id));
@@ -348,12 +355,20 @@ async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, R
 }
 
 // ----------------------------------------------------------------------------------------------
-// Notes
+// Notes (or timeline events, where the merchant switched to them)
 // ----------------------------------------------------------------------------------------------
+
+// The app's event template (created once in HubSpot's developer account, tokens `title` and `body`).
+function timelineTemplateId(): string {
+  const id = process.env.HUBSPOT_TIMELINE_TEMPLATE_ID;
+  if (!id) throw new HubSpotFailure("scopes", "Timeline events are switched on but HUBSPOT_TIMELINE_TEMPLATE_ID is not set");
+  return id;
+}
 
 interface NoteRow {
   id: string;
   key: string;
+  title: string;
   occurredAt: Date;
   body: string;
   attempts: number;
@@ -372,7 +387,11 @@ async function writeNoteRows(ctx: Ctx, rows: NoteRow[]): Promise<void> {
   const ids = rows.map((r) => r.id);
   let outcome: BatchOutcome;
   try {
-    outcome = await send(ctx, () => createNotes(ctx.client, rows.map((r) => ({ eventId: r.key, contactId: r.hubspotContactId, timestamp: r.occurredAt, body: r.body }))));
+    outcome = await send(ctx, () =>
+      ctx.conn.useTimelineEvents
+        ? createTimelineEvents(ctx.client, timelineTemplateId(), rows.map((r) => ({ eventId: r.key, contactId: r.hubspotContactId, timestamp: r.occurredAt, title: r.title, body: r.body })))
+        : createNotes(ctx.client, rows.map((r) => ({ eventId: r.key, contactId: r.hubspotContactId, timestamp: r.occurredAt, body: r.body }))),
+    );
   } catch (e) {
     if (e instanceof HubSpotFailure && e.kind === "transient") throw e; // HubSpot may have written them: stay `sending`, checked next
     await pool.query(`UPDATE "HubSpotInteraction" SET state = 'pending', "sendingAt" = NULL WHERE id = ANY($1::bigint[])`, [ids]);
@@ -414,9 +433,9 @@ async function claimNotes(conn: HubSpotConnection, attemptsFilter: string, limit
         WHERE i.shop = $1 AND i.state = 'pending' AND ${attemptsFilter}
           AND s."hubspotContactId" IS NOT NULL AND s."syncedPortalId" = $2
         ORDER BY i.id LIMIT $3 FOR UPDATE OF i SKIP LOCKED)
-     UPDATE "HubSpotInteraction" i SET state = 'sending', "sendingAt" = now() FROM picked WHERE i.id = picked.id
-     RETURNING i.id::text, i.key, i."occurredAt", i.body, i.attempts, picked."hubspotContactId"`,
-    [conn.shop, conn.portalId, limit],
+     UPDATE "HubSpotInteraction" i SET state = 'sending', "sendingAt" = now(), "sentAs" = $4 FROM picked WHERE i.id = picked.id
+     RETURNING i.id::text, i.key, i.title, i."occurredAt", i.body, i.attempts, picked."hubspotContactId"`,
+    [conn.shop, conn.portalId, limit, conn.useTimelineEvents ? "timeline_event" : "note"],
   );
   return rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
 }

@@ -10,6 +10,7 @@ import {
   Box,
   Button,
   Card,
+  Checkbox,
   DataTable,
   Divider,
   Form,
@@ -24,7 +25,7 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { hubspotStatus, retryFailures } from "../hubspot/status.server";
-import { ConnectError, connectPrivateApp, disconnect, startOAuth } from "../hubspot/connection.server";
+import { ConnectError, connectPrivateApp, disconnect, setTimelineEvents, startOAuth } from "../hubspot/connection.server";
 import { interpolate, localeFrom, messages, t, type Locale } from "../i18n";
 import { log } from "../log.server";
 
@@ -51,6 +52,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         return json<ActionResult>({ ok: true, redirectTo: startOAuth(session.shop) });
       case "disconnect":
         await disconnect(session.shop);
+        return json<ActionResult>({ ok: true });
+      case "timeline":
+        await setTimelineEvents(session.shop, form.get("enabled") === "true");
         return json<ActionResult>({ ok: true });
       case "retry":
         await retryFailures(session.shop);
@@ -182,6 +186,15 @@ export default function HubSpotPage() {
                 <Text as="p">
                   {c.lastSyncAt ? withWhen(strings["hubspot.lastSync"], c.lastSyncAt, locale) : tr("hubspot.neverSynced")}
                 </Text>
+                {c.timelineEventsAvailable && (
+                  <Checkbox
+                    label={tr("hubspot.timeline")}
+                    helpText={tr("hubspot.timeline.help")}
+                    checked={c.useTimelineEvents}
+                    disabled={pending === "timeline"}
+                    onChange={(checked) => submit("timeline", { enabled: String(checked) })}
+                  />
+                )}
               </BlockStack>
             ) : (
               <Text as="p">{tr("hubspot.notConnected")}</Text>

@@ -8,6 +8,7 @@ CREATE TABLE "HubSpotConnection" (
     "accessTokenExpiry" TIMESTAMP(3),
     "scopes" TEXT[],
     "timeZone" TEXT,
+    "useTimelineEvents" BOOLEAN NOT NULL DEFAULT false,
     "rollingLimit" INTEGER NOT NULL DEFAULT 110,
     "state" TEXT NOT NULL DEFAULT 'active',
     "pausedReason" TEXT,
@@ -56,6 +57,7 @@ CREATE TABLE "HubSpotInteraction" (
     "syncedPortalId" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "sendingAt" TIMESTAMP(3),
+    "sentAs" TEXT,
     "syncedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 

@@ -78,7 +78,8 @@ async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
     if (left) continue;
     const conn = await prisma.hubSpotConnection.findUnique({ where: { shop } });
     if (!conn) return "not_connected";
-    await prisma.hubSpotConnection.update({ where: { shop }, data: { lastSyncAt: new Date(), lastError: null, backfillFinishedAt: conn.backfillFinishedAt ?? new Date() } });
+    // Only an active connection: a pause set meanwhile (by another process) keeps its message.
+    await prisma.hubSpotConnection.updateMany({ where: { shop, state: "active" }, data: { lastSyncAt: new Date(), lastError: null, backfillFinishedAt: conn.backfillFinishedAt ?? new Date() } });
     return "done";
   }
 }

@@ -24,7 +24,7 @@ export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
   date("postventa_last_order_date", "Last order date", "Date of the latest paid order."),
   number("postventa_active_warranties", "Active warranties", "Purchased units under warranty today."),
   number("postventa_open_warranty_claims", "Open warranty claims", "Warranty claims not yet resolved."),
-  number("postventa_returns_count", "Returns count", "Returns requested."),
+  number("postventa_returns_count", "Returns count", "Refunds recorded so far (returns started in Postventa will count here too)."),
   number("postventa_last_nps_score", "Last NPS score", "Latest answer to 'how likely are you to recommend us' (0–10)."),
   {
     name: "postventa_nps_category", label: "NPS category", type: "enumeration", fieldType: "select", description: "Promoter (9–10), passive (7–8) or detractor (0–6).",

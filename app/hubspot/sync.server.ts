@@ -184,17 +184,10 @@ export function nextMidnight(timeZone: string | null, now = new Date()): Date {
 
 type Ctx = { conn: HubSpotConnection; run: SyncRun; client: ReturnType<typeof hubspotClient> };
 
-const prof = { slot: 0, http: 0, n: 0, t0: 0 };
 async function send<T>(ctx: Ctx, work: () => Promise<T>): Promise<T> {
-  if (!prof.t0) prof.t0 = Date.now();
-  const a = Date.now();
   await takeRequestSlot(accountKey(ctx.conn), ctx.conn.rollingLimit);
-  const b = Date.now();
   ctx.run.requests++;
-  const r = await work();
-  prof.slot += b - a; prof.http += Date.now() - b; prof.n++;
-  if (prof.n % 100 === 0) console.error("PROF", JSON.stringify({ ...prof, wall: Date.now() - prof.t0 }));
-  return r;
+  return work();
 }
 
 async function recoverUncertainNotes(ctx: Ctx): Promise<boolean> {

@@ -74,7 +74,7 @@ CREATE TABLE "HubSpotRequestSlot" (
 );
 
 -- CreateIndex
-CREATE INDEX "HubSpotContactSync_shop_state_idx" ON "HubSpotContactSync"("shop", "state");
+CREATE INDEX "HubSpotContactSync_shop_state_updatedAt_idx" ON "HubSpotContactSync"("shop", "state", "updatedAt");
 
 -- CreateIndex
 CREATE INDEX "HubSpotInteraction_shop_state_id_idx" ON "HubSpotInteraction"("shop", "state", "id");

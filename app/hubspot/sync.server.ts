@@ -2,8 +2,8 @@
 //
 // One sync per shop at a time, across processes: the run holds a session advisory lock, which
 // Postgres releases by itself if the process dies. Each request takes a slot of the account's
-// rolling budget first (budget.server.ts). Contacts go first (notes need the contact's id), in
-// batches of up to 100, then notes, also 100 at a time.
+// rolling budget first (budget.server.ts). A run works in a few lanes at once; each takes a batch
+// of up to 100 contacts if any wait, else up to 100 notes whose contact HubSpot already holds.
 //
 // Never twice: before a batch of notes is sent its rows are marked `sending`. If the answer is
 // lost (timeout, dropped connection, a killed worker), those rows stay `sending`, and the next run

@@ -83,6 +83,17 @@ const es = {
   "callback.hubspotError": "HubSpot no ha autorizado la conexión (error «{error}»). Vuelve a intentarlo desde la página de HubSpot en Postventa.",
   "callback.unexpected": "No se ha podido terminar de conectar HubSpot. Inténtalo de nuevo en un momento desde la página de HubSpot en Postventa.",
   "callback.back": "Volver a Postventa",
+
+  "connectError.not_a_token": "Eso no parece un token de acceso de una app privada de HubSpot (empieza por «pat-»).",
+  "connectError.plan_limit": "Elige el límite de la API de tu plan de HubSpot: 100 o 190 solicitudes cada 10 segundos.",
+  "connectError.state_invalid": "Este enlace de autorización de HubSpot no es válido. Vuelve a empezar desde la página de HubSpot en Postventa.",
+  "connectError.state_expired": "Este enlace de autorización de HubSpot ha caducado. Vuelve a empezar desde la página de HubSpot en Postventa.",
+  "connectError.oauth_refused": "HubSpot ha rechazado la autorización: {detail}. Vuelve a empezar desde la página de HubSpot en Postventa.",
+  "connectError.token_refused": "HubSpot no ha aceptado este token. Cópialo de nuevo de la pestaña «Auth» de tu app privada.",
+  "connectError.missing_scopes": "Al token le falta un permiso que Postventa necesita: crm.objects.contacts.read/write y crm.schemas.contacts.read/write.",
+  "connectError.unreachable": "No se ha podido contactar con HubSpot para terminar de conectar: {detail}. Inténtalo de nuevo en un momento.",
+  "connectError.not_connected": "Conecta primero una cuenta de HubSpot.",
+  "connectError.timeline_unavailable": "Los eventos de la línea de tiempo necesitan la app de Postventa en HubSpot con el permiso «timeline»: conecta con HubSpot (OAuth) y acéptalo.",
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -166,6 +177,17 @@ const en: Messages = {
   "callback.hubspotError": "HubSpot did not authorize the connection (error “{error}”). Try again from the HubSpot page in Postventa.",
   "callback.unexpected": "Connecting HubSpot could not be finished. Try again in a moment from the HubSpot page in Postventa.",
   "callback.back": "Back to Postventa",
+
+  "connectError.not_a_token": "That does not look like a HubSpot private app access token (it starts with “pat-”).",
+  "connectError.plan_limit": "Choose your HubSpot plan's API limit: 100 or 190 requests per 10 seconds.",
+  "connectError.state_invalid": "This HubSpot authorization link is not valid. Start again from the HubSpot page in Postventa.",
+  "connectError.state_expired": "This HubSpot authorization link expired. Start again from the HubSpot page in Postventa.",
+  "connectError.oauth_refused": "HubSpot refused the authorization: {detail}. Start again from the HubSpot page in Postventa.",
+  "connectError.token_refused": "HubSpot did not accept this token. Copy it again from your private app's Auth tab.",
+  "connectError.missing_scopes": "The token lacks a scope Postventa needs: crm.objects.contacts.read/write and crm.schemas.contacts.read/write.",
+  "connectError.unreachable": "HubSpot could not be reached to finish connecting: {detail}. Try again in a moment.",
+  "connectError.not_connected": "Connect a HubSpot account first.",
+  "connectError.timeline_unavailable": "Timeline events need the Postventa HubSpot app with the “timeline” scope granted; connect with HubSpot (OAuth) and accept it.",
 };
 
 const dictionaries: Record<Locale, Messages> = { es, en };

@@ -189,9 +189,12 @@ describe("/app/hubspot (session token, as App Bridge sends it)", () => {
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toEqual({ ok: false, error: expect.stringMatching(/Unknown action: “explode”/) });
 
+    // The merchant's language (Spanish by default), not the server's English.
     const refused = await post({ intent: "connect_private", token: "hello", rollingLimit: "100" });
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toEqual({ ok: false, error: expect.stringMatching(/private app access token/) });
+    expect(await refused.json()).toEqual({ ok: false, error: expect.stringMatching(/token de acceso de una app privada de HubSpot/) });
+    const refusedEn = await post({ intent: "connect_private", token: "hello", rollingLimit: "100" }, "&locale=en");
+    expect(await refusedEn.json()).toEqual({ ok: false, error: expect.stringMatching(/private app access token/) });
   });
 
   it("the action hands back HubSpot's authorize URL for OAuth, and disconnects", async () => {

@@ -21,8 +21,28 @@ import {
 export const OAUTH_ROLLING_LIMIT = 110;
 export const PRIVATE_APP_LIMITS = [100, 190] as const;
 
-/** A connect attempt the merchant can act on (shown on the page as is). */
-export class ConnectError extends Error {}
+/** A connect attempt the merchant can act on. The page shows it in the merchant's language
+ *  (app/i18n.ts, `connectError.<code>`); the message is the English text. */
+export type ConnectErrorCode =
+  | "not_a_token"
+  | "plan_limit"
+  | "state_invalid"
+  | "state_expired"
+  | "oauth_refused"
+  | "token_refused"
+  | "missing_scopes"
+  | "unreachable"
+  | "not_connected"
+  | "timeline_unavailable";
+export class ConnectError extends Error {
+  constructor(
+    readonly code: ConnectErrorCode,
+    message: string,
+    readonly detail = "",
+  ) {
+    super(message);
+  }
+}
 
 export function accountKey(c: Pick<HubSpotConnection, "portalId" | "authType">): string {
   return `${c.portalId}:${c.authType}`;
@@ -34,8 +54,8 @@ export function accountKey(c: Pick<HubSpotConnection, "portalId" | "authType">):
 
 export async function connectPrivateApp(shop: string, token: string, rollingLimit: number): Promise<void> {
   token = token.trim();
-  if (!/^pat-[a-z0-9]+-[0-9a-f-]{20,}$/i.test(token)) throw new ConnectError("That does not look like a HubSpot private app access token (it starts with “pat-”).");
-  if (!PRIVATE_APP_LIMITS.includes(rollingLimit as never)) throw new ConnectError("Choose your HubSpot plan's API limit: 100 or 190 requests per 10 seconds.");
+  if (!/^pat-[a-z0-9]+-[0-9a-f-]{20,}$/i.test(token)) throw new ConnectError("not_a_token", "That does not look like a HubSpot private app access token (it starts with “pat-”).");
+  if (!PRIVATE_APP_LIMITS.includes(rollingLimit as never)) throw new ConnectError("plan_limit", "Choose your HubSpot plan's API limit: 100 or 190 requests per 10 seconds.");
   const client = hubspotClient(token);
   const account = await prepareAccount(client, "private_app", rollingLimit);
   await saveConnection(shop, {
@@ -73,9 +93,9 @@ export function verifyOAuthState(state: string): string {
   const [data, mac] = state.split(".");
   const expected = data ? sign(data) : "";
   if (!data || !mac || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected)))
-    throw new ConnectError("This HubSpot authorization link is not valid. Start again from the HubSpot page in Postventa.");
+    throw new ConnectError("state_invalid", "This HubSpot authorization link is not valid. Start again from the HubSpot page in Postventa.");
   const { shop, exp } = JSON.parse(Buffer.from(data, "base64url").toString()) as { shop: string; exp: number };
-  if (Date.now() > exp) throw new ConnectError("This HubSpot authorization link expired. Start again from the HubSpot page in Postventa.");
+  if (Date.now() > exp) throw new ConnectError("state_expired", "This HubSpot authorization link expired. Start again from the HubSpot page in Postventa.");
   return shop;
 }
 
@@ -86,7 +106,7 @@ export async function completeOAuth(code: string, state: string): Promise<string
     tokens = await exchangeCode(code, oauthRedirectUri());
     info = await accessTokenInfo(tokens.accessToken);
   } catch (e) {
-    throw new ConnectError(`HubSpot refused the authorization: ${(e as Error).message}. Start again from the HubSpot page in Postventa.`);
+    throw new ConnectError("oauth_refused", `HubSpot refused the authorization: ${(e as Error).message}. Start again from the HubSpot page in Postventa.`, (e as Error).message);
   }
   const account = await prepareAccount(hubspotClient(tokens.accessToken), "oauth", OAUTH_ROLLING_LIMIT);
   await saveConnection(shop, {
@@ -113,10 +133,10 @@ async function prepareAccount(client: ReturnType<typeof hubspotClient>, authType
     await ensureNoteProperties(client, slot);
     return account;
   } catch (e) {
-    if (e instanceof HubSpotFailure && e.kind === "auth") throw new ConnectError("HubSpot did not accept this token. Copy it again from your private app's Auth tab.");
+    if (e instanceof HubSpotFailure && e.kind === "auth") throw new ConnectError("token_refused", "HubSpot did not accept this token. Copy it again from your private app's Auth tab.");
     if (e instanceof HubSpotFailure && e.kind === "scopes")
-      throw new ConnectError("The token lacks a scope Postventa needs: crm.objects.contacts.read/write and crm.schemas.contacts.read/write.");
-    throw new ConnectError(`HubSpot could not be reached to finish connecting: ${(e as Error).message}. Try again in a moment.`);
+      throw new ConnectError("missing_scopes", "The token lacks a scope Postventa needs: crm.objects.contacts.read/write and crm.schemas.contacts.read/write.");
+    throw new ConnectError("unreachable", `HubSpot could not be reached to finish connecting: ${(e as Error).message}. Try again in a moment.`, (e as Error).message);
   }
 }
 
@@ -163,9 +183,9 @@ export function timelineEventsAvailable(c: Pick<HubSpotConnection, "authType" | 
 
 export async function setTimelineEvents(shop: string, enabled: boolean): Promise<void> {
   const c = await prisma.hubSpotConnection.findUnique({ where: { shop } });
-  if (!c) throw new ConnectError("Connect a HubSpot account first.");
+  if (!c) throw new ConnectError("not_connected", "Connect a HubSpot account first.");
   if (enabled && !timelineEventsAvailable(c))
-    throw new ConnectError("Timeline events need the Postventa HubSpot app with the “timeline” scope granted; connect with HubSpot (OAuth) and accept it.");
+    throw new ConnectError("timeline_unavailable", "Timeline events need the Postventa HubSpot app with the “timeline” scope granted; connect with HubSpot (OAuth) and accept it.");
   await prisma.hubSpotConnection.update({ where: { shop }, data: { useTimelineEvents: enabled } });
 }
 

@@ -63,7 +63,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         return json<ActionResult>({ ok: false, error: t(locale, "hubspot.error.unknownIntent", { intent: intent.slice(0, 40) }) }, { status: 400 });
     }
   } catch (e) {
-    if (e instanceof ConnectError) return json<ActionResult>({ ok: false, error: e.message }, { status: 400 });
+    if (e instanceof ConnectError) return json<ActionResult>({ ok: false, error: t(locale, `connectError.${e.code}`, { detail: e.detail }) }, { status: 400 });
     // Returned, not thrown: the page keeps its state and shows the message instead of the error boundary.
     log.error("hubspot page action failed", { shop: session.shop, intent, error: (e as Error).message });
     return json<ActionResult>({ ok: false, error: t(locale, "hubspot.error.unexpected") }, { status: 500 });

@@ -24,7 +24,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   try {
     shop = await completeOAuth(code, state);
   } catch (e) {
-    if (e instanceof ConnectError) return page(400, locale, e.message, state);
+    if (e instanceof ConnectError) return page(400, locale, t(locale, `connectError.${e.code}`, { detail: e.detail }), state);
     log.error("hubspot oauth callback failed", { error: (e as Error).message });
     return page(500, locale, t(locale, "callback.unexpected"), state);
   }

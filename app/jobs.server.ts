@@ -33,23 +33,6 @@ export const taskList: TaskList = {
     const run = await syncShop(shop);
     log[run.requests ? "info" : "debug"]("hubspot sync", { shop, ...run });
   },
-  // Jobs locked by workers whose process died (their liveness lock is free): run them again now,
-  // not four hours later. See server/worker.server.ts.
-  release_dead_workers_jobs: async (_payload, helpers) => {
-    await helpers.withPgClient(async (client) => {
-      const { rows } = await client.query<{ locked_by: string }>(`SELECT DISTINCT locked_by FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL`);
-      const dead: string[] = [];
-      for (const { locked_by } of rows) {
-        const { rows: probe } = await client.query<{ free: boolean }>(`SELECT pg_try_advisory_lock(7413, hashtext($1)) AS free`, [locked_by]);
-        if (!probe[0].free) continue;
-        await client.query(`SELECT pg_advisory_unlock(7413, hashtext($1))`, [locked_by]);
-        dead.push(locked_by);
-      }
-      if (!dead.length) return;
-      await client.query(`SELECT graphile_worker.force_unlock_workers($1::text[])`, [dead]);
-      log.warn("released jobs of workers that died", { workers: dead });
-    });
-  },
   hubspot_sweep: async () => {
     await sweep();
   },

@@ -6,10 +6,8 @@
 // to keep the setup short); the timed part is connect → outbox empty, through the real sync job
 // run by a worker process of its own (`server/worker-main.ts`), @hubspot/api-client and HTTP to
 // the sandbox in this process.
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { startHubSpotSandbox } from "../test/sandboxes/hubspot/server.ts";
-import { startStack } from "../test/stack.ts";
+import { spawnWorkerProcess, startStack } from "../test/stack.ts";
 import { stringifyShopifyJson } from "../test/sandboxes/shopify/signing.ts";
 import { hubspotHoldings, paidOrder } from "../test/hubspot-helpers.ts";
 
@@ -49,12 +47,7 @@ const expectedNotes = Number((await q(`SELECT count(*)::int AS n FROM "HubSpotIn
 console.log(`Seeded in ${((Date.now() - s0) / 1000).toFixed(1)} s: ${CONTACTS} customers, ${expectedNotes} interactions in the outbox.`);
 
 const portal = sandbox.createPortal({ rollingLimit: LIMIT });
-const ROOT = path.resolve(import.meta.dirname, "..");
-const worker = spawn(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", "server/worker-main.ts"], {
-  cwd: ROOT,
-  env: { ...process.env, DATABASE_URL: stack.databaseUrl },
-  stdio: ["ignore", "pipe", "inherit"],
-});
+const worker = spawnWorkerProcess(stack.databaseUrl, { stdio: ["ignore", "pipe", "inherit"] });
 await new Promise<void>((resolve) => worker.stdout!.on("data", (d) => String(d).includes("worker running") && resolve()));
 sandbox.resetLog();
 const t0 = Date.now();

@@ -1,7 +1,7 @@
 // The queue worker: graphile-worker running our task list on the app's Postgres.
 // Started inside the app process by default (server/main.ts) or alone (`npm run worker`).
 import { EventEmitter } from "node:events";
-import { Logger, run, runMigrations, type Runner, type WorkerEvents } from "graphile-worker";
+import { Logger, run, runMigrations, type Runner, type Task, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { log } from "../app/log.server";
 
@@ -30,7 +30,7 @@ export async function startWorker(connectionString: string, concurrency = Number
   const runner = await run({
     pgPool,
     concurrency,
-    taskList,
+    taskList: { ...taskList, release_dead_workers_jobs: releaseDeadWorkersJobs },
     noHandleSignals: true,
     logger: quietLogger,
     events: liveness.events,
@@ -52,8 +52,8 @@ export async function startWorker(connectionString: string, concurrency = Number
 // may run it again. Each of our workers holds a session advisory lock named after its worker id
 // for as long as its process lives (Postgres drops it the moment the connection dies), so a locked
 // job whose worker's lock is free belongs to a dead process and can be released at once
-// (release_dead_workers_jobs, in app/jobs.server.ts).
-export const WORKER_LIVENESS_LOCK = 7413;
+// (release_dead_workers_jobs, below).
+const WORKER_LIVENESS_LOCK = 7413;
 
 async function holdLiveness(connectionString: string) {
   const client = new pg.Client({ connectionString });
@@ -65,3 +65,20 @@ async function holdLiveness(connectionString: string) {
   });
   return { events, end: () => client.end().catch(() => {}) };
 }
+
+// Probed from a pooled connection, never the liveness one: a session always gets its own locks.
+const releaseDeadWorkersJobs: Task = async (_payload, helpers) => {
+  await helpers.withPgClient(async (client) => {
+    const { rows } = await client.query<{ locked_by: string }>(`SELECT DISTINCT locked_by FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL`);
+    const dead: string[] = [];
+    for (const { locked_by } of rows) {
+      const { rows: probe } = await client.query<{ free: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS free`, [WORKER_LIVENESS_LOCK, locked_by]);
+      if (!probe[0].free) continue;
+      await client.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [WORKER_LIVENESS_LOCK, locked_by]);
+      dead.push(locked_by);
+    }
+    if (!dead.length) return;
+    await client.query(`SELECT graphile_worker.force_unlock_workers($1::text[])`, [dead]);
+    log.warn("released jobs of workers that died", { workers: dead });
+  });
+};

@@ -1,13 +1,11 @@
 // One HubSpot account's rolling budget holds across processes: two worker processes syncing two
 // shops into the same account never draw a 429.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startHubSpotSandbox, type HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
-import { startStack, type Stack } from "./stack.ts";
+import { spawnWorkerProcess, startStack, type Stack } from "./stack.ts";
 import { deliver, hubspotHoldings, paidOrder, waitForHubSpot } from "./hubspot-helpers.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const SHOPS = ["budget-a.myshopify.com", "budget-b.myshopify.com"];
 const LIMIT = 8;
 const WINDOW_MS = 2000;
@@ -43,7 +41,7 @@ it("two worker processes share one account's budget and draw no 429", async () =
   sandbox.resetLog();
 
   for (let w = 0; w < 2; w++)
-    workers.push(spawn(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", "server/worker-main.ts"], { cwd: ROOT, env: { ...process.env, DATABASE_URL: stack.databaseUrl, LOG_LEVEL: "warn" }, stdio: "ignore" }));
+    workers.push(spawnWorkerProcess(stack.databaseUrl, { logLevel: "warn" }));
   for (let i = 0; i < 20; i++)
     for (const [s, shop] of SHOPS.entries()) await deliver(stack.url, shop, "orders/paid", paidOrder(BigInt(100_000 * (s + 1) + i), { id: BigInt(200_000 * (s + 1) + i), email: `c${i}@${shop}` }));
   for (const shop of SHOPS) await waitForHubSpot(stack.pool, shop, 150_000);

@@ -1,13 +1,11 @@
 // A worker process killed (SIGKILL) while HubSpot is writing its batch of notes: the restarted
 // worker loses nothing and writes nothing twice.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startHubSpotSandbox, type HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
-import { startStack, type Stack } from "./stack.ts";
+import { spawnWorkerProcess, startStack, type Stack } from "./stack.ts";
 import { deliver, hubspotHoldings, paidOrder, waitForHubSpot } from "./hubspot-helpers.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const SHOP = "kill-test.myshopify.com";
 const CUSTOMERS = 150;
 let stack: Stack;
@@ -15,11 +13,8 @@ let sandbox: HubSpotSandbox;
 const workers: ChildProcess[] = [];
 
 function startWorkerProcess(): ChildProcess {
-  const child = spawn(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", "server/worker-main.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: stack.databaseUrl, LOG_LEVEL: process.env.DEBUG_WORKERS ? "info" : "warn" },
-    stdio: process.env.DEBUG_WORKERS ? "inherit" : "ignore",
-  });
+  const debug = !!process.env.DEBUG_WORKERS;
+  const child = spawnWorkerProcess(stack.databaseUrl, { logLevel: debug ? "info" : "warn", stdio: debug ? "inherit" : "ignore" });
   workers.push(child);
   return child;
 }

@@ -1,7 +1,7 @@
 // Dev/test only: the whole app as production runs it — Postgres (embedded unless DATABASE_URL),
 // migrations, the built Remix server, the queue worker — plus the local Shopify Admin sandbox.
 // Used by the demo, the HTTP tests and the benchmarks.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
@@ -21,6 +21,15 @@ export const DEV_HUBSPOT_CLIENT = { clientId: "postventa-dev-hubspot-client", cl
 export function buildApp(force = false) {
   if (!force && existsSync(path.join(ROOT, "build/server/index.js")) && !process.env.POSTVENTA_REBUILD) return;
   execFileSync(path.join(ROOT, "node_modules/.bin/remix"), ["vite:build"], { cwd: ROOT, stdio: "ignore" });
+}
+
+// `npm run worker` as its own process, on the given database (the rest of its environment is ours).
+export function spawnWorkerProcess(databaseUrl: string, opts: { logLevel?: string; stdio?: StdioOptions } = {}): ChildProcess {
+  return spawn(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", "server/worker-main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl, ...(opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {}) },
+    stdio: opts.stdio ?? "ignore",
+  });
 }
 
 export interface Stack {

@@ -1,23 +1,17 @@
 // A worker process killed (SIGKILL) while it processes webhook deliveries: the jobs it had locked
 // run again as soon as another worker starts — not four hours later — and nothing is counted twice.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startStack, type Stack } from "./stack.ts";
+import { spawnWorkerProcess, startStack, type Stack } from "./stack.ts";
 import { deliver, paidOrder } from "./hubspot-helpers.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
 const SHOP = "worker-kill.myshopify.com";
 const ORDERS = 400;
 let stack: Stack;
 const workers: ChildProcess[] = [];
 
 function startWorkerProcess(): ChildProcess {
-  const child = spawn(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", "server/worker-main.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: stack.databaseUrl, LOG_LEVEL: "error" },
-    stdio: "ignore",
-  });
+  const child = spawnWorkerProcess(stack.databaseUrl, { logLevel: "error" });
   workers.push(child);
   return child;
 }

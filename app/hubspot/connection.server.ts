@@ -200,14 +200,15 @@ export async function disconnect(shop: string): Promise<void> {
 
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
-// The access token to send now: refreshed first when it expires within five minutes. Two
-// processes refreshing at once is harmless (HubSpot refresh tokens are reusable); the row lock
-// just keeps them from racing on the write.
-export async function currentAccessToken(shop: string): Promise<string> {
-  const c = await prisma.hubSpotConnection.findUnique({ where: { shop } });
-  if (!c) throw new HubSpotFailure("auth", "not connected");
-  if (c.authType !== "oauth" || !c.accessTokenExpiry || c.accessTokenExpiry.getTime() - Date.now() > REFRESH_MARGIN_MS) return decryptSecret(c.accessTokenEnc);
-  return refresh(shop);
+const validForAWhile = (c: Pick<HubSpotConnection, "accessTokenExpiry">) =>
+  !!c.accessTokenExpiry && c.accessTokenExpiry.getTime() - Date.now() > REFRESH_MARGIN_MS;
+
+// The access token to send now, from the connection row just read: refreshed first when it
+// expires within five minutes. Two processes refreshing at once is harmless (HubSpot refresh
+// tokens are reusable); the row lock in refresh() just keeps them from racing on the write.
+export async function accessTokenFor(c: HubSpotConnection): Promise<string> {
+  if (c.authType !== "oauth" || !c.accessTokenExpiry || validForAWhile(c)) return decryptSecret(c.accessTokenEnc);
+  return refresh(c.shop);
 }
 
 // `rejected`: the token HubSpot just answered 401 to; refreshed even if it should still be valid.
@@ -216,8 +217,7 @@ export async function refresh(shop: string, rejected?: string): Promise<string> 
     const [c] = await tx.$queryRaw<HubSpotConnection[]>`SELECT * FROM "HubSpotConnection" WHERE shop = ${shop} FOR UPDATE`;
     if (!c?.refreshTokenEnc) throw new HubSpotFailure("auth", "HubSpot no longer accepts this connection's token. Connect again.");
     const current = decryptSecret(c.accessTokenEnc);
-    const fresh = c.accessTokenExpiry && c.accessTokenExpiry.getTime() - Date.now() > REFRESH_MARGIN_MS;
-    if (fresh && (!rejected || rejected !== current)) return current; // another process just refreshed
+    if (validForAWhile(c) && (!rejected || rejected !== current)) return current; // another process just refreshed
     let t;
     try {
       t = await refreshAccessToken(decryptSecret(c.refreshTokenEnc));

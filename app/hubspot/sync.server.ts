@@ -14,7 +14,7 @@ import { log } from "../log.server";
 import { contactProperties } from "../domain/customer-profile";
 import type { OrderFacts, RefundFacts } from "../domain/facts";
 import { createNotes, createTimelineEvents, findNotes, findTimelineEvents, HubSpotFailure, hubspotClient, writeContacts, type BatchOutcome, type ContactWrite } from "../../integrations/hubspot/client.server";
-import { accountKey, currentAccessToken, refresh, requestSync } from "./connection.server";
+import { accessTokenFor, accountKey, refresh, requestSync } from "./connection.server";
 import { takeRequestSlot } from "./budget.server";
 
 // HubSpot's cap per batch request. Lower only to exercise many small requests in tests.
@@ -96,8 +96,10 @@ async function lane(shop: string, run: SyncRun, step: (ctx: Ctx) => Promise<bool
       if (conn.pausedReason !== "daily_limit" || !conn.pausedUntil || conn.pausedUntil > new Date()) return "paused";
       await prisma.hubSpotConnection.updateMany({ where: { shop, state: "paused" }, data: { state: "active", pausedReason: null, pausedUntil: null, lastError: null } });
     }
+    let token = "";
     try {
-      const ctx: Ctx = { conn, run, client: hubspotClient(await currentAccessToken(shop)) };
+      token = await accessTokenFor(conn);
+      const ctx: Ctx = { conn, run, client: hubspotClient(token) };
       if (claims) claims.busy++;
       let worked: boolean;
       try {
@@ -133,7 +135,7 @@ async function lane(shop: string, run: SyncRun, step: (ctx: Ctx) => Promise<bool
           if (conn.authType === "oauth" && !refreshed) {
             refreshed = true;
             try {
-              await refresh(shop, await currentAccessToken(shop));
+              await refresh(shop, token);
               continue;
             } catch (r) {
               if (!(r instanceof HubSpotFailure) || r.kind !== "auth") throw r;
@@ -184,10 +186,19 @@ export function nextMidnight(timeZone: string | null, now = new Date()): Date {
 
 type Ctx = { conn: HubSpotConnection; run: SyncRun; client: ReturnType<typeof hubspotClient> };
 
-async function send<T>(ctx: Ctx, work: () => Promise<T>): Promise<T> {
+async function takeSlot(ctx: Ctx): Promise<void> {
   await takeRequestSlot(accountKey(ctx.conn), ctx.conn.rollingLimit);
   ctx.run.requests++;
+}
+
+async function send<T>(ctx: Ctx, work: () => Promise<T>): Promise<T> {
+  await takeSlot(ctx);
   return work();
+}
+
+// Back to the queue: HubSpot did not write them (or recovery found they are not there).
+async function releaseNotes(ids: string[]) {
+  await pool.query(`UPDATE "HubSpotInteraction" SET state = 'pending', "sendingAt" = NULL WHERE id = ANY($1::bigint[])`, [ids]);
 }
 
 async function recoverUncertainNotes(ctx: Ctx): Promise<boolean> {
@@ -197,14 +208,10 @@ async function recoverUncertainNotes(ctx: Ctx): Promise<boolean> {
   const asEvents = rows.filter((r) => r.sentAs === "timeline_event").map((r) => r.key);
   const found = new Map<string, string>();
   if (asNotes.length) for (const [k, v] of await send(ctx, () => findNotes(ctx.client, asNotes))) found.set(k, v);
-  if (asEvents.length) {
-    const slot = () => takeRequestSlot(accountKey(ctx.conn), ctx.conn.rollingLimit).then(() => void ctx.run.requests++);
-    for (const [k, v] of await findTimelineEvents(ctx.client, timelineTemplateId(), asEvents, slot)) found.set(k, v);
-  }
+  if (asEvents.length) for (const [k, v] of await findTimelineEvents(ctx.client, timelineTemplateId(), asEvents, () => takeSlot(ctx))) found.set(k, v);
   const held = rows.filter((r) => found.has(r.key));
   await markNotesSynced(ctx, held.map((r) => String(r.id)), held.map((r) => found.get(r.key)!));
-  const missing = rows.filter((r) => !found.has(r.key)).map((r) => String(r.id));
-  await pool.query(`UPDATE "HubSpotInteraction" SET state = 'pending', "sendingAt" = NULL WHERE id = ANY($1::bigint[])`, [missing]);
+  await releaseNotes(rows.filter((r) => !found.has(r.key)).map((r) => String(r.id)));
   return true;
 }
 
@@ -285,12 +292,12 @@ async function writeContactRows(ctx: Ctx, rows: ContactRow[], writtenInPass: Map
   }
 }
 
+// `final`: refused when sent alone, so to the failures list; otherwise it goes alone next time.
 async function rejectContact(r: ContactRow, message: string, final: boolean) {
-  if (final) {
-    await pool.query(`UPDATE "HubSpotContactSync" SET state = 'dead', reason = $2, attempts = attempts + 1 WHERE "customerId" = $1`, [r.customerId, message.slice(0, 1000)]);
-  } else {
-    await pool.query(`UPDATE "HubSpotContactSync" SET attempts = attempts + 1, reason = $2 WHERE "customerId" = $1`, [r.customerId, message.slice(0, 1000)]);
-  }
+  await pool.query(
+    `UPDATE "HubSpotContactSync" SET state = CASE WHEN $3 THEN 'dead' ELSE state END, reason = $2, attempts = attempts + 1 WHERE "customerId" = $1`,
+    [r.customerId, message.slice(0, 1000), final],
+  );
 }
 
 async function pendingContacts(shop: string, attemptsFilter: string, limit: number, claimed: Set<string>): Promise<ContactRow[]> {
@@ -388,7 +395,7 @@ async function writeNoteRows(ctx: Ctx, rows: NoteRow[]): Promise<void> {
     );
   } catch (e) {
     if (e instanceof HubSpotFailure && e.kind === "transient") throw e; // HubSpot may have written them: stay `sending`, checked next
-    await pool.query(`UPDATE "HubSpotInteraction" SET state = 'pending', "sendingAt" = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+    await releaseNotes(ids);
     if (e instanceof HubSpotFailure && e.kind === "invalid") outcome = { written: new Map(), errors: rows.length === 1 ? [{ message: e.message, ids: [] }] : [] };
     else throw e;
   }

@@ -4,6 +4,7 @@ import type { TaskList } from "graphile-worker";
 import prisma from "./db.server";
 import { log } from "./log.server";
 import { processDelivery } from "./webhooks/process.server";
+import { scrubWebhookBody } from "../integrations/shopify/personal-data";
 import { requestSync, sweep } from "./hubspot/connection.server";
 import { syncShop } from "./hubspot/sync.server";
 
@@ -11,13 +12,16 @@ export const taskList: TaskList = {
   process_webhook: async (payload) => {
     const deliveryId = BigInt((payload as { deliveryId: string }).deliveryId);
     const delivery = await prisma.webhookDelivery.findUnique({ where: { id: deliveryId } });
-    if (!delivery || delivery.state === "processed") return; // redacted since, or already done
+    if (!delivery || delivery.state === "processed" || delivery.state === "skipped") return; // deleted since, or done
     await prisma.webhookDelivery.update({ where: { id: deliveryId }, data: { attempts: { increment: 1 } } });
     try {
-      await processDelivery(delivery.shop, delivery.topic, delivery.payload);
-      // A redaction request names the customer itself: once done, keep only the fact it was done.
-      const payload = delivery.topic === "customers/redact" ? "{}" : undefined;
-      await prisma.webhookDelivery.updateMany({ where: { id: deliveryId }, data: { state: "processed", processedAt: new Date(), lastError: null, payload } });
+      const outcome = await processDelivery(delivery);
+      if (outcome) log.info("webhook skipped", { deliveryId: String(deliveryId), topic: delivery.topic, reason: outcome.skipped });
+      // Done: the body keeps only what carries no personal data (ids, amounts, dates) for support.
+      await prisma.webhookDelivery.updateMany({
+        where: { id: deliveryId },
+        data: { state: outcome ? "skipped" : "processed", processedAt: new Date(), lastError: outcome?.skipped ?? null, payload: scrubWebhookBody(delivery.payload) },
+      });
       // What changed is in the HubSpot outbox already; a connected shop's sync picks it up (the
       // minute sweep covers a crash between these two lines).
       await requestSync(delivery.shop);

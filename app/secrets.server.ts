@@ -1,7 +1,7 @@
 // Secrets at rest (HubSpot tokens): AES-256-GCM with a key from the environment
 // (POSTVENTA_ENCRYPTION_KEY, 32 bytes base64). Stored as "v1:<iv>:<tag>:<ciphertext>" so the key
 // or algorithm can be rotated later. A tampered value or a wrong key fails loudly.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 
 function key(): Buffer {
   const raw = process.env.POSTVENTA_ENCRYPTION_KEY;
@@ -24,4 +24,9 @@ export function decryptSecret(stored: string): string {
   const decipher = createDecipheriv("aes-256-gcm", key(), Buffer.from(iv, "base64"));
   decipher.setAuthTag(Buffer.from(tag, "base64"));
   return Buffer.concat([decipher.update(Buffer.from(data, "base64")), decipher.final()]).toString("utf8");
+}
+
+// A key for one purpose only, derived from the same secret, so no two uses share key material.
+export function derivedKey(purpose: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", key(), Buffer.alloc(0), `postventa/${purpose}`, 32));
 }

@@ -3,6 +3,7 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
+import { markInstalled } from "./shops.server";
 
 export const API_VERSION = ApiVersion.October25;
 
@@ -16,6 +17,9 @@ const shopify = shopifyApp({
   sessionStorage: new PrismaSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
   future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
+  hooks: {
+    afterAuth: async ({ session }) => markInstalled(session.shop),
+  },
   logger: { level: process.env.SHOPIFY_LOG_LEVEL === "debug" ? 3 : 1 },
   ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),
 });

@@ -36,7 +36,7 @@ await Promise.all(
     while (next < CONTACTS) {
       const i = next++;
       const order = paidOrder(1_000_000n + BigInt(i), { id: 5_000_000n + BigInt(i), email: `shopper${i}@example.com`, firstName: "Bench", lastName: `Shopper ${i}` }, `${20 + (i % 300)}.00`);
-      await processDelivery(SHOP, "orders/paid", stringifyShopifyJson(order));
+      await processDelivery({ shop: SHOP, topic: "orders/paid", payload: stringifyShopifyJson(order), triggeredAt: null, receivedAt: new Date() });
     }
   }),
 );

@@ -1,7 +1,8 @@
-// The HTTP server: Express serving the built Remix app. Used by `npm start`, the demo, the tests
-// and the benchmark, so all of them exercise the real server.
+// The HTTP server: POST /webhooks goes to the plain intake handler; everything else to Express
+// serving the built Remix app. Used by `npm start`, the demo, the tests and the benchmark, so all
+// of them exercise the real server.
 import path from "node:path";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import express from "express";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -16,10 +17,15 @@ export async function startAppServer(opts: { port?: number; host?: string } = {}
   app.use("/assets", express.static(path.join(ROOT, "build/client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(ROOT, "build/client"), { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build }));
-  const host = opts.host ?? "127.0.0.1";
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(opts.port ?? 0, host, () => resolve(s));
+  // Imported here: app modules open the database pool from DATABASE_URL when loaded.
+  const { createWebhookIntake } = await import("../app/webhooks/intake.server.ts");
+  const intake = createWebhookIntake(process.env.SHOPIFY_API_SECRET ?? "");
+  const server: Server = createServer((req, res) => {
+    if (req.url === "/webhooks" || req.url?.startsWith("/webhooks?")) intake(req, res);
+    else app(req, res);
   });
+  const host = opts.host ?? "127.0.0.1";
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, host, resolve));
   server.keepAliveTimeout = 65_000;
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : opts.port;

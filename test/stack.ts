@@ -39,6 +39,8 @@ export interface Stack {
   pool: pg.Pool;
   installShop(shop: string, accessToken?: string): Promise<void>;
   waitForDrain(timeoutMs?: number): Promise<void>;
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -76,7 +78,7 @@ export async function startStack(opts: { database: string; fresh?: boolean; work
   await applyMigrations(databaseUrl);
   await prepareQueue(databaseUrl);
   const server = await startAppServer({ port: opts.port ?? 0 });
-  const worker = opts.worker === false ? null : await startWorker(databaseUrl);
+  let worker = opts.worker === false ? null : await startWorker(databaseUrl);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   pool.on("error", () => {});
 
@@ -92,19 +94,27 @@ export async function startStack(opts: { database: string; fresh?: boolean; work
          ON CONFLICT (id) DO UPDATE SET "accessToken" = EXCLUDED."accessToken"`,
         [`offline_${shop}`, shop, process.env.SCOPES, accessToken],
       );
-      await pool.query(`INSERT INTO "Shop" (domain, "updatedAt") VALUES ($1, now()) ON CONFLICT DO NOTHING`, [shop]);
+      const { markInstalled } = await import("../app/shops.server.ts");
+      await markInstalled(shop);
     },
     async waitForDrain(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const { rows } = await pool.query(
-          `SELECT (SELECT count(*) FROM "WebhookDelivery" WHERE state <> 'processed')::int AS pending,
+          `SELECT (SELECT count(*) FROM "WebhookDelivery" WHERE state NOT IN ('processed', 'skipped'))::int AS pending,
                   (SELECT count(*) FROM graphile_worker.jobs WHERE attempts < max_attempts AND run_at <= now() AND task_identifier <> 'hubspot_sweep')::int AS jobs`,
         );
         if (rows[0].pending === 0 && rows[0].jobs === 0) return;
         if (Date.now() > deadline) throw new Error(`queue not drained after ${timeoutMs} ms: ${rows[0].pending} deliveries pending`);
         await new Promise((r) => setTimeout(r, 100));
       }
+    },
+    async stopWorker() {
+      await worker?.stop();
+      worker = null;
+    },
+    async startWorker() {
+      worker ??= await startWorker(databaseUrl);
     },
     async stop() {
       await worker?.stop();

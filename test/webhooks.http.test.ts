@@ -214,6 +214,11 @@ describe("compliance webhooks", () => {
     expect((await fetch(`${stack.url}/webhooks`, { method: "POST", headers: h, body: rawBody })).status).toBe(200);
     await stack.waitForDrain();
     expect(await count(`SELECT count(*) n FROM "Order" WHERE shop = $1`, [other])).toBe(1);
+    // Shopify sends shop/redact 48 hours after the shop uninstalled the app.
+    const uninstalled = stringifyShopifyJson({ id: 2, name: "Gone", myshopify_domain: other, domain: other });
+    const hu = webhookHeaders({ secret: DEV_SECRET, topic: "app/uninstalled", shop: other, rawBody: uninstalled });
+    expect((await fetch(`${stack.url}/webhooks`, { method: "POST", headers: hu, body: uninstalled })).status).toBe(200);
+    await stack.waitForDrain();
     const redact = stringifyShopifyJson({ shop_id: 2, shop_domain: other });
     const h2 = webhookHeaders({ secret: DEV_SECRET, topic: "shop/redact", shop: other, rawBody: redact });
     expect((await fetch(`${stack.url}/webhooks`, { method: "POST", headers: h2, body: redact })).status).toBe(200);

@@ -6,6 +6,7 @@ import type { OrderFacts } from "../domain/facts";
 import type { CustomerFacts } from "../../integrations/shopify/payloads";
 import { appendLedger } from "../loyalty/ledger.server";
 import { markContactChanged, moveToClaimer } from "../hubspot/outbox.server";
+import { holdShopForProcessing, isRedacted } from "../privacy/tombstone.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -41,8 +42,12 @@ export async function resolveOrderCustomer(tx: Tx, shop: string, order: OrderFac
   return guest.id;
 }
 
-export async function recordCustomer(shop: string, facts: CustomerFacts): Promise<void> {
+export async function recordCustomer(shop: string, received: CustomerFacts): Promise<void> {
   await prisma.$transaction(async (tx) => {
+    await holdShopForProcessing(tx, shop);
+    const facts = (await isRedacted(tx, shop, { customerId: received.id, email: received.email }))
+      ? { ...received, email: null, firstName: null, lastName: null, phone: null, tags: [], marketingConsent: null }
+      : received;
     const customerId = await upsertShopifyCustomer(tx, shop, facts, true);
     await tx.customer.update({
       where: { id: customerId },
@@ -61,7 +66,7 @@ async function claimGuest(tx: Tx, shop: string, email: string, customerId: strin
   const [account] = await tx.$queryRaw<Array<{ balance: number }>>`SELECT balance FROM "PointsAccount" WHERE "customerId" = ${guest.id} FOR UPDATE`;
   const points = account?.balance ?? 0;
   await appendLedger(tx, shop, guest.id, [{ key: `claim:${guest.id}:${customerId}:out`, kind: "claim_out", points: -points, note: `Claimed by customer account` }]);
-  await appendLedger(tx, shop, customerId, [{ key: `claim:${guest.id}:${customerId}:in`, kind: "claim_in", points, note: `Guest orders claimed (${email})` }]);
+  await appendLedger(tx, shop, customerId, [{ key: `claim:${guest.id}:${customerId}:in`, kind: "claim_in", points, note: `Guest orders claimed (guest ${guest.id})` }]);
   await tx.order.updateMany({ where: { shop, customerId: guest.id }, data: { customerId } });
   await tx.warrantyRegistration.updateMany({ where: { shop, customerId: guest.id }, data: { customerId } });
   await moveToClaimer(tx, guest.id, customerId);

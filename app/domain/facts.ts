@@ -40,3 +40,13 @@ export interface RefundFacts {
   lineItems: Array<{ lineItemId: string; quantity: number; subtotalMinor: number; taxMinor: number }>;
   shippingMinor: number;
 }
+
+// What may be kept about an order once its subject is redacted: amounts, lines and dates, the
+// customer only as an id (the key that ties ledger entries to them).
+export function orderFactsWithoutPersonalData(facts: OrderFacts): OrderFacts {
+  return {
+    ...facts,
+    email: null,
+    customer: facts.customer ? { id: facts.customer.id, email: null, firstName: null, lastName: null } : null,
+  };
+}

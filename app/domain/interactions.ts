@@ -47,13 +47,25 @@ export function ledgerEntry(e: { key: string; kind: string; points: number; bala
   };
 }
 
-export function warrantyRegistered(order: OrderFacts, units: Array<{ title: string; months: number; coverageEnd: string | null }>): Interaction {
-  const lines = units.map((u) => `<li>${escape(u.title)}: ${u.months} months${u.coverageEnd ? `, until ${u.coverageEnd.slice(0, 10)}` : ", from delivery"}</li>`).join("");
+// Units of a line with the same coverage are one list item ("3 × Grinder"), so a large order stays readable.
+export function warrantyRegistered(order: OrderFacts, units: Array<{ title: string; months: number; coverageEnd: string | null; quantity: number }>): Interaction {
+  const groups = new Map<string, { title: string; months: number; until: string | null; count: number }>();
+  for (const u of units) {
+    const until = u.coverageEnd?.slice(0, 10) ?? null;
+    const key = `${u.title}\n${u.months}\n${until}`;
+    const group = groups.get(key) ?? { title: u.title, months: u.months, until, count: 0 };
+    group.count += u.quantity;
+    groups.set(key, group);
+  }
+  const total = units.reduce((n, u) => n + u.quantity, 0);
+  const lines = [...groups.values()]
+    .map((g) => `<li>${g.count > 1 ? `${g.count} × ` : ""}${escape(g.title)}: ${g.months} months${g.until ? `, until ${g.until}` : ", from delivery"}</li>`)
+    .join("");
   return {
     key: `order:${order.id}:warranty_registered`,
     kind: "warranty_registered",
     occurredAt: order.processedAt ?? order.createdAt,
-    title: `Warranty registered for ${units.length} unit${units.length === 1 ? "" : "s"} (order ${order.name})`,
+    title: `Warranty registered for ${total} unit${total === 1 ? "" : "s"} (order ${order.name})`,
     body: `<p><strong>Warranty registered</strong> for order ${escape(order.name)}:</p><ul>${lines}</ul>`,
   };
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { OrderFacts, RefundFacts } from "./facts";
-import { DEFAULT_EARN_RULE, eligibleAmount, planOrderLedger, pointsFor, type EarnRule, type EarnSnapshot } from "./loyalty";
+import {
+  addLifetime, clampPoints, clampReversal, clampToBalance, DEFAULT_EARN_RULE, eligibleAmount, MAX_POINTS_BALANCE, planOrderLedger, pointsFor,
+  type EarnRule, type EarnSnapshot,
+} from "./loyalty";
 import { toMinor } from "./money";
 
 const order: OrderFacts = {
@@ -113,5 +116,75 @@ describe("money", () => {
     expect(toMinor("-5.00", "USD")).toBe(-500);
     expect(toMinor("0.1", "USD") + toMinor("0.2", "USD")).toBe(30);
     expect(() => toMinor("12,00", "USD")).toThrow();
+  });
+});
+
+describe("the points ceiling (ledger columns are int4)", () => {
+  function mulberry32(seed: number) {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const inRange = (x: number) => Number.isSafeInteger(x) && x >= -MAX_POINTS_BALANCE && x <= MAX_POINTS_BALANCE;
+
+  it("a huge order earns the ceiling, not an int4 overflow", () => {
+    const huge: OrderFacts = { ...order, lineItems: [{ ...order.lineItems[0], quantity: 10_000_000, unitPriceMinor: 100_000, discountMinor: 0 }] };
+    const plan = planOrderLedger({ order: huge, paid: true, fulfilled: false, cancelled: true, refunds: [], rule: DEFAULT_EARN_RULE, snapshot: null, existing: [] });
+    expect(plan.append.map((e) => e.points)).toEqual([MAX_POINTS_BALANCE, -MAX_POINTS_BALANCE]);
+    expect(pointsFor(Number.MAX_SAFE_INTEGER, "JPY", { ...DEFAULT_EARN_RULE, pointsPerUnit: 1e6, rounding: "ceil" })).toBe(MAX_POINTS_BALANCE);
+    expect(pointsFor(1000, "USD", { ...DEFAULT_EARN_RULE, pointsPerUnit: Number.NaN })).toBe(0);
+    expect(pointsFor(1000, "USD", { ...DEFAULT_EARN_RULE, pointsPerUnit: -5 })).toBe(0);
+  });
+  it("clamps a credit to the ceiling and a reversal to the balance", () => {
+    expect(clampToBalance(500, MAX_POINTS_BALANCE - 100)).toBe(100);
+    expect(clampToBalance(500, MAX_POINTS_BALANCE)).toBe(0);
+    expect(clampToBalance(5e9, 0)).toBe(MAX_POINTS_BALANCE);
+    expect(clampToBalance(-500, 100)).toBe(-100);
+    expect(clampToBalance(-500, 0)).toBe(0);
+    expect(clampToBalance(-Infinity, 7)).toBe(-7);
+    expect(clampReversal(-50, 20)).toBe(-20);
+    expect(clampPoints(1e300)).toBe(MAX_POINTS_BALANCE);
+    expect(clampPoints(-1e300)).toBe(-MAX_POINTS_BALANCE);
+    expect(Object.is(clampPoints(-0), 0)).toBe(true);
+    expect(addLifetime(MAX_POINTS_BALANCE - 1, 10)).toBe(MAX_POINTS_BALANCE);
+    expect(addLifetime(5, -10)).toBe(0);
+  });
+  it("for random rules and amounts, every result is an integer within ±ceiling and balances stay in 0..ceiling", () => {
+    const rand = mulberry32(7);
+    const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+    const amount = () => pick([0, 1, 99, Math.floor(rand() * 1e6), Math.floor(rand() * Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER]);
+    for (let i = 0; i < 2000; i++) {
+      const rule: EarnRule = {
+        ...DEFAULT_EARN_RULE,
+        pointsPerUnit: pick([0, 0.01, 1, 3.7, 100, 1e6, 1e12, rand() * 1000]),
+        rounding: pick(["floor", "round", "ceil"] as const),
+        includeShipping: rand() < 0.5, includeTaxes: rand() < 0.5, includeGiftCards: rand() < 0.5, earnOnDiscountedPrice: rand() < 0.5,
+      };
+      const currency = pick(["USD", "JPY", "KWD"]);
+      expect(inRange(pointsFor(amount(), currency, rule))).toBe(true);
+      const quantity = pick([1, 3, 10_000_000, 2147483647]);
+      const unitPriceMinor = Math.floor(Number.MAX_SAFE_INTEGER / quantity / pick([1, 2, 1000]));
+      const o: OrderFacts = { ...order, currency, shippingMinor: Math.floor(rand() * 1e6), taxMinor: Math.floor(rand() * 1e6), lineItems: [{ ...order.lineItems[0], quantity, unitPriceMinor, discountMinor: Math.floor(rand() * unitPriceMinor) }] };
+      const refunds = Array.from({ length: Math.floor(rand() * 4) }, (_, k) => ({
+        ...refund(`r${k}`, 1, amount(), `2026-11-0${k + 2}T00:00:00Z`), shippingMinor: Math.floor(rand() * 1e6),
+      }));
+      const plan = planOrderLedger({ order: o, paid: true, fulfilled: true, cancelled: rand() < 0.5, refunds, rule, snapshot: null, existing: [] });
+      // Applied as the ledger applies them, from a random starting balance.
+      let balance = Math.floor(rand() * MAX_POINTS_BALANCE);
+      let lifetime = Math.floor(rand() * MAX_POINTS_BALANCE);
+      for (const e of plan.append) {
+        expect(inRange(e.points)).toBe(true);
+        const points = clampToBalance(clampPoints(e.points), balance);
+        expect(inRange(points)).toBe(true);
+        balance += points;
+        lifetime = addLifetime(lifetime, points);
+        expect(Number.isSafeInteger(balance) && balance >= 0 && balance <= MAX_POINTS_BALANCE).toBe(true);
+        expect(Number.isSafeInteger(lifetime) && lifetime >= 0 && lifetime <= MAX_POINTS_BALANCE).toBe(true);
+      }
+      expect(plan.append.reduce((s, e) => s + e.points, 0)).toBeGreaterThanOrEqual(0);
+    }
   });
 });

@@ -3,6 +3,11 @@
 import type { OrderFacts, RefundFacts } from "./facts";
 import { minorUnitExponent } from "./money";
 
+// Ledger points, balances and lifetime totals are Postgres int4 (max 2,147,483,647). A huge order
+// (10,000,000 units at $1,000) would overflow it and fail its job on every retry, so no entry,
+// balance or lifetime total goes beyond this ceiling; whatever is asked beyond it is not granted.
+export const MAX_POINTS_BALANCE = 2_000_000_000;
+
 export interface EarnRule {
   pointsPerUnit: number; // points per 1 major unit of shop currency
   rounding: "floor" | "round" | "ceil";
@@ -61,10 +66,12 @@ export function refundEligibleAmount(refund: RefundFacts, order: OrderFacts, rul
   return Math.max(0, total);
 }
 
+// Between 0 and MAX_POINTS_BALANCE, whatever the amount and rule (a nonsensical rate earns 0).
 export function pointsFor(amountMinor: number, currency: string, rule: EarnRule): number {
   const scale = 10 ** minorUnitExponent(currency);
   const exact = (amountMinor * rule.pointsPerUnit) / scale;
-  return rule.rounding === "ceil" ? Math.ceil(exact) : rule.rounding === "round" ? Math.round(exact) : Math.floor(exact);
+  const points = rule.rounding === "ceil" ? Math.ceil(exact) : rule.rounding === "round" ? Math.round(exact) : Math.floor(exact);
+  return Number.isNaN(points) || points <= 0 ? 0 : Math.min(points, MAX_POINTS_BALANCE);
 }
 
 export function planOrderLedger(input: {
@@ -91,10 +98,11 @@ export function planOrderLedger(input: {
       const eligibleMinor = eligibleAmount(order, input.rule);
       snapshot = { rule: input.rule, currency: order.currency, eligibleMinor, points: pointsFor(eligibleMinor, order.currency, input.rule) };
     }
-    append.push({ key: earnKey, kind: "earn", points: snapshot.points, note: `Earned on order ${order.name}` });
+    append.push({ key: earnKey, kind: "earn", points: clampPoints(Math.max(0, snapshot.points)), note: `Earned on order ${order.name}` });
   }
-  const earned = have.get(earnKey) ?? snapshot!.points;
-  let remaining = earned + sumReversals(input.existing, earnKey);
+  // A snapshot or entry from before the ceiling is read within it too.
+  const earned = clampPoints(Math.max(0, have.get(earnKey) ?? snapshot!.points));
+  let remaining = Math.max(0, earned + sumReversals(input.existing, earnKey));
   let refundedEligible = 0;
   let lastNew: PlannedEntry | null = null;
   const refunds = [...input.refunds].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
@@ -127,7 +135,24 @@ function sumReversals(existing: ReadonlyArray<{ key: string; points: number }>, 
   return existing.filter((e) => e.key !== earnKey && e.points < 0).reduce((s, e) => s + e.points, 0);
 }
 
-// The customer's balance may be lower than a reversal asks (points already spent): never below zero.
-export function clampReversal(points: number, balance: number): number {
-  return points >= 0 ? points : -Math.min(-points, Math.max(0, balance));
+// Any number as an entry's points: an integer within ±MAX_POINTS_BALANCE (NaN is 0).
+export function clampPoints(points: number): number {
+  if (Number.isNaN(points)) return 0;
+  return Math.max(-MAX_POINTS_BALANCE, Math.min(MAX_POINTS_BALANCE, Math.trunc(points))) + 0;
+}
+
+// What an entry may move given the balance: a credit only up to the ceiling; a reversal only down
+// to zero (points already spent stay spent).
+export function clampToBalance(points: number, balance: number): number {
+  const p = clampPoints(points);
+  const b = clampPoints(balance);
+  return (p >= 0 ? Math.min(p, Math.max(0, MAX_POINTS_BALANCE - b)) : -Math.min(-p, Math.max(0, b))) + 0;
+}
+
+// Kept for callers of the old name: reversals were always clamped; credits now are too.
+export const clampReversal = clampToBalance;
+
+// Lifetime points (tiers) after an entry: net of reversals, within 0..MAX_POINTS_BALANCE.
+export function addLifetime(lifetime: number, points: number): number {
+  return Math.max(0, Math.min(MAX_POINTS_BALANCE, clampPoints(lifetime) + clampPoints(points)));
 }

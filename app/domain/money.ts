@@ -9,14 +9,22 @@ export function minorUnitExponent(currency: string): number {
   return ZERO_DECIMALS.has(c) ? 0 : THREE_DECIMALS.has(c) ? 3 : 2;
 }
 
+// Quoted and cut short: the text may be huge or hold control characters, and messages get stored.
+const shown = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
 export function toMinor(amount: string | number | null | undefined, currency: string): number {
   if (amount === null || amount === undefined || amount === "") return 0;
   const text = String(amount).trim();
   const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text);
-  if (!match) throw new MoneyError(`"${text}" is not a decimal amount`);
+  if (!match) throw new MoneyError(`${shown(text)} is not a decimal amount`);
   const exp = minorUnitExponent(currency);
+  const whole = match[2].replace(/^0+(?=\d)/, "");
+  // More digits than a safe integer has: refuse before any arithmetic could round.
+  if (whole.length + exp > 16) throw new MoneyError(`${shown(text)} is too large an amount`);
   const frac = (match[3] ?? "").padEnd(exp + 1, "0");
-  let minor = Number(match[2]) * 10 ** exp + Number(frac.slice(0, exp) || "0");
-  if (Number(frac[exp]) >= 5) minor += 1; // half away from zero (sign applied after)
-  return match[1] ? -minor : minor;
+  let minor = BigInt(whole) * 10n ** BigInt(exp) + BigInt(frac.slice(0, exp) || "0");
+  if (Number(frac[exp]) >= 5) minor += 1n; // half away from zero (sign applied after)
+  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new MoneyError(`${shown(text)} is too large an amount`);
+  const n = Number(minor);
+  return match[1] && n !== 0 ? -n : n;
 }

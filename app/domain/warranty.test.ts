@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OrderFacts, RefundFacts } from "./facts";
-import { addMonths, coverageMonths, DEFAULT_WARRANTY_POLICY, planOrderWarranties, type WarrantyPolicy } from "./warranty";
+import { addMonths, coverageMonths, DEFAULT_WARRANTY_POLICY, planOrderWarranties, WARRANTY_UNITS_PER_LINE, type WarrantyPolicy } from "./warranty";
 
 const policy: WarrantyPolicy = {
   defaultMonths: 12, startsAt: "fulfillment",
@@ -30,6 +30,9 @@ describe("warranty coverage", () => {
     expect(addMonths("2026-01-31T10:00:00.000Z", 1)).toBe("2026-02-28T10:00:00.000Z");
     expect(addMonths("2028-01-31T00:00:00.000Z", 1)).toBe("2028-02-29T00:00:00.000Z");
     expect(addMonths("2026-03-15T00:00:00.000Z", 24)).toBe("2028-03-15T00:00:00.000Z");
+    // Beyond year 9999 there is no timestamp Postgres reads: coverage ends at the last instant of 9999.
+    expect(addMonths("9999-06-01T00:00:00Z", 12)).toBe("9999-12-31T23:59:59.999Z");
+    expect(addMonths("2026-03-15T00:00:00Z", 1e9)).toBe("9999-12-31T23:59:59.999Z");
   });
 });
 
@@ -56,5 +59,46 @@ describe("warranty registrations", () => {
   });
   it("does not depend on the order fulfilments were reported in", () => {
     expect(plan({ order: { ...order, fulfillments: [...order.fulfillments].reverse() } })).toEqual(plan());
+  });
+  it("plans per-unit registrations with quantity 1", () => {
+    expect(plan().every((u) => u.quantity === 1 && u.key === `order:1:line:L:unit:${u.unitIndex}`)).toBe(true);
+  });
+  it("counts a fulfillment's units only up to the line's quantity", () => {
+    const claims = { ...order, fulfillments: [{ id: "f", createdAt: "2026-02-01T00:00:00Z", lineItems: [{ lineItemId: "L", quantity: 2147483647 }] }] };
+    expect(plan({ order: claims }).map((u) => u.coverageStart)).toEqual(Array(3).fill("2026-02-01T00:00:00Z"));
+  });
+});
+
+describe("warranty registrations beyond the per-line cap", () => {
+  const bulkOrder = (quantity: number): OrderFacts => ({ ...order, lineItems: [{ ...order.lineItems[0], quantity }] });
+  const refund = (quantity: number): RefundFacts => ({ id: "r", orderId: "1", createdAt: "2026-03-01T00:00:00Z", shippingMinor: 0, lineItems: [{ lineItemId: "L", quantity, subtotalMinor: 0, taxMinor: 0 }] });
+
+  it("keeps one registration per unit up to the cap", () => {
+    const units = plan({ order: bulkOrder(WARRANTY_UNITS_PER_LINE), refunds: [refund(1)] });
+    expect(units).toHaveLength(WARRANTY_UNITS_PER_LINE);
+    expect(units.filter((u) => u.status === "voided").map((u) => u.unitIndex)).toEqual([WARRANTY_UNITS_PER_LINE - 1]);
+  });
+  it("plans a line beyond it as one registration carrying its quantity, from its first fulfillment", () => {
+    const units = plan({ order: bulkOrder(10_000_000) });
+    expect(units).toEqual([
+      expect.objectContaining({
+        key: "order:1:line:L:bulk", lineItemId: "L", unitIndex: 0, quantity: 10_000_000, months: 24,
+        coverageStart: "2026-02-01T00:00:00Z", coverageEnd: "2028-02-01T00:00:00.000Z", status: "active", voidReason: null,
+      }),
+    ]);
+  });
+  it("waits for a fulfillment that includes the line, or starts at purchase per policy", () => {
+    const unshipped = { ...bulkOrder(101), fulfillments: [{ id: "f", createdAt: "2026-01-31T11:00:00Z", lineItems: [{ lineItemId: "other", quantity: 5 }, { lineItemId: "L", quantity: 0 }] }] };
+    expect(plan({ order: unshipped })[0]).toMatchObject({ status: "pending_fulfillment", coverageStart: null, quantity: 101 });
+    expect(plan({ order: unshipped, policy: { ...policy, startsAt: "purchase" } })[0]).toMatchObject({ status: "active", coverageStart: "2026-01-31T10:00:00Z" });
+  });
+  it("carries the quantity not refunded, voided once all is refunded or the order is cancelled", () => {
+    expect(plan({ order: bulkOrder(500), refunds: [refund(120), refund(80)] })[0]).toMatchObject({ quantity: 300, status: "active", voidReason: null });
+    expect(plan({ order: bulkOrder(500), refunds: [refund(400), refund(100)] })[0]).toMatchObject({ quantity: 0, status: "voided", voidReason: "refunded" });
+    expect(plan({ order: bulkOrder(500), refunds: [refund(600)] })[0]).toMatchObject({ quantity: 0, status: "voided", voidReason: "refunded" });
+    expect(plan({ order: bulkOrder(500), refunds: [refund(100)], cancelled: true })[0]).toMatchObject({ quantity: 400, status: "voided", voidReason: "cancelled" });
+  });
+  it("plans the largest quantity a line can have without expanding it", () => {
+    expect(plan({ order: bulkOrder(2147483647) })).toHaveLength(1);
   });
 });

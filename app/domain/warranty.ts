@@ -1,5 +1,6 @@
 // Warranty registrations: one per purchased unit, coverage from the shop's policy. A pure function
 // of the order's facts, so any arrival order of paid/fulfilled/refund/cancel gives the same units.
+// A line of more than WARRANTY_UNITS_PER_LINE units is one registration carrying its quantity.
 import type { OrderFacts, RefundFacts } from "./facts";
 
 export interface WarrantyPolicy {
@@ -16,10 +17,15 @@ export interface ProductFacts {
   tags: string[];
 }
 
+// Per-unit registrations serve a customer's few units; a wholesale line of millions would be
+// millions of rows (and out of memory planning them). Beyond this, the line registers once.
+export const WARRANTY_UNITS_PER_LINE = 100;
+
 export interface WarrantyUnitPlan {
   key: string;
   lineItemId: string;
   unitIndex: number;
+  quantity: number; // units covered: 1, or a bulk line's quantity not refunded
   productId: string | null;
   variantId: string | null;
   title: string;
@@ -47,11 +53,15 @@ export function coverageMonths(policy: WarrantyPolicy, product: ProductFacts | n
   return policy.defaultMonths;
 }
 
+// Timestamps beyond year 9999 have no ISO form Postgres reads: coverage ends there at the latest.
+const END_OF_TIME = "9999-12-31T23:59:59.999Z";
+
 export function addMonths(iso: string, months: number): string {
   const d = new Date(iso);
   const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
+  if (Number.isNaN(target.getTime()) || target.getUTCFullYear() > 9999) return END_OF_TIME;
   return target.toISOString();
 }
 
@@ -72,19 +82,13 @@ export function planOrderWarranties(input: {
     if (line.giftCard) continue;
     const months = coverageMonths(policy, line.productId ? input.products.get(line.productId) ?? null : null, line.vendor);
     if (months <= 0) continue;
-    // The k-th unit of a line starts when cumulative fulfilled quantity first exceeds k.
-    const startByUnit: string[] = [];
-    for (const f of fulfillments)
-      for (const fl of f.lineItems) if (fl.lineItemId === line.id) for (let i = 0; i < fl.quantity; i++) startByUnit.push(f.createdAt);
-    const voidFrom = line.quantity - (refunded.get(line.id) ?? 0);
-    for (let unit = 0; unit < line.quantity; unit++) {
-      const start = policy.startsAt === "purchase" ? order.processedAt ?? order.createdAt : startByUnit[unit] ?? null;
+    const plan = (unit: number, key: string, quantity: number, start: string | null, voidReason: WarrantyUnitPlan["voidReason"]): WarrantyUnitPlan => {
       const end = start ? addMonths(start, months) : null;
-      const voidReason = input.cancelled ? "cancelled" : unit >= voidFrom ? "refunded" : null;
-      units.push({
-        key: `order:${order.id}:line:${line.id}:unit:${unit}`,
+      return {
+        key,
         lineItemId: line.id,
         unitIndex: unit,
+        quantity,
         productId: line.productId,
         variantId: line.variantId,
         title: line.title,
@@ -93,7 +97,26 @@ export function planOrderWarranties(input: {
         coverageEnd: end,
         status: voidReason ? "voided" : !start ? "pending_fulfillment" : end! <= input.now ? "expired" : "active",
         voidReason,
-      });
+      };
+    };
+    const purchase = order.processedAt ?? order.createdAt;
+    const notRefunded = line.quantity - (refunded.get(line.id) ?? 0);
+    if (line.quantity > WARRANTY_UNITS_PER_LINE) {
+      const firstShipped = fulfillments.find((f) => f.lineItems.some((fl) => fl.lineItemId === line.id && fl.quantity > 0))?.createdAt ?? null;
+      const voidReason = input.cancelled ? "cancelled" : notRefunded <= 0 ? "refunded" : null;
+      units.push(plan(0, `order:${order.id}:line:${line.id}:bulk`, Math.max(0, notRefunded), policy.startsAt === "purchase" ? purchase : firstShipped, voidReason));
+      continue;
+    }
+    // The k-th unit of a line starts when cumulative fulfilled quantity first exceeds k (a
+    // fulfillment's quantity is only counted up to the line's, however large it claims to be).
+    const startByUnit: string[] = [];
+    for (const f of fulfillments)
+      for (const fl of f.lineItems)
+        if (fl.lineItemId === line.id) for (let i = 0; i < fl.quantity && startByUnit.length < line.quantity; i++) startByUnit.push(f.createdAt);
+    for (let unit = 0; unit < line.quantity; unit++) {
+      const start = policy.startsAt === "purchase" ? purchase : startByUnit[unit] ?? null;
+      const voidReason = input.cancelled ? "cancelled" : unit >= notRefunded ? "refunded" : null;
+      units.push(plan(unit, `order:${order.id}:line:${line.id}:unit:${unit}`, 1, start, voidReason));
     }
   }
   return units;

@@ -1,8 +1,9 @@
 // Appending to the points ledger. The account row is locked (FOR UPDATE) for the whole append, a
-// reversal is clamped to the balance, and the database CHECK refuses a negative balance whatever
-// a caller does. A key already in the ledger is skipped: appending twice has one effect.
+// reversal is clamped to the balance and a credit to MAX_POINTS_BALANCE (int4 columns), and the
+// database CHECK refuses a negative balance whatever a caller does. A key already in the ledger is
+// skipped: appending twice has one effect.
 import type { Prisma } from "@prisma/client";
-import { clampReversal } from "../domain/loyalty";
+import { addLifetime, clampPoints, clampToBalance } from "../domain/loyalty";
 import { ledgerEntry } from "../domain/interactions";
 import { markContactChanged, recordInteraction } from "../hubspot/outbox.server";
 
@@ -24,17 +25,18 @@ export async function appendLedger(tx: Tx, shop: string, customerId: string, ent
     SELECT balance, "lifetimeEarned" FROM "PointsAccount" WHERE "customerId" = ${customerId} FOR UPDATE`;
   let { balance, lifetimeEarned } = account;
   for (const e of entries) {
-    const points = clampReversal(e.points, balance);
+    const requested = clampPoints(e.points);
+    const points = clampToBalance(requested, balance);
     const inserted = await tx.$executeRaw`
       INSERT INTO "PointsLedgerEntry" (shop, "customerId", "idempotencyKey", kind, points, requested, "balanceAfter", "orderId", "refundId", note)
-      VALUES (${shop}, ${customerId}, ${e.key}, ${e.kind}, ${points}, ${e.points}, ${balance + points}, ${e.orderId ?? null}, ${e.refundId ?? null}, ${e.note})
+      VALUES (${shop}, ${customerId}, ${e.key}, ${e.kind}, ${points}, ${requested}, ${balance + points}, ${e.orderId ?? null}, ${e.refundId ?? null}, ${e.note})
       ON CONFLICT (shop, "idempotencyKey") DO NOTHING`;
     if (!inserted) continue;
     balance += points;
     const interaction = ledgerEntry({ key: e.key, kind: e.kind, points, balanceAfter: balance, note: e.note, at: new Date().toISOString() });
     if (interaction) await recordInteraction(tx, shop, customerId, interaction);
     // Lifetime points (for tiers) count what was earned net of refunds; spending will not lower it.
-    lifetimeEarned = Math.max(0, lifetimeEarned + points);
+    lifetimeEarned = addLifetime(lifetimeEarned, points);
   }
   await markContactChanged(tx, shop, customerId);
   await tx.$executeRaw`UPDATE "PointsAccount" SET balance = ${balance}, "lifetimeEarned" = ${lifetimeEarned}, "updatedAt" = now() WHERE "customerId" = ${customerId}`;

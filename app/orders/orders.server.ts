@@ -3,21 +3,30 @@
 // warranties should hold, and only what is missing is written. Any arrival order converges.
 import type { Prisma } from "@prisma/client";
 import prisma, { pool } from "../db.server";
-import type { OrderFacts, RefundFacts } from "../domain/facts";
+import { orderFactsWithoutPersonalData, type OrderFacts, type RefundFacts } from "../domain/facts";
 import { DEFAULT_EARN_RULE, planOrderLedger, type EarnRule, type EarnSnapshot } from "../domain/loyalty";
 import { DEFAULT_WARRANTY_POLICY, planOrderWarranties, type ProductFacts, type WarrantyPolicy } from "../domain/warranty";
 import { resolveOrderCustomer } from "../customers/customers.server";
 import { appendLedger } from "../loyalty/ledger.server";
 import { fetchProductFacts } from "../../integrations/shopify/admin.server";
+import { parseRefund } from "../../integrations/shopify/payloads";
+import { holdShopForProcessing, isRedacted } from "../privacy/tombstone.server";
 import { orderPaid, warrantyRegistered } from "../domain/interactions";
 import { markContactChanged, recordInteraction } from "../hubspot/outbox.server";
 
 type Tx = Prisma.TransactionClient;
 const PAID_STATUSES = new Set(["paid", "partially_refunded", "refunded"]);
+// Prisma's default 5 s would roll back a 499-line order's reconcile on every attempt.
+const LARGE_ORDER_TX = { timeout: 60_000 };
 
-export async function recordOrderEvent(shop: string, facts: OrderFacts, seen: { paid?: boolean }): Promise<void> {
-  await ensureProducts(shop, facts);
+export async function recordOrderEvent(shop: string, received: OrderFacts, seen: { paid?: boolean }): Promise<void> {
+  await ensureProducts(shop, received);
   await prisma.$transaction(async (tx) => {
+    await holdShopForProcessing(tx, shop);
+    // A customer who asked to be forgotten still earns and is covered, without their personal data.
+    const facts = (await isRedacted(tx, shop, { customerId: received.customer?.id, email: received.email ?? received.customer?.email }))
+      ? orderFactsWithoutPersonalData(received)
+      : received;
     await ensureShop(tx, shop, facts.currency);
     await lockOrder(tx, shop, facts.id, facts);
     const current = await tx.order.findUniqueOrThrow({ where: { shop_shopifyOrderId: { shop, shopifyOrderId: facts.id } } });
@@ -43,21 +52,31 @@ export async function recordOrderEvent(shop: string, facts: OrderFacts, seen: { 
       },
     });
     await reconcileOrder(tx, shop, facts.id);
-  });
+  }, LARGE_ORDER_TX);
 }
 
-export async function recordRefund(shop: string, refund: RefundFacts): Promise<void> {
+export async function recordRefund(shop: string, raw: string): Promise<void> {
   await prisma.$transaction(async (tx) => {
-    await lockOrder(tx, shop, refund.orderId, null);
+    await holdShopForProcessing(tx, shop);
+    const { orderId } = parseRefund(raw);
+    await lockOrder(tx, shop, orderId, null);
+    // Amounts are read in shop money; a body without *_set amounts is scaled by the shop's currency.
+    const [known] = await tx.$queryRaw<Array<{ currency: string | null }>>`
+      SELECT COALESCE(o.facts->>'currency', s.currency) AS currency FROM "Order" o LEFT JOIN "Shop" s ON s.domain = o.shop
+      WHERE o.shop = ${shop} AND o."shopifyOrderId" = ${orderId}`;
+    const refund = parseRefund(raw, known?.currency ?? undefined);
     await tx.$executeRaw`
       INSERT INTO "OrderRefund" (shop, "shopifyRefundId", "shopifyOrderId", facts)
       VALUES (${shop}, ${refund.id}, ${refund.orderId}, ${JSON.stringify(refund)}::jsonb) ON CONFLICT DO NOTHING`;
     await reconcileOrder(tx, shop, refund.orderId);
-  });
+  }, LARGE_ORDER_TX);
 }
 
+// An order's `currency` is the shop currency (its presentment currency is a separate field).
 async function ensureShop(tx: Tx, shop: string, currency: string) {
-  await tx.$executeRaw`INSERT INTO "Shop" (domain, currency, "updatedAt") VALUES (${shop}, ${currency}, now()) ON CONFLICT DO NOTHING`;
+  await tx.$executeRaw`
+    INSERT INTO "Shop" (domain, currency, "updatedAt") VALUES (${shop}, ${currency}, now())
+    ON CONFLICT (domain) DO UPDATE SET currency = EXCLUDED.currency, "updatedAt" = now() WHERE "Shop".currency <> EXCLUDED.currency`;
 }
 
 // A refund may arrive before its order: a placeholder row gives both something to lock.
@@ -107,17 +126,25 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string) {
     cancelled,
     now: new Date().toISOString(),
   });
-  const registered: typeof units = [];
-  for (const u of units) {
-    const [row] = await tx.$queryRaw<Array<{ inserted: boolean }>>`
-      INSERT INTO "WarrantyRegistration" (id, shop, key, "shopifyOrderId", "lineItemId", "unitIndex", "customerId", "productId", "variantId", title, months, "coverageStart", "coverageEnd", status, "voidReason", "updatedAt")
-      VALUES (gen_random_uuid()::text, ${shop}, ${u.key}, ${orderId}, ${u.lineItemId}, ${u.unitIndex}, ${order.customerId}, ${u.productId}, ${u.variantId}, ${u.title}, ${u.months},
-              ${u.coverageStart ? new Date(u.coverageStart) : null}, ${u.coverageEnd ? new Date(u.coverageEnd) : null}, ${u.status}, ${u.voidReason}, now())
-      ON CONFLICT (shop, key) DO UPDATE SET "coverageStart" = EXCLUDED."coverageStart", "coverageEnd" = EXCLUDED."coverageEnd",
-        status = EXCLUDED.status, "voidReason" = EXCLUDED."voidReason", "customerId" = EXCLUDED."customerId", "updatedAt" = now()
-      RETURNING (xmax = 0) AS inserted`;
-    if (row.inserted && u.status !== "voided") registered.push(u);
-  }
+  // One statement for the whole order (a 499-line order may plan tens of thousands of units); rows
+  // that would not change are left alone.
+  const col = <T>(f: (u: (typeof units)[number]) => T) => units.map(f);
+  const written = await tx.$queryRaw<Array<{ key: string; inserted: boolean }>>`
+    INSERT INTO "WarrantyRegistration" (id, shop, key, "shopifyOrderId", "lineItemId", "unitIndex", quantity, "customerId", "productId", "variantId", title, months, "coverageStart", "coverageEnd", status, "voidReason", "updatedAt")
+    SELECT gen_random_uuid()::text, ${shop}, u.key, ${orderId}, u.line, u.unit, u.quantity, ${order.customerId}, u.product, u.variant, u.title, u.months,
+           u.starts AT TIME ZONE 'UTC', u.ends AT TIME ZONE 'UTC', u.status, u.void, now()
+    FROM unnest(${col((u) => u.key)}::text[], ${col((u) => u.lineItemId)}::text[], ${col((u) => u.unitIndex)}::int[], ${col((u) => u.quantity)}::int[],
+                ${col((u) => u.productId)}::text[], ${col((u) => u.variantId)}::text[], ${col((u) => u.title)}::text[], ${col((u) => u.months)}::int[],
+                ${col((u) => u.coverageStart)}::timestamptz[], ${col((u) => u.coverageEnd)}::timestamptz[], ${col((u) => u.status)}::text[], ${col((u) => u.voidReason)}::text[])
+      AS u(key, line, unit, quantity, product, variant, title, months, starts, ends, status, void)
+    ON CONFLICT (shop, key) DO UPDATE SET quantity = EXCLUDED.quantity, "coverageStart" = EXCLUDED."coverageStart", "coverageEnd" = EXCLUDED."coverageEnd",
+      status = EXCLUDED.status, "voidReason" = EXCLUDED."voidReason", "customerId" = EXCLUDED."customerId", "updatedAt" = now()
+    WHERE ("WarrantyRegistration".quantity, "WarrantyRegistration"."coverageStart", "WarrantyRegistration"."coverageEnd", "WarrantyRegistration".status,
+           "WarrantyRegistration"."voidReason", "WarrantyRegistration"."customerId")
+      IS DISTINCT FROM (EXCLUDED.quantity, EXCLUDED."coverageStart", EXCLUDED."coverageEnd", EXCLUDED.status, EXCLUDED."voidReason", EXCLUDED."customerId")
+    RETURNING key, (xmax = 0) AS inserted`;
+  const inserted = new Set(written.filter((w) => w.inserted).map((w) => w.key));
+  const registered = units.filter((u) => inserted.has(u.key) && u.status !== "voided");
   if (registered.length && order.customerId) await recordInteraction(tx, shop, order.customerId, warrantyRegistered(facts, registered));
 }
 

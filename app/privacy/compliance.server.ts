@@ -1,40 +1,92 @@
-// Shopify's mandatory compliance webhooks. customers/redact removes the customer's personal data
-// (the ledger and warranties stay, anonymous, because the merchant's accounting needs them);
-// shop/redact deletes everything of the shop; customers/data_request stores what we hold.
+// Shopify's mandatory compliance webhooks.
+// customers/redact erases the customer's personal data for good: their rows lose it, the orders
+// named keep only what carries none, unprocessed inbox bodies about them are scrubbed (matched
+// exactly on the columns intake extracted, never by substring), and a tombstone makes whatever
+// arrives about them later lose it too. The ledger and warranties stay, anonymous: the merchant's
+// accounting needs them, and they never held personal data.
+// shop/redact deletes everything of the shop. customers/data_request keeps one export per request.
+import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
+import { orderFactsWithoutPersonalData, type OrderFacts } from "../domain/facts";
+import { scrubWebhookBody } from "../../integrations/shopify/personal-data";
+import { emailHash, holdShopForRedaction } from "./tombstone.server";
+import { COMPLIANCE_REQUESTS } from "../webhooks/topics";
 
-export async function redactCustomer(shop: string, req: { customerId: string | null; email: string | null; phone: string | null; ordersToRedact: string[] }) {
+type Tx = Prisma.TransactionClient;
+interface Who {
+  customerId: string | null;
+  email: string | null;
+}
+
+// The customer rows a request is about: by Shopify id or email, and the guests they claimed.
+async function findCustomers(tx: Tx, shop: string, who: Who) {
+  const direct = await tx.customer.findMany({
+    where: {
+      shop,
+      OR: [
+        ...(who.customerId ? [{ shopifyCustomerId: who.customerId }] : []),
+        ...(who.email ? [{ email: who.email }, { guestEmail: who.email }] : []),
+      ],
+    },
+  });
+  if (!direct.length) return direct;
+  const claimed = await tx.customer.findMany({ where: { shop, claimedById: { in: direct.map((c) => c.id) } } });
+  return [...direct, ...claimed.filter((g) => !direct.some((c) => c.id === g.id))];
+}
+
+export async function redactCustomer(shop: string, req: Who & { ordersToRedact: string[] }) {
   await prisma.$transaction(async (tx) => {
-    const customers = await tx.customer.findMany({
-      where: {
-        shop,
-        OR: [
-          ...(req.customerId ? [{ shopifyCustomerId: req.customerId }] : []),
-          ...(req.email ? [{ email: req.email }, { guestEmail: req.email }] : []),
-        ],
-      },
-    });
+    await holdShopForRedaction(tx, shop);
+    const customers = await findCustomers(tx, shop, req);
     const ids = customers.map((c) => c.id);
+    const shopifyIds = [...new Set([req.customerId, ...customers.map((c) => c.shopifyCustomerId)].filter((v): v is string => !!v))];
+    const hashes = [...new Set([req.email, ...customers.flatMap((c) => [c.email, c.guestEmail])].filter((v): v is string => !!v).map((e) => emailHash(shop, e)))];
+
+    for (const shopifyCustomerId of shopifyIds)
+      await tx.$executeRaw`INSERT INTO "RedactedCustomer" (shop, "shopifyCustomerId")
+        SELECT ${shop}, ${shopifyCustomerId} WHERE NOT EXISTS (SELECT 1 FROM "RedactedCustomer" WHERE shop = ${shop} AND "shopifyCustomerId" = ${shopifyCustomerId})`;
+    for (const hash of hashes)
+      await tx.$executeRaw`INSERT INTO "RedactedCustomer" (shop, "emailHash")
+        SELECT ${shop}, ${hash} WHERE NOT EXISTS (SELECT 1 FROM "RedactedCustomer" WHERE shop = ${shop} AND "emailHash" = ${hash})`;
+
     await tx.customer.updateMany({
       where: { id: { in: ids } },
       data: { email: null, guestEmail: null, firstName: null, lastName: null, phone: null, tags: [], marketingConsent: null, redactedAt: new Date() },
     });
-    // Stored order facts carry the email and name: keep the order, drop the personal fields.
-    const orders = await tx.order.findMany({ where: { shop, OR: [{ customerId: { in: ids } }, { shopifyOrderId: { in: req.ordersToRedact } }] } });
-    for (const o of orders) {
-      const facts = o.facts as Record<string, unknown> | null;
-      if (facts) await tx.order.update({ where: { shop_shopifyOrderId: { shop, shopifyOrderId: o.shopifyOrderId } }, data: { facts: { ...facts, email: null, customer: null } } });
-    }
-    // Raw webhook bodies in the inbox hold the same data: delete every one that mentions the customer.
-    const needles = [req.customerId, req.email, req.phone, ...customers.map((c) => c.email)].filter((n): n is string => !!n);
-    for (const needle of needles)
-      await tx.$executeRaw`DELETE FROM "WebhookDelivery" WHERE shop = ${shop} AND topic <> 'customers/redact' AND strpos(lower(payload), lower(${needle})) > 0`;
+    const orders = await tx.order.findMany({
+      where: { shop, OR: [{ customerId: { in: ids } }, { shopifyOrderId: { in: req.ordersToRedact } }] },
+      select: { shopifyOrderId: true, facts: true },
+    });
+    for (const o of orders)
+      if (o.facts)
+        await tx.order.update({
+          where: { shop_shopifyOrderId: { shop, shopifyOrderId: o.shopifyOrderId } },
+          data: { facts: orderFactsWithoutPersonalData(o.facts as unknown as OrderFacts) as unknown as Prisma.InputJsonValue },
+        });
+
+    // Processed bodies were scrubbed when processed; the ones still waiting are scrubbed now and
+    // will be processed without personal data (compliance requests need their subject to act).
+    const waiting = await tx.webhookDelivery.findMany({
+      where: {
+        shop,
+        state: { notIn: ["processed", "skipped"] },
+        topic: { notIn: COMPLIANCE_REQUESTS },
+        OR: [
+          { subjectCustomerId: { in: shopifyIds } },
+          { subjectEmailHash: { in: hashes } },
+          { orderId: { in: [...req.ordersToRedact, ...orders.map((o) => o.shopifyOrderId)] } },
+        ],
+      },
+      select: { id: true, payload: true },
+    });
+    for (const d of waiting) await tx.webhookDelivery.update({ where: { id: d.id }, data: { payload: scrubWebhookBody(d.payload) } });
+
     await tx.complianceRequest.deleteMany({ where: { shop, customerId: { in: ids } } });
     // The HubSpot outbox holds their email and history; what was already synced lives in the
     // merchant's own HubSpot account, under the merchant's control.
     await tx.hubSpotInteraction.deleteMany({ where: { customerId: { in: ids } } });
     await tx.hubSpotContactSync.deleteMany({ where: { customerId: { in: ids } } });
-  });
+  }, { timeout: 60_000 });
 }
 
 export async function redactShop(shop: string) {
@@ -50,19 +102,50 @@ export async function redactShop(shop: string) {
     prisma.customer.deleteMany({ where: { shop } }),
     prisma.product.deleteMany({ where: { shop } }),
     prisma.complianceRequest.deleteMany({ where: { shop } }),
+    prisma.redactedCustomer.deleteMany({ where: { shop } }),
     prisma.session.deleteMany({ where: { shop } }),
     prisma.webhookDelivery.deleteMany({ where: { shop } }),
     prisma.shop.deleteMany({ where: { domain: shop } }),
   ]);
 }
 
-export async function exportCustomerData(shop: string, req: { customerId: string | null; email: string | null; dataRequestId: string | null }) {
-  const customer = await prisma.customer.findFirst({
-    where: { shop, OR: [...(req.customerId ? [{ shopifyCustomerId: req.customerId }] : []), ...(req.email ? [{ email: req.email }] : [])] },
-    include: { account: true, entries: { orderBy: { id: "asc" } }, warranty: true, orders: { select: { shopifyOrderId: true, name: true, createdAt: true } } },
+// Everything held about the customer, table by table. The same request delivered again (or asked
+// again for the same customer) updates its one export rather than adding another.
+export async function exportCustomerData(shop: string, req: Who & { dataRequestId: string | null }) {
+  const requestKey = req.dataRequestId ? `request:${req.dataRequestId}` : req.customerId ? `customer:${req.customerId}` : `email:${emailHash(shop, req.email ?? "")}`;
+  const data = await prisma.$transaction(async (tx) => {
+    const customers = await findCustomers(tx, shop, req);
+    const ids = customers.map((c) => c.id);
+    const orders = await tx.order.findMany({ where: { shop, customerId: { in: ids } }, orderBy: { createdAt: "asc" } });
+    const orderIds = orders.map((o) => o.shopifyOrderId);
+    const hashes = customers.flatMap((c) => [c.email, c.guestEmail]).concat(req.email).filter((e): e is string => !!e).map((e) => emailHash(shop, e));
+    return {
+      customers,
+      pointsAccounts: await tx.pointsAccount.findMany({ where: { customerId: { in: ids } } }),
+      pointsLedger: await tx.pointsLedgerEntry.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
+      orders,
+      refunds: await tx.orderRefund.findMany({ where: { shop, shopifyOrderId: { in: orderIds } } }),
+      warranties: await tx.warrantyRegistration.findMany({ where: { shop, customerId: { in: ids } } }),
+      hubspotContact: await tx.hubSpotContactSync.findMany({ where: { customerId: { in: ids } } }),
+      hubspotInteractions: await tx.hubSpotInteraction.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
+      webhookDeliveries: await tx.webhookDelivery.findMany({
+        where: {
+          shop,
+          OR: [
+            { subjectCustomerId: { in: customers.map((c) => c.shopifyCustomerId).concat(req.customerId).filter((v): v is string => !!v) } },
+            { subjectEmailHash: { in: hashes } },
+            { orderId: { in: orderIds } },
+          ],
+        },
+        select: { id: true, topic: true, receivedAt: true, state: true, processedAt: true },
+      }),
+    };
   });
-  const exported = customer ? JSON.parse(JSON.stringify(customer, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) : null;
-  await prisma.complianceRequest.create({
-    data: { shop, topic: "customers/data_request", customerId: customer?.id ?? null, requestId: req.dataRequestId, export: exported },
+  const exported = JSON.parse(JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) as Prisma.InputJsonValue;
+  const customerId = data.customers.find((c) => !c.claimedById)?.id ?? data.customers[0]?.id ?? null;
+  await prisma.complianceRequest.upsert({
+    where: { shop_topic_requestKey: { shop, topic: "customers/data_request", requestKey } },
+    create: { shop, topic: "customers/data_request", requestKey, customerId, requestId: req.dataRequestId, export: exported },
+    update: { customerId, export: exported, updatedAt: new Date() },
   });
 }

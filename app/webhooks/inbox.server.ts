@@ -1,87 +1,9 @@
-// Receiving a webhook: verify it (through the Shopify library), check its body, make it durable
-// in the inbox and enqueue its processing in ONE statement, then answer. Shopify gets its 200 only
-// after the commit; a duplicate (same shop + X-Shopify-Event-Id) is acknowledged and ignored.
-import { authenticate } from "../shopify.server";
+// The durable inbox. A verified delivery is stored and its processing job enqueued by ONE SQL
+// statement, so both commit or neither does; Shopify gets its 200 only after that commit.
+// Deliveries arriving together share the statement (group commit): one round trip and one WAL
+// flush for the batch instead of one each, and no delivery waits for a timer.
 import { pool } from "../db.server";
-import { PayloadError } from "../../integrations/shopify/payloads";
-import { TOPICS, isTopic } from "./topics";
-import { log } from "../log.server";
-
-const REQUIRED_HEADERS = [
-  "X-Shopify-Hmac-Sha256",
-  "X-Shopify-Topic",
-  "X-Shopify-Shop-Domain",
-  "X-Shopify-API-Version",
-  "X-Shopify-Webhook-Id",
-];
-// Shopify retries a failed delivery for up to 4 hours (48 h for older subscriptions). Anything far
-// older than that is a replay, not a retry.
-const MAX_AGE_MS = 72 * 3600_000;
-const MAX_CLOCK_SKEW_MS = 3600_000;
-
-export type ReceiveResult = { status: number; message: string };
-
-function refuse(status: number, message: string, context: Record<string, unknown>): Response {
-  log.warn("webhook refused", { status, reason: message, ...context });
-  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
-}
-
-export async function receiveWebhook(request: Request): Promise<Response> {
-  const h = request.headers;
-  const context = { topic: h.get("X-Shopify-Topic"), shop: h.get("X-Shopify-Shop-Domain"), webhookId: h.get("X-Shopify-Webhook-Id") };
-  if (request.method !== "POST") return refuse(405, "Webhooks must be POSTed.", context);
-  const missing = REQUIRED_HEADERS.filter((name) => !h.get(name));
-  if (missing.length) return refuse(400, `Missing webhook header(s): ${missing.join(", ")}.`, context);
-
-  const rawBody = await request.clone().text();
-  let verified: Awaited<ReturnType<typeof authenticate.webhook>>;
-  try {
-    verified = await authenticate.webhook(request);
-  } catch (error) {
-    if (error instanceof Response) {
-      if (error.status === 401)
-        return refuse(401, "HMAC verification failed: X-Shopify-Hmac-Sha256 does not match the body signed with this app's secret.", context);
-      return refuse(error.status, `Webhook rejected by verification (${error.status}).`, context);
-    }
-    if (error instanceof SyntaxError) return refuse(400, "Webhook body is not JSON.", context);
-    throw error;
-  }
-
-  const topic = h.get("X-Shopify-Topic")!;
-  if (!isTopic(topic)) {
-    // Not subscribed by this app; answering 200 stops Shopify retrying something we will never use.
-    log.info("webhook ignored: topic not handled", context);
-    return new Response("Ignored: topic not handled.", { status: 200 });
-  }
-  try {
-    TOPICS[topic](rawBody);
-  } catch (error) {
-    if (error instanceof PayloadError) return refuse(400, `Webhook body rejected: ${error.reason}`, context);
-    throw error;
-  }
-
-  const triggeredAtHeader = h.get("X-Shopify-Triggered-At");
-  let triggeredAt: Date | null = null;
-  if (triggeredAtHeader) {
-    triggeredAt = new Date(triggeredAtHeader);
-    if (Number.isNaN(triggeredAt.getTime())) return refuse(400, "X-Shopify-Triggered-At is not a date.", context);
-    const age = Date.now() - triggeredAt.getTime();
-    if (age > MAX_AGE_MS) return refuse(400, `Stale delivery: triggered ${Math.round(age / 3600_000)} h ago, beyond Shopify's retry window.`, context);
-    if (age < -MAX_CLOCK_SKEW_MS) return refuse(400, "X-Shopify-Triggered-At is in the future.", context);
-  }
-
-  const eventId = verified.eventId ?? h.get("X-Shopify-Event-Id") ?? verified.webhookId;
-  const stored = await storeDelivery({
-    shop: verified.shop,
-    topic,
-    eventId,
-    webhookId: verified.webhookId,
-    apiVersion: verified.apiVersion,
-    triggeredAt,
-    payload: rawBody,
-  });
-  return new Response(stored ? "Accepted." : "Duplicate: already received.", { status: 200 });
-}
+import type { ShopRequirement } from "./topics";
 
 export interface InboxDelivery {
   shop: string;
@@ -91,20 +13,98 @@ export interface InboxDelivery {
   apiVersion: string;
   triggeredAt: Date | null;
   payload: string;
+  subjectCustomerId: string | null;
+  subjectEmailHash: string | null;
+  orderId: string | null;
+  requires: ShopRequirement;
+  // Store the payload as it is, without looking for a redacted subject: it was scrubbed already,
+  // or it is a compliance request, which must name its subject.
+  storeAsIs: boolean;
 }
 
-// One statement, so one implicit transaction: the inbox row and its job commit together or not at all.
-const INSERT_SQL = `
-WITH stored AS (
-  INSERT INTO "WebhookDelivery" (shop, topic, "eventId", "webhookId", "apiVersion", "triggeredAt", payload)
-  VALUES ($1, $2, $3, $4, $5, $6, $7)
-  ON CONFLICT (shop, "eventId") DO NOTHING
-  RETURNING id
-)
-SELECT graphile_worker.add_job('process_webhook', json_build_object('deliveryId', stored.id::text)) AS job
-FROM stored`;
+export type ShopState = "installed" | "uninstalled" | "unknown";
 
-export async function storeDelivery(d: InboxDelivery): Promise<boolean> {
-  const result = await pool.query(INSERT_SQL, [d.shop, d.topic, d.eventId, d.webhookId, d.apiVersion, d.triggeredAt, d.payload]);
-  return result.rowCount === 1;
+export interface StoreOutcome {
+  stored: boolean; // false: a duplicate, or not for this shop (see shopState), or redactedSubject
+  shopState: ShopState;
+  // The body is about a redacted customer: nothing was stored; store a scrubbed copy instead.
+  redactedSubject: boolean;
+}
+
+const STORE_SQL = `
+WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[],
+                       $8::text[], $9::text[], $10::text[], $11::text[], $12::bool[])
+    WITH ORDINALITY AS t(shop, topic, event_id, webhook_id, api_version, triggered_at, payload,
+                         subject_customer_id, subject_email_hash, order_id, requires, store_as_is, n)
+),
+checked AS (
+  SELECT i.*,
+    CASE WHEN s.domain IS NULL THEN 'unknown' WHEN s."uninstalledAt" IS NULL THEN 'installed' ELSE 'uninstalled' END AS shop_state,
+    NOT i.store_as_is AND EXISTS (
+      SELECT 1 FROM "RedactedCustomer" r
+      WHERE r.shop = i.shop AND (r."shopifyCustomerId" = i.subject_customer_id OR r."emailHash" = i.subject_email_hash)
+    ) AS redacted_subject
+  FROM input i LEFT JOIN "Shop" s ON s.domain = i.shop
+),
+stored AS (
+  INSERT INTO "WebhookDelivery" (shop, topic, "eventId", "webhookId", "apiVersion", "triggeredAt", payload,
+                                 "subjectCustomerId", "subjectEmailHash", "orderId")
+  SELECT shop, topic, event_id, webhook_id, api_version, triggered_at, payload, subject_customer_id, subject_email_hash, order_id
+  FROM checked
+  WHERE NOT redacted_subject AND CASE requires
+    WHEN 'installed' THEN shop_state = 'installed'
+    WHEN 'known' THEN shop_state <> 'unknown'
+    ELSE shop_state = 'uninstalled' END
+  ORDER BY n
+  ON CONFLICT (shop, topic, "eventId") DO NOTHING
+  RETURNING id, shop, topic, "eventId"
+),
+jobs AS (
+  SELECT count(*) AS n FROM graphile_worker.add_jobs(COALESCE(
+    (SELECT array_agg(ROW('process_webhook', json_build_object('deliveryId', id::text), NULL, NULL, NULL, NULL, NULL, NULL)::graphile_worker.job_spec) FROM stored),
+    '{}'))
+)
+SELECT c.shop_state, c.redacted_subject, (s.id IS NOT NULL) AS stored, (SELECT n FROM jobs) AS jobs
+FROM checked c LEFT JOIN stored s ON s.shop = c.shop AND s.topic = c.topic AND s."eventId" = c.event_id
+ORDER BY c.n`;
+
+interface Pending {
+  delivery: InboxDelivery;
+  resolve(outcome: StoreOutcome): void;
+  reject(error: unknown): void;
+}
+
+// Two statements in flight at most: while one commits, the next batch gathers.
+const MAX_IN_FLIGHT = 2;
+const MAX_BATCH = 500;
+const waiting: Pending[] = [];
+let inFlight = 0;
+
+export function storeDelivery(delivery: InboxDelivery): Promise<StoreOutcome> {
+  return new Promise((resolve, reject) => {
+    waiting.push({ delivery, resolve, reject });
+    flush();
+  });
+}
+
+function flush() {
+  if (inFlight >= MAX_IN_FLIGHT || !waiting.length) return;
+  const batch = waiting.splice(0, MAX_BATCH);
+  inFlight++;
+  writeBatch(batch.map((p) => p.delivery))
+    .then((outcomes) => batch.forEach((p, i) => p.resolve(outcomes[i])), (error) => batch.forEach((p) => p.reject(error)))
+    .finally(() => {
+      inFlight--;
+      flush();
+    });
+}
+
+async function writeBatch(batch: InboxDelivery[]): Promise<StoreOutcome[]> {
+  const column = <K extends keyof InboxDelivery>(key: K) => batch.map((d) => d[key]);
+  const { rows } = await pool.query<{ shop_state: ShopState; redacted_subject: boolean; stored: boolean }>(STORE_SQL, [
+    column("shop"), column("topic"), column("eventId"), column("webhookId"), column("apiVersion"), column("triggeredAt"),
+    column("payload"), column("subjectCustomerId"), column("subjectEmailHash"), column("orderId"), column("requires"), column("storeAsIs"),
+  ]);
+  return rows.map((r) => ({ stored: r.stored, shopState: r.shop_state, redactedSubject: r.redacted_subject }));
 }

@@ -1,13 +1,26 @@
-// What each topic does once its delivery is durable. Every effect is idempotent.
+// What each topic does once its delivery is durable. Every effect is idempotent. A delivery that
+// must not act (a shop/redact for a shop that has reinstalled, an uninstall older than the last
+// install) is skipped with its reason, which the inbox row keeps.
 import type { Topic } from "./topics";
 import { recordOrderEvent, recordRefund } from "../orders/orders.server";
 import { recordCustomer } from "../customers/customers.server";
 import { exportCustomerData, redactCustomer, redactShop } from "../privacy/compliance.server";
-import { parseAppScopesUpdate, parseCustomer, parseCustomersDataRequest, parseCustomersRedact, parseOrder, parseRefund } from "../../integrations/shopify/payloads";
+import { parseAppScopesUpdate, parseCustomer, parseCustomersDataRequest, parseCustomersRedact, parseOrder } from "../../integrations/shopify/payloads";
 import prisma from "../db.server";
 
-export async function processDelivery(shop: string, topic: string, raw: string): Promise<void> {
-  switch (topic as Topic) {
+export interface StoredDelivery {
+  shop: string;
+  topic: string;
+  payload: string;
+  triggeredAt: Date | null;
+  receivedAt: Date;
+}
+
+export type ProcessOutcome = { skipped: string } | void;
+
+export async function processDelivery(d: StoredDelivery): Promise<ProcessOutcome> {
+  const { shop, payload: raw } = d;
+  switch (d.topic as Topic) {
     case "orders/paid":
       return recordOrderEvent(shop, parseOrder(raw), { paid: true });
     case "orders/fulfilled":
@@ -15,7 +28,7 @@ export async function processDelivery(shop: string, topic: string, raw: string):
     case "orders/cancelled":
       return recordOrderEvent(shop, parseOrder(raw), {});
     case "refunds/create":
-      return recordRefund(shop, parseRefund(raw));
+      return recordRefund(shop, raw);
     case "customers/create":
     case "customers/update":
       return recordCustomer(shop, parseCustomer(raw));
@@ -23,14 +36,21 @@ export async function processDelivery(shop: string, topic: string, raw: string):
       return redactCustomer(shop, parseCustomersRedact(raw));
     case "customers/data_request":
       return exportCustomerData(shop, parseCustomersDataRequest(raw));
-    case "shop/redact":
+    case "shop/redact": {
+      const row = await prisma.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
+      if (row && !row.uninstalledAt) return { skipped: `${shop} has the app installed again; its data stays.` };
       return redactShop(shop);
-    case "app/uninstalled":
+    }
+    case "app/uninstalled": {
+      // A reinstall may have happened since this uninstall (deliveries are unordered).
+      const at = d.triggeredAt ?? d.receivedAt;
+      const { count } = await prisma.shop.updateMany({ where: { domain: shop, installedAt: { lte: at } }, data: { uninstalledAt: at } });
+      if (!count) return { skipped: "The shop installed the app again after this uninstall." };
       await prisma.session.deleteMany({ where: { shop } });
       // An uninstalled app stops writing to the merchant's HubSpot and forgets its tokens.
       await prisma.hubSpotConnection.deleteMany({ where: { shop } });
-      await prisma.shop.updateMany({ where: { domain: shop }, data: { uninstalledAt: new Date() } });
       return;
+    }
     case "app/scopes_update": {
       const scope = parseAppScopesUpdate(raw).current.join(",");
       await prisma.session.updateMany({ where: { shop }, data: { scope } });
@@ -38,6 +58,6 @@ export async function processDelivery(shop: string, topic: string, raw: string):
       return;
     }
     default:
-      throw new Error(`no processor for topic ${topic}`);
+      throw new Error(`no processor for topic ${d.topic}`);
   }
 }

@@ -1,31 +1,94 @@
-// The webhook topics Postventa subscribes to (shopify.app.toml) and how each body is checked on
-// arrival: a delivery whose body lacks what its processor needs is refused with 400 before it is
-// stored, so the inbox only ever holds work that can be done.
+// The webhook topics Postventa subscribes to (shopify.app.toml) and what intake checks of each.
+// Shopify signs only the body: X-Shopify-Topic and X-Shopify-Shop-Domain are not signed, so a
+// body is accepted only in its own topic's shape, a body that names its shop must name the
+// header's shop, and each topic says which shops it may act on.
 import {
   parseAppScopesUpdate,
+  parseAppUninstalled,
   parseCustomer,
   parseCustomersDataRequest,
   parseCustomersRedact,
-  parseJsonLossless,
   parseOrder,
   parseRefund,
   parseShopRedact,
 } from "../../integrations/shopify/payloads";
 
+// What intake keeps about a body besides the body: who and what it is about (so a redaction can
+// find it exactly) and the shop it names, if it names one.
+export interface DeliverySubject {
+  bodyShop: string | null;
+  customerId: string | null;
+  email: string | null;
+  orderId: string | null;
+}
+
+// installed: the shop has the app now; any other shop's delivery is acknowledged and dropped.
+// known: the shop installed the app at some point (compliance requests outlive an uninstall).
+// uninstalled: shop/redact, which Shopify sends 48 h after an uninstall and never for an installed shop.
+export type ShopRequirement = "installed" | "known" | "uninstalled";
+
+interface TopicRule {
+  requires: ShopRequirement;
+  check(raw: string): DeliverySubject;
+  // A compliance request must name its subject to be acted on: it is never stored scrubbed, and
+  // once processed its body is scrubbed like any other.
+  namesItsSubject?: true;
+}
+
+const none = { bodyShop: null, customerId: null, email: null, orderId: null };
+
+const order: TopicRule = {
+  requires: "installed",
+  check(raw) {
+    const o = parseOrder(raw);
+    return { ...none, customerId: o.customer?.id ?? null, email: o.email ?? o.customer?.email ?? null, orderId: o.id };
+  },
+};
+
+const customer: TopicRule = {
+  requires: "installed",
+  check(raw) {
+    const c = parseCustomer(raw);
+    return { ...none, customerId: c.id, email: c.email };
+  },
+};
+
 export const TOPICS = {
-  "orders/paid": parseOrder,
-  "orders/fulfilled": parseOrder,
-  "orders/partially_fulfilled": parseOrder,
-  "orders/cancelled": parseOrder,
-  "refunds/create": (raw: string) => parseRefund(raw),
-  "customers/create": parseCustomer,
-  "customers/update": parseCustomer,
-  "customers/data_request": parseCustomersDataRequest,
-  "customers/redact": parseCustomersRedact,
-  "shop/redact": parseShopRedact,
-  "app/uninstalled": (raw: string) => parseJsonLossless(raw),
-  "app/scopes_update": parseAppScopesUpdate,
-} as const;
+  "orders/paid": order,
+  "orders/fulfilled": order,
+  "orders/partially_fulfilled": order,
+  "orders/cancelled": order,
+  "refunds/create": { requires: "installed", check: (raw) => ({ ...none, orderId: parseRefund(raw).orderId }) },
+  "customers/create": customer,
+  "customers/update": customer,
+  "customers/data_request": {
+    requires: "known",
+    namesItsSubject: true,
+    check(raw) {
+      const r = parseCustomersDataRequest(raw);
+      return { ...none, bodyShop: r.shopDomain, customerId: r.customerId, email: r.email };
+    },
+  },
+  "customers/redact": {
+    requires: "known",
+    namesItsSubject: true,
+    check(raw) {
+      const r = parseCustomersRedact(raw);
+      return { ...none, bodyShop: r.shopDomain, customerId: r.customerId, email: r.email };
+    },
+  },
+  "shop/redact": { requires: "uninstalled", check: (raw) => ({ ...none, bodyShop: parseShopRedact(raw).shopDomain }) },
+  "app/uninstalled": { requires: "known", check: (raw) => ({ ...none, bodyShop: parseAppUninstalled(raw).myshopifyDomain }) },
+  "app/scopes_update": {
+    requires: "installed",
+    check(raw) {
+      parseAppScopesUpdate(raw);
+      return none;
+    },
+  },
+} satisfies Record<string, TopicRule>;
+
+export const COMPLIANCE_REQUESTS = Object.entries(TOPICS).filter(([, rule]) => "namesItsSubject" in rule).map(([topic]) => topic);
 
 export type Topic = keyof typeof TOPICS;
 

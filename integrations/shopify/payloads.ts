@@ -1,7 +1,9 @@
 // Shopify webhook bodies (REST JSON) → our facts. Parsed with lossless-json from the RAW body so
 // ids beyond 2^53 keep every digit (plain JSON.parse turns 9007199254740993 into ...992).
+// A signed body is still untrusted input: whatever it holds ends as facts within our ranges or as a
+// PayloadError naming the field, never as another exception, a database error or a poisoned job.
 import { isLosslessNumber, parse } from "lossless-json";
-import type { FulfillmentFacts, OrderFacts, RefundFacts } from "../../app/domain/facts";
+import type { FulfillmentFacts, OrderFacts, OrderLineFacts, RefundFacts } from "../../app/domain/facts";
 import { MoneyError, toMinor } from "../../app/domain/money";
 
 export class PayloadError extends Error {
@@ -12,122 +14,292 @@ export class PayloadError extends Error {
 
 type Json = Record<string, unknown>;
 
+const INT4_MAX = 2147483647; // quantities land in Postgres int columns
+const MAX_EMAIL = 254; // RFC 5321; emails go into btree-indexed columns
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
 export function parseJsonLossless(raw: string): unknown {
   try {
     return parse(raw);
-  } catch {
-    throw new PayloadError("body is not JSON");
+  } catch (e) {
+    // Duplicate keys and syntax errors say where; deep nesting overflows the stack (RangeError).
+    throw new PayloadError(e instanceof SyntaxError ? `body is not JSON: ${wellFormed(e.message).slice(0, 200)}` : "body is not JSON");
   }
+}
+
+// Postgres refuses U+0000 in text and jsonb, and lone surrogates in jsonb. Refusing the body would
+// lose a real order, so those characters become U+FFFD.
+export function wellFormed(s: string): string {
+  return (s as string & { toWellFormed(): string }).toWellFormed().replaceAll("\u0000", "\uFFFD");
+}
+
+const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v) && !isLosslessNumber(v);
+
+// A value as a message shows it: short, quoted, escaped (messages are stored and sent back).
+function show(v: unknown): string {
+  const cut = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
+  if (isLosslessNumber(v)) return cut(v.toString());
+  if (typeof v === "string") return JSON.stringify(cut(v));
+  if (Array.isArray(v)) return "an array";
+  if (v !== null && typeof v === "object") return "an object";
+  return String(v);
 }
 
 function object(raw: string, what: string): Json {
   const value = parseJsonLossless(raw);
-  if (!value || typeof value !== "object" || Array.isArray(value)) throw new PayloadError(`${what} body is not a JSON object`);
-  return value as Json;
+  if (!isObject(value)) throw new PayloadError(`${what} body is not a JSON object`);
+  return value;
+}
+
+function obj(v: unknown, path: string): Json | null {
+  if (v === null || v === undefined) return null;
+  if (!isObject(v)) throw new PayloadError(`${path} is not an object`);
+  return v;
+}
+
+function objects(v: unknown, path: string): Json[] {
+  if (v === null || v === undefined) return [];
+  if (!Array.isArray(v)) throw new PayloadError(`${path} is not an array`);
+  return v.map((e, i) => {
+    if (!isObject(e)) throw new PayloadError(`${path}[${i}] is not an object`);
+    return e;
+  });
 }
 
 const str = (v: unknown): string | null =>
-  v === null || v === undefined ? null : isLosslessNumber(v) ? v.toString() : typeof v === "string" || typeof v === "number" ? String(v) : null;
+  v === null || v === undefined ? null
+    : isLosslessNumber(v) ? v.toString()
+    : typeof v === "string" ? wellFormed(v)
+    : typeof v === "number" ? String(v)
+    : null;
 
-function id(v: unknown, field: string): string {
-  const s = str(v);
-  if (!s || !/^\d+$/.test(s)) throw new PayloadError(`${field} is missing or not a numeric id`);
+function id(v: unknown, path: string): string {
+  if (v === null || v === undefined) throw new PayloadError(`${path} is missing`);
+  const s = isLosslessNumber(v) ? v.toString() : typeof v === "string" ? v : null;
+  if (s === null || !/^\d{1,20}$/.test(s)) throw new PayloadError(`${path} ${show(v)} is not a numeric id (1 to 20 digits)`);
   return s;
 }
-const optId = (v: unknown) => (str(v) && /^\d+$/.test(str(v)!) ? str(v) : null);
-const num = (v: unknown) => (isLosslessNumber(v) ? v.valueOf() as number : typeof v === "number" ? v : Number(v ?? 0));
-const email = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim().toLowerCase() : null);
-const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+const optId = (v: unknown, path: string) => (v === null || v === undefined ? null : id(v, path));
 
-function money(v: unknown, currency: string, field: string): number {
+function currencyCode(v: unknown, path: string): string {
+  if (v === null || v === undefined) throw new PayloadError(`${path} is missing`);
+  if (typeof v !== "string" || !/^[A-Z]{3}$/.test(v)) throw new PayloadError(`${path} ${show(v)} is not a currency code (3 letters A-Z)`);
+  return v;
+}
+
+// ISO-8601 date-time with an offset (without one, Date would read local time).
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/;
+
+function date(v: unknown, path: string): string {
+  if (v === null || v === undefined) throw new PayloadError(`${path} is missing`);
+  const m = typeof v === "string" ? DATE_TIME.exec(v) : null;
+  // Date.parse rolls 2026-02-30 over to March: the calendar is checked by hand.
+  const [y, mo, d, h, mi, s, oh, om] = (m ?? []).slice(1).map((x) => Number(x ?? 0));
+  const valid = m && mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate() && h <= 23 && mi <= 59 && s <= 59 && oh <= 23 && om <= 59;
+  const t = valid ? Date.parse(v as string) : NaN;
+  if (Number.isNaN(t)) throw new PayloadError(`${path} is not a date: ${show(v)}`);
+  const year = new Date(t).getUTCFullYear();
+  if (year < 1970 || year > 9999) throw new PayloadError(`${path} ${show(v)} is outside the years 1970 to 9999`);
+  return v as string;
+}
+const optDate = (v: unknown, path: string) => (v === null || v === undefined ? null : date(v, path));
+
+function quantity(v: unknown, path: string): number {
+  if (v === null || v === undefined) throw new PayloadError(`${path} is missing`);
+  const n = isLosslessNumber(v) ? Number(v.toString()) : typeof v === "number" ? v : typeof v === "string" && /^\d{1,10}$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > INT4_MAX) throw new PayloadError(`${path} ${show(v)} is not a whole number from 0 to ${INT4_MAX}`);
+  return n + 0; // -0 → 0
+}
+
+// Absent amounts are 0. Only order adjustments may be negative.
+function money(v: unknown, currency: string, path: string, signed = false): number {
+  if (v === null || v === undefined) return 0;
+  const text = isLosslessNumber(v) ? v.toString() : typeof v === "string" || typeof v === "number" ? String(v) : null;
+  if (text === null) throw new PayloadError(`${path} ${show(v)} is not a decimal amount`);
+  let minor: number;
   try {
-    return toMinor(str(v), currency);
+    minor = toMinor(text, currency);
   } catch (e) {
-    if (e instanceof MoneyError) throw new PayloadError(`${field}: ${e.message}`);
+    if (e instanceof MoneyError) throw new PayloadError(`${path} ${e.message}`);
     throw e;
   }
+  if (!signed && minor < 0) throw new PayloadError(`${path} ${show(v)} is negative`);
+  return minor;
+}
+
+// Sums stay exact: every partial sum of non-negative safe integers below the bound is exact too.
+function within(total: number, what: string): number {
+  if (!(total <= MAX_SAFE)) throw new PayloadError(`${what} is beyond ${MAX_SAFE} minor units`);
+  return total;
+}
+
+function email(v: unknown, path: string): string | null {
+  const s = typeof v === "string" ? wellFormed(v).trim().toLowerCase() : null;
+  if (!s) return null;
+  if (s.length > MAX_EMAIL) throw new PayloadError(`${path} is longer than ${MAX_EMAIL} characters`);
+  return s;
+}
+
+// A shop's domain as the body names it, compared by the caller with X-Shopify-Shop-Domain.
+function shopDomain(v: unknown, path: string): string {
+  if (v === null || v === undefined || v === "") throw new PayloadError(`${path} is missing`);
+  const s = typeof v === "string" ? v.trim().toLowerCase() : "";
+  if (s.length > 255 || !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/.test(s))
+    throw new PayloadError(`${path} ${show(v)} is not a domain`);
+  return s;
+}
+
+function idList(v: unknown, path: string): string[] {
+  if (!Array.isArray(v)) throw new PayloadError(`${path} is missing or not an array`);
+  return v.map((x, i) => id(x, `${path}[${i}]`));
 }
 
 export function parseOrder(raw: string): OrderFacts {
   const o = object(raw, "order");
-  const orderId = id(o.id, "order id");
-  const currency = str(o.currency);
-  if (!currency) throw new PayloadError("order has no currency");
-  const createdAt = str(o.created_at);
-  if (!createdAt) throw new PayloadError("order has no created_at");
+  const orderId = id(o.id, "id");
+  const currency = currencyCode(o.currency, "currency");
+  const createdAt = date(o.created_at, "created_at");
   if (!Array.isArray(o.line_items)) throw new PayloadError("order has no line_items array");
-  const customer = o.customer && typeof o.customer === "object" ? (o.customer as Json) : null;
-  const lineItems = arr(o.line_items).map((l, i) => {
-    const allocations = arr(l.discount_allocations);
-    const quantity = num(l.quantity);
-    if (!Number.isInteger(quantity) || quantity < 0) throw new PayloadError(`line_items[${i}].quantity is not a whole number`);
-    if (l.price === undefined) throw new PayloadError(`line_items[${i}] has no price`);
+  const customer = obj(o.customer, "customer");
+  const customerId = customer ? optId(customer.id, "customer.id") : null;
+  let linesTotal = 0;
+  let discountsTotal = 0;
+  const lineItems = objects(o.line_items, "line_items").map((l, i): OrderLineFacts => {
+    const at = `line_items[${i}]`;
+    const qty = quantity(l.quantity, `${at}.quantity`);
+    if (l.price === undefined) throw new PayloadError(`${at} has no price`);
+    const unitPriceMinor = money(l.price, currency, `${at}.price`);
+    within(qty * unitPriceMinor, `${at} quantity ${qty} × price ${show(l.price)}`);
+    const allocations = objects(l.discount_allocations, `${at}.discount_allocations`);
+    const discountMinor = allocations.length
+      ? allocations.reduce((s, a, j) => within(s + money(a.amount, currency, `${at}.discount_allocations[${j}].amount`), `${at} discounts`), 0)
+      : money(l.total_discount, currency, `${at}.total_discount`);
+    linesTotal = within(linesTotal + qty * unitPriceMinor, "the order's line total");
+    discountsTotal = within(discountsTotal + discountMinor, "the order's discount total");
     return {
-      id: id(l.id, `line_items[${i}].id`),
-      productId: optId(l.product_id),
-      variantId: optId(l.variant_id),
+      id: id(l.id, `${at}.id`),
+      productId: optId(l.product_id, `${at}.product_id`),
+      variantId: optId(l.variant_id, `${at}.variant_id`),
       title: str(l.title) ?? "",
       vendor: str(l.vendor),
-      quantity,
-      unitPriceMinor: money(l.price, currency, `line_items[${i}].price`),
-      discountMinor: allocations.length
-        ? allocations.reduce((s, a) => s + money(a.amount, currency, `line_items[${i}].discount_allocations`), 0)
-        : money(l.total_discount, currency, `line_items[${i}].total_discount`),
+      quantity: qty,
+      unitPriceMinor,
+      discountMinor,
       giftCard: l.gift_card === true,
     };
   });
-  const shippingSet = (o.total_shipping_price_set as Json | undefined)?.shop_money as Json | undefined;
-  const fulfillments: FulfillmentFacts[] = arr(o.fulfillments)
-    .filter((f) => !["cancelled", "failure", "error"].includes(String(f.status)))
-    .map((f) => ({
-      id: id(f.id, "fulfillment id"),
-      createdAt: str(f.created_at) ?? createdAt,
-      lineItems: arr(f.line_items).map((fl) => ({ lineItemId: id(fl.id, "fulfillment line item id"), quantity: num(fl.quantity) })),
-    }));
+  const shippingSet = obj(obj(o.total_shipping_price_set, "total_shipping_price_set")?.shop_money, "total_shipping_price_set.shop_money");
+  const shippingLines = objects(o.shipping_lines, "shipping_lines").map((l, i) =>
+    l.discounted_price !== undefined && l.discounted_price !== null
+      ? money(l.discounted_price, currency, `shipping_lines[${i}].discounted_price`)
+      : money(l.price, currency, `shipping_lines[${i}].price`),
+  );
+  const shippingMinor = shippingSet
+    ? money(shippingSet.amount, currency, "total_shipping_price_set.shop_money.amount")
+    : shippingLines.reduce((s, x) => within(s + x, "shipping_lines total"), 0);
+  const taxMinor = money(o.total_tax, currency, "total_tax");
+  // Whatever an earn rule includes (lines, shipping, taxes) must stay an exact number.
+  within(linesTotal + shippingMinor + taxMinor, "the order's total of lines, shipping and tax");
+  const fulfillments: FulfillmentFacts[] = objects(o.fulfillments, "fulfillments")
+    .map((f, i) => ({
+      status: str(f.status),
+      facts: {
+        id: id(f.id, `fulfillments[${i}].id`),
+        createdAt: optDate(f.created_at, `fulfillments[${i}].created_at`) ?? createdAt,
+        lineItems: objects(f.line_items, `fulfillments[${i}].line_items`).map((fl, j) => ({
+          lineItemId: id(fl.id, `fulfillments[${i}].line_items[${j}].id`),
+          quantity: quantity(fl.quantity, `fulfillments[${i}].line_items[${j}].quantity`),
+        })),
+      },
+    }))
+    .filter((f) => !["cancelled", "failure", "error"].includes(f.status ?? ""))
+    .map((f) => f.facts);
+  // All three are checked, whichever is used.
+  const emails = [email(o.email, "email"), email(o.contact_email, "contact_email"), email(customer?.email, "customer.email")];
   return {
     id: orderId,
     gid: str(o.admin_graphql_api_id) ?? `gid://shopify/Order/${orderId}`,
     name: str(o.name) ?? `#${orderId}`,
-    email: email(o.email) ?? email(o.contact_email) ?? email(customer?.email),
-    customer: customer && optId(customer.id)
-      ? { id: optId(customer.id)!, email: email(customer.email), firstName: str(customer.first_name), lastName: str(customer.last_name) }
+    email: emails[0] ?? emails[1] ?? emails[2],
+    customer: customer && customerId
+      ? { id: customerId, email: emails[2], firstName: str(customer.first_name), lastName: str(customer.last_name) }
       : null,
     currency,
     createdAt,
-    processedAt: str(o.processed_at),
-    cancelledAt: str(o.cancelled_at),
+    processedAt: optDate(o.processed_at, "processed_at"),
+    cancelledAt: optDate(o.cancelled_at, "cancelled_at"),
     financialStatus: str(o.financial_status),
     taxesIncluded: o.taxes_included === true,
-    shippingMinor: shippingSet
-      ? money(shippingSet.amount, currency, "total_shipping_price_set")
-      : arr(o.shipping_lines).reduce((s, l) => s + money(l.discounted_price ?? l.price, currency, "shipping_lines"), 0),
-    taxMinor: money(o.total_tax, currency, "total_tax"),
+    shippingMinor,
+    taxMinor,
     lineItems,
     fulfillments,
   };
 }
 
-export function parseRefund(raw: string, currencyHint?: string): RefundFacts {
+// Refund amounts in SHOP money: `*_set.shop_money` with its own currency_code, else the plain REST
+// fields (shop currency) scaled by `shopCurrency`. Never transactions[].currency: that is the
+// presentment currency (a JPY checkout in a USD shop would reverse ~1% of the points due).
+// Callers that store the amounts pass the shop currency; without it (intake) every amount is also
+// checked at the widest scale, so whatever currency processing later passes, the body still parses.
+export function parseRefund(raw: string, shopCurrency?: string): RefundFacts {
   const r = object(raw, "refund");
-  const refundId = id(r.id, "refund id");
-  const orderId = id(r.order_id, "refund order_id");
+  if (shopCurrency) return readRefund(r, shopCurrency);
+  readRefund(r, "KWD"); // 3 decimals: the widest scale there is
+  return readRefund(r, bodyShopCurrency(r) ?? "USD");
+}
+
+function shopMoney(set: unknown, plain: unknown, path: string, plainPath: string, plainCurrency: string, signed = false): number {
+  const sm = obj(obj(set, `${path}_set`)?.shop_money, `${path}_set.shop_money`);
+  if (sm && sm.amount !== undefined && sm.amount !== null)
+    return money(sm.amount, currencyCode(sm.currency_code, `${path}_set.shop_money.currency_code`), `${path}_set.shop_money.amount`, signed);
+  return money(plain, plainCurrency, plainPath, signed);
+}
+
+// The shop currency as the body states it (any shop_money.currency_code), for plain fields.
+function bodyShopCurrency(r: Json): string | null {
+  const sets: unknown[] = [];
+  for (const l of Array.isArray(r.refund_line_items) ? r.refund_line_items : [])
+    if (isObject(l)) sets.push(l.subtotal_set, l.total_tax_set);
+  for (const a of Array.isArray(r.order_adjustments) ? r.order_adjustments : []) if (isObject(a)) sets.push(a.amount_set);
+  for (const s of sets) {
+    const code = isObject(s) && isObject(s.shop_money) ? s.shop_money.currency_code : null;
+    if (typeof code === "string" && /^[A-Z]{3}$/.test(code)) return code;
+  }
+  return null;
+}
+
+function readRefund(r: Json, currency: string): RefundFacts {
+  const refundId = id(r.id, "id");
+  const orderId = id(r.order_id, "order_id");
   if (!Array.isArray(r.refund_line_items)) throw new PayloadError("refund has no refund_line_items array");
-  const lines = arr(r.refund_line_items);
-  const currency = currencyHint ?? str(arr(r.transactions)[0]?.currency)
-    ?? str(((lines[0]?.subtotal_set as Json | undefined)?.shop_money as Json | undefined)?.currency_code) ?? "USD";
+  let total = 0;
+  const lineItems = objects(r.refund_line_items, "refund_line_items").map((l, i) => {
+    const at = `refund_line_items[${i}]`;
+    const line = {
+      lineItemId: id(l.line_item_id, `${at}.line_item_id`),
+      quantity: quantity(l.quantity, `${at}.quantity`),
+      subtotalMinor: shopMoney(l.subtotal_set, l.subtotal, `${at}.subtotal`, `${at}.subtotal`, currency),
+      taxMinor: shopMoney(l.total_tax_set, l.total_tax, `${at}.total_tax`, `${at}.total_tax`, currency),
+    };
+    total = within(total + line.subtotalMinor + line.taxMinor, "the refund's total");
+    return line;
+  });
+  // Shipping refunds are negative adjustments; a positive one would add shipping back, not refund it.
+  const shipping = objects(r.order_adjustments, "order_adjustments").reduce((s, a, i) => {
+    const amount = shopMoney(a.amount_set, a.amount, `order_adjustments[${i}].amount`, `order_adjustments[${i}].amount`, currency, true);
+    return a.kind === "shipping_refund" ? within(s - amount, "the refund's shipping") : s;
+  }, 0);
+  const shippingMinor = Math.max(0, shipping);
+  within(total + shippingMinor, "the refund's total");
+  const createdAt = optDate(r.created_at, "created_at");
+  const processedAt = optDate(r.processed_at, "processed_at");
   return {
     id: refundId,
     orderId,
-    createdAt: str(r.created_at) ?? str(r.processed_at) ?? new Date(0).toISOString(),
-    lineItems: lines.map((l, i) => ({
-      lineItemId: id(l.line_item_id, `refund_line_items[${i}].line_item_id`),
-      quantity: num(l.quantity),
-      subtotalMinor: money(l.subtotal ?? ((l.subtotal_set as Json | undefined)?.shop_money as Json | undefined)?.amount, currency, `refund_line_items[${i}].subtotal`),
-      taxMinor: money(l.total_tax, currency, `refund_line_items[${i}].total_tax`),
-    })),
-    shippingMinor: arr(r.order_adjustments)
-      .filter((a) => a.kind === "shipping_refund")
-      .reduce((s, a) => s - money(a.amount, currency, "order_adjustments.amount"), 0),
+    createdAt: createdAt ?? processedAt ?? new Date(0).toISOString(),
+    lineItems,
+    shippingMinor,
   };
 }
 
@@ -144,50 +316,77 @@ export interface CustomerFacts {
 
 export function parseCustomer(raw: string): CustomerFacts {
   const c = object(raw, "customer");
-  const tags = typeof c.tags === "string" ? c.tags.split(",").map((t) => t.trim()).filter(Boolean) : [];
+  const tags = (str(c.tags) ?? "").split(",").map((t) => t.trim()).filter(Boolean);
   return {
-    id: id(c.id, "customer id"),
-    email: email(c.email),
+    id: id(c.id, "id"),
+    email: email(c.email, "email"),
     firstName: str(c.first_name),
     lastName: str(c.last_name),
     phone: str(c.phone),
     state: str(c.state),
     tags,
-    marketingConsent: str((c.email_marketing_consent as Json | undefined)?.state),
+    marketingConsent: str(obj(c.email_marketing_consent, "email_marketing_consent")?.state),
+  };
+}
+
+// Compliance bodies are told apart by their own keys, so one signed body cannot be replayed as
+// another topic (a data request re-sent as a redaction, a customer's redaction as the shop's).
+function refuseKeys(b: Json, topic: string, shape: string, keys: string[]) {
+  for (const key of keys)
+    if (Object.hasOwn(b, key))
+      throw new PayloadError(`a ${topic} body ${shape}; this one ${key === "customer" ? "names a customer" : `carries ${key}`}`);
+}
+
+function complianceCustomer(b: Json, topic: string) {
+  const customer = obj(b.customer, "customer");
+  if (!customer) throw new PayloadError(`${topic} has no customer object`);
+  return {
+    customerId: optId(customer.id, "customer.id"),
+    email: email(customer.email, "customer.email"),
+    phone: str(customer.phone),
   };
 }
 
 export function parseCustomersRedact(raw: string) {
   const b = object(raw, "customers/redact");
-  const customer = (b.customer ?? {}) as Json;
-  if (!str(b.shop_domain)) throw new PayloadError("customers/redact has no shop_domain");
-  const customerId = optId(customer.id);
-  const mail = email(customer.email);
+  refuseKeys(b, "customers/redact", "lists orders_to_redact", ["orders_requested", "data_request"]);
+  const shop = shopDomain(b.shop_domain, "shop_domain");
+  optId(b.shop_id, "shop_id");
+  const { customerId, email: mail, phone } = complianceCustomer(b, "customers/redact");
   if (!customerId && !mail) throw new PayloadError("customers/redact names no customer id or email");
-  return { shopDomain: str(b.shop_domain)!, customerId, email: mail, phone: str(customer.phone), ordersToRedact: arr(b.orders_to_redact).map((o) => str(o)!).filter(Boolean) };
+  return { shopDomain: shop, customerId, email: mail, phone, ordersToRedact: idList(b.orders_to_redact, "orders_to_redact") };
 }
 
 export function parseCustomersDataRequest(raw: string) {
   const b = object(raw, "customers/data_request");
-  const customer = (b.customer ?? {}) as Json;
-  if (!str(b.shop_domain)) throw new PayloadError("customers/data_request has no shop_domain");
-  return {
-    shopDomain: str(b.shop_domain)!,
-    customerId: optId(customer.id),
-    email: email(customer.email),
-    ordersRequested: arr(b.orders_requested).map((o) => str(o)!).filter(Boolean),
-    dataRequestId: str((b.data_request as Json | undefined)?.id),
-  };
+  refuseKeys(b, "customers/data_request", "lists orders_requested", ["orders_to_redact"]);
+  const shop = shopDomain(b.shop_domain, "shop_domain");
+  optId(b.shop_id, "shop_id");
+  const { customerId, email: mail } = complianceCustomer(b, "customers/data_request");
+  const ordersRequested = idList(b.orders_requested, "orders_requested");
+  const request = obj(b.data_request, "data_request");
+  return { shopDomain: shop, customerId, email: mail, ordersRequested, dataRequestId: optId(request?.id, "data_request.id") };
 }
 
 export function parseShopRedact(raw: string) {
   const b = object(raw, "shop/redact");
-  if (!str(b.shop_domain)) throw new PayloadError("shop/redact has no shop_domain");
-  return { shopDomain: str(b.shop_domain)!, shopId: str(b.shop_id) };
+  refuseKeys(b, "shop/redact", "names only the shop (shop_id, shop_domain)", ["customer", "orders_to_redact", "orders_requested", "data_request"]);
+  return { shopDomain: shopDomain(b.shop_domain, "shop_domain"), shopId: id(b.shop_id, "shop_id") };
+}
+
+// app/uninstalled carries the Shop REST object.
+export function parseAppUninstalled(raw: string): { shopId: string; myshopifyDomain: string } {
+  const b = object(raw, "app/uninstalled");
+  return { shopId: id(b.id, "id"), myshopifyDomain: shopDomain(b.myshopify_domain, "myshopify_domain") };
 }
 
 export function parseAppScopesUpdate(raw: string) {
   const b = object(raw, "app/scopes_update");
   if (!Array.isArray(b.current)) throw new PayloadError("app/scopes_update has no current scopes array");
-  return { previous: arr(b.previous).map(String), current: (b.current as unknown[]).map(String) };
+  const scopes = (v: unknown, path: string) =>
+    (Array.isArray(v) ? v : []).map((s, i) => {
+      if (typeof s !== "string") throw new PayloadError(`${path}[${i}] ${show(s)} is not a scope name`);
+      return wellFormed(s);
+    });
+  return { previous: scopes(b.previous, "previous"), current: scopes(b.current, "current") };
 }

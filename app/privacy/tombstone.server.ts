@@ -1,0 +1,38 @@
+// What stays of a customer erased by customers/redact: their Shopify id and a keyed hash of their
+// email (HMAC with a key derived for this purpose from POSTVENTA_ENCRYPTION_KEY), so later events
+// about them are recognised without anything readable being kept.
+import { createHmac } from "node:crypto";
+import type { Prisma } from "@prisma/client";
+import { derivedKey } from "../secrets.server";
+
+type Tx = Prisma.TransactionClient;
+
+let hashKey: Buffer | undefined;
+
+export function emailHash(shop: string, email: string): string {
+  hashKey ??= derivedKey("redaction-tombstone/v1");
+  return createHmac("sha256", hashKey).update(`${shop}\n${email.trim().toLowerCase()}`).digest("base64url");
+}
+
+// Processing of a shop's events and a redaction in that shop exclude each other: every processing
+// transaction holds this lock shared, a redaction holds it exclusively. So a redaction never
+// interleaves with an event about the same customer, and an event processed after it sees its
+// tombstone.
+const REDACTION_LOCK = 7414;
+
+export async function holdShopForProcessing(tx: Tx, shop: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${REDACTION_LOCK}::int, hashtext(${shop}))`;
+}
+
+export async function holdShopForRedaction(tx: Tx, shop: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${REDACTION_LOCK}::int, hashtext(${shop}))`;
+}
+
+export async function isRedacted(tx: Tx, shop: string, who: { customerId?: string | null; email?: string | null }): Promise<boolean> {
+  const hash = who.email ? emailHash(shop, who.email) : null;
+  if (!who.customerId && !hash) return false;
+  const [row] = await tx.$queryRaw<Array<{ hit: boolean }>>`
+    SELECT EXISTS (SELECT 1 FROM "RedactedCustomer" WHERE shop = ${shop}
+      AND ("shopifyCustomerId" = ${who.customerId ?? null} OR "emailHash" = ${hash})) AS hit`;
+  return row.hit;
+}

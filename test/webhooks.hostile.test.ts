@@ -5,6 +5,7 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringifyShopifyJson, webhookHeaders } from "./sandboxes/shopify/signing.ts";
 import { DEV_SECRET, startStack, type Stack } from "./stack.ts";
+import { mulberry32 } from "./random.ts";
 
 const SHOP = "hostile-test.myshopify.com";
 const VICTIM = "victim-test.myshopify.com";
@@ -209,8 +210,7 @@ describe("signed bodies built to crash or jam the queue", () => {
   });
 
   it("no mutation of a valid signed order causes a 500 or a delivery that can never be processed", async () => {
-    let state = 20261123;
-    const rand = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = mulberry32(20261123);
     const hostile: unknown[] = [null, "", "yesterday", -1, 0, 1e308, 99999999999999999999n, "1e400", "\u0000", "\ud800", [], {}, [null], "x".repeat(5000), true, "-5.00"];
     const paths: Array<(o: Record<string, any>, v: unknown) => void> = [
       (o, v) => (o.created_at = v), (o, v) => (o.processed_at = v), (o, v) => (o.cancelled_at = v), (o, v) => (o.currency = v),

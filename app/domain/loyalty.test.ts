@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../test/random";
 import type { OrderFacts, RefundFacts } from "./facts";
 import {
   addLifetime, clampPoints, clampReversal, clampToBalance, DEFAULT_EARN_RULE, eligibleAmount, MAX_POINTS_BALANCE, planOrderLedger, pointsFor,
@@ -120,14 +121,6 @@ describe("money", () => {
 });
 
 describe("the points ceiling (ledger columns are int4)", () => {
-  function mulberry32(seed: number) {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const inRange = (x: number) => Number.isSafeInteger(x) && x >= -MAX_POINTS_BALANCE && x <= MAX_POINTS_BALANCE;
 
   it("a huge order earns the ceiling, not an int4 overflow", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../test/random";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { createRequire } from "node:module";
@@ -245,14 +246,7 @@ describe("compliance and app bodies", () => {
 
 // --- Seeded fuzz: hostile values anywhere in valid bodies -------------------------------------
 
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 const HOSTILE: Array<() => unknown> = [
   () => null, () => n("1e400"), () => n("-1e400"), () => n("99999999999999999999999"), () => n("-1"), () => n("-99999999999999999999"),

@@ -5,6 +5,7 @@
  * parts), guest checkouts, and deliveries that are duplicated and out of order, as Shopify's
  * at-least-once, unordered delivery makes them. Deterministic for a seed.
  */
+import { mulberry32 } from "../../random.ts";
 import type { SandboxProduct } from "./admin-graphql.ts";
 import { stringifyShopifyJson, webhookHeaders } from "./signing.ts";
 
@@ -82,16 +83,6 @@ export interface StoreWeekOptions {
 // PRNG and helpers
 // ---------------------------------------------------------------------------------------------
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Rng {
   private r: () => number;

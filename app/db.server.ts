@@ -29,3 +29,35 @@ export async function disconnectDb() {
   await prisma.$disconnect();
   await pool.end();
 }
+
+// The webhook processing path runs in plain SQL on the pool: through Prisma it cost ~13 ms of CPU
+// per order (its query compiler and result mapping), which capped processing at ~45 orders/s.
+// `tx.rows` / `tx.run` take a tagged template; each ${value} becomes a bound parameter.
+export interface Tx {
+  rows<T = Record<string, unknown>>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T[]>;
+  run(strings: TemplateStringsArray, ...values: unknown[]): Promise<number>;
+}
+
+function compile(strings: TemplateStringsArray): string {
+  return strings.reduce((text, s, i) => `${text}$${i}${s}`);
+}
+
+export async function transaction<T>(work: (tx: Tx) => Promise<T>, opts: { timeoutMs?: number } = {}): Promise<T> {
+  const client = await pool.connect();
+  const tx: Tx = {
+    rows: async <R>(strings: TemplateStringsArray, ...values: unknown[]) => (await client.query(compile(strings), values)).rows as R[],
+    run: async (strings: TemplateStringsArray, ...values: unknown[]) => (await client.query(compile(strings), values)).rowCount ?? 0,
+  };
+  let broken: Error | undefined;
+  try {
+    await client.query(`BEGIN; SET LOCAL statement_timeout = ${Math.trunc(opts.timeoutMs ?? 30_000)}`);
+    const result = await work(tx);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

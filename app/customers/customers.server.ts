@@ -1,17 +1,14 @@
 // The customer record the program keys on: Shopify customer id, or — for a guest checkout — the
 // email, so a later sign-up with that email claims the guest's points and warranties.
-import type { Prisma } from "@prisma/client";
-import prisma from "../db.server";
+import { transaction, type Tx } from "../db.server";
 import type { OrderFacts } from "../domain/facts";
 import type { CustomerFacts } from "../../integrations/shopify/payloads";
 import { appendLedger } from "../loyalty/ledger.server";
 import { markContactChanged, moveToClaimer } from "../hubspot/outbox.server";
 import { holdShopForProcessing, isRedacted } from "../privacy/tombstone.server";
 
-type Tx = Prisma.TransactionClient;
-
 async function upsertShopifyCustomer(tx: Tx, shop: string, c: { id: string; email: string | null; firstName: string | null; lastName: string | null }, overwrite: boolean): Promise<string> {
-  const [row] = await tx.$queryRaw<Array<{ id: string }>>`
+  const [row] = await tx.rows<{ id: string }>`
     INSERT INTO "Customer" (id, shop, "shopifyCustomerId", email, "firstName", "lastName", "updatedAt")
     VALUES (gen_random_uuid()::text, ${shop}, ${c.id}, ${c.email}, ${c.firstName}, ${c.lastName}, now())
     ON CONFLICT (shop, "shopifyCustomerId") DO UPDATE SET
@@ -26,7 +23,7 @@ async function upsertShopifyCustomer(tx: Tx, shop: string, c: { id: string; emai
 // A guest order and a sign-up with the same email must not interleave, or the order could create
 // a fresh guest right after the claim released the old one. Held until the transaction ends.
 async function lockEmail(tx: Tx, shop: string, email: string) {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${shop + "|" + email}))`;
+  await tx.run`SELECT pg_advisory_xact_lock(hashtext(${shop + "|" + email}))`;
 }
 
 // Who earns an order's points: its customer; else a known customer with the order's email; else a guest.
@@ -34,25 +31,24 @@ export async function resolveOrderCustomer(tx: Tx, shop: string, order: OrderFac
   if (order.customer) return upsertShopifyCustomer(tx, shop, { ...order.customer, email: order.customer.email ?? order.email }, false);
   if (!order.email) return null;
   await lockEmail(tx, shop, order.email);
-  const known = await tx.customer.findFirst({ where: { shop, email: order.email, shopifyCustomerId: { not: null } }, select: { id: true } });
+  const [known] = await tx.rows<{ id: string }>`
+    SELECT id FROM "Customer" WHERE shop = ${shop} AND email = ${order.email} AND "shopifyCustomerId" IS NOT NULL LIMIT 1`;
   if (known) return known.id;
-  const [guest] = await tx.$queryRaw<Array<{ id: string }>>`
+  const [guest] = await tx.rows<{ id: string }>`
     INSERT INTO "Customer" (id, shop, "guestEmail", email, "updatedAt") VALUES (gen_random_uuid()::text, ${shop}, ${order.email}, ${order.email}, now())
     ON CONFLICT (shop, "guestEmail") DO UPDATE SET "updatedAt" = now() RETURNING id`;
   return guest.id;
 }
 
 export async function recordCustomer(shop: string, received: CustomerFacts): Promise<void> {
-  await prisma.$transaction(async (tx) => {
+  await transaction(async (tx) => {
     await holdShopForProcessing(tx, shop);
     const facts = (await isRedacted(tx, shop, { customerId: received.id, email: received.email }))
       ? { ...received, email: null, firstName: null, lastName: null, phone: null, tags: [], marketingConsent: null }
       : received;
     const customerId = await upsertShopifyCustomer(tx, shop, facts, true);
-    await tx.customer.update({
-      where: { id: customerId },
-      data: { phone: facts.phone, state: facts.state, tags: facts.tags, marketingConsent: facts.marketingConsent },
-    });
+    await tx.run`UPDATE "Customer" SET phone = ${facts.phone}, state = ${facts.state}, tags = ${facts.tags}::text[],
+      "marketingConsent" = ${facts.marketingConsent}, "updatedAt" = now() WHERE id = ${customerId}`;
     if (facts.email) await claimGuest(tx, shop, facts.email, customerId);
     await markContactChanged(tx, shop, customerId);
   });
@@ -61,15 +57,15 @@ export async function recordCustomer(shop: string, received: CustomerFacts): Pro
 // Moves a guest's points (as two ledger entries) and its orders and warranties to the customer.
 async function claimGuest(tx: Tx, shop: string, email: string, customerId: string) {
   await lockEmail(tx, shop, email);
-  const guest = await tx.customer.findUnique({ where: { shop_guestEmail: { shop, guestEmail: email } } });
+  const [guest] = await tx.rows<{ id: string }>`SELECT id FROM "Customer" WHERE shop = ${shop} AND "guestEmail" = ${email}`;
   if (!guest || guest.id === customerId) return;
-  const [account] = await tx.$queryRaw<Array<{ balance: number }>>`SELECT balance FROM "PointsAccount" WHERE "customerId" = ${guest.id} FOR UPDATE`;
+  const [account] = await tx.rows<{ balance: number }>`SELECT balance FROM "PointsAccount" WHERE "customerId" = ${guest.id} FOR UPDATE`;
   const points = account?.balance ?? 0;
   await appendLedger(tx, shop, guest.id, [{ key: `claim:${guest.id}:${customerId}:out`, kind: "claim_out", points: -points, note: `Claimed by customer account` }]);
   await appendLedger(tx, shop, customerId, [{ key: `claim:${guest.id}:${customerId}:in`, kind: "claim_in", points, note: `Guest orders claimed (guest ${guest.id})` }]);
-  await tx.order.updateMany({ where: { shop, customerId: guest.id }, data: { customerId } });
-  await tx.warrantyRegistration.updateMany({ where: { shop, customerId: guest.id }, data: { customerId } });
+  await tx.run`UPDATE "Order" SET "customerId" = ${customerId}, "updatedAt" = now() WHERE shop = ${shop} AND "customerId" = ${guest.id}`;
+  await tx.run`UPDATE "WarrantyRegistration" SET "customerId" = ${customerId}, "updatedAt" = now() WHERE shop = ${shop} AND "customerId" = ${guest.id}`;
   await moveToClaimer(tx, guest.id, customerId);
   // The guest key is released so this email now resolves to the customer.
-  await tx.customer.update({ where: { id: guest.id }, data: { guestEmail: null, claimedById: customerId } });
+  await tx.run`UPDATE "Customer" SET "guestEmail" = NULL, "claimedById" = ${customerId}, "updatedAt" = now() WHERE id = ${guest.id}`;
 }

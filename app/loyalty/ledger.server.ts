@@ -2,12 +2,10 @@
 // reversal is clamped to the balance and a credit to MAX_POINTS_BALANCE (int4 columns), and the
 // database CHECK refuses a negative balance whatever a caller does. A key already in the ledger is
 // skipped: appending twice has one effect.
-import type { Prisma } from "@prisma/client";
+import type { Tx } from "../db.server";
 import { addLifetime, clampPoints, clampToBalance } from "../domain/loyalty";
 import { ledgerEntry } from "../domain/interactions";
 import { markContactChanged, recordInteraction } from "../hubspot/outbox.server";
-
-type Tx = Prisma.TransactionClient;
 
 export interface LedgerAppend {
   key: string;
@@ -20,14 +18,14 @@ export interface LedgerAppend {
 
 export async function appendLedger(tx: Tx, shop: string, customerId: string, entries: LedgerAppend[]): Promise<void> {
   if (!entries.length) return;
-  await tx.$executeRaw`INSERT INTO "PointsAccount" ("customerId", shop, "updatedAt") VALUES (${customerId}, ${shop}, now()) ON CONFLICT DO NOTHING`;
-  const [account] = await tx.$queryRaw<Array<{ balance: number; lifetimeEarned: number }>>`
+  await tx.run`INSERT INTO "PointsAccount" ("customerId", shop, "updatedAt") VALUES (${customerId}, ${shop}, now()) ON CONFLICT DO NOTHING`;
+  const [account] = await tx.rows<{ balance: number; lifetimeEarned: number }>`
     SELECT balance, "lifetimeEarned" FROM "PointsAccount" WHERE "customerId" = ${customerId} FOR UPDATE`;
   let { balance, lifetimeEarned } = account;
   for (const e of entries) {
     const requested = clampPoints(e.points);
     const points = clampToBalance(requested, balance);
-    const inserted = await tx.$executeRaw`
+    const inserted = await tx.run`
       INSERT INTO "PointsLedgerEntry" (shop, "customerId", "idempotencyKey", kind, points, requested, "balanceAfter", "orderId", "refundId", note)
       VALUES (${shop}, ${customerId}, ${e.key}, ${e.kind}, ${points}, ${requested}, ${balance + points}, ${e.orderId ?? null}, ${e.refundId ?? null}, ${e.note})
       ON CONFLICT (shop, "idempotencyKey") DO NOTHING`;
@@ -39,5 +37,5 @@ export async function appendLedger(tx: Tx, shop: string, customerId: string, ent
     lifetimeEarned = addLifetime(lifetimeEarned, points);
   }
   await markContactChanged(tx, shop, customerId);
-  await tx.$executeRaw`UPDATE "PointsAccount" SET balance = ${balance}, "lifetimeEarned" = ${lifetimeEarned}, "updatedAt" = now() WHERE "customerId" = ${customerId}`;
+  await tx.run`UPDATE "PointsAccount" SET balance = ${balance}, "lifetimeEarned" = ${lifetimeEarned}, "updatedAt" = now() WHERE "customerId" = ${customerId}`;
 }

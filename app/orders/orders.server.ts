@@ -1,8 +1,8 @@
 // Orders and refunds → ledger entries and warranty registrations. Each event stores its facts,
 // then the order is reconciled under a row lock: the pure planners decide what the ledger and the
 // warranties should hold, and only what is missing is written. Any arrival order converges.
-import type { Prisma } from "@prisma/client";
-import prisma, { pool } from "../db.server";
+// Plain SQL in one transaction (db.server.ts `transaction`): this is the hot path of processing.
+import { pool, transaction, type Tx } from "../db.server";
 import { orderFactsWithoutPersonalData, type OrderFacts, type RefundFacts } from "../domain/facts";
 import { DEFAULT_EARN_RULE, planOrderLedger, type EarnRule, type EarnSnapshot } from "../domain/loyalty";
 import { DEFAULT_WARRANTY_POLICY, planOrderWarranties, type ProductFacts, type WarrantyPolicy } from "../domain/warranty";
@@ -14,122 +14,129 @@ import { holdShopForProcessing, isRedacted } from "../privacy/tombstone.server";
 import { orderPaid, warrantyRegistered } from "../domain/interactions";
 import { markContactChanged, recordInteraction } from "../hubspot/outbox.server";
 
-type Tx = Prisma.TransactionClient;
 const PAID_STATUSES = new Set(["paid", "partially_refunded", "refunded"]);
-// Prisma's default 5 s would roll back a 499-line order's reconcile on every attempt.
-const LARGE_ORDER_TX = { timeout: 60_000 };
+// A 499-line order's reconcile may register tens of thousands of units.
+const LARGE_ORDER_TX = { timeoutMs: 60_000 };
+
+// The order row as locked, with the shop's rules.
+interface LockedOrder {
+  customerId: string | null;
+  facts: OrderFacts | null;
+  paidSeen: boolean;
+  fulfilledSeen: boolean;
+  cancelled: boolean;
+  earnSnapshot: EarnSnapshot | null;
+  earnRule: EarnRule | null;
+  warrantyPolicy: WarrantyPolicy | null;
+  shopCurrency: string | null;
+}
 
 export async function recordOrderEvent(shop: string, received: OrderFacts, seen: { paid?: boolean }): Promise<void> {
   await ensureProducts(shop, received);
-  await prisma.$transaction(async (tx) => {
+  await transaction(async (tx) => {
     await holdShopForProcessing(tx, shop);
     // A customer who asked to be forgotten still earns and is covered, without their personal data.
     const facts = (await isRedacted(tx, shop, { customerId: received.customer?.id, email: received.email ?? received.customer?.email }))
       ? orderFactsWithoutPersonalData(received)
       : received;
     await ensureShop(tx, shop, facts.currency);
-    await lockOrder(tx, shop, facts.id, facts);
-    const current = await tx.order.findUniqueOrThrow({ where: { shop_shopifyOrderId: { shop, shopifyOrderId: facts.id } } });
-    const previous = current.facts as unknown as OrderFacts | null;
+    const current = await lockOrder(tx, shop, facts.id, facts);
     // Fulfillments only accumulate; the rest of the order is taken from the newest event.
-    const fulfillments = new Map((previous?.fulfillments ?? []).map((f) => [f.id, f]));
+    const fulfillments = new Map((current.facts?.fulfillments ?? []).map((f) => [f.id, f]));
     for (const f of facts.fulfillments) fulfillments.set(f.id, f);
     const merged: OrderFacts = { ...facts, fulfillments: [...fulfillments.values()] };
     const customerId = current.customerId ?? (await resolveOrderCustomer(tx, shop, merged));
     const paidSeen = current.paidSeen || !!seen.paid || PAID_STATUSES.has(facts.financialStatus ?? "");
+    const fulfilledSeen = current.fulfilledSeen || merged.fulfillments.length > 0;
     if (paidSeen && !current.paidSeen && customerId) await recordInteraction(tx, shop, customerId, orderPaid(merged));
-    await tx.order.update({
-      where: { shop_shopifyOrderId: { shop, shopifyOrderId: facts.id } },
-      data: {
-        facts: merged as unknown as Prisma.InputJsonValue,
-        gid: facts.gid,
-        name: facts.name,
-        currency: facts.currency,
-        customerId,
-        paidSeen,
-        fulfilledSeen: current.fulfilledSeen || merged.fulfillments.length > 0,
-        cancelledAt: current.cancelledAt ?? (facts.cancelledAt ? new Date(facts.cancelledAt) : null),
-      },
-    });
-    await reconcileOrder(tx, shop, facts.id);
+    await tx.run`
+      UPDATE "Order" SET facts = ${JSON.stringify(merged)}::jsonb, gid = ${facts.gid}, name = ${facts.name}, currency = ${facts.currency},
+        "customerId" = ${customerId}, "paidSeen" = ${paidSeen}, "fulfilledSeen" = ${fulfilledSeen},
+        "cancelledAt" = COALESCE("cancelledAt", ${facts.cancelledAt}::timestamptz AT TIME ZONE 'UTC'), "updatedAt" = now()
+      WHERE shop = ${shop} AND "shopifyOrderId" = ${facts.id}`;
+    await reconcileOrder(tx, shop, facts.id, { ...current, facts: merged, customerId, paidSeen, fulfilledSeen, cancelled: current.cancelled || !!facts.cancelledAt });
   }, LARGE_ORDER_TX);
 }
 
 export async function recordRefund(shop: string, raw: string): Promise<void> {
-  await prisma.$transaction(async (tx) => {
+  await transaction(async (tx) => {
     await holdShopForProcessing(tx, shop);
     const { orderId } = parseRefund(raw);
-    await lockOrder(tx, shop, orderId, null);
+    const order = await lockOrder(tx, shop, orderId, null);
     // Amounts are read in shop money; a body without *_set amounts is scaled by the shop's currency.
-    const [known] = await tx.$queryRaw<Array<{ currency: string | null }>>`
-      SELECT COALESCE(o.facts->>'currency', s.currency) AS currency FROM "Order" o LEFT JOIN "Shop" s ON s.domain = o.shop
-      WHERE o.shop = ${shop} AND o."shopifyOrderId" = ${orderId}`;
-    const refund = parseRefund(raw, known?.currency ?? undefined);
-    await tx.$executeRaw`
+    const refund = parseRefund(raw, order.facts?.currency ?? order.shopCurrency ?? undefined);
+    await tx.run`
       INSERT INTO "OrderRefund" (shop, "shopifyRefundId", "shopifyOrderId", facts)
       VALUES (${shop}, ${refund.id}, ${refund.orderId}, ${JSON.stringify(refund)}::jsonb) ON CONFLICT DO NOTHING`;
-    await reconcileOrder(tx, shop, refund.orderId);
+    await reconcileOrder(tx, shop, orderId, order);
   }, LARGE_ORDER_TX);
 }
 
 // An order's `currency` is the shop currency (its presentment currency is a separate field).
 async function ensureShop(tx: Tx, shop: string, currency: string) {
-  await tx.$executeRaw`
+  await tx.run`
     INSERT INTO "Shop" (domain, currency, "updatedAt") VALUES (${shop}, ${currency}, now())
     ON CONFLICT (domain) DO UPDATE SET currency = EXCLUDED.currency, "updatedAt" = now() WHERE "Shop".currency <> EXCLUDED.currency`;
 }
 
 // A refund may arrive before its order: a placeholder row gives both something to lock.
-async function lockOrder(tx: Tx, shop: string, orderId: string, facts: OrderFacts | null) {
-  await tx.$executeRaw`
+async function lockOrder(tx: Tx, shop: string, orderId: string, facts: OrderFacts | null): Promise<LockedOrder> {
+  await tx.run`
     INSERT INTO "Order" (shop, "shopifyOrderId", gid, name, currency, "updatedAt")
     VALUES (${shop}, ${orderId}, ${facts?.gid ?? `gid://shopify/Order/${orderId}`}, ${facts?.name ?? ""}, ${facts?.currency ?? "USD"}, now())
     ON CONFLICT DO NOTHING`;
-  await tx.$queryRaw`SELECT 1 FROM "Order" WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId} FOR UPDATE`;
+  const [row] = await tx.rows<LockedOrder>`
+    SELECT o."customerId", o.facts, o."paidSeen", o."fulfilledSeen", o."cancelledAt" IS NOT NULL AS cancelled, o."earnSnapshot",
+           s."earnRule", s."warrantyPolicy", s.currency AS "shopCurrency"
+    FROM "Order" o LEFT JOIN "Shop" s ON s.domain = o.shop
+    WHERE o.shop = ${shop} AND o."shopifyOrderId" = ${orderId} FOR UPDATE OF o`;
+  return row;
 }
 
-async function reconcileOrder(tx: Tx, shop: string, orderId: string) {
-  const order = await tx.order.findUniqueOrThrow({ where: { shop_shopifyOrderId: { shop, shopifyOrderId: orderId } } });
-  const facts = order.facts as unknown as OrderFacts | null;
+async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: LockedOrder) {
+  const { facts, cancelled } = order;
   if (!facts) return; // only refunds so far: they wait for their order
-  const settings = await tx.shop.findUnique({ where: { domain: shop } });
-  const refunds = (await tx.orderRefund.findMany({ where: { shop, shopifyOrderId: orderId } })).map((r) => r.facts as unknown as RefundFacts);
-  const existing = await tx.pointsLedgerEntry.findMany({ where: { shop, orderId }, select: { idempotencyKey: true, points: true } });
-  const cancelled = !!order.cancelledAt;
+  const refunds = (await tx.rows<{ facts: RefundFacts }>`SELECT facts FROM "OrderRefund" WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId}`).map((r) => r.facts);
   // Orders count, total spent, points and warranties all show on the contact.
   if (order.customerId) await markContactChanged(tx, shop, order.customerId);
 
   if (order.customerId) {
+    const existing = await tx.rows<{ key: string; points: number }>`
+      SELECT "idempotencyKey" AS key, points FROM "PointsLedgerEntry" WHERE shop = ${shop} AND "orderId" = ${orderId}`;
     const plan = planOrderLedger({
       order: facts,
       paid: order.paidSeen,
       fulfilled: order.fulfilledSeen,
       cancelled,
       refunds,
-      rule: (settings?.earnRule as unknown as EarnRule | null) ?? DEFAULT_EARN_RULE,
-      snapshot: order.earnSnapshot as unknown as EarnSnapshot | null,
-      existing: existing.map((e) => ({ key: e.idempotencyKey, points: e.points })),
+      rule: order.earnRule ?? DEFAULT_EARN_RULE,
+      snapshot: order.earnSnapshot,
+      existing,
     });
     if (plan.snapshot && !order.earnSnapshot)
-      await tx.order.update({ where: { shop_shopifyOrderId: { shop, shopifyOrderId: orderId } }, data: { earnSnapshot: plan.snapshot as unknown as Prisma.InputJsonValue } });
+      await tx.run`UPDATE "Order" SET "earnSnapshot" = ${JSON.stringify(plan.snapshot)}::jsonb WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId}`;
     await appendLedger(tx, shop, order.customerId, plan.append.map((e) => ({ ...e, orderId })));
   }
 
   if (!order.paidSeen && !cancelled) return; // warranties register once the order is paid
   const productIds = facts.lineItems.map((l) => l.productId).filter((id): id is string => !!id);
-  const products = await tx.product.findMany({ where: { shop, shopifyProductId: { in: productIds } } });
+  const products = productIds.length
+    ? await tx.rows<ProductFacts>`
+        SELECT "shopifyProductId" AS "productId", "productType", vendor, tags FROM "Product" WHERE shop = ${shop} AND "shopifyProductId" = ANY(${productIds}::text[])`
+    : [];
   const units = planOrderWarranties({
-    policy: (settings?.warrantyPolicy as unknown as WarrantyPolicy | null) ?? DEFAULT_WARRANTY_POLICY,
+    policy: order.warrantyPolicy ?? DEFAULT_WARRANTY_POLICY,
     order: facts,
-    products: new Map<string, ProductFacts>(products.map((p) => [p.shopifyProductId, { productId: p.shopifyProductId, productType: p.productType, vendor: p.vendor, tags: p.tags }])),
+    products: new Map(products.map((p) => [p.productId, p])),
     refunds,
     cancelled,
     now: new Date().toISOString(),
   });
+  if (!units.length) return;
   // One statement for the whole order (a 499-line order may plan tens of thousands of units); rows
   // that would not change are left alone.
   const col = <T>(f: (u: (typeof units)[number]) => T) => units.map(f);
-  const written = await tx.$queryRaw<Array<{ key: string; inserted: boolean }>>`
+  const written = await tx.rows<{ key: string; inserted: boolean }>`
     INSERT INTO "WarrantyRegistration" (id, shop, key, "shopifyOrderId", "lineItemId", "unitIndex", quantity, "customerId", "productId", "variantId", title, months, "coverageStart", "coverageEnd", status, "voidReason", "updatedAt")
     SELECT gen_random_uuid()::text, ${shop}, u.key, ${orderId}, u.line, u.unit, u.quantity, ${order.customerId}, u.product, u.variant, u.title, u.months,
            u.starts AT TIME ZONE 'UTC', u.ends AT TIME ZONE 'UTC', u.status, u.void, now()
@@ -152,10 +159,10 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string) {
 async function ensureProducts(shop: string, facts: OrderFacts) {
   const ids = [...new Set(facts.lineItems.map((l) => l.productId).filter((id): id is string => !!id))];
   if (!ids.length) return;
-  const known = await prisma.product.findMany({ where: { shop, shopifyProductId: { in: ids } }, select: { shopifyProductId: true } });
-  const missing = ids.filter((id) => !known.some((k) => k.shopifyProductId === id));
+  const { rows: known } = await pool.query<{ id: string }>(`SELECT "shopifyProductId" AS id FROM "Product" WHERE shop = $1 AND "shopifyProductId" = ANY($2::text[])`, [shop, ids]);
+  const missing = ids.filter((id) => !known.some((k) => k.id === id));
   if (!missing.length) return;
-  const session = await prisma.session.findUnique({ where: { id: `offline_${shop}` } });
+  const { rows: [session] } = await pool.query<{ accessToken: string }>(`SELECT "accessToken" FROM "Session" WHERE id = $1`, [`offline_${shop}`]);
   if (!session) return; // no token (uninstalled): coverage falls back to vendor and default
   const fetched = await fetchProductFacts(shop, session.accessToken, missing);
   for (const p of fetched) {

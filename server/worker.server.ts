@@ -1,7 +1,7 @@
 // The queue worker: graphile-worker running our task list on the app's Postgres.
 // Started inside the app process by default (server/main.ts) or alone (`npm run worker`).
 import { EventEmitter } from "node:events";
-import { Logger, run, runMigrations, type Runner, type Task, type WorkerEvents } from "graphile-worker";
+import { Logger, run, runMigrations, type Runner, type Task, type TaskList, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { log } from "../app/log.server";
 
@@ -15,6 +15,7 @@ export async function prepareQueue(connectionString: string) {
 
 export interface Worker {
   runner: Runner;
+  poolId: string; // what graphile-worker records as locked_by
   stop(): Promise<void>;
 }
 
@@ -30,7 +31,7 @@ export async function startWorker(connectionString: string, concurrency = Number
   const runner = await run({
     pgPool,
     concurrency,
-    taskList: { ...taskList, release_dead_workers_jobs: releaseDeadWorkersJobs },
+    taskList: liveness.gate({ ...taskList, release_dead_workers_jobs: releaseDeadWorkersJobs }),
     noHandleSignals: true,
     logger: quietLogger,
     events: liveness.events,
@@ -40,6 +41,7 @@ export async function startWorker(connectionString: string, concurrency = Number
   await runner.addJob("release_dead_workers_jobs", {}, { jobKey: "release_dead_workers_jobs" });
   return {
     runner,
+    poolId: liveness.poolId(),
     async stop() {
       await runner.stop();
       await pgPool.end();
@@ -49,25 +51,51 @@ export async function startWorker(connectionString: string, concurrency = Number
 }
 
 // graphile-worker keeps a job locked by a worker whose process died for four hours before anyone
-// may run it again. Each of our workers holds a session advisory lock named after its worker id
-// for as long as its process lives (Postgres drops it the moment the connection dies), so a locked
-// job whose worker's lock is free belongs to a dead process and can be released at once
-// (release_dead_workers_jobs, below).
+// may run it again. It records a job's lock under the worker *pool's* id (`pool-…`), so each pool
+// holds a session advisory lock named after that id for as long as its process lives (Postgres
+// drops it the moment the connection dies): a locked job whose pool's lock is free belongs to a
+// dead process and can be released at once (release_dead_workers_jobs, below). Tasks wait until the
+// lock is held, and if the liveness connection dies the process stops, since others would then
+// release its running jobs.
 const WORKER_LIVENESS_LOCK = 7413;
 
 async function holdLiveness(connectionString: string) {
   const client = new pg.Client({ connectionString });
-  client.on("error", (error) => log.warn("queue liveness connection lost", { error: error.message }));
+  let ending = false;
+  const lost = (why: string) => {
+    if (ending) return;
+    log.error("queue liveness connection lost; stopping so no job runs twice", { error: why });
+    process.exit(1);
+  };
+  client.on("error", (error) => lost(error.message));
+  client.on("end", () => lost("connection ended"));
   await client.connect();
+  let poolId = "";
+  let held: (value?: unknown) => void = () => {};
+  const ready = new Promise((resolve) => (held = resolve));
   const events: WorkerEvents = new EventEmitter();
-  events.on("worker:create", ({ worker }) => {
-    client.query("SELECT pg_advisory_lock($1, hashtext($2))", [WORKER_LIVENESS_LOCK, worker.workerId]).catch((error: Error) => log.warn("queue liveness lock failed", { error: error.message }));
+  events.on("pool:create", ({ workerPool }) => {
+    poolId = workerPool.id;
+    client.query("SELECT pg_advisory_lock($1, hashtext($2))", [WORKER_LIVENESS_LOCK, workerPool.id]).then(held, (error: Error) => lost(error.message));
   });
-  return { events, end: () => client.end().catch(() => {}) };
+  return {
+    events,
+    poolId: () => poolId,
+    // A task list whose tasks start only once this pool's liveness lock is held.
+    gate: (tasks: TaskList): TaskList =>
+      Object.fromEntries(Object.entries(tasks).map(([name, task]) => [name, async (payload, helpers) => {
+        await ready;
+        return (task as Task)(payload, helpers);
+      }])) as TaskList,
+    end: async () => {
+      ending = true;
+      await client.end().catch(() => {});
+    },
+  };
 }
 
 // Probed from a pooled connection, never the liveness one: a session always gets its own locks.
-const releaseDeadWorkersJobs: Task = async (_payload, helpers) => {
+export const releaseDeadWorkersJobs: Task = async (_payload, helpers) => {
   await helpers.withPgClient(async (client) => {
     const { rows } = await client.query<{ locked_by: string }>(`SELECT DISTINCT locked_by FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL`);
     const dead: string[] = [];

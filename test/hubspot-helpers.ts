@@ -30,6 +30,18 @@ export async function deliver(url: string, shop: string, topic: string, body: un
   if (res.status !== 200) throw new Error(`delivery answered ${res.status}: ${await res.text()}`);
 }
 
+// No sync of `shop` is running (its advisory lock, sync.server.ts, is free): what arrives next
+// waits for the coalescing window instead of being picked up by a sync that is still finishing.
+export async function waitForSyncIdle(pool: pg.Pool, shop: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 7412 AND objid::int = hashtext($1)`, [shop]);
+    if (rows[0].n === 0) return;
+    if (Date.now() > deadline) throw new Error(`a HubSpot sync of ${shop} still runs after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 // Every delivery of `shop` is processed and its HubSpot outbox is empty (nothing pending or in
 // flight), or the sync is paused.
 export async function waitForHubSpot(pool: pg.Pool, shop: string, timeoutMs = 60_000): Promise<void> {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHubSpotSandbox, type HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
 import { startStack, type Stack, DEV_HUBSPOT_CLIENT } from "./stack.ts";
-import { customerUpdate, deliver, hubspotHoldings, paidOrder, waitForHubSpot } from "./hubspot-helpers.ts";
+import { customerUpdate, deliver, hubspotHoldings, paidOrder, waitForHubSpot, waitForSyncIdle } from "./hubspot-helpers.ts";
 import { CONTACT_PROPERTIES } from "../integrations/hubspot/properties.ts";
 
 const SHOP = "hubspot-test.myshopify.com";
@@ -105,6 +105,7 @@ describe("what flows", () => {
   });
 
   it("coalesces a burst of changes to one contact into one write", async () => {
+    await waitForSyncIdle(stack.pool, SHOP);
     sandbox.resetLog();
     for (let i = 0; i < 5; i++) await deliver(stack.url, SHOP, "orders/paid", paidOrder(5100n + BigInt(i), { id: 7001n, email: "lucia@example.com" }, "10.00"));
     await waitForHubSpot(stack.pool, SHOP);

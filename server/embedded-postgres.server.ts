@@ -48,7 +48,12 @@ async function binaries(asRoot: boolean): Promise<{ initdb: string; postgres: st
     mkdirSync(RUNTIME, { recursive: true, mode: 0o755 });
     const partial = `${copy}.partial-${process.pid}`;
     cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
-    renameSync(partial, copy);
+    try {
+      renameSync(partial, copy);
+    } catch (error) {
+      rmSync(partial, { recursive: true, force: true });
+      if (!existsSync(path.join(copy, "bin", "postgres"))) throw error; // not a concurrent copy that won
+    }
   }
   return { initdb: path.join(copy, "bin", "initdb"), postgres: path.join(copy, "bin", "postgres") };
 }

@@ -41,6 +41,12 @@ export interface RefundFacts {
   shippingMinor: number;
 }
 
+// Who an order is about: its customer's id and the email it was placed with. Intake records these
+// on the delivery and processing checks them against redactions, so both read them from here.
+export function orderSubject(facts: OrderFacts): { customerId: string | null; email: string | null } {
+  return { customerId: facts.customer?.id ?? null, email: facts.email ?? facts.customer?.email ?? null };
+}
+
 // What may be kept about an order once its subject is redacted: amounts, lines and dates, the
 // customer only as an id (the key that ties ledger entries to them).
 export function orderFactsWithoutPersonalData(facts: OrderFacts): OrderFacts {

@@ -3,7 +3,7 @@
 // warranties should hold, and only what is missing is written. Any arrival order converges.
 // Plain SQL in one transaction (db.server.ts `transaction`): this is the hot path of processing.
 import { pool, transaction, type Tx } from "../db.server";
-import { orderFactsWithoutPersonalData, type OrderFacts, type RefundFacts } from "../domain/facts";
+import { orderFactsWithoutPersonalData, orderSubject, type OrderFacts, type RefundFacts } from "../domain/facts";
 import { DEFAULT_EARN_RULE, planOrderLedger, type EarnRule, type EarnSnapshot } from "../domain/loyalty";
 import { DEFAULT_WARRANTY_POLICY, planOrderWarranties, type ProductFacts, type WarrantyPolicy } from "../domain/warranty";
 import { resolveOrderCustomer } from "../customers/customers.server";
@@ -36,7 +36,7 @@ export async function recordOrderEvent(shop: string, received: OrderFacts, seen:
   await transaction(async (tx) => {
     await holdShopForProcessing(tx, shop);
     // A customer who asked to be forgotten still earns and is covered, without their personal data.
-    const facts = (await isRedacted(tx, shop, { customerId: received.customer?.id, email: received.email ?? received.customer?.email }))
+    const facts = (await isRedacted(tx, shop, orderSubject(received)))
       ? orderFactsWithoutPersonalData(received)
       : received;
     await ensureShop(tx, shop, facts.currency);

@@ -34,18 +34,31 @@ async function findCustomers(tx: Tx, shop: string, who: Who) {
   return [...direct, ...claimed.filter((g) => !direct.some((c) => c.id === g.id))];
 }
 
+// Who a request is about, as intake records it on each delivery: Shopify ids and email hashes.
+function subjectsOf(shop: string, req: Who, customers: Array<{ shopifyCustomerId: string | null; email: string | null; guestEmail: string | null }>) {
+  const present = (v: string | null): v is string => !!v;
+  return {
+    shopifyIds: [...new Set([req.customerId, ...customers.map((c) => c.shopifyCustomerId)].filter(present))],
+    hashes: [...new Set([req.email, ...customers.flatMap((c) => [c.email, c.guestEmail])].filter(present).map((e) => emailHash(shop, e)))],
+  };
+}
+
+// The deliveries about those subjects or orders, matched exactly on intake's extracted columns.
+function deliveriesAbout(subjects: { shopifyIds: string[]; hashes: string[] }, orderIds: string[]): Prisma.WebhookDeliveryWhereInput[] {
+  return [{ subjectCustomerId: { in: subjects.shopifyIds } }, { subjectEmailHash: { in: subjects.hashes } }, { orderId: { in: orderIds } }];
+}
+
 export async function redactCustomer(shop: string, req: Who & { ordersToRedact: string[] }) {
   await prisma.$transaction(async (tx) => {
     await holdShopForRedaction(tx, shop);
     const customers = await findCustomers(tx, shop, req);
     const ids = customers.map((c) => c.id);
-    const shopifyIds = [...new Set([req.customerId, ...customers.map((c) => c.shopifyCustomerId)].filter((v): v is string => !!v))];
-    const hashes = [...new Set([req.email, ...customers.flatMap((c) => [c.email, c.guestEmail])].filter((v): v is string => !!v).map((e) => emailHash(shop, e)))];
+    const subjects = subjectsOf(shop, req, customers);
 
-    for (const shopifyCustomerId of shopifyIds)
+    for (const shopifyCustomerId of subjects.shopifyIds)
       await tx.$executeRaw`INSERT INTO "RedactedCustomer" (shop, "shopifyCustomerId")
         SELECT ${shop}, ${shopifyCustomerId} WHERE NOT EXISTS (SELECT 1 FROM "RedactedCustomer" WHERE shop = ${shop} AND "shopifyCustomerId" = ${shopifyCustomerId})`;
-    for (const hash of hashes)
+    for (const hash of subjects.hashes)
       await tx.$executeRaw`INSERT INTO "RedactedCustomer" (shop, "emailHash")
         SELECT ${shop}, ${hash} WHERE NOT EXISTS (SELECT 1 FROM "RedactedCustomer" WHERE shop = ${shop} AND "emailHash" = ${hash})`;
 
@@ -71,11 +84,7 @@ export async function redactCustomer(shop: string, req: Who & { ordersToRedact: 
         shop,
         state: { notIn: ["processed", "skipped"] },
         topic: { notIn: COMPLIANCE_REQUESTS },
-        OR: [
-          { subjectCustomerId: { in: shopifyIds } },
-          { subjectEmailHash: { in: hashes } },
-          { orderId: { in: [...req.ordersToRedact, ...orders.map((o) => o.shopifyOrderId)] } },
-        ],
+        OR: deliveriesAbout(subjects, [...req.ordersToRedact, ...orders.map((o) => o.shopifyOrderId)]),
       },
       select: { id: true, payload: true },
     });
@@ -118,7 +127,6 @@ export async function exportCustomerData(shop: string, req: Who & { dataRequestI
     const ids = customers.map((c) => c.id);
     const orders = await tx.order.findMany({ where: { shop, customerId: { in: ids } }, orderBy: { createdAt: "asc" } });
     const orderIds = orders.map((o) => o.shopifyOrderId);
-    const hashes = customers.flatMap((c) => [c.email, c.guestEmail]).concat(req.email).filter((e): e is string => !!e).map((e) => emailHash(shop, e));
     return {
       customers,
       pointsAccounts: await tx.pointsAccount.findMany({ where: { customerId: { in: ids } } }),
@@ -129,14 +137,7 @@ export async function exportCustomerData(shop: string, req: Who & { dataRequestI
       hubspotContact: await tx.hubSpotContactSync.findMany({ where: { customerId: { in: ids } } }),
       hubspotInteractions: await tx.hubSpotInteraction.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
       webhookDeliveries: await tx.webhookDelivery.findMany({
-        where: {
-          shop,
-          OR: [
-            { subjectCustomerId: { in: customers.map((c) => c.shopifyCustomerId).concat(req.customerId).filter((v): v is string => !!v) } },
-            { subjectEmailHash: { in: hashes } },
-            { orderId: { in: orderIds } },
-          ],
-        },
+        where: { shop, OR: deliveriesAbout(subjectsOf(shop, req, customers), orderIds) },
         select: { id: true, topic: true, receivedAt: true, state: true, processedAt: true },
       }),
     };

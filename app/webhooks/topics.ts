@@ -12,6 +12,7 @@ import {
   parseRefund,
   parseShopRedact,
 } from "../../integrations/shopify/payloads";
+import { orderSubject } from "../domain/facts";
 
 // What intake keeps about a body besides the body: who and what it is about (so a redaction can
 // find it exactly) and the shop it names, if it names one.
@@ -39,7 +40,7 @@ const order: TopicRule = {
   requires: "installed",
   check(raw) {
     const o = parseOrder(raw);
-    return { ...none, customerId: o.customer?.id ?? null, email: o.email ?? o.customer?.email ?? null, orderId: o.id };
+    return { ...none, ...orderSubject(o), orderId: o.id };
   },
 };
 

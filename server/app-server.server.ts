@@ -9,14 +9,22 @@ import type { ServerBuild } from "@remix-run/node";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
-export async function startAppServer(opts: { port?: number; host?: string } = {}): Promise<{ url: string; close(): Promise<void> }> {
-  const buildPath = path.join(ROOT, "build/server/index.js");
-  const build = (await import(buildPath)) as ServerBuild;
+// dev: Vite serves the app from source with HMR (`shopify app dev`); otherwise the built app.
+export async function startAppServer(opts: { port?: number; host?: string; dev?: boolean } = {}): Promise<{ url: string; close(): Promise<void> }> {
   const app = express();
   app.disable("x-powered-by");
-  app.use("/assets", express.static(path.join(ROOT, "build/client/assets"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(ROOT, "build/client"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build }));
+  let closeVite = async () => {};
+  if (opts.dev) {
+    const vite = await import("vite").then((v) => v.createServer({ root: ROOT, server: { middlewareMode: true } }));
+    closeVite = () => vite.close();
+    app.use(vite.middlewares);
+    app.all("*", createRequestHandler({ build: () => vite.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild> }));
+  } else {
+    const build = (await import(path.join(ROOT, "build/server/index.js"))) as ServerBuild;
+    app.use("/assets", express.static(path.join(ROOT, "build/client/assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(ROOT, "build/client"), { maxAge: "1h" }));
+    app.all("*", createRequestHandler({ build }));
+  }
   // Imported here: app modules open the database pool from DATABASE_URL when loaded.
   const { createWebhookIntake } = await import("../app/webhooks/intake.server.ts");
   const intake = createWebhookIntake(process.env.SHOPIFY_API_SECRET ?? "");
@@ -31,6 +39,9 @@ export async function startAppServer(opts: { port?: number; host?: string } = {}
   const port = typeof address === "object" && address ? address.port : opts.port;
   return {
     url: `http://${host}:${port}`,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: async () => {
+      await closeVite();
+      await new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+    },
   };
 }

@@ -1,4 +1,4 @@
-// `npm start`: database (embedded unless DATABASE_URL), migrations, queue schema, HTTP server, and
+// `npm start` (and `shopify app dev`, with --dev): database (embedded unless DATABASE_URL), migrations, queue schema, HTTP server, and
 // the queue worker in-process unless RUN_WORKER=false (then run `npm run worker` beside it).
 import { ensureDatabase } from "./database.server.ts";
 import { applyMigrations } from "./migrate.server.ts";
@@ -8,7 +8,9 @@ import { startAppServer } from "./app-server.server.ts";
 const db = await ensureDatabase();
 await applyMigrations(db.url, console.log);
 await prepareQueue(db.url);
-const server = await startAppServer({ port: Number(process.env.PORT ?? 3000), host: process.env.HOST ?? "0.0.0.0" });
+// `--dev` is what shopify.web.toml runs under `shopify app dev`: Vite serves the app from source.
+const dev = process.argv.includes("--dev");
+const server = await startAppServer({ port: Number(process.env.PORT ?? 3000), host: "0.0.0.0", dev });
 const worker = process.env.RUN_WORKER === "false" ? null : await startWorker(db.url);
 console.log(`Postventa listening on ${server.url}${worker ? " (queue worker in-process)" : ""}`);
 

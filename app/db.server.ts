@@ -42,6 +42,13 @@ function compile(strings: TemplateStringsArray): string {
   return strings.reduce((text, s, i) => `${text}$${i}${s}`);
 }
 
+// Lock order. Every transaction that locks more than one of these takes them in this order, so
+// no two wait on each other in a circle (test/locks.test.ts races the paths that cross):
+//   1. the shop (advisory; shared while processing, exclusive while redacting);
+//   2. the person: a Shopify customer's Customer row, then a guest's email (advisory) and row;
+//   3. Order rows, by ascending id;
+//   4. PointsAccount rows, by ascending customer id;
+//   5. warranty registrations, then the HubSpot outbox (HubSpotContactSync, HubSpotInteraction).
 export async function transaction<T>(work: (tx: Tx) => Promise<T>, opts: { timeoutMs?: number } = {}): Promise<T> {
   const client = await pool.connect();
   const tx: Tx = {

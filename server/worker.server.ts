@@ -19,7 +19,13 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(connectionString: string, concurrency = Number(process.env.WORKER_CONCURRENCY ?? 4)): Promise<Worker> {
+export interface WorkerOptions {
+  concurrency?: number;
+  tasks?: TaskList; // added to the app's (tests add their own)
+}
+
+export async function startWorker(connectionString: string, opts: WorkerOptions = {}): Promise<Worker> {
+  const concurrency = opts.concurrency ?? Number(process.env.WORKER_CONCURRENCY ?? 4);
   // Imported here, not at the top: app modules open the pool from DATABASE_URL when loaded.
   const { taskList } = await import("../app/jobs.server");
   const pgPool = new pg.Pool({ connectionString, max: concurrency + 2 });
@@ -31,7 +37,7 @@ export async function startWorker(connectionString: string, concurrency = Number
   const runner = await run({
     pgPool,
     concurrency,
-    taskList: liveness.gate({ ...taskList, release_dead_workers_jobs: releaseDeadWorkersJobs }),
+    taskList: liveness.gate({ ...taskList, ...opts.tasks, release_dead_workers_jobs: releaseDeadWorkersJobs }),
     noHandleSignals: true,
     logger: quietLogger,
     events: liveness.events,

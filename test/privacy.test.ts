@@ -113,7 +113,7 @@ describe("customers/redact sticks", () => {
     await stack.stopWorker();
     await deliver("customers/redact", redact(ann));
     await deliver("orders/paid", order(joann));
-    const worker: Worker = await startWorker(stack.databaseUrl, 1);
+    const worker: Worker = await startWorker(stack.databaseUrl, { concurrency: 1 });
     try {
       await stack.waitForDrain();
     } finally {

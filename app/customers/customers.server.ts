@@ -59,8 +59,13 @@ async function claimGuest(tx: Tx, shop: string, email: string, customerId: strin
   await lockEmail(tx, shop, email);
   const [guest] = await tx.rows<{ id: string }>`SELECT id FROM "Customer" WHERE shop = ${shop} AND "guestEmail" = ${email}`;
   if (!guest || guest.id === customerId) return;
-  const [account] = await tx.rows<{ balance: number }>`SELECT balance FROM "PointsAccount" WHERE "customerId" = ${guest.id} FOR UPDATE`;
-  const points = account?.balance ?? 0;
+  // In the lock order (db.server.ts): the guest's orders, then both points accounts, then outbox
+  // rows, so a refund of a guest order or of the customer's own order never waits on us in a circle.
+  await tx.run`SELECT 1 FROM "Order" WHERE shop = ${shop} AND "customerId" = ${guest.id} ORDER BY "shopifyOrderId" FOR UPDATE`;
+  await tx.run`INSERT INTO "PointsAccount" ("customerId", shop, "updatedAt") VALUES (${guest.id}, ${shop}, now()), (${customerId}, ${shop}, now()) ON CONFLICT DO NOTHING`;
+  const accounts = await tx.rows<{ customerId: string; balance: number }>`
+    SELECT "customerId", balance FROM "PointsAccount" WHERE "customerId" IN (${guest.id}, ${customerId}) ORDER BY "customerId" FOR UPDATE`;
+  const points = accounts.find((a) => a.customerId === guest.id)?.balance ?? 0;
   await appendLedger(tx, shop, guest.id, [{ key: `claim:${guest.id}:${customerId}:out`, kind: "claim_out", points: -points, note: `Claimed by customer account` }]);
   await appendLedger(tx, shop, customerId, [{ key: `claim:${guest.id}:${customerId}:in`, kind: "claim_in", points, note: `Guest orders claimed (guest ${guest.id})` }]);
   await tx.run`UPDATE "Order" SET "customerId" = ${customerId}, "updatedAt" = now() WHERE shop = ${shop} AND "customerId" = ${guest.id}`;

@@ -40,12 +40,17 @@ export async function recordOrderEvent(shop: string, received: OrderFacts, seen:
       ? orderFactsWithoutPersonalData(received)
       : received;
     await ensureShop(tx, shop, facts.currency);
+    // The person is locked before the order (db.server.ts, lock order): an order seen for the
+    // first time resolves its customer before taking the order row.
+    const [seenBefore] = await tx.rows<{ customerId: string | null }>`
+      SELECT "customerId" FROM "Order" WHERE shop = ${shop} AND "shopifyOrderId" = ${facts.id}`;
+    const resolved = seenBefore?.customerId ? null : await resolveOrderCustomer(tx, shop, facts);
     const current = await lockOrder(tx, shop, facts.id, facts);
     // Fulfillments only accumulate; the rest of the order is taken from the newest event.
     const fulfillments = new Map((current.facts?.fulfillments ?? []).map((f) => [f.id, f]));
     for (const f of facts.fulfillments) fulfillments.set(f.id, f);
     const merged: OrderFacts = { ...facts, fulfillments: [...fulfillments.values()] };
-    const customerId = current.customerId ?? (await resolveOrderCustomer(tx, shop, merged));
+    const customerId = current.customerId ?? resolved;
     const paidSeen = current.paidSeen || !!seen.paid || PAID_STATUSES.has(facts.financialStatus ?? "");
     const fulfilledSeen = current.fulfilledSeen || merged.fulfillments.length > 0;
     if (paidSeen && !current.paidSeen && customerId) await recordInteraction(tx, shop, customerId, orderPaid(merged));
@@ -97,9 +102,6 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
   const { facts, cancelled } = order;
   if (!facts) return; // only refunds so far: they wait for their order
   const refunds = (await tx.rows<{ facts: RefundFacts }>`SELECT facts FROM "OrderRefund" WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId}`).map((r) => r.facts);
-  // Orders count, total spent, points and warranties all show on the contact.
-  if (order.customerId) await markContactChanged(tx, shop, order.customerId);
-
   if (order.customerId) {
     const existing = await tx.rows<{ key: string; points: number }>`
       SELECT "idempotencyKey" AS key, points FROM "PointsLedgerEntry" WHERE shop = ${shop} AND "orderId" = ${orderId}`;
@@ -116,6 +118,9 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
     if (plan.snapshot && !order.earnSnapshot)
       await tx.run`UPDATE "Order" SET "earnSnapshot" = ${JSON.stringify(plan.snapshot)}::jsonb WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId}`;
     await appendLedger(tx, shop, order.customerId, plan.append.map((e) => ({ ...e, orderId })));
+    // Orders count, total spent, points and warranties all show on the contact. After the points
+    // account: outbox rows are locked last.
+    await markContactChanged(tx, shop, order.customerId);
   }
 
   if (!order.paidSeen && !cancelled) return; // warranties register once the order is paid

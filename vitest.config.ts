@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { DEV_ENV } from "./test/dev-env.ts";
 
 export default defineConfig({
   test: {
@@ -6,6 +7,9 @@ export default defineConfig({
     // Builds the app once and starts the shared embedded Postgres (each HTTP test file then uses
     // its own database in it).
     globalSetup: ["test/global-setup.ts"],
+    // The app's configuration is checked as in production (app/config.server.ts); tests run it
+    // with the development credentials.
+    env: DEV_ENV,
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

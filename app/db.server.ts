@@ -3,6 +3,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import pg from "pg";
+import { config } from "./config.server";
 
 declare global {
   // Survives Vite's dev-mode module reloads.
@@ -10,9 +11,9 @@ declare global {
 }
 
 function connect() {
-  const url = process.env.DATABASE_URL;
+  const { DATABASE_URL: url, DATABASE_POOL_SIZE: max } = config();
   if (!url) throw new Error("DATABASE_URL is not set: start the app through server/main.ts or set it");
-  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 20) });
+  const pool = new pg.Pool({ connectionString: url, max });
   // An idle connection dropped by the server (restart, failover) must not crash the process.
   pool.on("error", (error) => console.error(JSON.stringify({ level: "warn", msg: "idle database connection lost", error: error.message })));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });

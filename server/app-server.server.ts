@@ -27,7 +27,8 @@ export async function startAppServer(opts: { port?: number; host?: string; dev?:
   }
   // Imported here: app modules open the database pool from DATABASE_URL when loaded.
   const { createWebhookIntake } = await import("../app/webhooks/intake.server.ts");
-  const intake = createWebhookIntake(process.env.SHOPIFY_API_SECRET ?? "");
+  const { config } = await import("../app/config.server.ts");
+  const intake = createWebhookIntake(config().SHOPIFY_API_SECRET);
   const server: Server = createServer((req, res) => {
     if (req.url === "/webhooks" || req.url?.startsWith("/webhooks?")) intake(req, res);
     else app(req, res);

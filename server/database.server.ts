@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { clusterDataDir, EmbeddedCluster } from "./embedded-postgres.server.ts";
+import { embeddedPostgresSettings } from "../app/config.server.ts";
 
 export interface Database {
   url: string;
@@ -22,6 +23,7 @@ export interface EmbeddedOptions {
   log?: (line: string) => void;
 }
 
+// Runs before the app's configuration is first read (config.server.ts), and fills in DATABASE_URL.
 export async function ensureDatabase(opts: EmbeddedOptions = {}): Promise<Database> {
   if (process.env.DATABASE_URL) {
     return { url: process.env.DATABASE_URL, embedded: false, stop: async () => {} };
@@ -33,8 +35,9 @@ export async function ensureDatabase(opts: EmbeddedOptions = {}): Promise<Databa
 
 export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise<Database> {
   // As root, Postgres runs as the `postgres` user and its data must be where that user can reach.
-  const dataDir = clusterDataDir(path.resolve(ROOT, opts.dataDir ?? process.env.POSTVENTA_PG_DATA ?? ".data/postgres"));
-  const port = opts.port ?? Number(process.env.POSTVENTA_PG_PORT ?? 54329);
+  const settings = embeddedPostgresSettings();
+  const dataDir = clusterDataDir(path.resolve(ROOT, opts.dataDir ?? settings.POSTVENTA_PG_DATA));
+  const port = opts.port ?? settings.POSTVENTA_PG_PORT;
   const database = opts.database ?? "postventa";
   const admin = `postgresql://postgres:postgres@127.0.0.1:${port}`;
   const url = `${admin}/${database}`;

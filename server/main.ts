@@ -1,17 +1,20 @@
-// `npm start` (and `shopify app dev`, with --dev): database (embedded unless DATABASE_URL), migrations, queue schema, HTTP server, and
-// the queue worker in-process unless RUN_WORKER=false (then run `npm run worker` beside it).
+// `npm start` (and `shopify app dev`, with --dev): configuration checked, database (embedded unless
+// DATABASE_URL), migrations, queue schema, HTTP server, and the queue worker in-process unless
+// RUN_WORKER=false (then run `npm run worker` beside it).
+import { checkConfig } from "../app/config.server.ts";
 import { ensureDatabase } from "./database.server.ts";
 import { applyMigrations } from "./migrate.server.ts";
 import { prepareQueue, startWorker } from "./worker.server.ts";
 import { startAppServer } from "./app-server.server.ts";
 
+const settings = checkConfig();
 const db = await ensureDatabase();
 await applyMigrations(db.url, console.log);
 await prepareQueue(db.url);
 // `--dev` is what shopify.web.toml runs under `shopify app dev`: Vite serves the app from source.
 const dev = process.argv.includes("--dev");
-const server = await startAppServer({ port: Number(process.env.PORT ?? 3000), host: "0.0.0.0", dev });
-const worker = process.env.RUN_WORKER === "false" ? null : await startWorker(db.url);
+const server = await startAppServer({ port: settings.PORT, host: "0.0.0.0", dev });
+const worker = settings.RUN_WORKER ? await startWorker(db.url) : null;
 console.log(`Postventa listening on ${server.url}${worker ? " (queue worker in-process)" : ""}`);
 
 const stop = async () => {

@@ -4,6 +4,7 @@ import { EventEmitter } from "node:events";
 import { Logger, run, runMigrations, type Runner, type Task, type TaskList, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import { log } from "../app/log.server";
+import { config } from "../app/config.server";
 
 const quietLogger = new Logger(() => (level: string, message: string) => {
   if (level === "error" || level === "warning") log.warn("queue", { message });
@@ -25,7 +26,7 @@ export interface WorkerOptions {
 }
 
 export async function startWorker(connectionString: string, opts: WorkerOptions = {}): Promise<Worker> {
-  const concurrency = opts.concurrency ?? Number(process.env.WORKER_CONCURRENCY ?? 4);
+  const concurrency = opts.concurrency ?? config().WORKER_CONCURRENCY;
   // Imported here, not at the top: app modules open the pool from DATABASE_URL when loaded.
   const { taskList } = await import("../app/jobs.server");
   const pgPool = new pg.Pool({ connectionString, max: concurrency + 2 });

@@ -10,13 +10,10 @@ import { applyMigrations } from "../server/migrate.server.ts";
 import { prepareQueue, startWorker } from "../server/worker.server.ts";
 import { startAppServer } from "../server/app-server.server.ts";
 import { startAdminSandbox, type AdminSandbox } from "./sandboxes/shopify/admin-graphql.ts";
+import { useDevEnv } from "./dev-env.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-export const DEV_SECRET = "postventa-dev-secret";
-export const DEV_API_KEY = "postventa-dev-api-key";
-// Dev/test only: a fixed key so a local database stays readable across runs.
-export const DEV_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
-export const DEV_HUBSPOT_CLIENT = { clientId: "postventa-dev-hubspot-client", clientSecret: "postventa-dev-hubspot-secret" };
+export { DEV_API_KEY, DEV_ENCRYPTION_KEY, DEV_HUBSPOT_CLIENT, DEV_SECRET } from "./dev-env.ts";
 
 export function buildApp(force = false) {
   if (!force && existsSync(path.join(ROOT, "build/server/index.js")) && !process.env.POSTVENTA_REBUILD) return;
@@ -46,6 +43,7 @@ export interface Stack {
 
 export async function startStack(opts: { database: string; fresh?: boolean; worker?: boolean; port?: number; build?: boolean } ): Promise<Stack> {
   if (opts.build !== false) buildApp();
+  useDevEnv();
   let adminUrl: string;
   let stopPostgres = async () => {};
   if (process.env.DATABASE_URL && !process.env.POSTVENTA_STACK_EMBEDDED) {
@@ -66,12 +64,6 @@ export async function startStack(opts: { database: string; fresh?: boolean; work
   await createDatabaseIfMissing(adminUrl, opts.database);
   const databaseUrl = `${adminUrl}/${opts.database}`;
   process.env.DATABASE_URL = databaseUrl;
-  process.env.SHOPIFY_API_KEY ??= DEV_API_KEY;
-  process.env.SHOPIFY_API_SECRET ??= DEV_SECRET;
-  process.env.SCOPES ??= "read_orders,read_customers,read_products";
-  process.env.POSTVENTA_ENCRYPTION_KEY ??= DEV_ENCRYPTION_KEY;
-  process.env.HUBSPOT_CLIENT_ID ??= DEV_HUBSPOT_CLIENT.clientId;
-  process.env.HUBSPOT_CLIENT_SECRET ??= DEV_HUBSPOT_CLIENT.clientSecret;
   const admin = await startAdminSandbox();
   process.env.SHOPIFY_ADMIN_BASE_URL = admin.url;
 

@@ -5,6 +5,7 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { authenticate } from "../shopify.server";
+import { config } from "../config.server";
 import { localeFrom, t } from "../i18n";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -12,7 +13,7 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
   const locale = localeFrom(request);
-  return { apiKey: process.env.SHOPIFY_API_KEY || "", nav: { home: t(locale, "nav.home"), hubspot: t(locale, "nav.hubspot") } };
+  return { apiKey: config().SHOPIFY_API_KEY, nav: { home: t(locale, "nav.home"), hubspot: t(locale, "nav.hubspot") } };
 };
 
 export default function AppLayout() {

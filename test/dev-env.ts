@@ -15,6 +15,6 @@ export const DEV_ENV = {
 };
 
 // Fills in what the environment does not already say.
-export function useDevEnv() {
+export function applyDevEnv() {
   for (const [name, value] of Object.entries(DEV_ENV)) process.env[name] ??= value;
 }

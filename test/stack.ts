@@ -10,7 +10,7 @@ import { applyMigrations } from "../server/migrate.server.ts";
 import { prepareQueue, startWorker } from "../server/worker.server.ts";
 import { startAppServer } from "../server/app-server.server.ts";
 import { startAdminSandbox, type AdminSandbox } from "./sandboxes/shopify/admin-graphql.ts";
-import { useDevEnv } from "./dev-env.ts";
+import { applyDevEnv } from "./dev-env.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export { DEV_API_KEY, DEV_ENCRYPTION_KEY, DEV_HUBSPOT_CLIENT, DEV_SECRET } from "./dev-env.ts";
@@ -43,7 +43,7 @@ export interface Stack {
 
 export async function startStack(opts: { database: string; fresh?: boolean; worker?: boolean; port?: number; build?: boolean } ): Promise<Stack> {
   if (opts.build !== false) buildApp();
-  useDevEnv();
+  applyDevEnv();
   let adminUrl: string;
   let stopPostgres = async () => {};
   if (process.env.DATABASE_URL && !process.env.POSTVENTA_STACK_EMBEDDED) {

@@ -1,0 +1,38 @@
+// Lint rules, starting from Shopify's Remix template (recommended JS/TS and React hooks rules,
+// Prettier for formatting), plus the architecture written as import rules:
+// - app/domain/** is plain TypeScript: it imports nothing outside itself;
+// - outside services' SDKs are imported only under integrations/** (and by the tests' stand-ins).
+import js from "@eslint/js";
+import prettier from "eslint-config-prettier";
+import reactHooks from "eslint-plugin-react-hooks";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+const SDKS = ["@hubspot/*", "graphql-request", "lossless-json"];
+
+export default tseslint.config(
+  { ignores: ["build/", ".data/", ".cache/", "node_modules/", "extensions/*/dist/", "**/*.d.ts"] },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "no-restricted-imports": ["error", { patterns: [{ group: SDKS, message: "Outside services are reached only through integrations/." }] }],
+    },
+  },
+  {
+    files: ["app/domain/**/*.ts"],
+    ignores: ["app/domain/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(?!\\./)", message: "app/domain is plain TypeScript: it imports only its own modules (no framework, database or SDK)." }] },
+      ],
+    },
+  },
+  { files: ["integrations/**", "test/**", "bench/**"], rules: { "no-restricted-imports": "off" } },
+  prettier,
+);

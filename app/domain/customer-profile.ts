@@ -2,7 +2,7 @@
 // the program's own records. Pure; the values are strings as HubSpot stores them, dates as
 // YYYY-MM-DD (HubSpot date properties hold midnight UTC).
 import type { OrderFacts, RefundFacts } from "./facts";
-import { minorUnitExponent } from "./money";
+import { fromMinor } from "./money";
 import { tierFor, type Tier } from "./tiers";
 
 export interface ProfileInput {
@@ -41,7 +41,7 @@ export function contactProperties(p: ProfileInput): Record<string, string> {
     postventa_lifetime_points: String(p.lifetimeEarned),
     postventa_tier: tierFor(p.lifetimeEarned, p.tiers),
     postventa_orders_count: String(counted.length),
-    postventa_total_spent: (Math.max(0, spentMinor) / 10 ** minorUnitExponent(currency)).toFixed(minorUnitExponent(currency)),
+    postventa_total_spent: fromMinor(Math.max(0, spentMinor), currency),
     postventa_active_warranties: String(p.activeWarranties),
     postventa_open_warranty_claims: String(p.openWarrantyClaims),
     postventa_returns_count: String(p.returnsCount),

@@ -2,7 +2,7 @@
 // same event always gives the same key and text, so a retry can find what it already wrote.
 import type { OrderFacts } from "./facts";
 import { orderTotalMinor } from "./customer-profile";
-import { minorUnitExponent } from "./money";
+import { fromMinor } from "./money";
 
 export interface Interaction {
   key: string; // stable: the id HubSpot's copy carries
@@ -13,7 +13,7 @@ export interface Interaction {
 }
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-const money = (minor: number, currency: string) => `${(minor / 10 ** minorUnitExponent(currency)).toFixed(minorUnitExponent(currency))} ${currency}`;
+const money = (minor: number, currency: string) => `${fromMinor(minor, currency)} ${currency}`;
 
 export function orderPaid(order: OrderFacts): Interaction {
   const items = order.lineItems.map((l) => `${l.quantity} × ${escape(l.title)}`).join(", ");

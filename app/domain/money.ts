@@ -9,6 +9,14 @@ export function minorUnitExponent(currency: string): number {
   return ZERO_DECIMALS.has(c) ? 0 : THREE_DECIMALS.has(c) ? 3 : 2;
 }
 
+// Integer minor units → the decimal string ("1234.50" for 123450 USD), exactly: no float division.
+export function fromMinor(minor: number, currency: string): string {
+  const exp = minorUnitExponent(currency);
+  const digits = String(Math.abs(Math.trunc(minor))).padStart(exp + 1, "0");
+  const text = exp ? `${digits.slice(0, -exp)}.${digits.slice(-exp)}` : digits;
+  return minor < 0 ? `-${text}` : text;
+}
+
 // Quoted and cut short: the text may be huge or hold control characters, and messages get stored.
 const shown = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 

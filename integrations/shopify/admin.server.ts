@@ -2,10 +2,10 @@
 // client; the base URL is Shopify's unless SHOPIFY_ADMIN_BASE_URL points at a local sandbox.
 import { GraphQLClient, ClientError } from "graphql-request";
 import type { ProductFacts } from "../../app/domain/warranty";
+import { ADMIN_API_VERSION } from "./api-version";
 
-export const ADMIN_API_VERSION = "2025-10";
-
-// Every document here validates against the 2025-01 Admin schema (test/contracts).
+// Every Admin document the app sends is exported from here and validated against the schema of
+// ADMIN_API_VERSION (test/contracts) by admin-documents.test.ts and by the Admin sandbox.
 export const PRODUCT_FACTS_QUERY = /* GraphQL */ `
   query ProductFacts($ids: [ID!]!) {
     nodes(ids: $ids) {

@@ -1,8 +1,8 @@
 /**
  * Local stand-in for Shopify's Admin GraphQL API.
  *
- * Every document is parsed and validated against Shopify's real 2025-01 Admin schema
- * (test/contracts/shopify-admin-2025-01.json.gz, a copy of /work/shared/contracts), variables are coerced against the
+ * Every document is parsed and validated against Shopify's real Admin schema of the app's one API
+ * version (test/contracts/shopify-admin-2026-07.json.gz), variables are coerced against the
  * operation's definitions, answers carry Shopify's `extensions.cost` and a per-shop leaky bucket
  * throttles like Shopify does. Shop, products, variants, `nodes`, `tagsAdd`/`tagsRemove` and
  * `metafieldsSet` are real (backed by the seeded store); everything else is answered with
@@ -56,6 +56,7 @@ const {
 } = graphql;
 type GraphQLError = GraphQLErrorType;
 import { addMocksToSchema } from "@graphql-tools/mock";
+import { ADMIN_API_VERSION } from "../../../integrations/shopify/api-version.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -142,7 +143,7 @@ export interface AdminSandbox {
 
 export interface AdminSandboxOptions {
   port?: number;
-  /** Versions that answer; others 404. Default 2024-10 … 2026-04 and "unstable". */
+  /** Versions that answer; others 404. Default: only ADMIN_API_VERSION, the schema's version. */
   apiVersions?: string[];
   /** Bucket size (default 2000) and restore rate (default 100 points/s). */
   maximumAvailable?: number;
@@ -154,16 +155,8 @@ export interface AdminSandboxOptions {
 export const INVALID_TOKEN_BODY = {
   errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
 };
-export const DEFAULT_API_VERSIONS = [
-  "2024-10",
-  "2025-01",
-  "2025-04",
-  "2025-07",
-  "2025-10",
-  "2026-01",
-  "2026-04",
-  "unstable",
-];
+// Other versions 404: the sandbox holds one schema, so a call made with a stale version fails here.
+export const DEFAULT_API_VERSIONS: string[] = [ADMIN_API_VERSION];
 
 // ---------------------------------------------------------------------------------------------
 // Schema (cached per process)
@@ -174,10 +167,10 @@ let cachedMocked: { schema: GraphQLSchema } | undefined;
 
 export function adminSchemaPath(): string {
   if (process.env.SHOPIFY_ADMIN_SCHEMA) return process.env.SHOPIFY_ADMIN_SCHEMA;
-  return fileURLToPath(new URL("../../contracts/shopify-admin-2025-01.json.gz", import.meta.url));
+  return fileURLToPath(new URL(`../../contracts/shopify-admin-${ADMIN_API_VERSION}.json.gz`, import.meta.url));
 }
 
-/** Shopify's 2025-01 Admin schema, with custom scalars that coerce like Shopify's. */
+/** Shopify's Admin schema (ADMIN_API_VERSION), with custom scalars that coerce like Shopify's. */
 export function loadAdminSchema(): GraphQLSchema {
   if (cachedSchema) return cachedSchema;
   const path = adminSchemaPath();
@@ -273,8 +266,8 @@ function scalarMocks(schema: GraphQLSchema): Record<string, () => unknown> {
     ARN: () => "arn:aws:events:us-east-1::event-source/aws.partner/shopify.com/1/postventa",
     BigInt: () => String(nextNum()),
     Color: () => "#1a2b3c",
-    Date: () => "2025-01-15",
-    DateTime: () => new Date(Date.UTC(2025, 0, 15, 12, 0, 0)).toISOString().replace(".000Z", "Z"),
+    Date: () => "2026-07-15",
+    DateTime: () => new Date(Date.UTC(2026, 6, 15, 12, 0, 0)).toISOString().replace(".000Z", "Z"),
     Decimal: () => "10.0",
     FormattedString: () => "Hello World",
     HTML: () => "<p>Hello World</p>",
@@ -1294,7 +1287,7 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
   return {
     url,
     requests,
-    graphqlUrl: (shop, apiVersion = "2025-01") => `${url}/shops/${shop}/admin/api/${apiVersion}/graphql.json`,
+    graphqlUrl: (shop, apiVersion = ADMIN_API_VERSION) => `${url}/shops/${shop}/admin/api/${apiVersion}/graphql.json`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));
@@ -1370,7 +1363,7 @@ export async function adminGraphql(
   token: string,
   query: string,
   variables?: Record<string, unknown>,
-  apiVersion = "2025-01",
+  apiVersion: string = ADMIN_API_VERSION,
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(sandbox.graphqlUrl(shop, apiVersion), {
     method: "POST",

@@ -81,7 +81,7 @@ describe("admin sandbox: answers", () => {
     });
     expect(res.status).toBe(404);
     // It holds one schema: a call made with any other (stale) version fails here, not in a store.
-    expect((await adminGraphql(sb, SHOP, TOKEN, "{ shop { name } }", undefined, "2025-10")).status).toBe(404);
+    expect((await adminGraphql(sb, SHOP, TOKEN, "{ shop { name } }", undefined, "2024-10")).status).toBe(404);
     expect((await adminGraphql(sb, "nope.myshopify.com", TOKEN, "{ shop { name } }")).status).toBe(404);
   });
 

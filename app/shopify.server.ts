@@ -5,7 +5,11 @@ import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prism
 import prisma from "./db.server";
 import { markInstalled } from "./shops.server";
 import { ADMIN_API_VERSION } from "../integrations/shopify/api-version";
+import { routeAdminCallsToSandbox } from "../integrations/shopify/admin-base-url.server";
+import { withOfflineAdmin as withOfflineAdminOf } from "../integrations/shopify/offline-admin.server";
+import type { AdminGraphql } from "../integrations/shopify/admin.server";
 
+routeAdminCallsToSandbox();
 
 const shopify = shopifyApp({
   apiKey: process.env.SHOPIFY_API_KEY,
@@ -31,3 +35,6 @@ export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;
 export const sessionStorage = shopify.sessionStorage;
+
+/** Admin GraphQL for a background job, with the shop's offline token kept fresh (see the module). */
+export const withOfflineAdmin = <T>(shop: string, call: (graphql: AdminGraphql) => Promise<T>) => withOfflineAdminOf(shopify, shop, call);

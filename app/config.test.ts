@@ -53,7 +53,7 @@ describe("configuration", () => {
 
   it("a production start without DATABASE_URL stops at once with the reason, starting no Postgres", () => {
     for (const entry of ["server/main.ts", "server/worker-main.ts"]) {
-      const env = { ...process.env, ...minimal, NODE_ENV: "production", SHOPIFY_APP_URL: "https://app.example.com", POSTVENTA_PG_DATA: "/nonexistent/never-created" };
+      const env: NodeJS.ProcessEnv = { ...process.env, ...minimal, NODE_ENV: "production", SHOPIFY_APP_URL: "https://app.example.com" };
       delete env.DATABASE_URL;
       const run = spawnSync(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", entry], { cwd: ROOT, env, encoding: "utf8", timeout: 30_000 });
       expect(run.status, run.stderr).toBe(78);

@@ -8,6 +8,7 @@ import { processDelivery, type StoredDelivery } from "./webhooks/process.server"
 import { scrubWebhookBody } from "../integrations/shopify/personal-data";
 import { requestSync, sweep } from "./hubspot/connection.server";
 import { syncShop } from "./hubspot/sync.server";
+import { recheckWarrantyPolicy } from "./orders/orders.server";
 
 // The first retry of a delivery that failed inside a batch; later ones follow the queue's backoff.
 const RETRY_ALONE_AFTER_MS = 3_000;
@@ -32,6 +33,12 @@ export const taskList: TaskList = {
   },
   hubspot_sweep: async () => {
     await sweep();
+  },
+  // Scheduled by the order's reconcile when a warranty got default coverage; throws while the
+  // facts are still unavailable, so the queue tries again with backoff.
+  warranty_policy_check: async (payload) => {
+    const { shop, orderId } = payload as { shop: string; orderId: string };
+    await recheckWarrantyPolicy(shop, orderId);
   },
 };
 

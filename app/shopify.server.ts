@@ -1,16 +1,20 @@
 // The app's single Shopify instance (as in Shopify's Remix template).
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { markInstalled } from "./shops.server";
+import { ADMIN_API_VERSION } from "../integrations/shopify/api-version";
+import { routeAdminCallsToSandbox } from "../integrations/shopify/admin-base-url.server";
+import { withOfflineAdmin as withOfflineAdminOf } from "../integrations/shopify/offline-admin.server";
+import type { AdminGraphql } from "../integrations/shopify/admin.server";
 
-export const API_VERSION = ApiVersion.October25;
+routeAdminCallsToSandbox();
 
 const shopify = shopifyApp({
   apiKey: process.env.SHOPIFY_API_KEY,
   apiSecretKey: process.env.SHOPIFY_API_SECRET || "",
-  apiVersion: API_VERSION,
+  apiVersion: ADMIN_API_VERSION,
   scopes: process.env.SCOPES?.split(","),
   appUrl: process.env.SHOPIFY_APP_URL || "http://localhost:3000",
   authPathPrefix: "/auth",
@@ -25,10 +29,12 @@ const shopify = shopifyApp({
 });
 
 export default shopify;
-export const apiVersion = API_VERSION;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;
 export const sessionStorage = shopify.sessionStorage;
+
+/** Admin GraphQL for a background job, with the shop's offline token kept fresh (see the module). */
+export const withOfflineAdmin = <T>(shop: string, call: (graphql: AdminGraphql) => Promise<T>) => withOfflineAdminOf(shopify, shop, call);

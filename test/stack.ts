@@ -11,6 +11,7 @@ import { prepareQueue, startWorker } from "../server/worker.server.ts";
 import { startAppServer } from "../server/app-server.server.ts";
 import { startAdminSandbox, type AdminSandbox } from "./sandboxes/shopify/admin-graphql.ts";
 import { applyDevEnv } from "./dev-env.ts";
+import { sessionToken } from "./sandboxes/shopify/signing.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export { DEV_API_KEY, DEV_ENCRYPTION_KEY, DEV_HUBSPOT_CLIENT, DEV_SECRET } from "./dev-env.ts";
@@ -34,7 +35,8 @@ export interface Stack {
   databaseUrl: string;
   admin: AdminSandbox;
   pool: pg.Pool;
-  installShop(shop: string, accessToken?: string): Promise<void>;
+  /** The merchant opens the app: App Bridge's session token, exchanged for an expiring offline token. */
+  installShop(shop: string): Promise<void>;
   waitForDrain(timeoutMs?: number): Promise<void>;
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -64,7 +66,7 @@ export async function startStack(opts: { database: string; fresh?: boolean; work
   await createDatabaseIfMissing(adminUrl, opts.database);
   const databaseUrl = `${adminUrl}/${opts.database}`;
   process.env.DATABASE_URL = databaseUrl;
-  const admin = await startAdminSandbox();
+  const admin = await startAdminSandbox({ apiKey: process.env.SHOPIFY_API_KEY, apiSecret: process.env.SHOPIFY_API_SECRET, scopes: process.env.SCOPES });
   process.env.SHOPIFY_ADMIN_BASE_URL = admin.url;
 
   await applyMigrations(databaseUrl);
@@ -79,15 +81,15 @@ export async function startStack(opts: { database: string; fresh?: boolean; work
     databaseUrl,
     admin,
     pool,
-    async installShop(shop, accessToken = `shpat_${shop.split(".")[0]}_token`) {
-      admin.addShop(shop, accessToken, { name: shop.split(".")[0], currencyCode: "USD" });
-      await pool.query(
-        `INSERT INTO "Session" (id, shop, state, "isOnline", scope, "accessToken") VALUES ($1, $2, '', false, $3, $4)
-         ON CONFLICT (id) DO UPDATE SET "accessToken" = EXCLUDED."accessToken"`,
-        [`offline_${shop}`, shop, process.env.SCOPES, accessToken],
-      );
-      const { markInstalled } = await import("../app/shops.server.ts");
-      await markInstalled(shop);
+    async installShop(shop) {
+      admin.addShop(shop, undefined, { name: shop.split(".")[0], currencyCode: "USD" });
+      // The library finds no session, exchanges the token with the Admin sandbox, stores the
+      // session and runs afterAuth (markInstalled). A browser's User-Agent: it answers bots 410.
+      const idToken = sessionToken({ apiKey: process.env.SHOPIFY_API_KEY!, secret: process.env.SHOPIFY_API_SECRET!, shop, sub: "1" });
+      const res = await fetch(`${server.url}/app?_data=routes%2Fapp`, {
+        headers: { Authorization: `Bearer ${idToken}`, "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36" },
+      });
+      if (res.status !== 200) throw new Error(`installShop ${shop}: /app answered ${res.status} ${await res.text()}`);
     },
     async waitForDrain(timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;

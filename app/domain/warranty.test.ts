@@ -54,6 +54,15 @@ describe("warranty registrations", () => {
     expect(plan({ refunds: [refund] }).map((u) => u.status)).toEqual(["active", "voided", "voided"]);
     expect(plan({ cancelled: true }).every((u) => u.voidReason === "cancelled")).toBe(true);
   });
+  it("covers a product whose facts could not be had by the default, marked for a policy check", () => {
+    // Line vendor Baratza would say 18 months, but a tag or product type may outrank it.
+    const pending = plan({ products: new Map(), pendingProducts: new Set(["P"]) });
+    expect(pending.map((u) => [u.months, u.policyCheck])).toEqual([[12, true], [12, true], [12, true]]);
+    // Once its facts are known the same units are planned with their real coverage, unmarked.
+    expect(plan({ pendingProducts: new Set(["P"]) }).map((u) => [u.key, u.months, u.policyCheck])).toEqual(pending.map((u) => [u.key, 24, false]));
+    // A product Shopify does not know (deleted) is no reason to check again: line vendor, then default.
+    expect(plan({ products: new Map() }).map((u) => [u.months, u.policyCheck])).toEqual([[18, false], [18, false], [18, false]]);
+  });
   it("expires after the coverage end", () => {
     expect(plan({ now: "2028-03-01T00:00:00Z" }).every((u) => u.status === "expired")).toBe(true);
   });

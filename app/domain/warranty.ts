@@ -34,6 +34,9 @@ export interface WarrantyUnitPlan {
   coverageEnd: string | null;
   status: "pending_fulfillment" | "active" | "voided" | "expired";
   voidReason: "refunded" | "cancelled" | null;
+  // Covered by the shop's default for now: its product's facts could not be had. A later policy
+  // check plans the order again with them and corrects the coverage.
+  policyCheck: boolean;
 }
 
 const same = (a: string | null | undefined, b: string) => (a ?? "").trim().toLowerCase() === b.trim().toLowerCase();
@@ -69,6 +72,8 @@ export function planOrderWarranties(input: {
   policy: WarrantyPolicy;
   order: OrderFacts;
   products: ReadonlyMap<string, ProductFacts>;
+  /** Products whose facts Shopify could not give (throttled, no accepted token): default coverage. */
+  pendingProducts?: ReadonlySet<string>;
   refunds: RefundFacts[];
   cancelled: boolean;
   now: string;
@@ -80,7 +85,9 @@ export function planOrderWarranties(input: {
   const units: WarrantyUnitPlan[] = [];
   for (const line of order.lineItems) {
     if (line.giftCard) continue;
-    const months = coverageMonths(policy, line.productId ? input.products.get(line.productId) ?? null : null, line.vendor);
+    // A product's tags or type may outrank its vendor: without its facts only the default is sound.
+    const policyCheck = !!line.productId && !input.products.has(line.productId) && !!input.pendingProducts?.has(line.productId);
+    const months = policyCheck ? policy.defaultMonths : coverageMonths(policy, line.productId ? input.products.get(line.productId) ?? null : null, line.vendor);
     if (months <= 0) continue;
     const plan = (unit: number, key: string, quantity: number, start: string | null, voidReason: WarrantyUnitPlan["voidReason"]): WarrantyUnitPlan => {
       const end = start ? addMonths(start, months) : null;
@@ -97,6 +104,7 @@ export function planOrderWarranties(input: {
         coverageEnd: end,
         status: voidReason ? "voided" : !start ? "pending_fulfillment" : end! <= input.now ? "expired" : "active",
         voidReason,
+        policyCheck,
       };
     };
     const purchase = order.processedAt ?? order.createdAt;

@@ -9,6 +9,7 @@ import { DEFAULT_WARRANTY_POLICY, planOrderWarranties, type ProductFacts, type W
 import { resolveOrderCustomer } from "../customers/customers.server";
 import { appendLedger } from "../loyalty/ledger.server";
 import { fetchProductFacts } from "../../integrations/shopify/admin.server";
+import { withOfflineAdmin } from "../shopify.server";
 import { parseRefund } from "../../integrations/shopify/payloads";
 import { holdShopForProcessing, isRedacted } from "../privacy/tombstone.server";
 import { orderPaid, warrantyRegistered } from "../domain/interactions";
@@ -17,6 +18,9 @@ import { markContactChanged, recordInteraction } from "../hubspot/outbox.server"
 const PAID_STATUSES = new Set(["paid", "partially_refunded", "refunded"]);
 // A 499-line order's reconcile may register tens of thousands of units.
 const LARGE_ORDER_TX = { timeoutMs: 60_000 };
+// Registrations covered by default while product facts could not be had are checked again this
+// much later (a throttled bucket refills in seconds; a lost token needs the merchant to open the app).
+const POLICY_CHECK_DELAY = "15 minutes";
 
 // The order row as locked, with the shop's rules.
 interface LockedOrder {
@@ -32,7 +36,7 @@ interface LockedOrder {
 }
 
 export async function recordOrderEvent(shop: string, received: OrderFacts, seen: { paid?: boolean }): Promise<void> {
-  await ensureProducts(shop, received);
+  const pendingProducts = await ensureProducts(shop, received);
   await transaction(async (tx) => {
     await holdShopForProcessing(tx, shop);
     // A customer who asked to be forgotten still earns and is covered, without their personal data.
@@ -59,7 +63,20 @@ export async function recordOrderEvent(shop: string, received: OrderFacts, seen:
         "customerId" = ${customerId}, "paidSeen" = ${paidSeen}, "fulfilledSeen" = ${fulfilledSeen},
         "cancelledAt" = COALESCE("cancelledAt", ${facts.cancelledAt}::timestamptz AT TIME ZONE 'UTC'), "updatedAt" = now()
       WHERE shop = ${shop} AND "shopifyOrderId" = ${facts.id}`;
-    await reconcileOrder(tx, shop, facts.id, { ...current, facts: merged, customerId, paidSeen, fulfilledSeen, cancelled: current.cancelled || !!facts.cancelledAt });
+    await reconcileOrder(tx, shop, facts.id, { ...current, facts: merged, customerId, paidSeen, fulfilledSeen, cancelled: current.cancelled || !!facts.cancelledAt }, pendingProducts);
+  }, LARGE_ORDER_TX);
+}
+
+// warranty_policy_check: an order with registrations covered by default asks Shopify for its
+// products' facts again and, if it gets them, plans its warranties again with them.
+export async function recheckWarrantyPolicy(shop: string, orderId: string): Promise<void> {
+  const { rows: [row] } = await pool.query<{ facts: OrderFacts | null }>(`SELECT facts FROM "Order" WHERE shop = $1 AND "shopifyOrderId" = $2`, [shop, orderId]);
+  if (!row?.facts) return; // the shop's data was deleted since
+  const pendingProducts = await ensureProducts(shop, row.facts);
+  if (pendingProducts.size) throw new Error(`product facts still unavailable (${pendingProducts.size}); the queue tries again later`);
+  await transaction(async (tx) => {
+    await holdShopForProcessing(tx, shop);
+    await reconcileOrder(tx, shop, orderId, await lockOrder(tx, shop, orderId, null), pendingProducts);
   }, LARGE_ORDER_TX);
 }
 
@@ -98,7 +115,9 @@ async function lockOrder(tx: Tx, shop: string, orderId: string, facts: OrderFact
   return row;
 }
 
-async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: LockedOrder) {
+// `pendingProducts`: products whose facts Shopify could not give just now; undefined when the caller
+// did not ask (a refund), and the registrations' marks say.
+async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: LockedOrder, pendingProducts?: ReadonlySet<string>) {
   const { facts, cancelled } = order;
   if (!facts) return; // only refunds so far: they wait for their order
   const refunds = (await tx.rows<{ facts: RefundFacts }>`SELECT facts FROM "OrderRefund" WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId}`).map((r) => r.facts);
@@ -129,31 +148,44 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
     ? await tx.rows<ProductFacts>`
         SELECT "shopifyProductId" AS "productId", "productType", vendor, tags FROM "Product" WHERE shop = ${shop} AND "shopifyProductId" = ANY(${productIds}::text[])`
     : [];
+  const pending = pendingProducts ?? new Set((await tx.rows<{ productId: string }>`
+    SELECT DISTINCT "productId" FROM "WarrantyRegistration" WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId} AND "policyCheckPending" AND "productId" IS NOT NULL`).map((r) => r.productId));
   const units = planOrderWarranties({
     policy: order.warrantyPolicy ?? DEFAULT_WARRANTY_POLICY,
     order: facts,
     products: new Map(products.map((p) => [p.productId, p])),
+    pendingProducts: pending,
     refunds,
     cancelled,
     now: new Date().toISOString(),
   });
+  // A unit covered by default that its product's real facts give no warranty at all.
+  await tx.run`
+    UPDATE "WarrantyRegistration" SET status = 'voided', "voidReason" = 'not_covered', "policyCheckPending" = false, "updatedAt" = now()
+    WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId} AND "policyCheckPending" AND NOT (key = ANY(${units.map((u) => u.key)}::text[]))`;
+  if (units.some((u) => u.policyCheck))
+    await tx.run`
+      SELECT graphile_worker.add_job('warranty_policy_check', json_build_object('shop', ${shop}::text, 'orderId', ${orderId}::text),
+        run_at => now() + ${POLICY_CHECK_DELAY}::interval, job_key => 'warranty_policy_check:' || ${shop}::text || ':' || ${orderId}::text,
+        job_key_mode => 'preserve_run_at', max_attempts => 25)`;
   if (!units.length) return;
   // One statement for the whole order (a 499-line order may plan tens of thousands of units); rows
   // that would not change are left alone.
   const col = <T>(f: (u: (typeof units)[number]) => T) => units.map(f);
   const written = await tx.rows<{ key: string; inserted: boolean }>`
-    INSERT INTO "WarrantyRegistration" (id, shop, key, "shopifyOrderId", "lineItemId", "unitIndex", quantity, "customerId", "productId", "variantId", title, months, "coverageStart", "coverageEnd", status, "voidReason", "updatedAt")
+    INSERT INTO "WarrantyRegistration" (id, shop, key, "shopifyOrderId", "lineItemId", "unitIndex", quantity, "customerId", "productId", "variantId", title, months, "coverageStart", "coverageEnd", status, "voidReason", "policyCheckPending", "updatedAt")
     SELECT gen_random_uuid()::text, ${shop}, u.key, ${orderId}, u.line, u.unit, u.quantity, ${order.customerId}, u.product, u.variant, u.title, u.months,
-           u.starts AT TIME ZONE 'UTC', u.ends AT TIME ZONE 'UTC', u.status, u.void, now()
+           u.starts AT TIME ZONE 'UTC', u.ends AT TIME ZONE 'UTC', u.status, u.void, u.check, now()
     FROM unnest(${col((u) => u.key)}::text[], ${col((u) => u.lineItemId)}::text[], ${col((u) => u.unitIndex)}::int[], ${col((u) => u.quantity)}::int[],
                 ${col((u) => u.productId)}::text[], ${col((u) => u.variantId)}::text[], ${col((u) => u.title)}::text[], ${col((u) => u.months)}::int[],
-                ${col((u) => u.coverageStart)}::timestamptz[], ${col((u) => u.coverageEnd)}::timestamptz[], ${col((u) => u.status)}::text[], ${col((u) => u.voidReason)}::text[])
-      AS u(key, line, unit, quantity, product, variant, title, months, starts, ends, status, void)
-    ON CONFLICT (shop, key) DO UPDATE SET quantity = EXCLUDED.quantity, "coverageStart" = EXCLUDED."coverageStart", "coverageEnd" = EXCLUDED."coverageEnd",
-      status = EXCLUDED.status, "voidReason" = EXCLUDED."voidReason", "customerId" = EXCLUDED."customerId", "updatedAt" = now()
-    WHERE ("WarrantyRegistration".quantity, "WarrantyRegistration"."coverageStart", "WarrantyRegistration"."coverageEnd", "WarrantyRegistration".status,
-           "WarrantyRegistration"."voidReason", "WarrantyRegistration"."customerId")
-      IS DISTINCT FROM (EXCLUDED.quantity, EXCLUDED."coverageStart", EXCLUDED."coverageEnd", EXCLUDED.status, EXCLUDED."voidReason", EXCLUDED."customerId")
+                ${col((u) => u.coverageStart)}::timestamptz[], ${col((u) => u.coverageEnd)}::timestamptz[], ${col((u) => u.status)}::text[], ${col((u) => u.voidReason)}::text[],
+                ${col((u) => u.policyCheck)}::boolean[])
+      AS u(key, line, unit, quantity, product, variant, title, months, starts, ends, status, void, "check")
+    ON CONFLICT (shop, key) DO UPDATE SET quantity = EXCLUDED.quantity, months = EXCLUDED.months, "coverageStart" = EXCLUDED."coverageStart", "coverageEnd" = EXCLUDED."coverageEnd",
+      status = EXCLUDED.status, "voidReason" = EXCLUDED."voidReason", "customerId" = EXCLUDED."customerId", "policyCheckPending" = EXCLUDED."policyCheckPending", "updatedAt" = now()
+    WHERE ("WarrantyRegistration".quantity, "WarrantyRegistration".months, "WarrantyRegistration"."coverageStart", "WarrantyRegistration"."coverageEnd", "WarrantyRegistration".status,
+           "WarrantyRegistration"."voidReason", "WarrantyRegistration"."customerId", "WarrantyRegistration"."policyCheckPending")
+      IS DISTINCT FROM (EXCLUDED.quantity, EXCLUDED.months, EXCLUDED."coverageStart", EXCLUDED."coverageEnd", EXCLUDED.status, EXCLUDED."voidReason", EXCLUDED."customerId", EXCLUDED."policyCheckPending")
     RETURNING key, (xmax = 0) AS inserted`;
   const inserted = new Set(written.filter((w) => w.inserted).map((w) => w.key));
   const registered = units.filter((u) => inserted.has(u.key) && u.status !== "voided");
@@ -161,20 +193,24 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
 }
 
 // Product type, vendor and tags decide warranty coverage; fetched once per product from the Admin API.
-async function ensureProducts(shop: string, facts: OrderFacts) {
+// Returns the products whose facts Shopify could not give now (throttled past retries, or no token
+// it accepts even after a refresh): the order goes on with default coverage for them, marked.
+async function ensureProducts(shop: string, facts: OrderFacts): Promise<Set<string>> {
   const ids = [...new Set(facts.lineItems.map((l) => l.productId).filter((id): id is string => !!id))];
-  if (!ids.length) return;
+  if (!ids.length) return new Set();
   const { rows: known } = await pool.query<{ id: string }>(`SELECT "shopifyProductId" AS id FROM "Product" WHERE shop = $1 AND "shopifyProductId" = ANY($2::text[])`, [shop, ids]);
   const missing = ids.filter((id) => !known.some((k) => k.id === id));
-  if (!missing.length) return;
-  const { rows: [session] } = await pool.query<{ accessToken: string }>(`SELECT "accessToken" FROM "Session" WHERE id = $1`, [`offline_${shop}`]);
-  if (!session) return; // no token (uninstalled): coverage falls back to vendor and default
-  const fetched = await fetchProductFacts(shop, session.accessToken, missing);
-  for (const p of fetched) {
+  if (!missing.length) return new Set();
+  const answer = await withOfflineAdmin(shop, (graphql) => fetchProductFacts(graphql, missing));
+  // No session (uninstalled): nothing to wait for; coverage falls back to vendor and default.
+  if ("noAdmin" in answer) return answer.noAdmin === "no_session" ? new Set() : new Set(missing);
+  if ("unavailable" in answer) return new Set(missing);
+  for (const p of answer.products) {
     await pool.query(
       `INSERT INTO "Product" (shop, "shopifyProductId", title, "productType", vendor, tags) VALUES ($1,$2,$3,$4,$5,$6)
        ON CONFLICT (shop, "shopifyProductId") DO UPDATE SET title = EXCLUDED.title, "productType" = EXCLUDED."productType", vendor = EXCLUDED.vendor, tags = EXCLUDED.tags, "fetchedAt" = now()`,
       [shop, p.productId, p.title, p.productType, p.vendor, p.tags],
     );
   }
+  return new Set();
 }

@@ -1,12 +1,13 @@
 // The intake's own HMAC check must accept and refuse exactly what the Shopify library does.
 import "@shopify/shopify-api/adapters/web-api";
-import { ApiVersion, shopifyApi } from "@shopify/shopify-api";
+import { shopifyApi } from "@shopify/shopify-api";
 import { describe, expect, it } from "vitest";
 import { webhookHeaders, webhookHmac } from "../../test/sandboxes/shopify/signing";
 import { hmacMatches } from "./hmac";
+import { ADMIN_API_VERSION } from "../../integrations/shopify/api-version";
 
 const SECRET = "hmac-test-secret";
-const api = shopifyApi({ apiKey: "k", apiSecretKey: SECRET, apiVersion: ApiVersion.October25, hostName: "localhost", isEmbeddedApp: true, logger: { level: 0 } });
+const api = shopifyApi({ apiKey: "k", apiSecretKey: SECRET, apiVersion: ADMIN_API_VERSION, hostName: "localhost", isEmbeddedApp: true, logger: { level: 0 } });
 
 const body = '{"id":9007199254740993,"title":"Café ☕"}';
 const good = webhookHmac(SECRET, body);

@@ -1,11 +1,13 @@
-// Shopify Admin GraphQL for background jobs, with the shop's offline token. Plain graphql-request
-// client; the base URL is Shopify's unless SHOPIFY_ADMIN_BASE_URL points at a local sandbox.
-import { GraphQLClient, ClientError } from "graphql-request";
+// Shopify Admin GraphQL for background jobs, through the library's client (the same calls, headers
+// and URLs as any request the library makes; app/shopify.server.ts gives it a shop's offline token).
+import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
+import { GraphqlQueryError, HttpResponseError } from "@shopify/shopify-api";
 import type { ProductFacts } from "../../app/domain/warranty";
 
-export const ADMIN_API_VERSION = "2025-10";
+export type AdminGraphql = AdminApiContext["graphql"];
 
-// Every document here validates against the 2025-01 Admin schema (test/contracts).
+// Every Admin document the app sends is exported from here and validated against the schema of
+// ADMIN_API_VERSION (test/contracts) by admin-documents.test.ts and by the Admin sandbox.
 export const PRODUCT_FACTS_QUERY = /* GraphQL */ `
   query ProductFacts($ids: [ID!]!) {
     nodes(ids: $ids) {
@@ -14,29 +16,46 @@ export const PRODUCT_FACTS_QUERY = /* GraphQL */ `
   }
 `;
 
-export function adminEndpoint(shop: string): string {
-  const base = process.env.SHOPIFY_ADMIN_BASE_URL;
-  return base ? `${base.replace(/\/$/, "")}/shops/${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json` : `https://${shop}/admin/api/${ADMIN_API_VERSION}/graphql.json`;
+/** Shopify refused the token (expired, rotated by another process, or revoked). */
+export class AdminUnauthorized extends Error {}
+
+export type ProductFactsAnswer = { products: Array<ProductFacts & { title: string }> } | { unavailable: "throttled" };
+
+// A throttled query waits for the bucket to refill what it costs (Shopify's answer says how much
+// and how fast), a few times; past that the caller decides what to do without the facts.
+const THROTTLE_TRIES = 4;
+const MAX_THROTTLE_WAIT_MS = 2_000;
+
+export async function fetchProductFacts(graphql: AdminGraphql, productIds: string[]): Promise<ProductFactsAnswer> {
+  type Node = { id: string; legacyResourceId: string; title: string; productType: string; vendor: string; tags: string[] } | null;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await graphql(PRODUCT_FACTS_QUERY, { variables: { ids: productIds.map((id) => `gid://shopify/Product/${id}`) } });
+      const { data } = (await res.json()) as { data: { nodes: Node[] } };
+      const products = data.nodes.filter((n): n is NonNullable<Node> => !!n && !!n.legacyResourceId).map((n) => ({
+        productId: n.legacyResourceId,
+        title: n.title,
+        productType: n.productType || null,
+        vendor: n.vendor || null,
+        tags: n.tags,
+      }));
+      return { products };
+    } catch (error) {
+      if (error instanceof HttpResponseError && error.response.code === 401) throw new AdminUnauthorized(error.message);
+      const wait = throttledWaitMs(error);
+      if (wait === null) throw error; // anything else (5xx, network): the queue retries with backoff
+      if (attempt >= THROTTLE_TRIES) return { unavailable: "throttled" };
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
 
-export class AdminApiError extends Error {}
-
-export async function fetchProductFacts(shop: string, accessToken: string, productIds: string[]): Promise<Array<ProductFacts & { title: string }>> {
-  if (!productIds.length) return [];
-  const client = new GraphQLClient(adminEndpoint(shop), { headers: { "X-Shopify-Access-Token": accessToken } });
-  type Node = { id: string; legacyResourceId: string; title: string; productType: string; vendor: string; tags: string[] } | null;
-  try {
-    const data = await client.request<{ nodes: Node[] }>(PRODUCT_FACTS_QUERY, { ids: productIds.map((id) => `gid://shopify/Product/${id}`) });
-    return data.nodes.filter((n): n is NonNullable<Node> => !!n && !!n.legacyResourceId).map((n) => ({
-      productId: n.legacyResourceId,
-      title: n.title,
-      productType: n.productType || null,
-      vendor: n.vendor || null,
-      tags: n.tags,
-    }));
-  } catch (error) {
-    // THROTTLED and other errors: let the queue retry later with backoff.
-    if (error instanceof ClientError) throw new AdminApiError(`Admin API: ${error.response.errors?.map((e) => e.message).join("; ") ?? error.response.status}`);
-    throw error;
-  }
+function throttledWaitMs(error: unknown): number | null {
+  if (!(error instanceof GraphqlQueryError)) return null;
+  const body = error.body as { errors?: { graphQLErrors?: Array<{ extensions?: { code?: string } }> }; extensions?: { cost?: { requestedQueryCost: number; throttleStatus: { currentlyAvailable: number; restoreRate: number } } } } | undefined;
+  if (!body?.errors?.graphQLErrors?.some((e) => e.extensions?.code === "THROTTLED")) return null;
+  const cost = body.extensions?.cost;
+  const perSecond = cost?.throttleStatus.restoreRate ?? 0;
+  const missing = cost ? cost.requestedQueryCost - cost.throttleStatus.currentlyAvailable : Infinity;
+  return Math.min(MAX_THROTTLE_WAIT_MS, perSecond > 0 ? Math.max(50, (missing / perSecond) * 1000) : MAX_THROTTLE_WAIT_MS);
 }

@@ -8,7 +8,7 @@ import {
 import { orderFactsWithoutPersonalData } from "../../app/domain/facts";
 import { generateStoreWeek } from "../../test/sandboxes/shopify/store-week";
 
-// An orders/paid body as Shopify sends it (REST 2025-01, trimmed of nothing personal).
+// An orders/paid body as Shopify sends it (REST, trimmed of nothing personal).
 const ORDER = `{
   "id": 9007199254740993, "admin_graphql_api_id": "gid://shopify/Order/9007199254740993", "app_id": 580111,
   "browser_ip": "203.0.113.77", "buyer_accepts_marketing": true, "cancel_reason": null, "cancelled_at": null,

@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import { ADMIN_API_VERSION } from "../../../integrations/shopify/api-version.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminGraphql, INVALID_TOKEN_BODY, startAdminSandbox, type AdminSandbox, type SandboxProduct } from "./admin-graphql.ts";
 
@@ -57,7 +58,7 @@ describe("admin sandbox: answers", () => {
     const payload = JSON.stringify({ query: "{ shop { name } }" });
     const res = await new Promise<{ status: number; json: () => Promise<any> }>((resolve, reject) => {
       const req = httpRequest(
-        { host: "127.0.0.1", port, method: "POST", path: "/admin/api/2025-10/graphql.json",
+        { host: "127.0.0.1", port, method: "POST", path: `/admin/api/${ADMIN_API_VERSION}/graphql.json`,
           headers: { Host: SHOP, "Content-Type": "application/json", "X-Shopify-Access-Token": TOKEN } },
         (r) => {
           const chunks: Buffer[] = [];
@@ -79,6 +80,8 @@ describe("admin sandbox: answers", () => {
       body: JSON.stringify({ query: "{ shop { name } }" }),
     });
     expect(res.status).toBe(404);
+    // It holds one schema: a call made with any other (stale) version fails here, not in a store.
+    expect((await adminGraphql(sb, SHOP, TOKEN, "{ shop { name } }", undefined, "2024-10")).status).toBe(404);
     expect((await adminGraphql(sb, "nope.myshopify.com", TOKEN, "{ shop { name } }")).status).toBe(404);
   });
 

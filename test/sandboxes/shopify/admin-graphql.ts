@@ -1,17 +1,24 @@
 /**
  * Local stand-in for Shopify's Admin GraphQL API.
  *
- * Every document is parsed and validated against Shopify's real 2025-01 Admin schema
- * (test/contracts/shopify-admin-2025-01.json.gz, a copy of /work/shared/contracts), variables are coerced against the
+ * Every document is parsed and validated against Shopify's real Admin schema of the app's one API
+ * version (test/contracts/shopify-admin-2026-07.json.gz), variables are coerced against the
  * operation's definitions, answers carry Shopify's `extensions.cost` and a per-shop leaky bucket
  * throttles like Shopify does. Shop, products, variants, `nodes`, `tagsAdd`/`tagsRemove` and
  * `metafieldsSet` are real (backed by the seeded store); everything else is answered with
  * schema-true mocks (`@graphql-tools/mock`) whose mutation payloads carry `userErrors: []`.
+ *
+ * Tokens as Shopify issues them to a public app (`/admin/oauth/access_token`): the token-exchange
+ * grant (an App Bridge session token signed with the client secret) gives an expiring offline
+ * token — `access_token`, `expires_in` 3600, `refresh_token`, `refresh_token_expires_in` 90 days —
+ * and the refresh grant rotates both: the previous access and refresh tokens stop working at once
+ * (a used refresh token is refused with `invalid_grant`). Only one token is live per shop. An
+ * expired or unknown access token gets 401. The sandbox's clock can be moved (`advanceClock`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { randomUUID } from "node:crypto";
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import type {
@@ -56,6 +63,7 @@ const {
 } = graphql;
 type GraphQLError = GraphQLErrorType;
 import { addMocksToSchema } from "@graphql-tools/mock";
+import { ADMIN_API_VERSION } from "../../../integrations/shopify/api-version.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -127,7 +135,17 @@ export interface AdminSandbox {
   /** `${url}/shops/${shop}/admin/api/${version}/graphql.json` */
   graphqlUrl(shop: string, apiVersion?: string): string;
   close(): Promise<void>;
-  addShop(shop: string, accessToken: string, data?: ShopData): void;
+  /** A shop with the app installed; `accessToken`, if given, is a non-expiring (legacy) token. */
+  addShop(shop: string, accessToken?: string, data?: ShopData): void;
+  /** The shop's live tokens, as the sandbox last issued them. */
+  tokensOf(shop: string): { accessToken: string | null; refreshToken: string | null; expiresAt: number | null };
+  /** Every token of the shop stops working (uninstalled, or access revoked). */
+  revokeTokens(shop: string): void;
+  /** Move the sandbox's clock (token and session-token expiry) forward; resetClock puts it back. */
+  advanceClock(ms: number): void;
+  resetClock(): void;
+  /** Until cleared, Admin GraphQL for the shop answers this status (an outage). */
+  fail(shop: string, status: number | null): void;
   setProducts(shop: string, products: SandboxProduct[]): void;
   /** Make a gid (Customer, Order, …) known to tagsAdd/tagsRemove/metafieldsSet. */
   addResource(shop: string, gid: string, data?: { tags?: string[] }): void;
@@ -142,28 +160,28 @@ export interface AdminSandbox {
 
 export interface AdminSandboxOptions {
   port?: number;
-  /** Versions that answer; others 404. Default 2024-10 … 2026-04 and "unstable". */
+  /** Versions that answer; others 404. Default: only ADMIN_API_VERSION, the schema's version. */
   apiVersions?: string[];
   /** Bucket size (default 2000) and restore rate (default 100 points/s). */
   maximumAvailable?: number;
   restoreRate?: number;
   /** Shopify's single-query limit (default 1000). */
   maxQueryCost?: number;
+  /** The app's client credentials, which the token endpoint requires. */
+  apiKey?: string;
+  apiSecret?: string;
+  /** Scopes granted with a token (comma-separated). */
+  scopes?: string;
 }
+
+export const ACCESS_TOKEN_TTL_S = 3600;
+export const REFRESH_TOKEN_TTL_S = 90 * 86400;
 
 export const INVALID_TOKEN_BODY = {
   errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
 };
-export const DEFAULT_API_VERSIONS = [
-  "2024-10",
-  "2025-01",
-  "2025-04",
-  "2025-07",
-  "2025-10",
-  "2026-01",
-  "2026-04",
-  "unstable",
-];
+// Other versions 404: the sandbox holds one schema, so a call made with a stale version fails here.
+export const DEFAULT_API_VERSIONS: string[] = [ADMIN_API_VERSION];
 
 // ---------------------------------------------------------------------------------------------
 // Schema (cached per process)
@@ -174,10 +192,10 @@ let cachedMocked: { schema: GraphQLSchema } | undefined;
 
 export function adminSchemaPath(): string {
   if (process.env.SHOPIFY_ADMIN_SCHEMA) return process.env.SHOPIFY_ADMIN_SCHEMA;
-  return fileURLToPath(new URL("../../contracts/shopify-admin-2025-01.json.gz", import.meta.url));
+  return fileURLToPath(new URL(`../../contracts/shopify-admin-${ADMIN_API_VERSION}.json.gz`, import.meta.url));
 }
 
-/** Shopify's 2025-01 Admin schema, with custom scalars that coerce like Shopify's. */
+/** Shopify's Admin schema (ADMIN_API_VERSION), with custom scalars that coerce like Shopify's. */
 export function loadAdminSchema(): GraphQLSchema {
   if (cachedSchema) return cachedSchema;
   const path = adminSchemaPath();
@@ -273,8 +291,8 @@ function scalarMocks(schema: GraphQLSchema): Record<string, () => unknown> {
     ARN: () => "arn:aws:events:us-east-1::event-source/aws.partner/shopify.com/1/postventa",
     BigInt: () => String(nextNum()),
     Color: () => "#1a2b3c",
-    Date: () => "2025-01-15",
-    DateTime: () => new Date(Date.UTC(2025, 0, 15, 12, 0, 0)).toISOString().replace(".000Z", "Z"),
+    Date: () => "2026-07-15",
+    DateTime: () => new Date(Date.UTC(2026, 6, 15, 12, 0, 0)).toISOString().replace(".000Z", "Z"),
     Decimal: () => "10.0",
     FormattedString: () => "Hello World",
     HTML: () => "<p>Hello World</p>",
@@ -340,7 +358,12 @@ function typeMocks(schema: GraphQLSchema): Record<string, Record<string, () => u
 
 interface ShopState {
   shop: string;
-  token: string;
+  token: string | null;
+  /** Sandbox-clock ms; null = a non-expiring token. */
+  tokenExpiresAt: number | null;
+  refreshToken: string | null;
+  refreshExpiresAt: number;
+  failStatus: number | null;
   shopNum: number;
   data: Required<ShopData>;
   products: SandboxProduct[];
@@ -1089,6 +1112,61 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
   const shops = new Map<string, ShopState>();
   const requests: SandboxRequest[] = [];
   let shopCounter = 60_000_000_000;
+  let clockOffsetMs = 0;
+  const now = () => Date.now() + clockOffsetMs;
+
+  function issueTokens(s: ShopState, expiring: boolean) {
+    s.token = `shpat_${randomBytes(16).toString("hex")}`;
+    s.tokenExpiresAt = expiring ? now() + ACCESS_TOKEN_TTL_S * 1000 : null;
+    s.refreshToken = expiring ? `shprt_${randomBytes(16).toString("hex")}` : null;
+    s.refreshExpiresAt = now() + REFRESH_TOKEN_TTL_S * 1000;
+    return {
+      access_token: s.token,
+      scope: opts.scopes ?? "",
+      ...(expiring ? { expires_in: ACCESS_TOKEN_TTL_S, refresh_token: s.refreshToken, refresh_token_expires_in: REFRESH_TOKEN_TTL_S } : {}),
+    };
+  }
+
+  // An App Bridge session token: HS256 with the client secret, for this app and this shop, unexpired.
+  function validSessionToken(jwt: unknown, shop: string): boolean {
+    if (typeof jwt !== "string" || !opts.apiSecret) return false;
+    const [h, p, sig] = jwt.split(".");
+    if (!h || !p || !sig) return false;
+    const expected = Buffer.from(createHmac("sha256", opts.apiSecret).update(`${h}.${p}`).digest("base64url"));
+    const given = Buffer.from(sig);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+    try {
+      const claims = JSON.parse(Buffer.from(p, "base64url").toString("utf8")) as { aud?: string; dest?: string; exp?: number };
+      return claims.aud === opts.apiKey && claims.dest === `https://${shop}` && typeof claims.exp === "number" && claims.exp * 1000 > now();
+    } catch {
+      return false;
+    }
+  }
+
+  async function tokenEndpoint(req: IncomingMessage, res: ServerResponse, state: ShopState | undefined) {
+    if (req.method !== "POST") return send(res, 405, { errors: "Method Not Allowed" });
+    const raw = (await readBody(req)).toString("utf8");
+    let body: Record<string, unknown>;
+    try {
+      body = String(req.headers["content-type"] ?? "").includes("json") ? (JSON.parse(raw) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(raw));
+    } catch {
+      return send(res, 400, { error: "invalid_request", error_description: "The request body could not be read" });
+    }
+    if (!state || !opts.apiKey || body.client_id !== opts.apiKey || body.client_secret !== opts.apiSecret)
+      return send(res, 401, { error: "invalid_client", error_description: "Client authentication failed" });
+    if (body.grant_type === "refresh_token") {
+      if (!state.refreshToken || body.refresh_token !== state.refreshToken || now() >= state.refreshExpiresAt)
+        return send(res, 400, { error: "invalid_grant", error_description: "The refresh token is invalid, expired, revoked or already used" });
+      return send(res, 200, issueTokens(state, true));
+    }
+    if (body.grant_type === "urn:ietf:params:oauth:grant-type:token-exchange") {
+      if (body.requested_token_type !== "urn:shopify:params:oauth:token-type:offline-access-token")
+        return send(res, 400, { error: "invalid_request", error_description: "Only offline access tokens are issued here" });
+      if (!validSessionToken(body.subject_token, state.shop)) return send(res, 400, { error: "invalid_subject_token" });
+      return send(res, 200, issueTokens(state, body.expiring === "1"));
+    }
+    return send(res, 400, { error: "unsupported_grant_type" });
+  }
 
   function refill(s: ShopState): void {
     const now = Date.now();
@@ -1127,6 +1205,7 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
       const host = (req.headers["x-forwarded-host"] as string | undefined) ?? req.headers.host ?? "";
       shop = host.replace(/:\d+$/, "").toLowerCase();
     }
+    if (path === "/admin/oauth/access_token") return tokenEndpoint(req, res, shop ? shops.get(shop) : undefined);
     const vm = /^\/admin\/api\/([^/]+)\/graphql\.json$/.exec(path);
     if (!vm) return send(res, 404, { errors: "Not Found" });
     const apiVersion = vm[1]!;
@@ -1141,9 +1220,13 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
     }
     const token = req.headers["x-shopify-access-token"];
     const raw = await readBody(req);
-    if (token !== state.token) {
+    if (!state.token || token !== state.token || (state.tokenExpiresAt !== null && now() >= state.tokenExpiresAt)) {
       record({ query: raw.toString("utf8"), variables: null, status: 401, errors: INVALID_TOKEN_BODY.errors });
       return send(res, 401, INVALID_TOKEN_BODY);
+    }
+    if (state.failStatus) {
+      record({ query: raw.toString("utf8"), variables: null, status: state.failStatus });
+      return send(res, state.failStatus, { errors: "Service Unavailable" });
     }
     const ctype = String(req.headers["content-type"] ?? "");
     let query: unknown;
@@ -1294,7 +1377,7 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
   return {
     url,
     requests,
-    graphqlUrl: (shop, apiVersion = "2025-01") => `${url}/shops/${shop}/admin/api/${apiVersion}/graphql.json`,
+    graphqlUrl: (shop, apiVersion = ADMIN_API_VERSION) => `${url}/shops/${shop}/admin/api/${apiVersion}/graphql.json`,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));
@@ -1304,7 +1387,11 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
       const shopNum = ++shopCounter;
       const state: ShopState = {
         shop,
-        token: accessToken,
+        token: accessToken ?? null,
+        tokenExpiresAt: null,
+        refreshToken: null,
+        refreshExpiresAt: 0,
+        failStatus: null,
         shopNum,
         data: {
           name: data.name ?? shop.replace(/\.myshopify\.com$/, ""),
@@ -1354,6 +1441,24 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
     metafieldsOf(shop, ownerId) {
       return [...must(shop).metafields.values()].filter((m) => !ownerId || m.ownerId === ownerId);
     },
+    tokensOf(shop) {
+      const s = must(shop);
+      return { accessToken: s.token, refreshToken: s.refreshToken, expiresAt: s.tokenExpiresAt };
+    },
+    revokeTokens(shop) {
+      const s = must(shop);
+      s.token = null;
+      s.refreshToken = null;
+    },
+    advanceClock(ms) {
+      clockOffsetMs += ms;
+    },
+    resetClock() {
+      clockOffsetMs = 0;
+    },
+    fail(shop, status) {
+      must(shop).failStatus = status;
+    },
     throttle(shop, { available, restoreRate }) {
       const s = must(shop);
       s.bucket.available = Math.max(0, Math.min(s.bucket.max, available));
@@ -1370,7 +1475,7 @@ export async function adminGraphql(
   token: string,
   query: string,
   variables?: Record<string, unknown>,
-  apiVersion = "2025-01",
+  apiVersion: string = ADMIN_API_VERSION,
 ): Promise<{ status: number; body: any }> {
   const res = await fetch(sandbox.graphqlUrl(shop, apiVersion), {
     method: "POST",

@@ -2,7 +2,8 @@ import "@shopify/shopify-api/adapters/web-api";
 import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import { describe, expect, it } from "vitest";
-import { shopifyApi, type ApiVersion } from "@shopify/shopify-api";
+import { shopifyApi } from "@shopify/shopify-api";
+import { ADMIN_API_VERSION } from "../../../integrations/shopify/api-version.ts";
 import { parse as losslessParse, isLosslessNumber } from "lossless-json";
 import { postWebhook, sessionToken, stringifyShopifyJson, webhookHeaders } from "./signing.ts";
 
@@ -15,7 +16,7 @@ const shopify = shopifyApi({
   apiKey: API_KEY,
   apiSecretKey: SECRET,
   hostName: "postventa.example.com",
-  apiVersion: "2025-10" as ApiVersion,
+  apiVersion: ADMIN_API_VERSION,
   isEmbeddedApp: true,
   logger: { level: 0 as never },
 });
@@ -68,7 +69,7 @@ describe("webhookHeaders", () => {
       "X-Shopify-Shop-Domain", "X-Shopify-Topic", "X-Shopify-Triggered-At", "X-Shopify-Webhook-Id",
     ]);
     expect(h["Content-Type"]).toBe("application/json");
-    expect(h["X-Shopify-API-Version"]).toBe("2025-10");
+    expect(h["X-Shopify-API-Version"]).toBe(ADMIN_API_VERSION);
     expect(h["X-Shopify-Topic"]).toBe("refunds/create");
     expect(h["X-Shopify-Shop-Domain"]).toBe(SHOP);
     expect(h["X-Shopify-Webhook-Id"]).toBe("w-1");
@@ -84,7 +85,7 @@ describe("webhookHeaders", () => {
       rawBody,
       rawRequest: new Request("https://postventa.example.com/webhooks", { method: "POST", headers, body: rawBody }) as never,
     });
-    expect(ok).toMatchObject({ valid: true, topic: "ORDERS_PAID", domain: SHOP, apiVersion: "2025-10" });
+    expect(ok).toMatchObject({ valid: true, topic: "ORDERS_PAID", domain: SHOP, apiVersion: ADMIN_API_VERSION });
     const bad = await shopify.webhooks.validate({
       rawBody: rawBody.replace("993", "992"),
       rawRequest: new Request("https://postventa.example.com/webhooks", { method: "POST", headers, body: rawBody }) as never,

@@ -4,8 +4,9 @@
  * 64-bit ids exact (Shopify's numeric ids exceed 2^53 and are sent as bare JSON numbers).
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { ADMIN_API_VERSION } from "../../../integrations/shopify/api-version.ts";
 
-export const DEFAULT_WEBHOOK_API_VERSION = "2025-10";
+export const DEFAULT_WEBHOOK_API_VERSION: string = ADMIN_API_VERSION;
 
 /**
  * JSON.stringify, except that `bigint` values are written as bare JSON numbers, so
@@ -54,7 +55,7 @@ export interface WebhookHeaderOptions {
   topic: string;
   shop: string;
   rawBody: string;
-  /** Default "2025-10". */
+  /** Default ADMIN_API_VERSION. */
   apiVersion?: string;
   webhookId?: string;
   eventId?: string;

@@ -1,6 +1,6 @@
 /**
  * A realistic week of a coffee-equipment store, as Shopify would deliver it by webhook:
- * REST-shaped payloads (API 2025-01) with 64-bit ids written as bare JSON numbers, refunds
+ * REST-shaped payloads (webhook API version ADMIN_API_VERSION) with 64-bit ids written as bare JSON numbers, refunds
  * (partial, full, in parts), cancellations (with their refunds), fulfillments (some in two
  * parts), guest checkouts, and deliveries that are duplicated and out of order, as Shopify's
  * at-least-once, unordered delivery makes them. Deterministic for a seed.
@@ -1160,7 +1160,7 @@ export interface DeliverAllOptions {
   shop: string;
   /** Default 4. */
   concurrency?: number;
-  /** X-Shopify-API-Version; default "2025-10". */
+  /** X-Shopify-API-Version; default ADMIN_API_VERSION. */
   apiVersion?: string;
   onResponse?: (d: Delivery, res: Response) => void | Promise<void>;
   /** Per-request timeout in ms (Shopify waits 5 s); default 5000. */

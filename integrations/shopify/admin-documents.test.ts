@@ -1,0 +1,51 @@
+// Every Admin GraphQL document the app sends validates against Shopify's schema of the app's one
+// API version, and that version is the one the webhook subscriptions ask for.
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { describe, expect, it } from "vitest";
+import { loadAdminSchema } from "../../test/sandboxes/shopify/admin-graphql";
+import { ADMIN_API_VERSION } from "./api-version";
+import * as admin from "./admin.server";
+
+const graphql = createRequire(import.meta.url)("graphql") as typeof import("graphql");
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const DOCUMENTS: Record<string, string> = { PRODUCT_FACTS_QUERY: admin.PRODUCT_FACTS_QUERY };
+
+function sources(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.tsx?$/.test(e.name) && !e.name.includes(".test."))
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+describe("Admin GraphQL documents", () => {
+  it(`validate against Shopify's ${ADMIN_API_VERSION} Admin schema`, () => {
+    const schema = loadAdminSchema();
+    for (const [name, doc] of Object.entries(DOCUMENTS))
+      expect({ name, errors: graphql.validate(schema, graphql.parse(doc)).map((e) => e.message) }).toEqual({ name, errors: [] });
+    // The check can fail: a field that does not exist is refused.
+    expect(graphql.validate(schema, graphql.parse(admin.PRODUCT_FACTS_QUERY.replace("productType", "productKind"))).length).toBeGreaterThan(0);
+  });
+
+  it("are all listed here: no other app source holds a GraphQL document", () => {
+    const tagged = [...sources("app"), ...sources("integrations"), ...sources("server")]
+      .flatMap((file) => [...readFileSync(file, "utf8").matchAll(/\/\* GraphQL \*\/ `([^`]*)`/g)].map((m) => m[1]!.trim()));
+    expect(tagged.sort()).toEqual(Object.values(DOCUMENTS).map((d) => d.trim()).sort());
+    const untagged = [...sources("app"), ...sources("integrations"), ...sources("server")].filter((file) =>
+      /`\s*(query|mutation)\s+\w+\s*[({]/.test(readFileSync(file, "utf8").replace(/\/\* GraphQL \*\/ `/g, "")),
+    );
+    expect(untagged).toEqual([]);
+  });
+
+  it("the schema in test/contracts is the API version's", () => {
+    expect(readdirSync(path.join(ROOT, "test/contracts")).filter((f) => f.endsWith(".json.gz"))).toEqual([`shopify-admin-${ADMIN_API_VERSION}.json.gz`]);
+  });
+});
+
+describe("API version", () => {
+  it("shopify.app.toml subscribes to webhooks with the app's API version", () => {
+    const toml = readFileSync(path.join(ROOT, "shopify.app.toml"), "utf8");
+    const webhooks = /^\[webhooks\]\s*$([\s\S]*?)(?=^\[[^[])/m.exec(toml)?.[1] ?? "";
+    expect(/^\s*api_version\s*=\s*"([^"]+)"/m.exec(webhooks)?.[1]).toBe(ADMIN_API_VERSION);
+  });
+});

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "WarrantyRegistration" ADD COLUMN     "policyCheckPending" BOOLEAN NOT NULL DEFAULT false;

@@ -3,20 +3,22 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
+import { config } from "./config.server";
 import { markInstalled } from "./shops.server";
 import { ADMIN_API_VERSION } from "../integrations/shopify/api-version";
 import { routeAdminCallsToSandbox } from "../integrations/shopify/admin-base-url.server";
 import { withOfflineAdmin as withOfflineAdminOf } from "../integrations/shopify/offline-admin.server";
 import type { AdminGraphql } from "../integrations/shopify/admin.server";
 
-routeAdminCallsToSandbox();
+const settings = config();
+routeAdminCallsToSandbox(settings.SHOPIFY_ADMIN_BASE_URL);
 
 const shopify = shopifyApp({
-  apiKey: process.env.SHOPIFY_API_KEY,
-  apiSecretKey: process.env.SHOPIFY_API_SECRET || "",
+  apiKey: settings.SHOPIFY_API_KEY,
+  apiSecretKey: settings.SHOPIFY_API_SECRET,
   apiVersion: ADMIN_API_VERSION,
-  scopes: process.env.SCOPES?.split(","),
-  appUrl: process.env.SHOPIFY_APP_URL || "http://localhost:3000",
+  scopes: settings.SCOPES.split(","),
+  appUrl: settings.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(prisma),
   distribution: AppDistribution.AppStore,
@@ -24,8 +26,8 @@ const shopify = shopifyApp({
   hooks: {
     afterAuth: async ({ session }) => markInstalled(session.shop),
   },
-  logger: { level: process.env.SHOPIFY_LOG_LEVEL === "debug" ? 3 : 1 },
-  ...(process.env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [process.env.SHOP_CUSTOM_DOMAIN] } : {}),
+  logger: { level: settings.SHOPIFY_LOG_LEVEL === "debug" ? 3 : 1 },
+  ...(settings.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [settings.SHOP_CUSTOM_DOMAIN] } : {}),
 });
 
 export default shopify;

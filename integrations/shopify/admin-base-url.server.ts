@@ -12,7 +12,7 @@ export function sandboxAdminUrl(base: string, url: string): string {
   return `${base.replace(/\/$/, "")}/shops/${u.host}${u.pathname}${u.search}`;
 }
 
-export function routeAdminCallsToSandbox(base = process.env.SHOPIFY_ADMIN_BASE_URL): void {
+export function routeAdminCallsToSandbox(base: string | undefined): void {
   if (!base) return;
   const fetchShopify = globalThis.fetch;
   setAbstractFetchFunc((input, init) => fetchShopify(sandboxAdminUrl(base, typeof input === "string" ? input : input instanceof URL ? input.href : input.url), init));

@@ -900,11 +900,11 @@ function shopifyValidationError(rule: ValidationRule, e: GraphQLError): ShopifyE
     message = `${nullOnly ? "Nullability" : "Type"} mismatch on variable $${m[1]} (${m[2]} / ${m[3]})`;
     Object.assign(ext, { variableName: m[1], typeName: m[2], expectedType: m[3] });
   } else if (ruleName === "ScalarLeafsRule" && (m = /^Field "([^"]+)" of type "([^"]+)" must have a selection of subfields/.exec(e.message))) {
-    message = `Field must have selections (field '${m[1]}' returns ${m[2]!.replace(/[!\[\]]/g, "")} but has no selections. Did you mean '${m[1]} { ... }'?)`;
-    Object.assign(ext, { nodeName: `field '${m[1]}'`, typeName: m[2]!.replace(/[!\[\]]/g, "") });
+    message = `Field must have selections (field '${m[1]}' returns ${m[2]!.replace(/[![\]]/g, "")} but has no selections. Did you mean '${m[1]} { ... }'?)`;
+    Object.assign(ext, { nodeName: `field '${m[1]}'`, typeName: m[2]!.replace(/[![\]]/g, "") });
   } else if (ruleName === "ScalarLeafsRule" && (m = /^Field "([^"]+)" must not have a selection since type "([^"]+)"/.exec(e.message))) {
-    message = `Selections can't be made on scalars (field '${m[1]}' returns ${m[2]!.replace(/[!\[\]]/g, "")} but has selections)`;
-    Object.assign(ext, { nodeName: `field '${m[1]}'`, typeName: m[2]!.replace(/[!\[\]]/g, "") });
+    message = `Selections can't be made on scalars (field '${m[1]}' returns ${m[2]!.replace(/[![\]]/g, "")} but has selections)`;
+    Object.assign(ext, { nodeName: `field '${m[1]}'`, typeName: m[2]!.replace(/[![\]]/g, "") });
   } else if (ruleName === "KnownTypeNamesRule" && (m = /^Unknown type "([^"]+)"/.exec(e.message))) {
     message = `No such type ${m[1]}, so it can't be a fragment condition or variable type`;
     Object.assign(ext, { typeName: m[1] });

@@ -1,10 +1,12 @@
 // `npm start`: database (embedded unless DATABASE_URL), migrations, queue schema, HTTP server, and
 // the queue worker in-process unless RUN_WORKER=false (then run `npm run worker` beside it).
 import { ensureDatabase } from "./database.server.ts";
+import { preflight } from "./preflight.server.ts";
 import { applyMigrations } from "./migrate.server.ts";
 import { prepareQueue, startWorker } from "./worker.server.ts";
 import { startAppServer } from "./app-server.server.ts";
 
+preflight();
 const db = await ensureDatabase();
 await applyMigrations(db.url, console.log);
 await prepareQueue(db.url);

@@ -39,7 +39,7 @@ function approve(shop: string) {
 async function storedAccessToken(shop: string): Promise<string> {
   const { rows } = await stack.pool.query(`SELECT "accessTokenEnc" FROM "HubSpotConnection" WHERE shop = $1`, [shop]);
   const { decryptSecret } = await import("../app/secrets.server.ts");
-  return decryptSecret(rows[0].accessTokenEnc);
+  return decryptSecret(rows[0].accessTokenEnc, { shop, field: "HubSpotConnection.accessToken" });
 }
 
 const connections = async () => (await stack.pool.query(`SELECT count(*)::int AS n FROM "HubSpotConnection"`)).rows[0].n as number;

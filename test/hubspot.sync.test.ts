@@ -259,7 +259,7 @@ describe("OAuth, two shops, two accounts", () => {
   it("pauses when the refresh token is revoked", async () => {
     const { rows } = await stack.pool.query(`SELECT "refreshTokenEnc" FROM "HubSpotConnection" WHERE shop = $1`, [OTHER]);
     const { decryptSecret } = await import("../app/secrets.server.ts");
-    sandbox.revoke(decryptSecret(rows[0].refreshTokenEnc));
+    sandbox.revoke(decryptSecret(rows[0].refreshTokenEnc, { shop: OTHER, field: "HubSpotConnection.refreshToken" }));
     sandbox.expireAccessTokens(oauthPortal.portalId);
     await deliver(stack.url, OTHER, "orders/paid", paidOrder(9003n, { id: 9901n, email: "otra@example.com" }));
     await waitForHubSpot(stack.pool, OTHER);
@@ -321,9 +321,9 @@ describe("timeline events, for an app HubSpot approved for them", () => {
 describe("secrets", () => {
   it("never writes a token to the logs", async () => {
     const tokens = [portal.privateAppToken];
-    const { rows } = await stack.pool.query(`SELECT "accessTokenEnc" FROM "HubSpotConnection"`);
+    const { rows } = await stack.pool.query(`SELECT shop, "accessTokenEnc" FROM "HubSpotConnection"`);
     const { decryptSecret } = await import("../app/secrets.server.ts");
-    for (const r of rows) tokens.push(decryptSecret(r.accessTokenEnc));
+    for (const r of rows) tokens.push(decryptSecret(r.accessTokenEnc, { shop: r.shop, field: "HubSpotConnection.accessToken" }));
     expect(output.length).toBeGreaterThan(0);
     for (const t of tokens) expect(output).not.toContain(t);
   });

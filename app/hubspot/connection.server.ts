@@ -44,6 +44,11 @@ export class ConnectError extends Error {
   }
 }
 
+// Each token is encrypted bound to its shop and column: a value copied elsewhere does not decrypt.
+type TokenField = "accessToken" | "refreshToken";
+const seal = (shop: string, field: TokenField, token: string) => encryptSecret(token, { shop, field: `HubSpotConnection.${field}` });
+const unseal = (shop: string, field: TokenField, stored: string) => decryptSecret(stored, { shop, field: `HubSpotConnection.${field}` });
+
 export function accountKey(c: Pick<HubSpotConnection, "portalId" | "authType">): string {
   return `${c.portalId}:${c.authType}`;
 }
@@ -61,7 +66,7 @@ export async function connectPrivateApp(shop: string, token: string, rollingLimi
   await saveConnection(shop, {
     portalId: account.portalId,
     authType: "private_app",
-    accessTokenEnc: encryptSecret(token),
+    accessTokenEnc: seal(shop, "accessToken", token),
     refreshTokenEnc: null,
     accessTokenExpiry: null,
     scopes: [],
@@ -112,8 +117,8 @@ export async function completeOAuth(code: string, state: string): Promise<string
   await saveConnection(shop, {
     portalId: info.portalId,
     authType: "oauth",
-    accessTokenEnc: encryptSecret(tokens.accessToken),
-    refreshTokenEnc: encryptSecret(tokens.refreshToken),
+    accessTokenEnc: seal(shop, "accessToken", tokens.accessToken),
+    refreshTokenEnc: seal(shop, "refreshToken", tokens.refreshToken),
     accessTokenExpiry: tokens.expiresAt,
     scopes: info.scopes,
     timeZone: account.timeZone,
@@ -207,7 +212,7 @@ const validForAWhile = (c: Pick<HubSpotConnection, "accessTokenExpiry">) =>
 // expires within five minutes. Two processes refreshing at once is harmless (HubSpot refresh
 // tokens are reusable); the row lock in refresh() just keeps them from racing on the write.
 export async function accessTokenFor(c: HubSpotConnection): Promise<string> {
-  if (c.authType !== "oauth" || !c.accessTokenExpiry || validForAWhile(c)) return decryptSecret(c.accessTokenEnc);
+  if (c.authType !== "oauth" || !c.accessTokenExpiry || validForAWhile(c)) return unseal(c.shop, "accessToken", c.accessTokenEnc);
   return refresh(c.shop);
 }
 
@@ -216,18 +221,18 @@ export async function refresh(shop: string, rejected?: string): Promise<string> 
   return prisma.$transaction(async (tx) => {
     const [c] = await tx.$queryRaw<HubSpotConnection[]>`SELECT * FROM "HubSpotConnection" WHERE shop = ${shop} FOR UPDATE`;
     if (!c?.refreshTokenEnc) throw new HubSpotFailure("auth", "HubSpot no longer accepts this connection's token. Connect again.");
-    const current = decryptSecret(c.accessTokenEnc);
+    const current = unseal(shop, "accessToken", c.accessTokenEnc);
     if (validForAWhile(c) && (!rejected || rejected !== current)) return current; // another process just refreshed
     let t;
     try {
-      t = await refreshAccessToken(decryptSecret(c.refreshTokenEnc));
+      t = await refreshAccessToken(unseal(shop, "refreshToken", c.refreshTokenEnc));
     } catch (e) {
       if (e instanceof HubSpotFailure && e.kind === "invalid") throw new HubSpotFailure("auth", "HubSpot revoked Postventa's access (the refresh token was refused). Connect again.");
       throw e;
     }
     await tx.hubSpotConnection.update({
       where: { shop },
-      data: { accessTokenEnc: encryptSecret(t.accessToken), refreshTokenEnc: encryptSecret(t.refreshToken), accessTokenExpiry: t.expiresAt },
+      data: { accessTokenEnc: seal(shop, "accessToken", t.accessToken), refreshTokenEnc: seal(shop, "refreshToken", t.refreshToken), accessTokenExpiry: t.expiresAt },
     });
     return t.accessToken;
   });

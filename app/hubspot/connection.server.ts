@@ -1,10 +1,11 @@
 // Connecting a shop to its HubSpot account, keeping the tokens fresh, disconnecting.
 // Tokens are stored encrypted and leave this module only towards HubSpot.
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { HubSpotConnection } from "@prisma/client";
 import prisma, { pool } from "../db.server";
 import { decryptSecret, encryptSecret } from "../secrets.server";
 import { takeRequestSlot } from "./budget.server";
+import { ConnectError } from "./connect-error";
+import { bindOAuthState, createOAuthState } from "./oauth-state.server";
 import {
   accessTokenInfo,
   accountDetails,
@@ -21,28 +22,7 @@ import {
 export const OAUTH_ROLLING_LIMIT = 110;
 export const PRIVATE_APP_LIMITS = [100, 190] as const;
 
-/** A connect attempt the merchant can act on. The page shows it in the merchant's language
- *  (app/i18n.ts, `connectError.<code>`); the message is the English text. */
-export type ConnectErrorCode =
-  | "not_a_token"
-  | "plan_limit"
-  | "state_invalid"
-  | "state_expired"
-  | "oauth_refused"
-  | "token_refused"
-  | "missing_scopes"
-  | "unreachable"
-  | "not_connected"
-  | "timeline_unavailable";
-export class ConnectError extends Error {
-  constructor(
-    readonly code: ConnectErrorCode,
-    message: string,
-    readonly detail = "",
-  ) {
-    super(message);
-  }
-}
+export { ConnectError, type ConnectErrorCode } from "./connect-error";
 
 // Each token is encrypted bound to its shop and column: a value copied elsewhere does not decrypt.
 type TokenField = "accessToken" | "refreshToken";
@@ -75,37 +55,26 @@ export async function connectPrivateApp(shop: string, token: string, rollingLimi
   });
 }
 
-// OAuth: the state names the shop and is signed with the app secret, so the callback (which has
-// no Shopify session) knows which shop asked, and nobody else can bind a HubSpot account to it.
-const STATE_TTL_MS = 10 * 60_000;
-function stateSecret() {
-  const s = process.env.SHOPIFY_API_SECRET;
-  if (!s) throw new Error("SHOPIFY_API_SECRET is not set");
-  return s;
-}
-const sign = (data: string) => createHmac("sha256", stateSecret()).update(data).digest("base64url");
-
 export function oauthRedirectUri(): string {
-  return process.env.HUBSPOT_REDIRECT_URI || new URL("/hubspot/callback", process.env.SHOPIFY_APP_URL || "http://localhost:3000").toString();
+  return process.env.HUBSPOT_REDIRECT_URI || new URL("/hubspot/callback", appUrl()).toString();
+}
+const appUrl = () => process.env.SHOPIFY_APP_URL || "http://localhost:3000";
+
+// OAuth, from the admin page: a state for the shop, and the app's own /hubspot/start link for the
+// top-level window (it binds the state to that browser, then goes on to HubSpot).
+export async function startOAuth(shop: string): Promise<string> {
+  const url = new URL("/hubspot/start", appUrl());
+  url.searchParams.set("state", await createOAuthState(shop));
+  return url.toString();
 }
 
-export function startOAuth(shop: string): string {
-  const data = Buffer.from(JSON.stringify({ shop, exp: Date.now() + STATE_TTL_MS, n: randomBytes(8).toString("hex") })).toString("base64url");
-  return authorizeUrl(`${data}.${sign(data)}`, oauthRedirectUri());
+export async function beginOAuth(state: string): Promise<{ location: string; setCookie: string }> {
+  const { setCookie } = await bindOAuthState(state);
+  return { location: authorizeUrl(state, oauthRedirectUri()), setCookie };
 }
 
-export function verifyOAuthState(state: string): string {
-  const [data, mac] = state.split(".");
-  const expected = data ? sign(data) : "";
-  if (!data || !mac || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected)))
-    throw new ConnectError("state_invalid", "This HubSpot authorization link is not valid. Start again from the HubSpot page in Postventa.");
-  const { shop, exp } = JSON.parse(Buffer.from(data, "base64url").toString()) as { shop: string; exp: number };
-  if (Date.now() > exp) throw new ConnectError("state_expired", "This HubSpot authorization link expired. Start again from the HubSpot page in Postventa.");
-  return shop;
-}
-
-export async function completeOAuth(code: string, state: string): Promise<string> {
-  const shop = verifyOAuthState(state);
+// The callback, once consumeOAuthState has named the shop: the code becomes the connection.
+export async function completeOAuth(shop: string, code: string): Promise<void> {
   let tokens, info;
   try {
     tokens = await exchangeCode(code, oauthRedirectUri());
@@ -124,7 +93,6 @@ export async function completeOAuth(code: string, state: string): Promise<string
     timeZone: account.timeZone,
     rollingLimit: OAUTH_ROLLING_LIMIT,
   });
-  return shop;
 }
 
 // Checks the token against the account and creates the Postventa properties (idempotent), inside
@@ -154,7 +122,8 @@ type NewConnection = Pick<
 // for this HubSpot account, except what was already written to this same account before.
 async function saveConnection(shop: string, c: NewConnection): Promise<void> {
   const now = new Date();
-  await prisma.$transaction(async (tx) => {
+  await prisma.$transaction(
+    async (tx) => {
     const fresh = {
       ...c,
       ...(timelineEventsAvailable(c) ? {} : { useTimelineEvents: false }),
@@ -164,8 +133,10 @@ async function saveConnection(shop: string, c: NewConnection): Promise<void> {
       lastError: null,
       backfillStartedAt: now,
       backfillFinishedAt: null,
+      refreshingUntil: null,
     };
-    await tx.hubSpotConnection.upsert({ where: { shop }, create: { shop, ...fresh }, update: { ...fresh, connectedAt: now } });
+    // A new token version: a refresh of the previous connection's token that finishes now is not saved over it.
+    await tx.hubSpotConnection.upsert({ where: { shop }, create: { shop, ...fresh }, update: { ...fresh, connectedAt: now, tokenVersion: { increment: 1 } } });
     await tx.$executeRaw`
       INSERT INTO "HubSpotContactSync" ("customerId", shop)
       SELECT id, shop FROM "Customer" WHERE shop = ${shop} AND "claimedById" IS NULL AND "redactedAt" IS NULL
@@ -176,7 +147,10 @@ async function saveConnection(shop: string, c: NewConnection): Promise<void> {
     await tx.$executeRaw`
       UPDATE "HubSpotInteraction" SET state = 'pending', attempts = 0, reason = NULL
       WHERE shop = ${shop} AND state <> 'sending' AND (state <> 'synced' OR "syncedPortalId" IS DISTINCT FROM ${c.portalId})`;
-  });
+    },
+    // Set-based statements over the shop's customers: a large shop takes seconds, not Prisma's default 5.
+    { maxWait: 10_000, timeout: 60_000 },
+  );
   await requestSync(shop, 0);
 }
 

@@ -49,7 +49,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         await connectPrivateApp(session.shop, String(form.get("token") ?? ""), Number(form.get("rollingLimit")));
         return json<ActionResult>({ ok: true });
       case "connect_oauth":
-        return json<ActionResult>({ ok: true, redirectTo: startOAuth(session.shop) });
+        return json<ActionResult>({ ok: true, redirectTo: await startOAuth(session.shop) });
       case "disconnect":
         await disconnect(session.shop);
         return json<ActionResult>({ ok: true });

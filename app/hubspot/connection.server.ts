@@ -2,7 +2,7 @@
 // Tokens are stored encrypted and leave this module only towards HubSpot.
 import type { HubSpotConnection } from "@prisma/client";
 import prisma, { pool } from "../db.server";
-import { decryptSecret, encryptSecret } from "../secrets.server";
+import { decryptSecret, encryptSecret, needsReencryption } from "../secrets.server";
 import { takeRequestSlot } from "./budget.server";
 import { ConnectError } from "./connect-error";
 import { bindOAuthState, createOAuthState } from "./oauth-state.server";
@@ -183,33 +183,77 @@ const validForAWhile = (c: Pick<HubSpotConnection, "accessTokenExpiry">) =>
   !!c.accessTokenExpiry && c.accessTokenExpiry.getTime() - Date.now() > REFRESH_MARGIN_MS;
 
 // The access token to send now, from the connection row just read: refreshed first when it
-// expires within five minutes. Two processes refreshing at once is harmless (HubSpot refresh
-// tokens are reusable); the row lock in refresh() just keeps them from racing on the write.
+// expires within five minutes. A value stored under an older key or format is written again
+// under the current key (only if it is still what was read).
 export async function accessTokenFor(c: HubSpotConnection): Promise<string> {
-  if (c.authType !== "oauth" || !c.accessTokenExpiry || validForAWhile(c)) return unseal(c.shop, "accessToken", c.accessTokenEnc);
-  return refresh(c.shop);
+  if (c.authType === "oauth" && c.accessTokenExpiry && !validForAWhile(c)) return refresh(c.shop);
+  const token = unseal(c.shop, "accessToken", c.accessTokenEnc);
+  if (needsReencryption(c.accessTokenEnc) || (c.refreshTokenEnc && needsReencryption(c.refreshTokenEnc))) await reencrypt(c);
+  return token;
 }
 
+async function reencrypt(c: HubSpotConnection) {
+  await prisma.hubSpotConnection.updateMany({
+    where: { shop: c.shop, accessTokenEnc: c.accessTokenEnc, refreshTokenEnc: c.refreshTokenEnc },
+    data: {
+      accessTokenEnc: seal(c.shop, "accessToken", unseal(c.shop, "accessToken", c.accessTokenEnc)),
+      refreshTokenEnc: c.refreshTokenEnc && seal(c.shop, "refreshToken", unseal(c.shop, "refreshToken", c.refreshTokenEnc)),
+    },
+  });
+}
+
+// Longer than the HubSpot client's own timeout, so a lease outlives the refresh it covers; a
+// process that died while holding it only delays the next refresh by this much.
+const REFRESH_LEASE_MS = Number(process.env.HUBSPOT_TIMEOUT_MS ?? 30_000) + 5_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 // `rejected`: the token HubSpot just answered 401 to; refreshed even if it should still be valid.
+// No database lock or transaction is held while HubSpot answers: one process takes a lease on the
+// row (compare-and-set), refreshes, and saves the new pair only if the token version is still the
+// one it read; the others wait for that pair. So two processes never both refresh and overwrite
+// each other's tokens, and nothing else that writes the row waits on HubSpot.
 export async function refresh(shop: string, rejected?: string): Promise<string> {
-  return prisma.$transaction(async (tx) => {
-    const [c] = await tx.$queryRaw<HubSpotConnection[]>`SELECT * FROM "HubSpotConnection" WHERE shop = ${shop} FOR UPDATE`;
+  const giveUpAt = Date.now() + 2 * REFRESH_LEASE_MS;
+  for (;;) {
+    const c = await prisma.hubSpotConnection.findUnique({ where: { shop } });
     if (!c?.refreshTokenEnc) throw new HubSpotFailure("auth", "HubSpot no longer accepts this connection's token. Connect again.");
     const current = unseal(shop, "accessToken", c.accessTokenEnc);
     if (validForAWhile(c) && (!rejected || rejected !== current)) return current; // another process just refreshed
-    let t;
-    try {
-      t = await refreshAccessToken(unseal(shop, "refreshToken", c.refreshTokenEnc));
-    } catch (e) {
-      if (e instanceof HubSpotFailure && e.kind === "invalid") throw new HubSpotFailure("auth", "HubSpot revoked Postventa's access (the refresh token was refused). Connect again.");
-      throw e;
-    }
-    await tx.hubSpotConnection.update({
-      where: { shop },
-      data: { accessTokenEnc: seal(shop, "accessToken", t.accessToken), refreshTokenEnc: seal(shop, "refreshToken", t.refreshToken), accessTokenExpiry: t.expiresAt },
+    const now = new Date();
+    const lease = await prisma.hubSpotConnection.updateMany({
+      where: { shop, tokenVersion: c.tokenVersion, OR: [{ refreshingUntil: null }, { refreshingUntil: { lt: now } }] },
+      data: { refreshingUntil: new Date(now.getTime() + REFRESH_LEASE_MS) },
     });
-    return t.accessToken;
+    if (lease.count === 1) {
+      const fresh = await refreshHoldingLease(c);
+      if (fresh) return fresh;
+      continue; // reconnected meanwhile: read the new connection
+    }
+    if (Date.now() > giveUpAt) throw new HubSpotFailure("transient", "Another process is still refreshing the HubSpot token.");
+    await sleep(200);
+  }
+}
+
+async function refreshHoldingLease(c: HubSpotConnection): Promise<string | null> {
+  let t;
+  try {
+    t = await refreshAccessToken(unseal(c.shop, "refreshToken", c.refreshTokenEnc!));
+  } catch (e) {
+    await prisma.hubSpotConnection.updateMany({ where: { shop: c.shop, tokenVersion: c.tokenVersion }, data: { refreshingUntil: null } });
+    if (e instanceof HubSpotFailure && e.kind === "invalid") throw new HubSpotFailure("auth", "HubSpot revoked Postventa's access (the refresh token was refused). Connect again.");
+    throw e;
+  }
+  const saved = await prisma.hubSpotConnection.updateMany({
+    where: { shop: c.shop, tokenVersion: c.tokenVersion },
+    data: {
+      accessTokenEnc: seal(c.shop, "accessToken", t.accessToken),
+      refreshTokenEnc: seal(c.shop, "refreshToken", t.refreshToken),
+      accessTokenExpiry: t.expiresAt,
+      tokenVersion: { increment: 1 },
+      refreshingUntil: null,
+    },
   });
+  return saved.count === 1 ? t.accessToken : null;
 }
 
 // ----------------------------------------------------------------------------------------------

@@ -101,7 +101,8 @@ export default function HubSpotPage() {
 
   useEffect(() => {
     if (!result) return;
-    // App Bridge turns a _top open into a navigation of the admin window (HubSpot cannot be framed).
+    // App Bridge turns a _top open into a navigation of the admin window (HubSpot cannot be framed):
+    // our /hubspot/start sets the browser-binding cookie there, first-party, then goes on to HubSpot.
     if (result.redirectTo) open(result.redirectTo, "_top");
     if (result.ok && lastIntent === "connect_private") setToken("");
     if (result.ok && lastIntent === "disconnect") setConfirmingDisconnect(false);

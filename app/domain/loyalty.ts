@@ -53,13 +53,14 @@ const lineEligible = (line: OrderFacts["lineItems"][number], rule: EarnRule) =>
   Math.max(0, line.unitPriceMinor * line.quantity - (rule.earnOnDiscountedPrice ? line.discountMinor : 0));
 
 // How much of the order's eligible amount (`total`) the refunds cover, measured so that refunding
-// everything covers all of it exactly, whatever the rule. A refund line's subtotal is the
-// discounted price and its tax leaves out the tax on shipping, so neither adds up to what an
-// undiscounted or tax-inclusive rule earned on. Instead: a line by the share of its units
-// refunded, shipping by the amount refunded, taxes by the lines' refunded tax until every unit
-// and the shipping are refunded (then all of it).
+// everything covers all of it exactly, whatever the rule. A refund line's subtotal is part of the
+// line's discounted price and its tax leaves out the tax on shipping, so summed as they are they
+// never reach what an undiscounted or tax-inclusive rule earned on. Instead: a line by the share
+// of its discounted price refunded, applied to what the line earned on; shipping by the amount
+// refunded; taxes by the lines' refunded tax until every line and the shipping are refunded in
+// full (then all of it).
 export function refundCoverage(refunds: RefundFacts[], order: OrderFacts, rule: EarnRule): { covered: number; total: number } {
-  const refundedQty = new Map<string, number>();
+  const refunded = new Map<string, { qty: number; subtotal: number }>();
   let refundedShipping = 0;
   let refundedTax = 0;
   const eligibleLines = new Set(order.lineItems.filter((l) => earnsOn(l, rule)).map((l) => l.id));
@@ -67,20 +68,25 @@ export function refundCoverage(refunds: RefundFacts[], order: OrderFacts, rule: 
     refundedShipping += Math.max(0, refund.shippingMinor);
     for (const line of refund.lineItems) {
       if (!eligibleLines.has(line.lineItemId)) continue;
-      refundedQty.set(line.lineItemId, (refundedQty.get(line.lineItemId) ?? 0) + Math.max(0, line.quantity));
+      const r = refunded.get(line.lineItemId) ?? { qty: 0, subtotal: 0 };
+      refunded.set(line.lineItemId, { qty: r.qty + Math.max(0, line.quantity), subtotal: r.subtotal + Math.max(0, line.subtotalMinor) });
       refundedTax += Math.max(0, line.taxMinor);
     }
   }
   let total = 0;
   let covered = 0;
-  let allUnits = true;
+  let allLines = true;
   for (const line of order.lineItems) {
     if (!earnsOn(line, rule)) continue;
     const amount = lineEligible(line, rule);
-    const qty = Math.min(refundedQty.get(line.id) ?? 0, line.quantity);
+    const r = refunded.get(line.id) ?? { qty: 0, subtotal: 0 };
+    const paid = line.unitPriceMinor * line.quantity - line.discountMinor;
+    // By amount (a unit may be refunded for part of its price); by units only for a line that cost nothing.
+    const done = paid > 0 ? r.subtotal >= paid : r.qty >= line.quantity;
+    const share = done ? 1 : paid > 0 ? r.subtotal / paid : r.qty / line.quantity;
     total += amount;
-    covered += qty >= line.quantity ? amount : Math.floor(amount * (qty / line.quantity));
-    allUnits &&= qty >= line.quantity;
+    covered += done ? amount : Math.floor(amount * share);
+    allLines &&= done;
   }
   const shipping = Math.max(0, order.shippingMinor);
   if (rule.includeShipping) {
@@ -90,7 +96,7 @@ export function refundCoverage(refunds: RefundFacts[], order: OrderFacts, rule: 
   if (rule.includeTaxes && !order.taxesIncluded) {
     const tax = Math.max(0, order.taxMinor);
     total += tax;
-    covered += allUnits && refundedShipping >= shipping ? tax : Math.min(refundedTax, tax);
+    covered += allLines && refundedShipping >= shipping ? tax : Math.min(refundedTax, tax);
   }
   return { covered, total };
 }

@@ -8,11 +8,19 @@ const DEFAULT_SCOPES = "read_orders,read_customers,read_products"; // as shopify
 
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const key32 = z
+const HOW_TO_MAKE_A_KEY = "32 random bytes in base64 (44 characters); make one with `openssl rand -base64 32`";
+const isKey = (v: string) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, "base64").length === 32;
+const key32 = z.string().refine(isKey, { message: `must be ${HOW_TO_MAKE_A_KEY}` });
+// Older keys, newest first, comma-separated: they still decrypt after a rotation.
+const previousKeys = z
   .string()
-  .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, "base64").length === 32, {
-    message: "must be 32 random bytes in base64 (44 characters); make one with `openssl rand -base64 32`",
-  });
+  .transform((v) => v.split(",").map((k) => k.trim()))
+  .superRefine((keys, ctx) => {
+    keys.forEach((k, i) => {
+      if (!isKey(k)) ctx.addIssue({ code: "custom", message: `entry ${i + 1} must be ${HOW_TO_MAKE_A_KEY}` });
+    });
+  })
+  .default([]);
 
 const variables = z.object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -31,6 +39,7 @@ const variables = z.object({
     SHOPIFY_LOG_LEVEL: z.enum(["error", "warning", "info", "debug"]).optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     POSTVENTA_ENCRYPTION_KEY: key32,
+    POSTVENTA_ENCRYPTION_KEYS_PREVIOUS: previousKeys,
     HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
     HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
     HUBSPOT_REDIRECT_URI: optionalUrl,

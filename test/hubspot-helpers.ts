@@ -3,7 +3,7 @@
 import type pg from "pg";
 import { stringifyShopifyJson, webhookHeaders } from "./sandboxes/shopify/signing.ts";
 import type { HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
-import { DEV_SECRET } from "./stack.ts";
+import { DEV_HUBSPOT_CLIENT, DEV_SECRET } from "./stack.ts";
 
 let seq = 0;
 
@@ -85,4 +85,21 @@ export function hubspotHoldings(sandbox: HubSpotSandbox, portalId: number) {
   const noteContact = new Map<string, string>();
   for (const a of s.associations) if (a.fromObjectType === "notes" && a.toObjectType === "contacts") noteContact.set(a.fromId, a.toId);
   return { state: s, notesByEvent, contactsByEmail, noteContact };
+}
+
+// "Connect with HubSpot" in-process, as the merchant's browser goes through it: the page's start
+// link, /hubspot/start (binds the state to a cookie), HubSpot's consent screen approved.
+export async function approveOAuth(
+  connection: typeof import("../app/hubspot/connection.server.ts"),
+  sandbox: HubSpotSandbox,
+  shop: string,
+  portalId: number,
+  opts: { extraScopes?: string[]; redirectUri?: string } = {},
+) {
+  const start = new URL(await connection.startOAuth(shop));
+  const { location, setCookie } = await connection.beginOAuth(start.searchParams.get("state")!);
+  const authorize = new URL(location);
+  const scopes = [...authorize.searchParams.get("scope")!.split(" "), ...(opts.extraScopes ?? [])];
+  const { code } = sandbox.authorize(portalId, DEV_HUBSPOT_CLIENT.clientId, scopes, { redirectUri: opts.redirectUri ?? "http://localhost:3000/hubspot/callback" });
+  return { start, authorize, code, state: authorize.searchParams.get("state")!, cookie: setCookie.split(";")[0] };
 }

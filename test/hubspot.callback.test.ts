@@ -28,23 +28,46 @@ afterAll(async () => {
 const callback = (query: Record<string, string>, headers: Record<string, string> = {}) =>
   fetch(`${stack.url}/hubspot/callback?${new URLSearchParams(query)}`, { redirect: "manual", headers });
 
+// A browser's: the library answers 410 to what isbot takes for a bot (undici's "node" is one).
+const bearer = (shop = SHOP) => ({
+  "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+  Authorization: `Bearer ${sessionToken({ apiKey: process.env.SHOPIFY_API_KEY!, secret: process.env.SHOPIFY_API_SECRET!, shop, sub: "42" })}`,
+});
+const DATA = "_data=routes%2Fapp.hubspot";
+const post = (fields: Record<string, string>, query = "") =>
+  fetch(`${stack.url}/app/hubspot?${DATA}${query}`, { method: "POST", headers: bearer(), body: new URLSearchParams(fields) });
+
+// "Connect with HubSpot" as the merchant's browser goes through it: the page's action hands the
+// top-level window the start link; /hubspot/start sets the cookie and redirects to HubSpot.
+async function startInBrowser(): Promise<{ state: string; cookie: string; setCookie: string; authorize: URL }> {
+  const { redirectTo } = await (await post({ intent: "connect_oauth" })).json();
+  const start = new URL(redirectTo);
+  expect(start.pathname).toBe("/hubspot/start");
+  const res = await fetch(`${stack.url}${start.pathname}${start.search}`, { redirect: "manual", headers: { "User-Agent": bearer()["User-Agent"] } });
+  expect(res.status).toBe(302);
+  const setCookie = res.headers.get("set-cookie")!;
+  const authorize = new URL(res.headers.get("location")!);
+  return { state: authorize.searchParams.get("state")!, cookie: setCookie.split(";")[0], setCookie, authorize };
+}
+
 // HubSpot's consent screen, approved: the code HubSpot would put in the callback URL.
-function approve(shop: string) {
-  const authorize = new URL(connection.startOAuth(shop));
+async function approve() {
+  const flow = await startInBrowser();
   const portal = sandbox.createPortal();
-  const { code } = sandbox.authorize(portal.portalId, DEV_HUBSPOT_CLIENT.clientId, authorize.searchParams.get("scope")!.split(" "), { redirectUri: REDIRECT_URI });
-  return { code, state: authorize.searchParams.get("state")!, portalId: portal.portalId };
+  const { code } = sandbox.authorize(portal.portalId, DEV_HUBSPOT_CLIENT.clientId, flow.authorize.searchParams.get("scope")!.split(" "), { redirectUri: REDIRECT_URI });
+  return { ...flow, code, portalId: portal.portalId };
 }
 
 async function storedAccessToken(shop: string): Promise<string> {
   const { rows } = await stack.pool.query(`SELECT "accessTokenEnc" FROM "HubSpotConnection" WHERE shop = $1`, [shop]);
   const { decryptSecret } = await import("../app/secrets.server.ts");
-  return decryptSecret(rows[0].accessTokenEnc);
+  return decryptSecret(rows[0].accessTokenEnc, { shop, field: "HubSpotConnection.accessToken" });
 }
 
 const connections = async () => (await stack.pool.query(`SELECT count(*)::int AS n FROM "HubSpotConnection"`)).rows[0].n as number;
+const EN = { "Accept-Language": "en" };
 
-describe("GET /hubspot/callback", () => {
+describe("GET /hubspot/start and /hubspot/callback", () => {
   it("answers 400 naming the missing code", async () => {
     const res = await callback({ state: "whatever" }, { "Accept-Language": "en-GB,en;q=0.9" });
     expect(res.status).toBe(400);
@@ -58,12 +81,31 @@ describe("GET /hubspot/callback", () => {
     expect(await res.text()).toMatch(/Falta el código de autorización/);
   });
 
-  it("explains a refusal on HubSpot's consent screen, with a way back when the state is ours, and reflects no free text", async () => {
-    const { state } = approve(SHOP);
-    const res = await callback(
-      { error: "access_denied", error_description: "<script>alert(1)</script>", state },
-      { "Accept-Language": "en" },
-    );
+  it("the start binds the flow to this browser with a first-party cookie, and stores only hashes", async () => {
+    const { state, setCookie, authorize } = await startInBrowser();
+    expect(authorize.searchParams.get("redirect_uri")).toBe(REDIRECT_URI);
+    // Lax: sent on HubSpot's top-level redirect back; __Host- + Secure + Path=/: only this origin sets it.
+    expect(setCookie).toMatch(/^__Host-postventa-hubspot-oauth=[A-Za-z0-9_-]{43}; /);
+    for (const attr of ["Path=/", "Max-Age=600", "HttpOnly", "Secure", "SameSite=Lax"]) expect(setCookie.split("; ")).toContain(attr);
+    const { rows } = await stack.pool.query(`SELECT * FROM "HubSpotOAuthState"`);
+    expect(JSON.stringify(rows)).not.toContain(state);
+    expect(JSON.stringify(rows)).not.toContain(setCookie.split(";")[0].split("=")[1]);
+
+    // Opening the same start link again (another browser, or a leaked link) is refused.
+    const again = await fetch(`${stack.url}/hubspot/start?state=${state}`, { redirect: "manual", headers: EN });
+    expect(again.status).toBe(400);
+    expect(again.headers.get("set-cookie")).toBeNull();
+    expect(await again.text()).toMatch(/already been opened|already been used/);
+    for (const bad of ["", "garbled", "é".repeat(43), "A".repeat(43)]) {
+      const res = await fetch(`${stack.url}/hubspot/start?state=${encodeURIComponent(bad)}`, { redirect: "manual", headers: EN });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/not valid/);
+    }
+  });
+
+  it("explains a refusal on HubSpot's consent screen, with a way back for this browser's state, and reflects no free text", async () => {
+    const { state, cookie } = await startInBrowser();
+    const res = await callback({ error: "access_denied", error_description: "<script>alert(1)</script>", state }, { ...EN, Cookie: cookie });
     expect(res.status).toBe(400);
     const body = await res.text();
     expect(body).toMatch(/Access was not approved in HubSpot, so no account was connected/);
@@ -72,24 +114,59 @@ describe("GET /hubspot/callback", () => {
     expect(await connections()).toBe(0);
   });
 
-  it("refuses a forged or garbled state with 400 and writes nothing", async () => {
-    const { code, state } = approve(SHOP);
-    const [data] = state.split(".");
-    const forgedData = Buffer.from(JSON.stringify({ shop: "evil.myshopify.com", exp: Date.now() + 60_000, n: "00" })).toString("base64url");
-    for (const bad of [`${forgedData}.${state.split(".")[1]}`, `${data}.AAAA`, "garbled", ""]) {
-      const res = await callback({ code, state: bad }, { "Accept-Language": "en" });
-      expect(res.status).toBe(400);
+  it("refuses a forged, garbled or non-ASCII state, cookie or code with 400 and writes nothing", async () => {
+    const { code, state, cookie } = await approve();
+    const other = (s: string) => s.slice(0, -1) + (s.endsWith("x") ? "y" : "x");
+    const cases: Array<[Record<string, string>, Record<string, string>, RegExp]> = [
+      [{ code, state: other(state) }, { Cookie: cookie }, /not valid/],
+      [{ code, state: "garbled" }, { Cookie: cookie }, /not valid/],
+      [{ code, state: "" }, { Cookie: cookie }, /not valid/],
+      [{ code, state: "é".repeat(43) }, { Cookie: cookie }, /not valid/], // used to make timingSafeEqual throw: 500
+      [{ code, state: `${state}.${"é".repeat(43)}` }, { Cookie: cookie }, /not valid/],
+      [{ code, state }, {}, /started in another browser/],
+      [{ code, state }, { Cookie: "__Host-postventa-hubspot-oauth=%C3%A9%C3%A9" }, /started in another browser/],
+      [{ code, state }, { Cookie: `__Host-postventa-hubspot-oauth=${"A".repeat(43)}; other=1` }, /started in another browser/],
+      [{ code: "é<script>", state }, { Cookie: cookie }, /not in HubSpot&#39;s format/],
+      [{ code: "a".repeat(600), state }, { Cookie: cookie }, /not in HubSpot&#39;s format/],
+    ];
+    for (const [query, headers, message] of cases) {
+      const res = await callback(query, { ...EN, ...headers });
+      expect(res.status, JSON.stringify(query)).toBe(400);
       const body = await res.text();
-      expect(body).toMatch(/not valid/);
+      expect(body).toMatch(message);
       expect(body).not.toContain(code);
-      expect(body).not.toContain("/admin/apps/"); // no way back offered for a state that is not ours
+      expect(body).not.toContain("/admin/apps/"); // no way back offered for a state that is not this browser's
     }
     expect(await connections()).toBe(0);
   });
 
+  it("refuses a state from another browser, a replayed state and an expired one with 400", async () => {
+    const mine = await approve();
+    const theirs = await startInBrowser();
+    // The other browser's cookie does not spend this browser's state...
+    const crossed = await callback({ code: mine.code, state: mine.state }, { ...EN, Cookie: theirs.cookie });
+    expect(crossed.status).toBe(400);
+    expect(await crossed.text()).toMatch(/started in another browser/);
+    expect(await connections()).toBe(0);
+
+    // ...so the merchant's own browser still finishes; the same state again is refused.
+    const done = await callback({ code: mine.code, state: mine.state }, { Cookie: mine.cookie });
+    expect(done.status).toBe(302);
+    expect(done.headers.get("set-cookie")).toMatch(/^__Host-postventa-hubspot-oauth=; .*Max-Age=0/);
+    const replay = await callback({ code: mine.code, state: mine.state }, { ...EN, Cookie: mine.cookie });
+    expect(replay.status).toBe(400);
+    expect(await replay.text()).toMatch(/already been used/);
+
+    await stack.pool.query(`UPDATE "HubSpotOAuthState" SET "expiresAt" = "expiresAt" - interval '1 day' WHERE "usedAt" IS NULL`);
+    const late = await callback({ code: mine.code, state: theirs.state }, { ...EN, Cookie: theirs.cookie });
+    expect(late.status).toBe(400);
+    expect(await late.text()).toMatch(/expired/);
+    await connection.disconnect(SHOP);
+  });
+
   it("connects the shop and sends the merchant back to the app in the admin, echoing no code or token", async () => {
-    const { code, state, portalId } = approve(SHOP);
-    const res = await callback({ code, state });
+    const { code, state, cookie, portalId } = await approve();
+    const res = await callback({ code, state }, { Cookie: cookie });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe(`https://${SHOP}/admin/apps/${process.env.SHOPIFY_API_KEY}/app/hubspot`);
     const { rows } = await stack.pool.query(`SELECT "portalId", "authType", state FROM "HubSpotConnection" WHERE shop = $1`, [SHOP]);
@@ -100,23 +177,15 @@ describe("GET /hubspot/callback", () => {
     expect(answer).not.toContain(token);
     expect(answer).not.toContain(code);
 
-    // The code is spent: replaying the callback URL is refused by HubSpot, shown as a 400.
-    const replay = await callback({ code, state }, { "Accept-Language": "en" });
+    // A spent code with a fresh state of this browser: HubSpot refuses it, shown as a 400.
+    const fresh = await startInBrowser();
+    const replay = await callback({ code, state: fresh.state }, { ...EN, Cookie: fresh.cookie });
     expect(replay.status).toBe(400);
     expect(await replay.text()).toMatch(/HubSpot refused the authorization/);
   });
 });
 
 describe("/app/hubspot (session token, as App Bridge sends it)", () => {
-  // A browser's: the library answers 410 to what isbot takes for a bot (undici's "node" is one).
-  const bearer = (shop = SHOP) => ({
-    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
-    Authorization: `Bearer ${sessionToken({ apiKey: process.env.SHOPIFY_API_KEY!, secret: process.env.SHOPIFY_API_SECRET!, shop, sub: "42" })}`,
-  });
-  const DATA = "_data=routes%2Fapp.hubspot";
-  const post = (fields: Record<string, string>, query = "") =>
-    fetch(`${stack.url}/app/hubspot?${DATA}${query}`, { method: "POST", headers: bearer(), body: new URLSearchParams(fields) });
-
   it("the loader answers the shop's status in the admin's language and never a token", async () => {
     const res = await fetch(`${stack.url}/app/hubspot?${DATA}&locale=en-US`, { headers: { ...bearer(), "Accept-Language": "es" } });
     expect(res.status).toBe(200);
@@ -197,11 +266,11 @@ describe("/app/hubspot (session token, as App Bridge sends it)", () => {
     expect(await refusedEn.json()).toEqual({ ok: false, error: expect.stringMatching(/private app access token/) });
   });
 
-  it("the action hands back HubSpot's authorize URL for OAuth, and disconnects", async () => {
+  it("the action hands back the app's own start link for OAuth, and disconnects", async () => {
     const oauth = await post({ intent: "connect_oauth" });
     expect(oauth.status).toBe(200);
     const { redirectTo } = await oauth.json();
-    expect(connection.verifyOAuthState(new URL(redirectTo).searchParams.get("state")!)).toBe(SHOP);
+    expect(redirectTo).toMatch(/^http:\/\/localhost:3000\/hubspot\/start\?state=[A-Za-z0-9_-]{43}$/);
 
     const off = await post({ intent: "disconnect" });
     expect(off.status).toBe(200);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHubSpotSandbox, type HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
 import { startStack, type Stack, DEV_HUBSPOT_CLIENT } from "./stack.ts";
-import { customerUpdate, deliver, hubspotHoldings, paidOrder, waitForHubSpot, waitForSyncIdle } from "./hubspot-helpers.ts";
+import { approveOAuth, customerUpdate, deliver, hubspotHoldings, paidOrder, waitForHubSpot, waitForSyncIdle } from "./hubspot-helpers.ts";
 import { CONTACT_PROPERTIES } from "../integrations/hubspot/properties.ts";
 
 const SHOP = "hubspot-test.myshopify.com";
@@ -234,14 +234,13 @@ describe("OAuth, two shops, two accounts", () => {
 
   it("connects the other shop by OAuth, refreshes an expired token, and never mixes the shops", async () => {
     oauthPortal = sandbox.createPortal({ rollingLimit: 110 });
-    const authorize = new URL(connection.startOAuth(OTHER));
-    expect(authorize.searchParams.get("scope")).toContain("crm.objects.contacts.write");
     // The merchant grants the required scopes (the optional ones, tickets and timeline, are not approved here).
-    const { code } = sandbox.authorize(oauthPortal.portalId, DEV_HUBSPOT_CLIENT.clientId, authorize.searchParams.get("scope")!.split(" "), {
-      redirectUri: "http://localhost:3000/hubspot/callback",
-    });
-    expect(await connection.completeOAuth(code, authorize.searchParams.get("state")!)).toBe(OTHER);
-    await expect(connection.completeOAuth(code, authorize.searchParams.get("state")!.replace(/.$/, "x"))).rejects.toThrow(/not valid/);
+    const { authorize, code, state, cookie } = await approveOAuth(connection, sandbox, OTHER, oauthPortal.portalId);
+    expect(authorize.searchParams.get("scope")).toContain("crm.objects.contacts.write");
+    const { consumeOAuthState } = await import("../app/hubspot/oauth-state.server.ts");
+    await expect(consumeOAuthState(state.slice(0, -1) + (state.endsWith("x") ? "y" : "x"), cookie)).rejects.toThrow(/not valid/);
+    expect(await consumeOAuthState(state, cookie)).toBe(OTHER);
+    await connection.completeOAuth(OTHER, code);
 
     await deliver(stack.url, OTHER, "orders/paid", paidOrder(9001n, { id: 9901n, email: "otra@example.com" }));
     await waitForHubSpot(stack.pool, OTHER);
@@ -259,7 +258,7 @@ describe("OAuth, two shops, two accounts", () => {
   it("pauses when the refresh token is revoked", async () => {
     const { rows } = await stack.pool.query(`SELECT "refreshTokenEnc" FROM "HubSpotConnection" WHERE shop = $1`, [OTHER]);
     const { decryptSecret } = await import("../app/secrets.server.ts");
-    sandbox.revoke(decryptSecret(rows[0].refreshTokenEnc));
+    sandbox.revoke(decryptSecret(rows[0].refreshTokenEnc, { shop: OTHER, field: "HubSpotConnection.refreshToken" }));
     sandbox.expireAccessTokens(oauthPortal.portalId);
     await deliver(stack.url, OTHER, "orders/paid", paidOrder(9003n, { id: 9901n, email: "otra@example.com" }));
     await waitForHubSpot(stack.pool, OTHER);
@@ -284,10 +283,8 @@ describe("timeline events, for an app HubSpot approved for them", () => {
 
     const approved = sandbox.createPortal({ rollingLimit: 110, timelineApproved: true });
     process.env.HUBSPOT_TIMELINE_TEMPLATE_ID = sandbox.createTimelineTemplate({ clientId: DEV_HUBSPOT_CLIENT.clientId, tokens: ["title", "body"] }).eventTemplateId;
-    const authorize = new URL(connection.startOAuth(TIMELINE));
-    const scopes = [...authorize.searchParams.get("scope")!.split(" "), "timeline"];
-    const { code } = sandbox.authorize(approved.portalId, DEV_HUBSPOT_CLIENT.clientId, scopes, { redirectUri: "http://localhost:3000/hubspot/callback" });
-    await connection.completeOAuth(code, authorize.searchParams.get("state")!);
+    const { code } = await approveOAuth(connection, sandbox, TIMELINE, approved.portalId, { extraScopes: ["timeline"] });
+    await connection.completeOAuth(TIMELINE, code);
     await connection.setTimelineEvents(TIMELINE, true);
     expect((await status.hubspotStatus(TIMELINE)).connection).toMatchObject({ useTimelineEvents: true, timelineEventsAvailable: true });
 
@@ -321,9 +318,9 @@ describe("timeline events, for an app HubSpot approved for them", () => {
 describe("secrets", () => {
   it("never writes a token to the logs", async () => {
     const tokens = [portal.privateAppToken];
-    const { rows } = await stack.pool.query(`SELECT "accessTokenEnc" FROM "HubSpotConnection"`);
+    const { rows } = await stack.pool.query(`SELECT shop, "accessTokenEnc" FROM "HubSpotConnection"`);
     const { decryptSecret } = await import("../app/secrets.server.ts");
-    for (const r of rows) tokens.push(decryptSecret(r.accessTokenEnc));
+    for (const r of rows) tokens.push(decryptSecret(r.accessTokenEnc, { shop: r.shop, field: "HubSpotConnection.accessToken" }));
     expect(output.length).toBeGreaterThan(0);
     for (const t of tokens) expect(output).not.toContain(t);
   });

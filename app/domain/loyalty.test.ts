@@ -181,3 +181,106 @@ describe("the points ceiling (ledger columns are int4)", () => {
     }
   });
 });
+
+// Property tests of reversals under every rule combination that changes what "eligible" means.
+// A random order (lines with discounts, a gift card, shipping, taxes with some on shipping) is
+// refunded in random parts, as Shopify reports them: per line a quantity and its discounted
+// subtotal and tax; shipping as its amount (shipping's own tax is not in the refund's lines).
+describe("reversals under every rule combination (property)", () => {
+  const rules: EarnRule[] = [];
+  for (const earnOnDiscountedPrice of [true, false])
+    for (const includeShipping of [true, false])
+      for (const includeTaxes of [true, false])
+        for (const includeGiftCards of [true, false])
+          for (const rounding of ["floor", "round", "ceil"] as const)
+            rules.push({ ...DEFAULT_EARN_RULE, earnOnDiscountedPrice, includeShipping, includeTaxes, includeGiftCards, rounding, pointsPerUnit: 1.7 });
+
+  function randomCase(rand: () => number) {
+    const int = (n: number) => Math.floor(rand() * n);
+    const lines = Array.from({ length: 1 + int(4) }, (_, i) => {
+      const quantity = 1 + int(5);
+      const unitPriceMinor = 100 + int(20_000);
+      return { id: `L${i}`, productId: null, variantId: null, title: "x", vendor: null, quantity, unitPriceMinor, discountMinor: int(unitPriceMinor * quantity), giftCard: i === 0 && rand() < 0.3 };
+    });
+    const lineTax = lines.map((l) => (l.giftCard ? 0 : Math.floor(((l.unitPriceMinor * l.quantity - l.discountMinor) * int(25)) / 100)));
+    const shippingMinor = int(3) === 0 ? 0 : 500 + int(2000);
+    const shippingTax = Math.floor(shippingMinor * 0.2);
+    const o: OrderFacts = {
+      ...order, lineItems: lines, shippingMinor, taxesIncluded: rand() < 0.2,
+      taxMinor: lineTax.reduce((s, t) => s + t, 0) + shippingTax,
+    };
+    // Every unit of every line, and the shipping, dealt to 1–4 refunds.
+    const parts = 1 + int(4);
+    const refunds: RefundFacts[] = Array.from({ length: parts }, (_, k) => ({
+      id: `rf${k}`, orderId: o.id, createdAt: `2026-11-${String(2 + k).padStart(2, "0")}T00:00:00Z`, shippingMinor: 0, lineItems: [],
+    }));
+    lines.forEach((l, i) => {
+      const perUnit = (l.unitPriceMinor * l.quantity - l.discountMinor) / l.quantity;
+      const counts = new Array(parts).fill(0);
+      for (let u = 0; u < l.quantity; u++) counts[int(parts)]++;
+      let doneQty = 0;
+      counts.forEach((q, k) => {
+        if (!q) return;
+        // Shopify's subtotals and taxes per refund add up to the line's exactly.
+        const sub = Math.round(perUnit * (doneQty + q)) - Math.round(perUnit * doneQty);
+        const tax = Math.round((lineTax[i] * (doneQty + q)) / l.quantity) - Math.round((lineTax[i] * doneQty) / l.quantity);
+        doneQty += q;
+        refunds[k].lineItems.push({ lineItemId: l.id, quantity: q, subtotalMinor: sub, taxMinor: tax });
+      });
+    });
+    const shipCut = int(shippingMinor + 1);
+    refunds[int(parts)].shippingMinor += shipCut;
+    refunds[int(parts)].shippingMinor += shippingMinor - shipCut;
+    return { o, refunds };
+  }
+
+  // Plans after each arrival, as processing does; returns the points reversed after each step.
+  function arrive(o: OrderFacts, rule: EarnRule, arrivals: RefundFacts[]) {
+    const ledger: Array<{ key: string; points: number }> = [];
+    let snapshot: EarnSnapshot | null = null;
+    const known: RefundFacts[] = [];
+    const reversedAfter: number[] = [];
+    for (const r of [null, ...arrivals]) {
+      if (r) known.push(r);
+      const plan = planOrderLedger({ order: o, paid: true, fulfilled: true, cancelled: false, refunds: [...known], rule, snapshot, existing: ledger });
+      snapshot = plan.snapshot;
+      ledger.push(...plan.append);
+      reversedAfter.push(ledger.filter((e) => e.key !== `order:${o.id}:earn`).reduce((s, e) => s - e.points, 0));
+    }
+    const earned = ledger.find((e) => e.key === `order:${o.id}:earn`)!.points;
+    return { earned, reversedAfter };
+  }
+
+  function shuffle<T>(xs: T[], rand: () => number): T[] {
+    const a = [...xs];
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [a[i], a[j]] = [a[j], a[i]];
+    }
+    return a;
+  }
+
+  it("a full refund, in any number of parts and any arrival order, reverses exactly the points earned", () => {
+    const rand = mulberry32(20261123);
+    for (const rule of rules) {
+      for (let i = 0; i < 40; i++) {
+        const { o, refunds } = randomCase(rand);
+        const { earned, reversedAfter } = arrive(o, rule, shuffle(refunds, rand));
+        expect({ rule, earned, reversed: reversedAfter.at(-1) }).toEqual({ rule, earned, reversed: earned });
+      }
+    }
+  });
+
+  it("partial refunds never reverse more than was earned, and what is reversed only grows", () => {
+    const rand = mulberry32(99);
+    for (const rule of rules) {
+      for (let i = 0; i < 40; i++) {
+        const { o, refunds } = randomCase(rand);
+        const some = shuffle(refunds, rand).slice(0, Math.max(1, refunds.length - 1));
+        const { earned, reversedAfter } = arrive(o, rule, some);
+        for (let k = 1; k < reversedAfter.length; k++) expect(reversedAfter[k]).toBeGreaterThanOrEqual(reversedAfter[k - 1]);
+        expect(reversedAfter.at(-1)!).toBeLessThanOrEqual(earned);
+      }
+    }
+  });
+});

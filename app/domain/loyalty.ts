@@ -45,25 +45,60 @@ export interface PlannedEntry {
 }
 
 export function eligibleAmount(order: OrderFacts, rule: EarnRule): number {
-  let total = 0;
-  for (const line of order.lineItems) {
-    if (line.giftCard && !rule.includeGiftCards) continue;
-    total += line.unitPriceMinor * line.quantity - (rule.earnOnDiscountedPrice ? line.discountMinor : 0);
-  }
-  if (rule.includeShipping) total += order.shippingMinor;
-  if (rule.includeTaxes && !order.taxesIncluded) total += order.taxMinor;
-  return Math.max(0, total);
+  return refundCoverage([], order, rule).total;
 }
 
-export function refundEligibleAmount(refund: RefundFacts, order: OrderFacts, rule: EarnRule): number {
-  const giftCards = new Set(order.lineItems.filter((l) => l.giftCard).map((l) => l.id));
-  let total = 0;
-  for (const line of refund.lineItems) {
-    if (giftCards.has(line.lineItemId) && !rule.includeGiftCards) continue;
-    total += line.subtotalMinor + (rule.includeTaxes && !order.taxesIncluded ? line.taxMinor : 0);
+const earnsOn = (line: OrderFacts["lineItems"][number], rule: EarnRule) => !line.giftCard || rule.includeGiftCards;
+const lineEligible = (line: OrderFacts["lineItems"][number], rule: EarnRule) =>
+  Math.max(0, line.unitPriceMinor * line.quantity - (rule.earnOnDiscountedPrice ? line.discountMinor : 0));
+
+// How much of the order's eligible amount (`total`) the refunds cover, measured so that refunding
+// everything covers all of it exactly, whatever the rule. A refund line's subtotal is part of the
+// line's discounted price and its tax leaves out the tax on shipping, so summed as they are they
+// never reach what an undiscounted or tax-inclusive rule earned on. Instead: a line by the share
+// of its discounted price refunded, applied to what the line earned on; shipping by the amount
+// refunded; taxes by the lines' refunded tax until every line and the shipping are refunded in
+// full (then all of it).
+export function refundCoverage(refunds: RefundFacts[], order: OrderFacts, rule: EarnRule): { covered: number; total: number } {
+  const refunded = new Map<string, { qty: number; subtotal: number }>();
+  let refundedShipping = 0;
+  let refundedTax = 0;
+  const eligibleLines = new Set(order.lineItems.filter((l) => earnsOn(l, rule)).map((l) => l.id));
+  for (const refund of refunds) {
+    refundedShipping += Math.max(0, refund.shippingMinor);
+    for (const line of refund.lineItems) {
+      if (!eligibleLines.has(line.lineItemId)) continue;
+      const r = refunded.get(line.lineItemId) ?? { qty: 0, subtotal: 0 };
+      refunded.set(line.lineItemId, { qty: r.qty + Math.max(0, line.quantity), subtotal: r.subtotal + Math.max(0, line.subtotalMinor) });
+      refundedTax += Math.max(0, line.taxMinor);
+    }
   }
-  if (rule.includeShipping) total += refund.shippingMinor;
-  return Math.max(0, total);
+  let total = 0;
+  let covered = 0;
+  let allLines = true;
+  for (const line of order.lineItems) {
+    if (!earnsOn(line, rule)) continue;
+    const amount = lineEligible(line, rule);
+    const r = refunded.get(line.id) ?? { qty: 0, subtotal: 0 };
+    const paid = line.unitPriceMinor * line.quantity - line.discountMinor;
+    // By amount (a unit may be refunded for part of its price); by units only for a line that cost nothing.
+    const done = paid > 0 ? r.subtotal >= paid : r.qty >= line.quantity;
+    const share = done ? 1 : paid > 0 ? r.subtotal / paid : r.qty / line.quantity;
+    total += amount;
+    covered += done ? amount : Math.floor(amount * share);
+    allLines &&= done;
+  }
+  const shipping = Math.max(0, order.shippingMinor);
+  if (rule.includeShipping) {
+    total += shipping;
+    covered += Math.min(refundedShipping, shipping);
+  }
+  if (rule.includeTaxes && !order.taxesIncluded) {
+    const tax = Math.max(0, order.taxMinor);
+    total += tax;
+    covered += allLines && refundedShipping >= shipping ? tax : Math.min(refundedTax, tax);
+  }
+  return { covered, total };
 }
 
 // Between 0 and MAX_POINTS_BALANCE, whatever the amount and rule (a nonsensical rate earns 0).
@@ -103,23 +138,31 @@ export function planOrderLedger(input: {
   // A snapshot or entry from before the ceiling is read within it too.
   const earned = clampPoints(Math.max(0, have.get(earnKey) ?? snapshot!.points));
   let remaining = Math.max(0, earned + sumReversals(input.existing, earnKey));
-  let refundedEligible = 0;
+  // A refund takes back the points due for the refunds up to it (in refund order) less those due
+  // before it: never more than was earned, and everything once the refunds cover the whole order.
+  const rule = snapshot!.rule;
+  const due = (refunds: RefundFacts[]) => {
+    const { covered, total } = refundCoverage(refunds, order, rule);
+    return total > 0 ? Math.floor(earned * (covered / total)) : 0;
+  };
+  let dueBefore = 0;
   let lastNew: PlannedEntry | null = null;
   const refunds = [...input.refunds].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-  for (const refund of refunds) {
+  for (const [i, refund] of refunds.entries()) {
     const key = `refund:${refund.id}:reversal`;
-    const amount = refundEligibleAmount(refund, order, snapshot!.rule);
-    refundedEligible += amount;
-    if (have.has(key)) continue;
-    const proportional = snapshot!.eligibleMinor > 0 ? Math.floor((snapshot!.points * amount) / snapshot!.eligibleMinor) : 0;
-    const take = Math.min(remaining, proportional);
-    remaining -= take;
-    lastNew = { key, kind: "refund_reversal", points: -take, refundId: refund.id, note: `Refund on order ${order.name}` };
-    append.push(lastNew);
+    const dueNow = due(refunds.slice(0, i + 1));
+    if (!have.has(key)) {
+      const take = Math.min(remaining, Math.max(0, dueNow - dueBefore));
+      remaining -= take;
+      lastNew = { key, kind: "refund_reversal", points: -take, refundId: refund.id, note: `Refund on order ${order.name}` };
+      append.push(lastNew);
+    }
+    dueBefore = dueNow;
   }
-  // Once the known refunds cover everything eligible, the refund that completed them takes back
-  // what rounding left over — whichever refund arrived last, so every arrival order ends at zero.
-  if (lastNew && refundedEligible >= snapshot!.eligibleMinor && remaining > 0) {
+  // Refunds planned in another arrival order may have rounded down more: once the known refunds
+  // cover the whole order, the refund that completed them takes back what is left.
+  const whole = refundCoverage(refunds, order, rule);
+  if (lastNew && whole.total > 0 && whole.covered >= whole.total && remaining > 0) {
     lastNew.points -= remaining;
     remaining = 0;
   }

@@ -1,10 +1,11 @@
 // Connecting a shop to its HubSpot account, keeping the tokens fresh, disconnecting.
 // Tokens are stored encrypted and leave this module only towards HubSpot.
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { HubSpotConnection } from "@prisma/client";
 import prisma, { pool } from "../db.server";
-import { decryptSecret, encryptSecret } from "../secrets.server";
+import { decryptSecret, encryptSecret, needsReencryption } from "../secrets.server";
 import { takeRequestSlot } from "./budget.server";
+import { ConnectError } from "./connect-error";
+import { bindOAuthState, createOAuthState } from "./oauth-state.server";
 import {
   accessTokenInfo,
   accountDetails,
@@ -21,28 +22,12 @@ import {
 export const OAUTH_ROLLING_LIMIT = 110;
 export const PRIVATE_APP_LIMITS = [100, 190] as const;
 
-/** A connect attempt the merchant can act on. The page shows it in the merchant's language
- *  (app/i18n.ts, `connectError.<code>`); the message is the English text. */
-export type ConnectErrorCode =
-  | "not_a_token"
-  | "plan_limit"
-  | "state_invalid"
-  | "state_expired"
-  | "oauth_refused"
-  | "token_refused"
-  | "missing_scopes"
-  | "unreachable"
-  | "not_connected"
-  | "timeline_unavailable";
-export class ConnectError extends Error {
-  constructor(
-    readonly code: ConnectErrorCode,
-    message: string,
-    readonly detail = "",
-  ) {
-    super(message);
-  }
-}
+export { ConnectError, type ConnectErrorCode } from "./connect-error";
+
+// Each token is encrypted bound to its shop and column: a value copied elsewhere does not decrypt.
+type TokenField = "accessToken" | "refreshToken";
+const seal = (shop: string, field: TokenField, token: string) => encryptSecret(token, { shop, field: `HubSpotConnection.${field}` });
+const unseal = (shop: string, field: TokenField, stored: string) => decryptSecret(stored, { shop, field: `HubSpotConnection.${field}` });
 
 export function accountKey(c: Pick<HubSpotConnection, "portalId" | "authType">): string {
   return `${c.portalId}:${c.authType}`;
@@ -61,7 +46,7 @@ export async function connectPrivateApp(shop: string, token: string, rollingLimi
   await saveConnection(shop, {
     portalId: account.portalId,
     authType: "private_app",
-    accessTokenEnc: encryptSecret(token),
+    accessTokenEnc: seal(shop, "accessToken", token),
     refreshTokenEnc: null,
     accessTokenExpiry: null,
     scopes: [],
@@ -70,37 +55,26 @@ export async function connectPrivateApp(shop: string, token: string, rollingLimi
   });
 }
 
-// OAuth: the state names the shop and is signed with the app secret, so the callback (which has
-// no Shopify session) knows which shop asked, and nobody else can bind a HubSpot account to it.
-const STATE_TTL_MS = 10 * 60_000;
-function stateSecret() {
-  const s = process.env.SHOPIFY_API_SECRET;
-  if (!s) throw new Error("SHOPIFY_API_SECRET is not set");
-  return s;
-}
-const sign = (data: string) => createHmac("sha256", stateSecret()).update(data).digest("base64url");
-
 export function oauthRedirectUri(): string {
-  return process.env.HUBSPOT_REDIRECT_URI || new URL("/hubspot/callback", process.env.SHOPIFY_APP_URL || "http://localhost:3000").toString();
+  return process.env.HUBSPOT_REDIRECT_URI || new URL("/hubspot/callback", appUrl()).toString();
+}
+const appUrl = () => process.env.SHOPIFY_APP_URL || "http://localhost:3000";
+
+// OAuth, from the admin page: a state for the shop, and the app's own /hubspot/start link for the
+// top-level window (it binds the state to that browser, then goes on to HubSpot).
+export async function startOAuth(shop: string): Promise<string> {
+  const url = new URL("/hubspot/start", appUrl());
+  url.searchParams.set("state", await createOAuthState(shop));
+  return url.toString();
 }
 
-export function startOAuth(shop: string): string {
-  const data = Buffer.from(JSON.stringify({ shop, exp: Date.now() + STATE_TTL_MS, n: randomBytes(8).toString("hex") })).toString("base64url");
-  return authorizeUrl(`${data}.${sign(data)}`, oauthRedirectUri());
+export async function beginOAuth(state: string): Promise<{ location: string; setCookie: string }> {
+  const { setCookie } = await bindOAuthState(state);
+  return { location: authorizeUrl(state, oauthRedirectUri()), setCookie };
 }
 
-export function verifyOAuthState(state: string): string {
-  const [data, mac] = state.split(".");
-  const expected = data ? sign(data) : "";
-  if (!data || !mac || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected)))
-    throw new ConnectError("state_invalid", "This HubSpot authorization link is not valid. Start again from the HubSpot page in Postventa.");
-  const { shop, exp } = JSON.parse(Buffer.from(data, "base64url").toString()) as { shop: string; exp: number };
-  if (Date.now() > exp) throw new ConnectError("state_expired", "This HubSpot authorization link expired. Start again from the HubSpot page in Postventa.");
-  return shop;
-}
-
-export async function completeOAuth(code: string, state: string): Promise<string> {
-  const shop = verifyOAuthState(state);
+// The callback, once consumeOAuthState has named the shop: the code becomes the connection.
+export async function completeOAuth(shop: string, code: string): Promise<void> {
   let tokens, info;
   try {
     tokens = await exchangeCode(code, oauthRedirectUri());
@@ -112,14 +86,13 @@ export async function completeOAuth(code: string, state: string): Promise<string
   await saveConnection(shop, {
     portalId: info.portalId,
     authType: "oauth",
-    accessTokenEnc: encryptSecret(tokens.accessToken),
-    refreshTokenEnc: encryptSecret(tokens.refreshToken),
+    accessTokenEnc: seal(shop, "accessToken", tokens.accessToken),
+    refreshTokenEnc: seal(shop, "refreshToken", tokens.refreshToken),
     accessTokenExpiry: tokens.expiresAt,
     scopes: info.scopes,
     timeZone: account.timeZone,
     rollingLimit: OAUTH_ROLLING_LIMIT,
   });
-  return shop;
 }
 
 // Checks the token against the account and creates the Postventa properties (idempotent), inside
@@ -149,7 +122,8 @@ type NewConnection = Pick<
 // for this HubSpot account, except what was already written to this same account before.
 async function saveConnection(shop: string, c: NewConnection): Promise<void> {
   const now = new Date();
-  await prisma.$transaction(async (tx) => {
+  await prisma.$transaction(
+    async (tx) => {
     const fresh = {
       ...c,
       ...(timelineEventsAvailable(c) ? {} : { useTimelineEvents: false }),
@@ -159,8 +133,10 @@ async function saveConnection(shop: string, c: NewConnection): Promise<void> {
       lastError: null,
       backfillStartedAt: now,
       backfillFinishedAt: null,
+      refreshingUntil: null,
     };
-    await tx.hubSpotConnection.upsert({ where: { shop }, create: { shop, ...fresh }, update: { ...fresh, connectedAt: now } });
+    // A new token version: a refresh of the previous connection's token that finishes now is not saved over it.
+    await tx.hubSpotConnection.upsert({ where: { shop }, create: { shop, ...fresh }, update: { ...fresh, connectedAt: now, tokenVersion: { increment: 1 } } });
     await tx.$executeRaw`
       INSERT INTO "HubSpotContactSync" ("customerId", shop)
       SELECT id, shop FROM "Customer" WHERE shop = ${shop} AND "claimedById" IS NULL AND "redactedAt" IS NULL
@@ -171,7 +147,10 @@ async function saveConnection(shop: string, c: NewConnection): Promise<void> {
     await tx.$executeRaw`
       UPDATE "HubSpotInteraction" SET state = 'pending', attempts = 0, reason = NULL
       WHERE shop = ${shop} AND state <> 'sending' AND (state <> 'synced' OR "syncedPortalId" IS DISTINCT FROM ${c.portalId})`;
-  });
+    },
+    // Set-based statements over the shop's customers: a large shop takes seconds, not Prisma's default 5.
+    { maxWait: 10_000, timeout: 60_000 },
+  );
   await requestSync(shop, 0);
 }
 
@@ -204,33 +183,77 @@ const validForAWhile = (c: Pick<HubSpotConnection, "accessTokenExpiry">) =>
   !!c.accessTokenExpiry && c.accessTokenExpiry.getTime() - Date.now() > REFRESH_MARGIN_MS;
 
 // The access token to send now, from the connection row just read: refreshed first when it
-// expires within five minutes. Two processes refreshing at once is harmless (HubSpot refresh
-// tokens are reusable); the row lock in refresh() just keeps them from racing on the write.
+// expires within five minutes. A value stored under an older key or format is written again
+// under the current key (only if it is still what was read).
 export async function accessTokenFor(c: HubSpotConnection): Promise<string> {
-  if (c.authType !== "oauth" || !c.accessTokenExpiry || validForAWhile(c)) return decryptSecret(c.accessTokenEnc);
-  return refresh(c.shop);
+  if (c.authType === "oauth" && c.accessTokenExpiry && !validForAWhile(c)) return refresh(c.shop);
+  const token = unseal(c.shop, "accessToken", c.accessTokenEnc);
+  if (needsReencryption(c.accessTokenEnc) || (c.refreshTokenEnc && needsReencryption(c.refreshTokenEnc))) await reencrypt(c);
+  return token;
 }
 
-// `rejected`: the token HubSpot just answered 401 to; refreshed even if it should still be valid.
-export async function refresh(shop: string, rejected?: string): Promise<string> {
-  return prisma.$transaction(async (tx) => {
-    const [c] = await tx.$queryRaw<HubSpotConnection[]>`SELECT * FROM "HubSpotConnection" WHERE shop = ${shop} FOR UPDATE`;
-    if (!c?.refreshTokenEnc) throw new HubSpotFailure("auth", "HubSpot no longer accepts this connection's token. Connect again.");
-    const current = decryptSecret(c.accessTokenEnc);
-    if (validForAWhile(c) && (!rejected || rejected !== current)) return current; // another process just refreshed
-    let t;
-    try {
-      t = await refreshAccessToken(decryptSecret(c.refreshTokenEnc));
-    } catch (e) {
-      if (e instanceof HubSpotFailure && e.kind === "invalid") throw new HubSpotFailure("auth", "HubSpot revoked Postventa's access (the refresh token was refused). Connect again.");
-      throw e;
-    }
-    await tx.hubSpotConnection.update({
-      where: { shop },
-      data: { accessTokenEnc: encryptSecret(t.accessToken), refreshTokenEnc: encryptSecret(t.refreshToken), accessTokenExpiry: t.expiresAt },
-    });
-    return t.accessToken;
+async function reencrypt(c: HubSpotConnection) {
+  await prisma.hubSpotConnection.updateMany({
+    where: { shop: c.shop, accessTokenEnc: c.accessTokenEnc, refreshTokenEnc: c.refreshTokenEnc },
+    data: {
+      accessTokenEnc: seal(c.shop, "accessToken", unseal(c.shop, "accessToken", c.accessTokenEnc)),
+      refreshTokenEnc: c.refreshTokenEnc && seal(c.shop, "refreshToken", unseal(c.shop, "refreshToken", c.refreshTokenEnc)),
+    },
   });
+}
+
+// Longer than the HubSpot client's own timeout, so a lease outlives the refresh it covers; a
+// process that died while holding it only delays the next refresh by this much.
+const REFRESH_LEASE_MS = Number(process.env.HUBSPOT_TIMEOUT_MS ?? 30_000) + 5_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// `rejected`: the token HubSpot just answered 401 to; refreshed even if it should still be valid.
+// No database lock or transaction is held while HubSpot answers: one process takes a lease on the
+// row (compare-and-set), refreshes, and saves the new pair only if the token version is still the
+// one it read; the others wait for that pair. So two processes never both refresh and overwrite
+// each other's tokens, and nothing else that writes the row waits on HubSpot.
+export async function refresh(shop: string, rejected?: string): Promise<string> {
+  const giveUpAt = Date.now() + 2 * REFRESH_LEASE_MS;
+  for (;;) {
+    const c = await prisma.hubSpotConnection.findUnique({ where: { shop } });
+    if (!c?.refreshTokenEnc) throw new HubSpotFailure("auth", "HubSpot no longer accepts this connection's token. Connect again.");
+    const current = unseal(shop, "accessToken", c.accessTokenEnc);
+    if (validForAWhile(c) && (!rejected || rejected !== current)) return current; // another process just refreshed
+    const now = new Date();
+    const lease = await prisma.hubSpotConnection.updateMany({
+      where: { shop, tokenVersion: c.tokenVersion, OR: [{ refreshingUntil: null }, { refreshingUntil: { lt: now } }] },
+      data: { refreshingUntil: new Date(now.getTime() + REFRESH_LEASE_MS) },
+    });
+    if (lease.count === 1) {
+      const fresh = await refreshHoldingLease(c);
+      if (fresh) return fresh;
+      continue; // reconnected meanwhile: read the new connection
+    }
+    if (Date.now() > giveUpAt) throw new HubSpotFailure("transient", "Another process is still refreshing the HubSpot token.");
+    await sleep(200);
+  }
+}
+
+async function refreshHoldingLease(c: HubSpotConnection): Promise<string | null> {
+  let t;
+  try {
+    t = await refreshAccessToken(unseal(c.shop, "refreshToken", c.refreshTokenEnc!));
+  } catch (e) {
+    await prisma.hubSpotConnection.updateMany({ where: { shop: c.shop, tokenVersion: c.tokenVersion }, data: { refreshingUntil: null } });
+    if (e instanceof HubSpotFailure && e.kind === "invalid") throw new HubSpotFailure("auth", "HubSpot revoked Postventa's access (the refresh token was refused). Connect again.");
+    throw e;
+  }
+  const saved = await prisma.hubSpotConnection.updateMany({
+    where: { shop: c.shop, tokenVersion: c.tokenVersion },
+    data: {
+      accessTokenEnc: seal(c.shop, "accessToken", t.accessToken),
+      refreshTokenEnc: seal(c.shop, "refreshToken", t.refreshToken),
+      accessTokenExpiry: t.expiresAt,
+      tokenVersion: { increment: 1 },
+      refreshingUntil: null,
+    },
+  });
+  return saved.count === 1 ? t.accessToken : null;
 }
 
 // ----------------------------------------------------------------------------------------------

@@ -103,6 +103,7 @@ export async function redactShop(shop: string) {
     prisma.hubSpotInteraction.deleteMany({ where: { shop } }),
     prisma.hubSpotContactSync.deleteMany({ where: { shop } }),
     prisma.hubSpotConnection.deleteMany({ where: { shop } }),
+    prisma.hubSpotOAuthState.deleteMany({ where: { shop } }),
     prisma.warrantyRegistration.deleteMany({ where: { shop } }),
     prisma.pointsLedgerEntry.deleteMany({ where: { shop } }),
     prisma.pointsAccount.deleteMany({ where: { shop } }),
@@ -141,7 +142,8 @@ export async function exportCustomerData(shop: string, req: Who & { dataRequestI
         select: { id: true, topic: true, receivedAt: true, state: true, processedAt: true },
       }),
     };
-  });
+    // One consistent read of a customer's whole history, which can be long: more than Prisma's default 5 s.
+  }, { timeout: 30_000 });
   const exported = JSON.parse(JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) as Prisma.InputJsonValue;
   const customerId = data.customers.find((c) => !c.claimedById)?.id ?? data.customers[0]?.id ?? null;
   await prisma.complianceRequest.upsert({

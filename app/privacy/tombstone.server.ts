@@ -1,17 +1,19 @@
 // What stays of a customer erased by customers/redact: their Shopify id and a keyed hash of their
-// email (HMAC with a key derived for this purpose from POSTVENTA_ENCRYPTION_KEY), so later events
-// about them are recognised without anything readable being kept.
+// email (HMAC with a key derived for this purpose from the original encryption key, which a key
+// rotation leaves unchanged: the email is gone, so a tombstone can never be hashed again), so later
+// events about them are recognised without anything readable being kept.
 import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import type { Prisma } from "@prisma/client";
 import type { Tx } from "../db.server";
-import { derivedKey } from "../secrets.server";
+import { permanentKey } from "../secrets.server";
 
 // A KeyObject: HMAC with a raw Buffer key re-imports the key on every call (~6× slower).
-let hashKey: KeyObject | undefined;
+let hashKey: { raw: Buffer; key: KeyObject } | undefined;
 
 export function emailHash(shop: string, email: string): string {
-  hashKey ??= createSecretKey(derivedKey("redaction-tombstone/v1"));
-  return createHmac("sha256", hashKey).update(`${shop}\n${email.trim().toLowerCase()}`).digest("base64url");
+  const raw = permanentKey("redaction-tombstone/v1");
+  if (!hashKey?.raw.equals(raw)) hashKey = { raw, key: createSecretKey(raw) };
+  return createHmac("sha256", hashKey.key).update(`${shop}\n${email.trim().toLowerCase()}`).digest("base64url");
 }
 
 // Processing of a shop's events and a redaction in that shop exclude each other: every processing

@@ -49,7 +49,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         await connectPrivateApp(session.shop, String(form.get("token") ?? ""), Number(form.get("rollingLimit")));
         return json<ActionResult>({ ok: true });
       case "connect_oauth":
-        return json<ActionResult>({ ok: true, redirectTo: startOAuth(session.shop) });
+        return json<ActionResult>({ ok: true, redirectTo: await startOAuth(session.shop) });
       case "disconnect":
         await disconnect(session.shop);
         return json<ActionResult>({ ok: true });
@@ -101,7 +101,8 @@ export default function HubSpotPage() {
 
   useEffect(() => {
     if (!result) return;
-    // App Bridge turns a _top open into a navigation of the admin window (HubSpot cannot be framed).
+    // App Bridge turns a _top open into a navigation of the admin window (HubSpot cannot be framed):
+    // our /hubspot/start sets the browser-binding cookie there, first-party, then goes on to HubSpot.
     if (result.redirectTo) open(result.redirectTo, "_top");
     if (result.ok && lastIntent === "connect_private") setToken("");
     if (result.ok && lastIntent === "disconnect") setConfirmingDisconnect(false);

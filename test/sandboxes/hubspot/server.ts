@@ -1847,6 +1847,7 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
           return;
         }
         const a = handleToken(ctx);
+        if (slowAnswerMs > 0 && slowAnswerPath?.test(ctx.path)) await sleep(slowAnswerMs); // only when asked for by path
         send(res, ctx, a.status, a.body);
         log(a.status);
         return;

@@ -3,6 +3,7 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startHubSpotSandbox, type HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
+import { tuneHubSpotSync } from "../app/hubspot/tuning.server.ts";
 import { spawnWorkerProcess, startStack, type Stack } from "./stack.ts";
 import { deliver, hubspotHoldings, paidOrder, waitForHubSpot } from "./hubspot-helpers.ts";
 
@@ -12,13 +13,13 @@ const WINDOW_MS = 2000;
 let stack: Stack;
 let sandbox: HubSpotSandbox;
 const workers: ChildProcess[] = [];
+// Many small requests, against an account whose window is 2 s.
+const TUNING = { coalesceMs: 100, batchSize: 5, rollingWindowMs: WINDOW_MS + 250 };
 
 beforeAll(async () => {
   sandbox = await startHubSpotSandbox({ rollingLimit: LIMIT, windowMs: WINDOW_MS });
   process.env.HUBSPOT_BASE_URL = sandbox.url;
-  process.env.HUBSPOT_COALESCE_MS = "100";
-  process.env.HUBSPOT_BATCH_SIZE = "5"; // many small requests
-  process.env.HUBSPOT_ROLLING_WINDOW_MS = String(WINDOW_MS + 250);
+  tuneHubSpotSync(TUNING);
   stack = await startStack({ database: "postventa_test_hubspot_budget", build: false, worker: false });
   for (const shop of SHOPS) await stack.installShop(shop);
 });
@@ -41,7 +42,7 @@ it("two worker processes share one account's budget and draw no 429", async () =
   sandbox.resetLog();
 
   for (let w = 0; w < 2; w++)
-    workers.push(spawnWorkerProcess(stack.databaseUrl, { logLevel: "warn" }));
+    workers.push(spawnWorkerProcess(stack.databaseUrl, { logLevel: "warn", tuning: TUNING }));
   for (let i = 0; i < 20; i++)
     for (const [s, shop] of SHOPS.entries()) await deliver(stack.url, shop, "orders/paid", paidOrder(BigInt(100_000 * (s + 1) + i), { id: BigInt(200_000 * (s + 1) + i), email: `c${i}@${shop}` }));
   for (const shop of SHOPS) await waitForHubSpot(stack.pool, shop, 150_000);

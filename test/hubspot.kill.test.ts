@@ -3,6 +3,7 @@
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startHubSpotSandbox, type HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
+import { tuneHubSpotSync } from "../app/hubspot/tuning.server.ts";
 import { spawnWorkerProcess, startStack, type Stack } from "./stack.ts";
 import { deliver, hubspotHoldings, paidOrder, waitForHubSpot } from "./hubspot-helpers.ts";
 
@@ -11,10 +12,11 @@ const CUSTOMERS = 150;
 let stack: Stack;
 let sandbox: HubSpotSandbox;
 const workers: ChildProcess[] = [];
+const TUNING = { coalesceMs: 200 };
 
 function startWorkerProcess(): ChildProcess {
   const debug = !!process.env.DEBUG_WORKERS;
-  const child = spawnWorkerProcess(stack.databaseUrl, { logLevel: debug ? "info" : "warn", stdio: debug ? "inherit" : "ignore" });
+  const child = spawnWorkerProcess(stack.databaseUrl, { logLevel: debug ? "info" : "warn", stdio: debug ? "inherit" : "ignore", tuning: TUNING });
   workers.push(child);
   return child;
 }
@@ -22,7 +24,7 @@ function startWorkerProcess(): ChildProcess {
 beforeAll(async () => {
   sandbox = await startHubSpotSandbox({ rollingLimit: 190 });
   process.env.HUBSPOT_BASE_URL = sandbox.url;
-  process.env.HUBSPOT_COALESCE_MS = "200";
+  tuneHubSpotSync(TUNING);
   stack = await startStack({ database: "postventa_test_hubspot_kill", build: false, worker: false });
   await stack.installShop(SHOP);
 });

@@ -1,5 +1,6 @@
 // The HubSpot sync end to end: signed webhooks into the real server, the outbox, the queue's sync
 // job, @hubspot/api-client, and the local HubSpot sandbox holding what arrived.
+import { tuneHubSpotSync } from "../app/hubspot/tuning.server.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHubSpotSandbox, type HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
 import { startStack, type Stack, DEV_HUBSPOT_CLIENT } from "./stack.ts";
@@ -29,8 +30,7 @@ beforeAll(async () => {
   }
   sandbox = await startHubSpotSandbox({ rollingLimit: 190 });
   process.env.HUBSPOT_BASE_URL = sandbox.url;
-  process.env.HUBSPOT_COALESCE_MS = "500";
-  process.env.HUBSPOT_TIMEOUT_MS = "1500";
+  tuneHubSpotSync({ coalesceMs: 500, requestTimeoutMs: 1500 });
   sandbox.oauthClient({ ...DEV_HUBSPOT_CLIENT, redirectUri: "http://localhost:3000/hubspot/callback" });
   stack = await startStack({ database: "postventa_test_hubspot", build: false });
   await stack.installShop(SHOP);

@@ -11,6 +11,7 @@ import { prepareQueue, startWorker } from "../server/worker.server.ts";
 import { startAppServer } from "../server/app-server.server.ts";
 import { startAdminSandbox, type AdminSandbox } from "./sandboxes/shopify/admin-graphql.ts";
 import { applyDevEnv } from "./dev-env.ts";
+import type { Tuning } from "../app/hubspot/tuning.server.ts";
 import { sessionToken } from "./sandboxes/shopify/signing.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -21,9 +22,10 @@ export function buildApp(force = false) {
   execFileSync(path.join(ROOT, "node_modules/.bin/remix"), ["vite:build"], { cwd: ROOT, stdio: "ignore" });
 }
 
-// `npm run worker` as its own process, on the given database (the rest of its environment is ours).
-export function spawnWorkerProcess(databaseUrl: string, opts: { logLevel?: string; stdio?: StdioOptions } = {}): ChildProcess {
-  return spawn(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", "server/worker-main.ts"], {
+// `npm run worker` as its own process, on the given database (the rest of its environment is ours),
+// with the HubSpot sync tuned as the caller asks.
+export function spawnWorkerProcess(databaseUrl: string, opts: { logLevel?: string; stdio?: StdioOptions; tuning?: Partial<Tuning> } = {}): ChildProcess {
+  return spawn(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", "test/worker-process.ts", JSON.stringify(opts.tuning ?? {})], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, ...(opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {}) },
     stdio: opts.stdio ?? "ignore",

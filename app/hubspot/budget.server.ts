@@ -2,12 +2,9 @@
 // shared by every process that syncs to it. Each request first takes a slot: a row stamped with
 // Postgres's clock, counted under a transaction-scoped advisory lock on the account. Rows older
 // than the window are deleted as we go, so the table holds at most `limit` rows per account.
+import { setTimeout as sleep } from "node:timers/promises";
 import { pool } from "../db.server";
-
-// A little longer than HubSpot's 10 s: our stamp is taken before the request travels, HubSpot's after.
-const WINDOW_MS = Number(process.env.HUBSPOT_ROLLING_WINDOW_MS ?? 10_250);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { tuning } from "./tuning.server";
 
 export async function takeRequestSlot(accountKey: string, limit: number): Promise<void> {
   for (;;) {
@@ -23,7 +20,7 @@ async function tryTake(accountKey: string, limit: number): Promise<number> {
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock(7411, hashtext($1))", [accountKey]);
-    const window = `${WINDOW_MS} milliseconds`;
+    const window = `${tuning.rollingWindowMs} milliseconds`;
     await client.query(`DELETE FROM "HubSpotRequestSlot" WHERE "accountKey" = $1 AND "sentAt" <= clock_timestamp() - $2::interval`, [accountKey, window]);
     const { rows } = await client.query<{ used: number; wait_ms: number | null }>(
       `SELECT count(*)::int AS used,

@@ -1,9 +1,12 @@
 // Connecting a shop to its HubSpot account, keeping the tokens fresh, disconnecting.
 // Tokens are stored encrypted and leave this module only towards HubSpot.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { HubSpotConnection } from "@prisma/client";
 import prisma, { pool } from "../db.server";
 import { decryptSecret, encryptSecret, needsReencryption } from "../secrets.server";
 import { takeRequestSlot } from "./budget.server";
+import { tuning } from "./tuning.server";
+import { config } from "../config.server";
 import { ConnectError } from "./connect-error";
 import { bindOAuthState, createOAuthState } from "./oauth-state.server";
 import {
@@ -15,6 +18,7 @@ import {
   exchangeCode,
   HubSpotFailure,
   hubspotClient,
+  requestTiming,
   refreshAccessToken,
 } from "../../integrations/hubspot/client.server";
 
@@ -56,14 +60,13 @@ export async function connectPrivateApp(shop: string, token: string, rollingLimi
 }
 
 export function oauthRedirectUri(): string {
-  return process.env.HUBSPOT_REDIRECT_URI || new URL("/hubspot/callback", appUrl()).toString();
+  return config().HUBSPOT_REDIRECT_URI ?? new URL("/hubspot/callback", config().SHOPIFY_APP_URL).toString();
 }
-const appUrl = () => process.env.SHOPIFY_APP_URL || "http://localhost:3000";
 
 // OAuth, from the admin page: a state for the shop, and the app's own /hubspot/start link for the
 // top-level window (it binds the state to that browser, then goes on to HubSpot).
 export async function startOAuth(shop: string): Promise<string> {
-  const url = new URL("/hubspot/start", appUrl());
+  const url = new URL("/hubspot/start", config().SHOPIFY_APP_URL);
   url.searchParams.set("state", await createOAuthState(shop));
   return url.toString();
 }
@@ -157,7 +160,7 @@ async function saveConnection(shop: string, c: NewConnection): Promise<void> {
 // Interactions as timeline events instead of notes: only for an OAuth connection that granted the
 // `timeline` scope, and when the app's event template is configured.
 export function timelineEventsAvailable(c: Pick<HubSpotConnection, "authType" | "scopes">): boolean {
-  return !!process.env.HUBSPOT_TIMELINE_TEMPLATE_ID && c.authType === "oauth" && c.scopes.includes("timeline");
+  return !!config().HUBSPOT_TIMELINE_TEMPLATE_ID && c.authType === "oauth" && c.scopes.includes("timeline");
 }
 
 export async function setTimelineEvents(shop: string, enabled: boolean): Promise<void> {
@@ -204,8 +207,7 @@ async function reencrypt(c: HubSpotConnection) {
 
 // Longer than the HubSpot client's own timeout, so a lease outlives the refresh it covers; a
 // process that died while holding it only delays the next refresh by this much.
-const REFRESH_LEASE_MS = Number(process.env.HUBSPOT_TIMEOUT_MS ?? 30_000) + 5_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const refreshLeaseMs = () => requestTiming.timeoutMs + 5_000;
 
 // `rejected`: the token HubSpot just answered 401 to; refreshed even if it should still be valid.
 // No database lock or transaction is held while HubSpot answers: one process takes a lease on the
@@ -213,7 +215,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // one it read; the others wait for that pair. So two processes never both refresh and overwrite
 // each other's tokens, and nothing else that writes the row waits on HubSpot.
 export async function refresh(shop: string, rejected?: string): Promise<string> {
-  const giveUpAt = Date.now() + 2 * REFRESH_LEASE_MS;
+  const giveUpAt = Date.now() + 2 * refreshLeaseMs();
   for (;;) {
     const c = await prisma.hubSpotConnection.findUnique({ where: { shop } });
     if (!c?.refreshTokenEnc) throw new HubSpotFailure("auth", "HubSpot no longer accepts this connection's token. Connect again.");
@@ -222,7 +224,7 @@ export async function refresh(shop: string, rejected?: string): Promise<string> 
     const now = new Date();
     const lease = await prisma.hubSpotConnection.updateMany({
       where: { shop, tokenVersion: c.tokenVersion, OR: [{ refreshingUntil: null }, { refreshingUntil: { lt: now } }] },
-      data: { refreshingUntil: new Date(now.getTime() + REFRESH_LEASE_MS) },
+      data: { refreshingUntil: new Date(now.getTime() + refreshLeaseMs()) },
     });
     if (lease.count === 1) {
       const fresh = await refreshHoldingLease(c);
@@ -261,11 +263,10 @@ async function refreshHoldingLease(c: HubSpotConnection): Promise<string | null>
 // ----------------------------------------------------------------------------------------------
 
 // Changes within this window are written together.
-const COALESCE_MS = Number(process.env.HUBSPOT_COALESCE_MS ?? 2000);
 
 // Queues the shop's sync if the shop is connected. A change keeps the time of a sync already
 // waiting (so a burst is written together, not postponed forever); `now` replaces it.
-export async function requestSync(shop: string, delayMs = COALESCE_MS, runAt?: Date): Promise<void> {
+export async function requestSync(shop: string, delayMs = tuning.coalesceMs, runAt?: Date): Promise<void> {
   const mode = delayMs === 0 && !runAt ? "replace" : "preserve_run_at";
   await pool.query(
     `SELECT graphile_worker.add_job('hubspot_sync', json_build_object('shop', $1::text),

@@ -1,9 +1,10 @@
 // The bare pages of the HubSpot OAuth round trip (/hubspot/start, /hubspot/callback): outside the
 // admin there is no App Bridge, so no Polaris; a message and, when the shop is known, the way back.
 import { t, type Locale } from "../i18n";
+import { config } from "../config.server";
 
 export function adminPageUrl(shop: string): string {
-  return `https://${shop}/admin/apps/${process.env.SHOPIFY_API_KEY}/app/hubspot`;
+  return `https://${shop}/admin/apps/${config().SHOPIFY_API_KEY}/app/hubspot`;
 }
 
 // The URL holds a one-time state or code: kept out of caches and out of any Referer.

@@ -8,6 +8,7 @@
 // Never twice: before a batch of notes is sent its rows are marked `sending`. If the answer is
 // lost (timeout, dropped connection, a killed worker), those rows stay `sending`, and the next run
 // asks HubSpot which of their event ids it already holds before sending the rest again.
+import { setTimeout as sleep } from "node:timers/promises";
 import type { HubSpotConnection } from "@prisma/client";
 import prisma, { pool } from "../db.server";
 import { log } from "../log.server";
@@ -16,11 +17,10 @@ import type { OrderFacts, RefundFacts } from "../domain/facts";
 import { createNotes, createTimelineEvents, findNotes, findTimelineEvents, HubSpotFailure, hubspotClient, writeContacts, type BatchOutcome, type ContactWrite } from "../../integrations/hubspot/client.server";
 import { accessTokenFor, accountKey, refresh, requestSync } from "./connection.server";
 import { takeRequestSlot } from "./budget.server";
+import { tuning } from "./tuning.server";
+import { config } from "../config.server";
 
 // HubSpot's cap per batch request. Lower only to exercise many small requests in tests.
-const BATCH = Math.min(100, Number(process.env.HUBSPOT_BATCH_SIZE ?? 100));
-const MAX_TRANSIENT_IN_A_ROW = Number(process.env.HUBSPOT_MAX_TRANSIENT ?? 5);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface SyncRun {
   outcome: "done" | "busy" | "not_connected" | "paused" | "retry_later";
@@ -52,7 +52,6 @@ export async function syncShop(shop: string): Promise<SyncRun> {
 
 // Requests in flight at once for one shop: enough to keep the account's budget busy while the
 // database work of the previous batch is done. They share the one budget.
-const LANES = Math.max(1, Number(process.env.HUBSPOT_LANES ?? 3));
 
 // Contacts a lane of this run is writing (the run holds the shop's lock, so memory is enough; a
 // contact written twice by a stale read is harmless: the upsert is idempotent). Notes are claimed
@@ -70,7 +69,7 @@ async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
     if (recovered !== "done") return recovered;
     const claims: Claims = { contacts: new Set(), written: new Map(), busy: 0 };
     const outcomes = await Promise.all(
-      Array.from({ length: LANES }, () => lane(shop, run, async (ctx) => (await writeContactBatch(ctx, claims)) || (await writeNoteBatch(ctx)), claims)),
+      Array.from({ length: tuning.lanes }, () => lane(shop, run, async (ctx) => (await writeContactBatch(ctx, claims)) || (await writeNoteBatch(ctx)), claims)),
     );
     const stopped = outcomes.find((o) => o !== "done");
     if (stopped) return stopped;
@@ -152,7 +151,7 @@ async function lane(shop: string, run: SyncRun, step: (ctx: Ctx) => Promise<bool
           transientInARow++;
           await prisma.hubSpotConnection.update({ where: { shop }, data: { lastError: e.message.slice(0, 500) } });
           log.warn("hubspot sync: request failed, backing off", { shop, error: e.message.slice(0, 200), inARow: transientInARow });
-          if (transientInARow >= MAX_TRANSIENT_IN_A_ROW) {
+          if (transientInARow >= tuning.maxTransientInARow) {
             // A longer outage: give the worker back and come again in a minute.
             await requestSync(shop, 60_000);
             return "retry_later";
@@ -202,7 +201,7 @@ async function releaseNotes(ids: string[]) {
 }
 
 async function recoverUncertainNotes(ctx: Ctx): Promise<boolean> {
-  const rows = await prisma.hubSpotInteraction.findMany({ where: { shop: ctx.conn.shop, state: "sending" }, orderBy: { id: "asc" }, take: BATCH, select: { id: true, key: true, sentAs: true } });
+  const rows = await prisma.hubSpotInteraction.findMany({ where: { shop: ctx.conn.shop, state: "sending" }, orderBy: { id: "asc" }, take: tuning.batchSize, select: { id: true, key: true, sentAs: true } });
   if (!rows.length) return false;
   const asNotes = rows.filter((r) => r.sentAs !== "timeline_event").map((r) => r.key);
   const asEvents = rows.filter((r) => r.sentAs === "timeline_event").map((r) => r.key);
@@ -236,7 +235,7 @@ async function writeContactBatch(ctx: Ctx, claims: Claims): Promise<boolean> {
   // Inputs HubSpot refused inside a batch go alone next time, so its answer is about them only.
   const claim = (rows: ContactRow[]) =>
     rows.filter((r) => !claims.contacts.has(r.customerId) && (claims.written.get(r.customerId) ?? 0) < r.version && claims.contacts.add(r.customerId));
-  let rows = claim(await pendingContacts(shop, "s.attempts = 0", BATCH, claims.contacts));
+  let rows = claim(await pendingContacts(shop, "s.attempts = 0", tuning.batchSize, claims.contacts));
   if (!rows.length) rows = claim(await pendingContacts(shop, "s.attempts > 0", 1, claims.contacts));
   if (!rows.length) return false;
   try {
@@ -361,7 +360,7 @@ async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, R
 
 // The app's event template (created once in HubSpot's developer account, tokens `title` and `body`).
 function timelineTemplateId(): string {
-  const id = process.env.HUBSPOT_TIMELINE_TEMPLATE_ID;
+  const id = config().HUBSPOT_TIMELINE_TEMPLATE_ID;
   if (!id) throw new HubSpotFailure("scopes", "Timeline events are switched on but HUBSPOT_TIMELINE_TEMPLATE_ID is not set");
   return id;
 }
@@ -377,7 +376,7 @@ interface NoteRow {
 }
 
 async function writeNoteBatch(ctx: Ctx): Promise<boolean> {
-  let rows = await claimNotes(ctx.conn, "i.attempts = 0", BATCH);
+  let rows = await claimNotes(ctx.conn, "i.attempts = 0", tuning.batchSize);
   if (!rows.length) rows = await claimNotes(ctx.conn, "i.attempts > 0", 1);
   if (!rows.length) return false;
   await writeNoteRows(ctx, rows);

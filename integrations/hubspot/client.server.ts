@@ -1,17 +1,21 @@
 // The one module that talks to HubSpot (through @hubspot/api-client). Tests and the demo point
-// `basePath` at the local sandbox (HUBSPOT_BASE_URL); production leaves it unset.
+// `basePath` at the local sandbox (HUBSPOT_BASE_URL); production leaves it unset (config.server.ts
+// refuses it there).
 // Nothing here logs, and no error message it builds carries a token.
 import { Client } from "@hubspot/api-client";
 import { CONTACT_PROPERTIES, NOTE_PROPERTIES, PROPERTY_GROUP } from "./properties";
+import { config } from "../../app/config.server";
 
-const TIMEOUT_MS = Number(process.env.HUBSPOT_TIMEOUT_MS ?? 30_000);
+// How long a request may take before it counts as unanswered (tests shorten it).
+export const requestTiming = { timeoutMs: 30_000 };
+const basePath = () => config().HUBSPOT_BASE_URL;
 const NOTE_TO_CONTACT = 202; // HubSpot-defined association type
 export const OAUTH_SCOPES = ["crm.objects.contacts.read", "crm.objects.contacts.write", "crm.schemas.contacts.read", "crm.schemas.contacts.write"];
 export const OPTIONAL_OAUTH_SCOPES = ["tickets", "timeline"];
 
 export function hubspotClient(accessToken: string): Client {
   // Retries are ours (the sync job), so one budget accounting decides when to call again.
-  return new Client({ accessToken, basePath: process.env.HUBSPOT_BASE_URL || undefined, numberOfApiCallRetries: 0 });
+  return new Client({ accessToken, basePath: basePath(), numberOfApiCallRetries: 0 });
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -60,7 +64,7 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
     return await Promise.race([
       work(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new HubSpotFailure("transient", `HubSpot did not answer within ${TIMEOUT_MS} ms`, undefined, true)), TIMEOUT_MS);
+        timer = setTimeout(() => reject(new HubSpotFailure("transient", `HubSpot did not answer within ${requestTiming.timeoutMs} ms`, undefined, true)), requestTiming.timeoutMs);
       }),
     ]);
   } catch (e) {
@@ -99,14 +103,13 @@ export interface OAuthTokens {
 }
 
 function oauthCredentials() {
-  const clientId = process.env.HUBSPOT_CLIENT_ID;
-  const clientSecret = process.env.HUBSPOT_CLIENT_SECRET;
+  const { HUBSPOT_CLIENT_ID: clientId, HUBSPOT_CLIENT_SECRET: clientSecret } = config();
   if (!clientId || !clientSecret) throw new Error("HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET must be set to connect with HubSpot OAuth");
   return { clientId, clientSecret };
 }
 
 export function authorizeUrl(state: string, redirectUri: string): string {
-  const url = new URL("/oauth/authorize", process.env.HUBSPOT_AUTH_URL || "https://app.hubspot.com");
+  const url = new URL("/oauth/authorize", config().HUBSPOT_AUTH_URL ?? "https://app.hubspot.com");
   url.searchParams.set("client_id", oauthCredentials().clientId);
   url.searchParams.set("redirect_uri", redirectUri);
   url.searchParams.set("scope", OAUTH_SCOPES.join(" "));
@@ -117,7 +120,7 @@ export function authorizeUrl(state: string, redirectUri: string): string {
 
 async function tokens(grant: { code: string; redirectUri: string } | { refreshToken: string }): Promise<OAuthTokens> {
   const { clientId, clientSecret } = oauthCredentials();
-  const oauth = new Client({ basePath: process.env.HUBSPOT_BASE_URL || undefined }).oauth.tokensApi;
+  const oauth = new Client({ basePath: basePath() }).oauth.tokensApi;
   const t = await call(() =>
     "code" in grant
       ? oauth.create("authorization_code", grant.code, grant.redirectUri, clientId, clientSecret)
@@ -129,7 +132,7 @@ export const exchangeCode = (code: string, redirectUri: string) => tokens({ code
 export const refreshAccessToken = (refreshToken: string) => tokens({ refreshToken });
 
 export async function accessTokenInfo(accessToken: string): Promise<{ portalId: string; scopes: string[] }> {
-  const info = await call(() => new Client({ basePath: process.env.HUBSPOT_BASE_URL || undefined }).oauth.accessTokensApi.get(accessToken));
+  const info = await call(() => new Client({ basePath: basePath() }).oauth.accessTokensApi.get(accessToken));
   return { portalId: String(info.hubId), scopes: info.scopes };
 }
 

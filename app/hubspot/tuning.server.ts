@@ -1,0 +1,22 @@
+// How the HubSpot sync paces itself. Production runs these values; tests turn them with
+// tuneHubSpotSync (in their own process, or passed to a worker process they start), never through
+// the environment.
+import { requestTiming } from "../../integrations/hubspot/client.server";
+
+export const tuning = {
+  batchSize: 100, // records per request (HubSpot's batch maximum)
+  lanes: 3, // requests in flight per shop
+  maxTransientInARow: 5, // 5xx or timeouts before the job yields and retries in a minute
+  coalesceMs: 2000, // how long a change waits for others to share its sync
+  // A little longer than HubSpot's 10 s: our stamp is taken before the request travels, HubSpot's after.
+  rollingWindowMs: 10_250,
+};
+
+export type Tuning = typeof tuning & { requestTimeoutMs: number };
+
+export function tuneHubSpotSync(over: Partial<Tuning>): void {
+  const { requestTimeoutMs, ...rest } = over;
+  if (rest.batchSize !== undefined) rest.batchSize = Math.min(100, rest.batchSize);
+  Object.assign(tuning, rest);
+  if (requestTimeoutMs !== undefined) requestTiming.timeoutMs = requestTimeoutMs;
+}

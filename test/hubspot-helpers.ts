@@ -47,15 +47,14 @@ export async function waitForSyncIdle(pool: pg.Pool, shop: string, timeoutMs = 3
 export async function waitForHubSpot(pool: pg.Pool, shop: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await pool.query(
-      `SELECT (SELECT count(*) FROM "WebhookDelivery" WHERE shop = $1 AND state <> 'processed')::int
-            + (SELECT count(*) FROM "HubSpotContactSync" WHERE shop = $1 AND state = 'pending')::int
-            + (SELECT count(*) FROM "HubSpotInteraction" i JOIN "HubSpotContactSync" s ON s."customerId" = i."customerId"
-                WHERE i.shop = $1 AND i.state IN ('pending', 'sending') AND s.state NOT IN ('dead', 'skipped'))::int AS n,
-              (SELECT state FROM "HubSpotConnection" WHERE shop = $1 AND COALESCE("pausedUntil" > now(), true)) AS state`,
-      [shop],
-    );
-    if (rows[0].n === 0 || rows[0].state === "paused") return;
+    // What the merchant's page calls the backlog, plus deliveries still to process.
+    const { hubspotStatus } = await import("../app/hubspot/status.server.ts");
+    const status = await hubspotStatus(shop);
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "WebhookDelivery" WHERE shop = $1 AND state <> 'processed'`, [shop]);
+    const c = status.connection;
+    const paused = c?.state === "paused" && (!c.pausedUntil || new Date(c.pausedUntil) > new Date());
+    const left = rows[0].n + status.backlog.contacts + status.backlog.notes;
+    if (left === 0 || paused) return;
     if (Date.now() > deadline) {
       const detail = await pool.query(
         `SELECT 'interaction ' || i.state || ' / contact ' || s.state || ' id=' || COALESCE(s."hubspotContactId", '-') || ' attempts=' || i.attempts AS what, count(*)::int AS n
@@ -63,7 +62,7 @@ export async function waitForHubSpot(pool: pg.Pool, shop: string, timeoutMs = 60
          UNION ALL SELECT 'contact ' || state || ' attempts=' || attempts, count(*)::int FROM "HubSpotContactSync" WHERE shop = $1 AND state <> 'synced' GROUP BY 1`,
         [shop],
       );
-      throw new Error(`HubSpot outbox of ${shop} not drained after ${timeoutMs} ms (${rows[0].n} left): ${JSON.stringify(detail.rows)}`);
+      throw new Error(`HubSpot outbox of ${shop} not drained after ${timeoutMs} ms (${left} left): ${JSON.stringify(detail.rows)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -3,6 +3,7 @@
 import type { OrderFacts } from "./facts";
 import { orderTotalMinor } from "./customer-profile";
 import { fromMinor } from "./money";
+import { escapeHtml } from "./html";
 
 export interface Interaction {
   key: string; // stable: the id HubSpot's copy carries
@@ -12,17 +13,16 @@ export interface Interaction {
   body: string;
 }
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 const money = (minor: number, currency: string) => `${fromMinor(minor, currency)} ${currency}`;
 
 export function orderPaid(order: OrderFacts): Interaction {
-  const items = order.lineItems.map((l) => `${l.quantity} × ${escape(l.title)}`).join(", ");
+  const items = order.lineItems.map((l) => `${l.quantity} × ${escapeHtml(l.title)}`).join(", ");
   return {
     key: `order:${order.id}:paid`,
     kind: "order_paid",
     occurredAt: order.processedAt ?? order.createdAt,
     title: `Order ${order.name} paid (${money(orderTotalMinor(order), order.currency)})`,
-    body: `<p><strong>Order ${escape(order.name)} paid</strong>: ${money(orderTotalMinor(order), order.currency)}.</p><p>${items}</p>`,
+    body: `<p><strong>Order ${escapeHtml(order.name)} paid</strong>: ${money(orderTotalMinor(order), order.currency)}.</p><p>${items}</p>`,
   };
 }
 
@@ -43,7 +43,7 @@ export function ledgerEntry(e: { key: string; kind: string; points: number; bala
     kind,
     occurredAt: e.at,
     title: `${verb} ${Math.abs(e.points)} points`,
-    body: `<p><strong>${verb} ${Math.abs(e.points)} points</strong>: ${escape(e.note)}.</p><p>Balance: ${e.balanceAfter} points.</p>`,
+    body: `<p><strong>${verb} ${Math.abs(e.points)} points</strong>: ${escapeHtml(e.note)}.</p><p>Balance: ${e.balanceAfter} points.</p>`,
   };
 }
 
@@ -59,13 +59,13 @@ export function warrantyRegistered(order: OrderFacts, units: Array<{ title: stri
   }
   const total = units.reduce((n, u) => n + u.quantity, 0);
   const lines = [...groups.values()]
-    .map((g) => `<li>${g.count > 1 ? `${g.count} × ` : ""}${escape(g.title)}: ${g.months} months${g.until ? `, until ${g.until}` : ", from delivery"}</li>`)
+    .map((g) => `<li>${g.count > 1 ? `${g.count} × ` : ""}${escapeHtml(g.title)}: ${g.months} months${g.until ? `, until ${g.until}` : ", from delivery"}</li>`)
     .join("");
   return {
     key: `order:${order.id}:warranty_registered`,
     kind: "warranty_registered",
     occurredAt: order.processedAt ?? order.createdAt,
     title: `Warranty registered for ${total} unit${total === 1 ? "" : "s"} (order ${order.name})`,
-    body: `<p><strong>Warranty registered</strong> for order ${escape(order.name)}:</p><ul>${lines}</ul>`,
+    body: `<p><strong>Warranty registered</strong> for order ${escapeHtml(order.name)}:</p><ul>${lines}</ul>`,
   };
 }

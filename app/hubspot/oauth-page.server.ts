@@ -2,6 +2,7 @@
 // admin there is no App Bridge, so no Polaris; a message and, when the shop is known, the way back.
 import { t, type Locale } from "../i18n";
 import { config } from "../config.server";
+import { escapeHtml } from "../domain/html";
 
 export function adminPageUrl(shop: string): string {
   return `https://${shop}/admin/apps/${config().SHOPIFY_API_KEY}/app/hubspot`;
@@ -22,8 +23,4 @@ export function oauthPage(status: number, locale: Locale, message: string, opts:
   const headers = new Headers({ ...OAUTH_HEADERS, "Content-Type": "text/html; charset=utf-8", "X-Content-Type-Options": "nosniff" });
   if (opts.setCookie) headers.append("Set-Cookie", opts.setCookie);
   return new Response(body, { status, headers });
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!);
 }

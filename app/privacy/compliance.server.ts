@@ -12,14 +12,13 @@ import { scrubWebhookBody } from "../../integrations/shopify/personal-data";
 import { emailHash, holdShopForRedaction } from "./tombstone.server";
 import { COMPLIANCE_REQUESTS } from "../webhooks/topics";
 
-type Tx = Prisma.TransactionClient;
 interface Who {
   customerId: string | null;
   email: string | null;
 }
 
 // The customer rows a request is about: by Shopify id or email, and the guests they claimed.
-async function findCustomers(tx: Tx, shop: string, who: Who) {
+async function findCustomers(tx: Prisma.TransactionClient, shop: string, who: Who) {
   const direct = await tx.customer.findMany({
     where: {
       shop,

@@ -35,8 +35,6 @@ export class HubSpotFailure extends Error {
     readonly kind: FailureKind,
     message: string,
     readonly status?: number,
-    // true when HubSpot may have done the work although we did not hear back (timeout, dropped connection)
-    readonly uncertain = false,
   ) {
     super(message);
   }
@@ -55,7 +53,7 @@ function describe(e: unknown): HubSpotFailure {
     return new HubSpotFailure("invalid", message, err.code);
   }
   // No HTTP answer: a timeout or a dropped connection. The request may have been applied.
-  return new HubSpotFailure("transient", `HubSpot did not answer: ${err?.message ?? String(e)}`, undefined, true);
+  return new HubSpotFailure("transient", `HubSpot did not answer: ${err?.message ?? String(e)}`);
 }
 
 async function call<T>(work: () => Promise<T>): Promise<T> {
@@ -64,7 +62,7 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
     return await Promise.race([
       work(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new HubSpotFailure("transient", `HubSpot did not answer within ${requestTiming.timeoutMs} ms`, undefined, true)), requestTiming.timeoutMs);
+        timer = setTimeout(() => reject(new HubSpotFailure("transient", `HubSpot did not answer within ${requestTiming.timeoutMs} ms`)), requestTiming.timeoutMs);
       }),
     ]);
   } catch (e) {
@@ -266,7 +264,7 @@ export async function createTimelineEvents(client: Client, eventTemplateId: stri
     } catch (e) {
       // Every input refused, and HubSpot names only the first reason: if it is "already exists",
       // the others may be too. Treated as a lost answer: each event is then looked up.
-      if ((e as { code?: number }).code === 409 && inputs.length > 1) throw new HubSpotFailure("transient", "HubSpot already holds some of these events", 409, true);
+      if ((e as { code?: number }).code === 409 && inputs.length > 1) throw new HubSpotFailure("transient", "HubSpot already holds some of these events", 409);
       throw e;
     }
     const written = new Map<string, string>();

@@ -20,7 +20,10 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
-      "no-restricted-imports": ["error", { patterns: [{ group: SDKS, message: "Outside services are reached only through integrations/." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: SDKS, message: "Outside services are reached only through integrations/." }] },
+      ],
     },
   },
   {
@@ -29,7 +32,14 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ regex: "^(?!\\./)", message: "app/domain is plain TypeScript: it imports only its own modules (no framework, database or SDK)." }] },
+        {
+          patterns: [
+            {
+              regex: "^(?!\\./)",
+              message: "app/domain is plain TypeScript: it imports only its own modules (no framework, database or SDK).",
+            },
+          ],
+        },
       ],
     },
   },

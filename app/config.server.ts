@@ -23,44 +23,55 @@ const previousKeys = z
   .default([]);
 
 const variables = z.object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL").optional(),
-    DATABASE_POOL_SIZE: int(1, 500).default(20),
-    PORT: int(0, 65535).default(3000),
-    RUN_WORKER: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
-    WORKER_CONCURRENCY: int(1, 64).default(4),
-    SHOPIFY_API_KEY: z.string().min(1, "is the app's client id (Partner dashboard; `shopify app dev` sets it)"),
-    SHOPIFY_API_SECRET: z.string().min(1, "is the app's client secret (Partner dashboard; `shopify app dev` sets it)"),
-    SHOPIFY_APP_URL: optionalUrl,
-    // Shopify CLI passes the tunnel URL as HOST (Shopify's template reads it the same way).
-    HOST: z.string().optional(),
-    SCOPES: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/, "is a comma-separated list of access scopes").default(DEFAULT_SCOPES),
-    SHOP_CUSTOM_DOMAIN: z.string().optional(),
-    SHOPIFY_LOG_LEVEL: z.enum(["error", "warning", "info", "debug"]).optional(),
-    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-    POSTVENTA_ENCRYPTION_KEY: key32,
-    POSTVENTA_ENCRYPTION_KEYS_PREVIOUS: previousKeys,
-    HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
-    HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
-    HUBSPOT_REDIRECT_URI: optionalUrl,
-    HUBSPOT_TIMELINE_TEMPLATE_ID: z.string().regex(/^\d+$/, "is the numeric id of the app's timeline event template").optional(),
-    // Dev and tests only: the local stand-ins in test/sandboxes/ instead of Shopify and HubSpot.
-    SHOPIFY_ADMIN_BASE_URL: optionalUrl,
-    HUBSPOT_BASE_URL: optionalUrl,
-    HUBSPOT_AUTH_URL: optionalUrl,
-    // Embedded Postgres only (DATABASE_URL unset, not in production).
-    POSTVENTA_PG_PORT: int(1, 65535).default(54329),
-    POSTVENTA_PG_DATA: z.string().default(".data/postgres"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
+    .optional(),
+  DATABASE_POOL_SIZE: int(1, 500).default(20),
+  PORT: int(0, 65535).default(3000),
+  RUN_WORKER: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+  WORKER_CONCURRENCY: int(1, 64).default(4),
+  SHOPIFY_API_KEY: z.string().min(1, "is the app's client id (Partner dashboard; `shopify app dev` sets it)"),
+  SHOPIFY_API_SECRET: z.string().min(1, "is the app's client secret (Partner dashboard; `shopify app dev` sets it)"),
+  SHOPIFY_APP_URL: optionalUrl,
+  // Shopify CLI passes the tunnel URL as HOST (Shopify's template reads it the same way).
+  HOST: z.string().optional(),
+  SCOPES: z
+    .string()
+    .regex(/^[a-z_]+(,[a-z_]+)*$/, "is a comma-separated list of access scopes")
+    .default(DEFAULT_SCOPES),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  SHOPIFY_LOG_LEVEL: z.enum(["error", "warning", "info", "debug"]).optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  POSTVENTA_ENCRYPTION_KEY: key32,
+  POSTVENTA_ENCRYPTION_KEYS_PREVIOUS: previousKeys,
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  HUBSPOT_REDIRECT_URI: optionalUrl,
+  HUBSPOT_TIMELINE_TEMPLATE_ID: z.string().regex(/^\d+$/, "is the numeric id of the app's timeline event template").optional(),
+  // Dev and tests only: the local stand-ins in test/sandboxes/ instead of Shopify and HubSpot.
+  SHOPIFY_ADMIN_BASE_URL: optionalUrl,
+  HUBSPOT_BASE_URL: optionalUrl,
+  HUBSPOT_AUTH_URL: optionalUrl,
+  // Embedded Postgres only (DATABASE_URL unset, not in production).
+  POSTVENTA_PG_PORT: int(1, 65535).default(54329),
+  POSTVENTA_PG_DATA: z.string().default(".data/postgres"),
 });
 
 const schema = variables
   .superRefine((env, ctx) => {
     const problem = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
     if (!!env.HUBSPOT_CLIENT_ID !== !!env.HUBSPOT_CLIENT_SECRET)
-      problem(env.HUBSPOT_CLIENT_ID ? "HUBSPOT_CLIENT_SECRET" : "HUBSPOT_CLIENT_ID", "is needed with the other: both come from the HubSpot public app");
+      problem(
+        env.HUBSPOT_CLIENT_ID ? "HUBSPOT_CLIENT_SECRET" : "HUBSPOT_CLIENT_ID",
+        "is needed with the other: both come from the HubSpot public app",
+      );
     if (env.NODE_ENV !== "production") return;
-    if (!env.DATABASE_URL)
-      problem("DATABASE_URL", "is required in production (the embedded Postgres is for development and tests only)");
+    if (!env.DATABASE_URL) problem("DATABASE_URL", "is required in production (the embedded Postgres is for development and tests only)");
     if (!env.SHOPIFY_APP_URL) problem("SHOPIFY_APP_URL", "is required in production: the app's public https URL");
     for (const name of ["SHOPIFY_ADMIN_BASE_URL", "HUBSPOT_BASE_URL", "HUBSPOT_AUTH_URL"] as const)
       if (env[name]) problem(name, "points at a local stand-in and must not be set in production");
@@ -83,7 +94,9 @@ export function readConfig(env: Env): Config {
   const given = present(env);
   const parsed = schema.safeParse(given);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.path.length && !given[String(i.path[0])] && i.code === "invalid_type" ? "is not set" : i.message}`);
+  const lines = parsed.error.issues.map(
+    (i) => `  ${i.path.join(".")}: ${i.path.length && !given[String(i.path[0])] && i.code === "invalid_type" ? "is not set" : i.message}`,
+  );
   throw new ConfigError(`The configuration is not usable (see .env.example):\n${lines.join("\n")}`);
 }
 

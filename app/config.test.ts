@@ -6,7 +6,12 @@ import { readConfig } from "./config.server";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const KEY = Buffer.alloc(32, 1).toString("base64");
 const minimal = { SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", POSTVENTA_ENCRYPTION_KEY: KEY };
-const production = { ...minimal, NODE_ENV: "production", DATABASE_URL: "postgresql://u:p@db:5432/postventa", SHOPIFY_APP_URL: "https://app.example.com" };
+const production = {
+  ...minimal,
+  NODE_ENV: "production",
+  DATABASE_URL: "postgresql://u:p@db:5432/postventa",
+  SHOPIFY_APP_URL: "https://app.example.com",
+};
 const problems = (env: Record<string, string | undefined>) => {
   try {
     readConfig(env);
@@ -18,7 +23,14 @@ const problems = (env: Record<string, string | undefined>) => {
 
 describe("configuration", () => {
   it("gives development defaults", () => {
-    expect(readConfig(minimal)).toMatchObject({ NODE_ENV: "development", PORT: 3000, RUN_WORKER: true, WORKER_CONCURRENCY: 4, SHOPIFY_APP_URL: "http://localhost:3000", POSTVENTA_PG_PORT: 54329 });
+    expect(readConfig(minimal)).toMatchObject({
+      NODE_ENV: "development",
+      PORT: 3000,
+      RUN_WORKER: true,
+      WORKER_CONCURRENCY: 4,
+      SHOPIFY_APP_URL: "http://localhost:3000",
+      POSTVENTA_PG_PORT: 54329,
+    });
   });
 
   it("names every missing or malformed variable at once", () => {
@@ -48,14 +60,21 @@ describe("configuration", () => {
 
   it("takes the tunnel URL the Shopify CLI passes as HOST", () => {
     expect(readConfig({ ...minimal, HOST: "https://abc.trycloudflare.com" }).SHOPIFY_APP_URL).toBe("https://abc.trycloudflare.com");
-    expect(readConfig({ ...minimal, HOST: "https://abc.trycloudflare.com", SHOPIFY_APP_URL: "https://app.example.com" }).SHOPIFY_APP_URL).toBe("https://app.example.com");
+    expect(
+      readConfig({ ...minimal, HOST: "https://abc.trycloudflare.com", SHOPIFY_APP_URL: "https://app.example.com" }).SHOPIFY_APP_URL,
+    ).toBe("https://app.example.com");
   });
 
   it("a production start without DATABASE_URL stops at once with the reason, starting no Postgres", () => {
     for (const entry of ["server/main.ts", "server/worker-main.ts"]) {
       const env: NodeJS.ProcessEnv = { ...process.env, ...minimal, NODE_ENV: "production", SHOPIFY_APP_URL: "https://app.example.com" };
       delete env.DATABASE_URL;
-      const run = spawnSync(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", entry], { cwd: ROOT, env, encoding: "utf8", timeout: 30_000 });
+      const run = spawnSync(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", entry], {
+        cwd: ROOT,
+        env,
+        encoding: "utf8",
+        timeout: 30_000,
+      });
       expect(run.status, run.stderr).toBe(78);
       expect(run.stderr).toMatch(/DATABASE_URL: is required in production/);
       expect(run.stderr).not.toMatch(/at .*\.ts:\d+/); // a message, not a stack trace

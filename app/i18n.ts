@@ -78,25 +78,37 @@ const es = {
   "hubspot.error.unexpected": "No se ha podido completar la acción. Inténtalo de nuevo en un momento.",
 
   "callback.title": "Conexión con HubSpot",
-  "callback.missingCode": "Falta el código de autorización de HubSpot (el parámetro «code») en la dirección. Vuelve a empezar desde la página de HubSpot en Postventa.",
-  "callback.badCode": "El código de autorización de HubSpot (el parámetro «code») de la dirección no tiene el formato de HubSpot. Vuelve a empezar desde la página de HubSpot en Postventa.",
-  "callback.denied": "No se ha autorizado el acceso en HubSpot, así que no se ha conectado ninguna cuenta. Si ha sido un error, vuelve a intentarlo desde la página de HubSpot en Postventa.",
-  "callback.hubspotError": "HubSpot no ha autorizado la conexión (error «{error}»). Vuelve a intentarlo desde la página de HubSpot en Postventa.",
-  "callback.unexpected": "No se ha podido terminar de conectar HubSpot. Inténtalo de nuevo en un momento desde la página de HubSpot en Postventa.",
+  "callback.missingCode":
+    "Falta el código de autorización de HubSpot (el parámetro «code») en la dirección. Vuelve a empezar desde la página de HubSpot en Postventa.",
+  "callback.badCode":
+    "El código de autorización de HubSpot (el parámetro «code») de la dirección no tiene el formato de HubSpot. Vuelve a empezar desde la página de HubSpot en Postventa.",
+  "callback.denied":
+    "No se ha autorizado el acceso en HubSpot, así que no se ha conectado ninguna cuenta. Si ha sido un error, vuelve a intentarlo desde la página de HubSpot en Postventa.",
+  "callback.hubspotError":
+    "HubSpot no ha autorizado la conexión (error «{error}»). Vuelve a intentarlo desde la página de HubSpot en Postventa.",
+  "callback.unexpected":
+    "No se ha podido terminar de conectar HubSpot. Inténtalo de nuevo en un momento desde la página de HubSpot en Postventa.",
   "callback.back": "Volver a Postventa",
 
   "connectError.not_a_token": "Eso no parece un token de acceso de una app privada de HubSpot (empieza por «pat-»).",
   "connectError.plan_limit": "Elige el límite de la API de tu plan de HubSpot: 100 o 190 solicitudes cada 10 segundos.",
-  "connectError.state_invalid": "Este enlace de autorización de HubSpot no es válido. Vuelve a empezar desde la página de HubSpot en Postventa.",
-  "connectError.state_expired": "Este enlace de autorización de HubSpot ha caducado. Vuelve a empezar desde la página de HubSpot en Postventa.",
-  "connectError.state_used": "Este enlace de autorización de HubSpot ya se ha usado y solo vale una vez. Vuelve a empezar desde la página de HubSpot en Postventa.",
-  "connectError.state_other_browser": "Esta autorización de HubSpot se empezó en otro navegador (o este navegador no guardó su cookie). Termínala en el navegador donde pulsaste «Conectar con HubSpot», o vuelve a empezar desde la página de HubSpot en Postventa en este.",
+  "connectError.state_invalid":
+    "Este enlace de autorización de HubSpot no es válido. Vuelve a empezar desde la página de HubSpot en Postventa.",
+  "connectError.state_expired":
+    "Este enlace de autorización de HubSpot ha caducado. Vuelve a empezar desde la página de HubSpot en Postventa.",
+  "connectError.state_used":
+    "Este enlace de autorización de HubSpot ya se ha usado y solo vale una vez. Vuelve a empezar desde la página de HubSpot en Postventa.",
+  "connectError.state_other_browser":
+    "Esta autorización de HubSpot se empezó en otro navegador (o este navegador no guardó su cookie). Termínala en el navegador donde pulsaste «Conectar con HubSpot», o vuelve a empezar desde la página de HubSpot en Postventa en este.",
   "connectError.oauth_refused": "HubSpot ha rechazado la autorización: {detail}. Vuelve a empezar desde la página de HubSpot en Postventa.",
   "connectError.token_refused": "HubSpot no ha aceptado este token. Cópialo de nuevo de la pestaña «Auth» de tu app privada.",
-  "connectError.missing_scopes": "Al token le falta un permiso que Postventa necesita: crm.objects.contacts.read/write y crm.schemas.contacts.read/write.",
-  "connectError.unreachable": "No se ha podido contactar con HubSpot para terminar de conectar: {detail}. Inténtalo de nuevo en un momento.",
+  "connectError.missing_scopes":
+    "Al token le falta un permiso que Postventa necesita: crm.objects.contacts.read/write y crm.schemas.contacts.read/write.",
+  "connectError.unreachable":
+    "No se ha podido contactar con HubSpot para terminar de conectar: {detail}. Inténtalo de nuevo en un momento.",
   "connectError.not_connected": "Conecta primero una cuenta de HubSpot.",
-  "connectError.timeline_unavailable": "Los eventos de la línea de tiempo necesitan la app de Postventa en HubSpot con el permiso «timeline»: conecta con HubSpot (OAuth) y acéptalo.",
+  "connectError.timeline_unavailable":
+    "Los eventos de la línea de tiempo necesitan la app de Postventa en HubSpot con el permiso «timeline»: conecta con HubSpot (OAuth) y acéptalo.",
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -166,7 +178,8 @@ const en: Messages = {
   "hubspot.disconnect": "Disconnect",
   "hubspot.timeline": "Record interactions as timeline events",
   "hubspot.timeline.help": "Instead of notes. Those already sent stay notes.",
-  "hubspot.disconnect.confirm": "Disconnect HubSpot? Postventa stops sending data and deletes the token. What is already in HubSpot stays there.",
+  "hubspot.disconnect.confirm":
+    "Disconnect HubSpot? Postventa stops sending data and deletes the token. What is already in HubSpot stays there.",
   "hubspot.disconnect.yes": "Yes, disconnect",
   "hubspot.disconnect.cancel": "Cancel",
   "hubspot.disconnect.done": "HubSpot has been disconnected.",
@@ -175,9 +188,12 @@ const en: Messages = {
   "hubspot.error.unexpected": "The action could not be completed. Try again in a moment.",
 
   "callback.title": "HubSpot connection",
-  "callback.missingCode": "The HubSpot authorization code (the “code” parameter) is missing from the address. Start again from the HubSpot page in Postventa.",
-  "callback.badCode": "The HubSpot authorization code (the “code” parameter) in the address is not in HubSpot's format. Start again from the HubSpot page in Postventa.",
-  "callback.denied": "Access was not approved in HubSpot, so no account was connected. If that was a mistake, try again from the HubSpot page in Postventa.",
+  "callback.missingCode":
+    "The HubSpot authorization code (the “code” parameter) is missing from the address. Start again from the HubSpot page in Postventa.",
+  "callback.badCode":
+    "The HubSpot authorization code (the “code” parameter) in the address is not in HubSpot's format. Start again from the HubSpot page in Postventa.",
+  "callback.denied":
+    "Access was not approved in HubSpot, so no account was connected. If that was a mistake, try again from the HubSpot page in Postventa.",
   "callback.hubspotError": "HubSpot did not authorize the connection (error “{error}”). Try again from the HubSpot page in Postventa.",
   "callback.unexpected": "Connecting HubSpot could not be finished. Try again in a moment from the HubSpot page in Postventa.",
   "callback.back": "Back to Postventa",
@@ -186,14 +202,18 @@ const en: Messages = {
   "connectError.plan_limit": "Choose your HubSpot plan's API limit: 100 or 190 requests per 10 seconds.",
   "connectError.state_invalid": "This HubSpot authorization link is not valid. Start again from the HubSpot page in Postventa.",
   "connectError.state_expired": "This HubSpot authorization link expired. Start again from the HubSpot page in Postventa.",
-  "connectError.state_used": "This HubSpot authorization link has already been used, and it works only once. Start again from the HubSpot page in Postventa.",
-  "connectError.state_other_browser": "This HubSpot authorization was started in another browser (or this browser did not keep its cookie). Finish it in the browser where you clicked “Connect with HubSpot”, or start again from the HubSpot page in Postventa in this one.",
+  "connectError.state_used":
+    "This HubSpot authorization link has already been used, and it works only once. Start again from the HubSpot page in Postventa.",
+  "connectError.state_other_browser":
+    "This HubSpot authorization was started in another browser (or this browser did not keep its cookie). Finish it in the browser where you clicked “Connect with HubSpot”, or start again from the HubSpot page in Postventa in this one.",
   "connectError.oauth_refused": "HubSpot refused the authorization: {detail}. Start again from the HubSpot page in Postventa.",
   "connectError.token_refused": "HubSpot did not accept this token. Copy it again from your private app's Auth tab.",
-  "connectError.missing_scopes": "The token lacks a scope Postventa needs: crm.objects.contacts.read/write and crm.schemas.contacts.read/write.",
+  "connectError.missing_scopes":
+    "The token lacks a scope Postventa needs: crm.objects.contacts.read/write and crm.schemas.contacts.read/write.",
   "connectError.unreachable": "HubSpot could not be reached to finish connecting: {detail}. Try again in a moment.",
   "connectError.not_connected": "Connect a HubSpot account first.",
-  "connectError.timeline_unavailable": "Timeline events need the Postventa HubSpot app with the “timeline” scope granted; connect with HubSpot (OAuth) and accept it.",
+  "connectError.timeline_unavailable":
+    "Timeline events need the Postventa HubSpot app with the “timeline” scope granted; connect with HubSpot (OAuth) and accept it.",
 };
 
 const dictionaries: Record<Locale, Messages> = { es, en };
@@ -235,5 +255,8 @@ export function t(locale: Locale, key: MessageKey, vars?: Record<string, string 
 /** The strings whose keys start with `prefix`, for a page's loader to hand to its component. */
 export function messages<P extends string>(locale: Locale, prefix: P): Pick<Messages, Extract<MessageKey, `${P}${string}`>> {
   const d = dictionaries[locale];
-  return Object.fromEntries(Object.entries(d).filter(([k]) => k.startsWith(prefix))) as Pick<Messages, Extract<MessageKey, `${P}${string}`>>;
+  return Object.fromEntries(Object.entries(d).filter(([k]) => k.startsWith(prefix))) as Pick<
+    Messages,
+    Extract<MessageKey, `${P}${string}`>
+  >;
 }

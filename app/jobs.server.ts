@@ -43,7 +43,9 @@ export const taskList: TaskList = {
 };
 
 async function processStoredDelivery(deliveryId: string): Promise<void> {
-  const { rows: [delivery] } = await pool.query<StoredDelivery>(
+  const {
+    rows: [delivery],
+  } = await pool.query<StoredDelivery>(
     `UPDATE "WebhookDelivery" SET attempts = attempts + 1 WHERE id = $1 AND state NOT IN ('processed', 'skipped')
      RETURNING shop, topic, payload, "triggeredAt" AT TIME ZONE 'UTC' AS "triggeredAt", "receivedAt" AT TIME ZONE 'UTC' AS "receivedAt"`,
     [deliveryId],
@@ -54,7 +56,10 @@ async function processStoredDelivery(deliveryId: string): Promise<void> {
     if (outcome) log.info("webhook skipped", { deliveryId, topic: delivery.topic, reason: outcome.skipped });
     // Done: the body keeps only what carries no personal data (ids, amounts, dates) for support.
     await pool.query(`UPDATE "WebhookDelivery" SET state = $2, "processedAt" = now(), "lastError" = $3, payload = $4 WHERE id = $1`, [
-      deliveryId, outcome ? "skipped" : "processed", outcome?.skipped ?? null, scrubWebhookBody(delivery.payload),
+      deliveryId,
+      outcome ? "skipped" : "processed",
+      outcome?.skipped ?? null,
+      scrubWebhookBody(delivery.payload),
     ]);
     // What changed is in the HubSpot outbox already; a connected shop's sync picks it up (the
     // minute sweep covers a crash between these two lines).

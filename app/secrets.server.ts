@@ -53,7 +53,8 @@ export function decryptSecret(stored: string, ctx: SecretContext): string {
   if (parts[0] === "v2" && parts.length === 5) {
     const [, id, iv, tag, data] = parts;
     const k = all.find((x) => x.id === id);
-    if (!k) throw new Error(`this secret was encrypted with key ${id}, which is not configured: add it to POSTVENTA_ENCRYPTION_KEYS_PREVIOUS`);
+    if (!k)
+      throw new Error(`this secret was encrypted with key ${id}, which is not configured: add it to POSTVENTA_ENCRYPTION_KEYS_PREVIOUS`);
     return open(cipherKey(k), iv, tag, data, aad(ctx));
   }
   if (parts[0] === "v1" && parts.length === 4) {

@@ -51,7 +51,9 @@ describe("secrets at rest", () => {
     const short = Buffer.from(parts[3], "base64").subarray(0, 4).toString("base64");
     expect(() => decryptSecret([...parts.slice(0, 3), short, parts[4]].join(":"), ctx)).toThrow(/tag length/);
     const old = v1(token, process.env.POSTVENTA_ENCRYPTION_KEY!).split(":");
-    expect(() => decryptSecret([...old.slice(0, 2), Buffer.from(old[2], "base64").subarray(0, 4).toString("base64"), old[3]].join(":"), ctx)).toThrow();
+    expect(() =>
+      decryptSecret([...old.slice(0, 2), Buffer.from(old[2], "base64").subarray(0, 4).toString("base64"), old[3]].join(":"), ctx),
+    ).toThrow();
   });
 
   it("rotates: the current key encrypts, previous keys still decrypt, and an old-format value too", () => {
@@ -98,8 +100,12 @@ describe("secrets at rest", () => {
     expect(check({})).not.toThrow();
     expect(check({ POSTVENTA_ENCRYPTION_KEY: undefined })).toThrow(/POSTVENTA_ENCRYPTION_KEY: is not set/);
     for (const bad of ["short", randomBytes(16).toString("base64"), randomBytes(32).toString("hex"), `${newKey().slice(0, 40)}!!!=`])
-      expect(check({ POSTVENTA_ENCRYPTION_KEY: bad })).toThrow(/POSTVENTA_ENCRYPTION_KEY: must be 32 random bytes in base64.*openssl rand -base64 32/);
-    expect(check({ POSTVENTA_ENCRYPTION_KEYS_PREVIOUS: `${newKey()},nope` })).toThrow(/POSTVENTA_ENCRYPTION_KEYS_PREVIOUS: entry 2 must be 32 random bytes/);
+      expect(check({ POSTVENTA_ENCRYPTION_KEY: bad })).toThrow(
+        /POSTVENTA_ENCRYPTION_KEY: must be 32 random bytes in base64.*openssl rand -base64 32/,
+      );
+    expect(check({ POSTVENTA_ENCRYPTION_KEYS_PREVIOUS: `${newKey()},nope` })).toThrow(
+      /POSTVENTA_ENCRYPTION_KEYS_PREVIOUS: entry 2 must be 32 random bytes/,
+    );
   });
 });
 

@@ -12,7 +12,11 @@ const server = http.createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (c: Buffer) => chunks.push(c));
   req.on("end", () => {
-    const digest = Buffer.from(createHmac("sha256", secret).update(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).digest("base64"));
+    const digest = Buffer.from(
+      createHmac("sha256", secret)
+        .update(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))
+        .digest("base64"),
+    );
     const header = req.headers["x-shopify-hmac-sha256"];
     const given = Buffer.from(typeof header === "string" ? header : "");
     const ok = given.length === digest.length && timingSafeEqual(given, digest);

@@ -28,7 +28,11 @@ export interface Supervisor {
   /** Spawns `command` detached in its own process group; its death before cleanup fails the bench unless `mayExit` and code 0. */
   spawn(name: string, command: string, args: string[], options?: SpawnOptions & { mayExit?: boolean }): ChildProcess;
   /** Node 24 with tsx and the exit-with-parent guard; stdio: ignore, stdout piped, stderr inherited, IPC. */
-  spawnNode(name: string, args: string[], options?: { env?: NodeJS.ProcessEnv; mayExit?: boolean; stdout?: "pipe" | "inherit" | "ignore" }): ChildProcess;
+  spawnNode(
+    name: string,
+    args: string[],
+    options?: { env?: NodeJS.ProcessEnv; mayExit?: boolean; stdout?: "pipe" | "inherit" | "ignore" },
+  ): ChildProcess;
   /** A child spawned elsewhere (e.g. test/stack.ts spawnWorkerProcess): stopped at cleanup (its group only if it leads one). */
   adopt(name: string, child: ChildProcess, opts?: { mayExit?: boolean }): ChildProcess;
   /** Stops one child now (its group, SIGTERM then SIGKILL); no failure is raised for its exit. */
@@ -155,7 +159,11 @@ export function supervise(opts: { graceMs?: number } = {}): Supervisor {
     },
   };
 
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const) {
     process.on(signal, () => {
       if (failing) return;
       failing = true;
@@ -174,7 +182,12 @@ export function supervise(opts: { graceMs?: number } = {}): Supervisor {
 }
 
 /** Resolves with the first stdout line of `child` containing `marker`; rejects after timeoutMs. Later output is passed to `rest`. */
-export function waitForLine(child: ChildProcess, marker: string, timeoutMs: number, rest: (line: string) => void = () => {}): Promise<string> {
+export function waitForLine(
+  child: ChildProcess,
+  marker: string,
+  timeoutMs: number,
+  rest: (line: string) => void = () => {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffered = "";
     let found = false;

@@ -46,7 +46,13 @@ export function sampleCpu(): CpuSample {
     }
     const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1, 9).map(Number);
     const [user, nice, system, idle, iowait, irq, softirq, steal] = cpu;
-    return { at: performance.now(), procs, busy: user + nice + system + irq + softirq + steal, total: user + nice + system + idle + iowait + irq + softirq + steal, ok: true };
+    return {
+      at: performance.now(),
+      procs,
+      busy: user + nice + system + irq + softirq + steal,
+      total: user + nice + system + idle + iowait + irq + softirq + steal,
+      ok: true,
+    };
   } catch {
     return { at: performance.now(), procs, busy: NaN, total: NaN, ok: false };
   }

@@ -35,8 +35,18 @@ await Promise.all(
   Array.from({ length: 8 }, async () => {
     while (next < CONTACTS) {
       const i = next++;
-      const order = paidOrder(1_000_000n + BigInt(i), { id: 5_000_000n + BigInt(i), email: `shopper${i}@example.com`, firstName: "Bench", lastName: `Shopper ${i}` }, `${20 + (i % 300)}.00`);
-      await processDelivery({ shop: SHOP, topic: "orders/paid", payload: stringifyShopifyJson(order), triggeredAt: null, receivedAt: new Date() });
+      const order = paidOrder(
+        1_000_000n + BigInt(i),
+        { id: 5_000_000n + BigInt(i), email: `shopper${i}@example.com`, firstName: "Bench", lastName: `Shopper ${i}` },
+        `${20 + (i % 300)}.00`,
+      );
+      await processDelivery({
+        shop: SHOP,
+        topic: "orders/paid",
+        payload: stringifyShopifyJson(order),
+        triggeredAt: null,
+        receivedAt: new Date(),
+      });
     }
   }),
 );
@@ -89,7 +99,9 @@ const perSecond = records / seconds;
 const byPath = new Map<string, number>();
 for (const r of sandbox.requestLog) byPath.set(`${r.method} ${r.path}`, (byPath.get(`${r.method} ${r.path}`) ?? 0) + 1);
 console.log(`Requests: ${[...byPath].map(([p, n]) => `${p} ×${n}`).join(", ")}`);
-console.log(`Synced ${records} records (${held.state.contacts.length} contacts, ${held.state.notes.length} notes) in ${seconds.toFixed(1)} s with ${stats.requests} requests.`);
+console.log(
+  `Synced ${records} records (${held.state.contacts.length} contacts, ${held.state.notes.length} notes) in ${seconds.toFixed(1)} s with ${stats.requests} requests.`,
+);
 worker.kill("SIGTERM");
 await stack.stop();
 await sandbox.close();

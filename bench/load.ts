@@ -56,10 +56,29 @@ function delivery(): Delivery {
   nextId += 2n;
   const email = `c${id % 500n}@example.com`;
   const rawBody = stringifyShopifyJson({
-    id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${id % 100000n}`, email,
-    created_at: new Date().toISOString(), currency: "USD", financial_status: "paid", taxes_included: false, total_tax: "0.00",
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: `#${id % 100000n}`,
+    email,
+    created_at: new Date().toISOString(),
+    currency: "USD",
+    financial_status: "paid",
+    taxes_included: false,
+    total_tax: "0.00",
     customer: { id: 9007199254740993n + (id % 500n) * 2n, email, first_name: "Bench", last_name: "Shopper" },
-    line_items: [{ id: id + 1n, product_id: null, variant_id: null, title: "Beans", vendor: "Roaster", quantity: 2, price: "12.50", total_discount: "0.00", gift_card: false }],
+    line_items: [
+      {
+        id: id + 1n,
+        product_id: null,
+        variant_id: null,
+        title: "Beans",
+        vendor: "Roaster",
+        quantity: 2,
+        price: "12.50",
+        total_discount: "0.00",
+        gift_card: false,
+      },
+    ],
     fulfillments: [],
   });
   const body = Buffer.from(rawBody, "utf8");
@@ -144,11 +163,14 @@ async function run(req: RunRequest): Promise<RunResult> {
         }
         resolve();
       };
-      const r = http.request({ agent, hostname: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: d.headers }, (res) => {
-        res.resume();
-        res.on("end", () => done(res.statusCode ?? 0));
-        res.on("error", (e: NodeJS.ErrnoException) => done(e.code ?? "error"));
-      });
+      const r = http.request(
+        { agent, hostname: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: d.headers },
+        (res) => {
+          res.resume();
+          res.on("end", () => done(res.statusCode ?? 0));
+          res.on("error", (e: NodeJS.ErrnoException) => done(e.code ?? "error"));
+        },
+      );
       r.on("error", (e: NodeJS.ErrnoException) => done(e.code ?? "error"));
       r.end(d.body);
       sent++;

@@ -72,8 +72,13 @@ await sup.run(async () => {
   else serverEnv.RUN_WORKER = "false";
   if (process.env.BENCH_PROFILE) serverEnv.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}`;
   const server = sup.spawnNode("server", ["server/main.ts"], { env: serverEnv });
-  const ceiling = sup.spawnNode("ceiling", ["bench/ceiling-server.ts"], { env: { ...process.env, SHOPIFY_API_SECRET: DEV_SECRET, PORT: "0", HOST } });
-  const load = sup.spawnNode("load", ["bench/load.ts"], { env: { ...process.env, SHOPIFY_API_SECRET: DEV_SECRET, BENCH_SHOP: SHOP }, stdout: "ignore" });
+  const ceiling = sup.spawnNode("ceiling", ["bench/ceiling-server.ts"], {
+    env: { ...process.env, SHOPIFY_API_SECRET: DEV_SECRET, PORT: "0", HOST },
+  });
+  const load = sup.spawnNode("load", ["bench/load.ts"], {
+    env: { ...process.env, SHOPIFY_API_SECRET: DEV_SECRET, BENCH_SHOP: SHOP },
+    stdout: "ignore",
+  });
   const loadReady = new Promise<void>((resolve) => load.once("message", () => resolve()));
   const [serverLine, ceilingLine] = await Promise.all([
     waitForLine(server, "listening", 180_000, toStderr("server")),
@@ -115,7 +120,9 @@ await sup.run(async () => {
   const WARMUP_PREPARE = Math.min(300_000, 300 * CONCURRENCY);
   const prepareFor = (warm: RunResult) => Math.min(300_000, Math.ceil(warm.perSecond * SECONDS * 1.5) + 4 * CONCURRENCY);
 
-  console.error(`bench: ceiling ${ceilingUrl}, server ${serverUrl}; ${WARMUP_SECONDS} s warm-up + ${SECONDS} s each at ${CONCURRENCY} in flight`);
+  console.error(
+    `bench: ceiling ${ceilingUrl}, server ${serverUrl}; ${WARMUP_SECONDS} s warm-up + ${SECONDS} s each at ${CONCURRENCY} in flight`,
+  );
   const ceilingWarm = await drive("ceiling warm-up", `${ceilingUrl}/webhooks`, WARMUP_SECONDS, WARMUP_PREPARE, false);
   const ceilingRun = await drive("ceiling", `${ceilingUrl}/webhooks`, SECONDS, prepareFor(ceilingWarm.result), false);
   const realWarm = await drive("webhooks warm-up", `${serverUrl}/webhooks`, WARMUP_SECONDS, WARMUP_PREPARE, true);
@@ -138,7 +145,9 @@ await sup.run(async () => {
         `SELECT (SELECT string_agg(state || ' ' || n, ', ') FROM (SELECT state, count(*) AS n FROM "WebhookDelivery" GROUP BY state) s) AS states,
                 (SELECT left(last_error, 300) FROM graphile_worker.jobs WHERE last_error IS NOT NULL LIMIT 1) AS error`,
       );
-      console.error(`bench: draining, ${pending} deliveries not processed yet (${rows[0].states})${rows[0].error ? `; a job failed with: ${rows[0].error}` : ""}`);
+      console.error(
+        `bench: draining, ${pending} deliveries not processed yet (${rows[0].states})${rows[0].error ? `; a job failed with: ${rows[0].error}` : ""}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -146,7 +155,9 @@ await sup.run(async () => {
   const drainSeconds = (Date.now() - drainStart) / 1000;
 
   const acked = [...realWarm.result.ackedIds, ...realRun.result.ackedIds];
-  const { rows: [r] } = await pool.query(
+  const {
+    rows: [r],
+  } = await pool.query(
     `SELECT (SELECT count(*) FROM "WebhookDelivery" WHERE state = 'processed')::int AS processed,
             (SELECT count(*) FROM "WebhookDelivery" WHERE state = 'skipped')::int AS skipped,
             (SELECT count(*) FROM "WebhookDelivery")::int AS stored,
@@ -158,7 +169,9 @@ await sup.run(async () => {
     [SHOP],
   );
   // Lost: acknowledged (2xx) but no order that earned its points.
-  const { rows: [l] } = await pool.query(
+  const {
+    rows: [l],
+  } = await pool.query(
     `SELECT count(*)::int AS lost, (array_agg(a.id))[1:3] AS sample FROM unnest($1::text[]) AS a(id)
      WHERE NOT EXISTS (SELECT 1 FROM "Order" o WHERE o.shop = $2 AND o."shopifyOrderId" = a.id AND o."earnSnapshot" IS NOT NULL)`,
     [acked, SHOP],
@@ -168,8 +181,14 @@ await sup.run(async () => {
   const w = realRun.result;
   const ratio = c.perSecond > 0 ? w.perSecond / c.perSecond : 0;
   const ms = (x: number) => x.toFixed(1);
-  const nonOk = (x: RunResult) => (Object.keys(x.nonOk).length ? Object.entries(x.nonOk).map(([k, v]) => `${k}×${v}`).join(" ") : "none");
-  const cores = (p: { before: CpuSample; after: CpuSample }, child: ChildProcess | null) => (child?.pid ? groupCores(p.before, p.after, child.pid) : NaN);
+  const nonOk = (x: RunResult) =>
+    Object.keys(x.nonOk).length
+      ? Object.entries(x.nonOk)
+          .map(([k, v]) => `${k}×${v}`)
+          .join(" ")
+      : "none";
+  const cores = (p: { before: CpuSample; after: CpuSample }, child: ChildProcess | null) =>
+    child?.pid ? groupCores(p.before, p.after, child.pid) : NaN;
   // Cores used, per process (group); "others" is whatever else ran on the machine meanwhile.
   const cpuLine = (label: string, p: { before: CpuSample; after: CpuSample }, withLoad: boolean) => {
     const m = machineCores(p.before, p.after);
@@ -195,7 +214,9 @@ await sup.run(async () => {
       `${r.earned} orders earned; receipt→processed p50 ${fmtS(r.lag_s?.[0])} p99 ${fmtS(r.lag_s?.[1])}, ` +
       `first receipt→last processed ${fmtS(r.span_s)} (${r.span_s ? (r.processed / r.span_s).toFixed(0) : "?"} processed/s)` +
       (l.lost ? `; lost e.g. ${l.sample.join(", ")}` : "") +
-      (pending ? `; DRAIN TIMED OUT after ${DRAIN_TIMEOUT_MS / 60_000} min: "lost" counts acknowledged orders still waiting in the queue` : ""),
+      (pending
+        ? `; DRAIN TIMED OUT after ${DRAIN_TIMEOUT_MS / 60_000} min: "lost" counts acknowledged orders still waiting in the queue`
+        : ""),
   );
   console.log(
     `load generator: signed ${c.signedInWindow + w.signedInWindow} in the windows (rest before, ${(c.prepareSeconds + w.prepareSeconds).toFixed(1)} s), ` +
@@ -203,7 +224,8 @@ await sup.run(async () => {
   );
   console.log(cpuLine(`during ceiling (${c.seconds.toFixed(1)} s)`, ceilingRun, true));
   console.log(cpuLine(`during webhooks (${w.seconds.toFixed(1)} s)`, realRun, true));
-  if (drainSeconds >= 1) console.log(cpuLine(`during drain (${drainSeconds.toFixed(1)} s)`, { before: drainBefore, after: drainAfter }, false));
+  if (drainSeconds >= 1)
+    console.log(cpuLine(`during drain (${drainSeconds.toFixed(1)} s)`, { before: drainBefore, after: drainAfter }, false));
 
   const met = w.perSecond >= GOAL.perSecond && ratio >= GOAL.ratio && w.ackP99 < GOAL.p99Ms && l.lost === 0 && r.duplicated === 0;
   console.log(

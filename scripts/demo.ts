@@ -33,18 +33,26 @@ await stack.waitForDrain();
 const drained = Date.now() - t0;
 
 const now = () => new Date().toISOString();
-await deliverAll(`${stack.url}/webhooks`, week.events.map((e, i) => ({ ...e, triggeredAt: now(), webhookId: `in-order-${i}`, duplicate: false, outOfOrder: false })), { secret: DEV_SECRET, shop: twin, concurrency: 1 });
+await deliverAll(
+  `${stack.url}/webhooks`,
+  week.events.map((e, i) => ({ ...e, triggeredAt: now(), webhookId: `in-order-${i}`, duplicate: false, outOfOrder: false })),
+  { secret: DEV_SECRET, shop: twin, concurrency: 1 },
+);
 await stack.waitForDrain();
 
 const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await stack.pool.query(sql, params)).rows as T[];
-const sample = await q(`
+const sample = await q(
+  `
   SELECT COALESCE(c."firstName" || ' ' || c."lastName", c.email) AS who, c."shopifyCustomerId" IS NULL AS guest,
          COALESCE(a.balance, 0) AS points, COALESCE(a."lifetimeEarned", 0) AS lifetime,
          (SELECT count(*) FROM "WarrantyRegistration" w WHERE w."customerId" = c.id AND w.status = 'active')::int AS warranties,
          (SELECT count(*) FROM "Order" o WHERE o."customerId" = c.id)::int AS orders
   FROM "Customer" c LEFT JOIN "PointsAccount" a ON a."customerId" = c.id
-  WHERE c.shop = $1 AND c."claimedById" IS NULL ORDER BY a.balance DESC NULLS LAST, who LIMIT 8`, [shop]);
-const [totals] = await q(`
+  WHERE c.shop = $1 AND c."claimedById" IS NULL ORDER BY a.balance DESC NULLS LAST, who LIMIT 8`,
+  [shop],
+);
+const [totals] = await q(
+  `
   SELECT (SELECT count(*) FROM "Customer" WHERE shop = $1 AND "claimedById" IS NULL)::int AS customers,
          (SELECT count(*) FROM "Customer" WHERE shop = $1 AND "shopifyCustomerId" IS NULL AND "claimedById" IS NULL)::int AS guests,
          (SELECT count(*) FROM "Order" WHERE shop = $1 AND facts IS NOT NULL)::int AS orders,
@@ -56,29 +64,51 @@ const [totals] = await q(`
          (SELECT count(*) FROM "WarrantyRegistration" WHERE shop = $1 AND status = 'pending_fulfillment')::int AS pending,
          (SELECT count(*) FROM "WarrantyRegistration" WHERE shop = $1 AND status = 'voided')::int AS voided,
          (SELECT count(*) FROM "WebhookDelivery" WHERE shop = $1)::int AS stored,
-         (SELECT count(*) FROM "WebhookDelivery" WHERE shop = $1 AND state = 'failed')::int AS failed`, [shop]);
+         (SELECT count(*) FROM "WebhookDelivery" WHERE shop = $1 AND state = 'failed')::int AS failed`,
+  [shop],
+);
 
-const balances = async (s: string) => Object.fromEntries((await q<{ k: string; b: number }>(
-  `SELECT COALESCE(c."shopifyCustomerId", c.email) AS k, COALESCE(a.balance, 0) AS b FROM "Customer" c
-   LEFT JOIN "PointsAccount" a ON a."customerId" = c.id WHERE c.shop = $1 AND c."claimedById" IS NULL`, [s])).map((r) => [r.k, r.b]));
+const balances = async (s: string) =>
+  Object.fromEntries(
+    (
+      await q<{ k: string; b: number }>(
+        `SELECT COALESCE(c."shopifyCustomerId", c.email) AS k, COALESCE(a.balance, 0) AS b FROM "Customer" c
+   LEFT JOIN "PointsAccount" a ON a."customerId" = c.id WHERE c.shop = $1 AND c."claimedById" IS NULL`,
+        [s],
+      )
+    ).map((r) => [r.k, r.b]),
+  );
 const [shuffled, inOrder] = [await balances(shop), await balances(twin)];
 const differing = Object.keys({ ...shuffled, ...inOrder }).filter((k) => shuffled[k] !== inOrder[k]);
 
 const pad = (s: unknown, n: number) => String(s).padEnd(n);
 console.log(`\nPostventa demo — ${shop}, one week from ${start.slice(0, 10)}\n`);
-console.log(`Deliveries: ${week.deliveries.length} sent (${week.stats.duplicates} duplicates, ${week.stats.outOfOrder} out of order); ` +
-  `${result.ok} answered 2xx, ${result.failed.length} refused; ${totals.stored} distinct events stored, ${totals.failed} failed.`);
+console.log(
+  `Deliveries: ${week.deliveries.length} sent (${week.stats.duplicates} duplicates, ${week.stats.outOfOrder} out of order); ` +
+    `${result.ok} answered 2xx, ${result.failed.length} refused; ${totals.stored} distinct events stored, ${totals.failed} failed.`,
+);
 console.log(`Acknowledged in ${acked} ms; queue drained after ${drained} ms.\n`);
 console.log(`${pad("Customer", 28)}${pad("guest", 7)}${pad("points", 8)}${pad("lifetime", 10)}${pad("orders", 8)}active warranties`);
-for (const r of sample) console.log(`${pad(r.who, 28)}${pad(r.guest ? "yes" : "", 7)}${pad(r.points, 8)}${pad(r.lifetime, 10)}${pad(r.orders, 8)}${r.warranties}`);
-console.log(`\nTotals: ${totals.customers} customers (${totals.guests} guests), ${totals.orders} orders; points earned ${totals.earned}, ` +
-  `reversed ${totals.reversed}, outstanding ${totals.outstanding}.`);
-console.log(`Warranty registrations: ${totals.units} units — ${totals.active} active, ${totals.pending} awaiting fulfilment, ${totals.voided} voided by refund or cancellation.`);
-console.log(`Week as generated: ${week.stats.orders} orders (${week.stats.guestOrders} guest), ${week.stats.refunds} refunds, ${week.stats.cancellations} cancellations.`);
+for (const r of sample)
+  console.log(
+    `${pad(r.who, 28)}${pad(r.guest ? "yes" : "", 7)}${pad(r.points, 8)}${pad(r.lifetime, 10)}${pad(r.orders, 8)}${r.warranties}`,
+  );
+console.log(
+  `\nTotals: ${totals.customers} customers (${totals.guests} guests), ${totals.orders} orders; points earned ${totals.earned}, ` +
+    `reversed ${totals.reversed}, outstanding ${totals.outstanding}.`,
+);
+console.log(
+  `Warranty registrations: ${totals.units} units — ${totals.active} active, ${totals.pending} awaiting fulfilment, ${totals.voided} voided by refund or cancellation.`,
+);
+console.log(
+  `Week as generated: ${week.stats.orders} orders (${week.stats.guestOrders} guest), ${week.stats.refunds} refunds, ${week.stats.cancellations} cancellations.`,
+);
 
-console.log(differing.length === 0
-  ? `Converged: every balance equals the one from delivering each event once, in true order (${Object.keys(inOrder).length} customers compared).`
-  : `NOT converged: ${differing.length} customer balances differ from in-order delivery: ${differing.slice(0, 5).join(", ")}`);
+console.log(
+  differing.length === 0
+    ? `Converged: every balance equals the one from delivering each event once, in true order (${Object.keys(inOrder).length} customers compared).`
+    : `NOT converged: ${differing.length} customer balances differ from in-order delivery: ${differing.slice(0, 5).join(", ")}`,
+);
 
 // ------------------------------------------------------------------------------------------------
 // HubSpot: the merchant connects (a private app token on a Professional portal: 190 requests / 10 s)
@@ -100,7 +130,9 @@ for (let last = ""; status.backfill.running || status.backlog.contacts + status.
 const hubspotMs = Date.now() - h0;
 const held = hubspotHoldings(hubspot, portal.portalId);
 const interactions = await q<{ key: string; title: string; email: string; state: string }>(
-  `SELECT i.key, i.title, lower(c.email) AS email, i.state FROM "HubSpotInteraction" i JOIN "Customer" c ON c.id = i."customerId" WHERE i.shop = $1 ORDER BY i."occurredAt", i.id`, [shop]);
+  `SELECT i.key, i.title, lower(c.email) AS email, i.state FROM "HubSpotInteraction" i JOIN "Customer" c ON c.id = i."customerId" WHERE i.shop = $1 ORDER BY i."occurredAt", i.id`,
+  [shop],
+);
 const contactIdByEmail = new Map([...held.contactsByEmail].map(([e, cs]) => [e, cs[0].id]));
 const noteIdByEvent = new Map(held.state.notes.map((n) => [n.properties.postventa_event_id, n.id]));
 const misplaced = interactions.filter((i) => held.noteContact.get(noteIdByEvent.get(i.key) ?? "") !== contactIdByEmail.get(i.email));
@@ -108,25 +140,41 @@ const duplicatedNotes = [...held.notesByEvent.values()].filter((n) => n > 1).len
 const duplicatedContacts = [...held.contactsByEmail.values()].filter((c) => c.length > 1).length;
 const people = await q<{ email: string; balance: number; tier: string }>(
   `SELECT lower(c.email) AS email, COALESCE(a.balance, 0) AS balance FROM "Customer" c LEFT JOIN "PointsAccount" a ON a."customerId" = c.id
-    WHERE c.shop = $1 AND c."claimedById" IS NULL AND c.email IS NOT NULL`, [shop]);
+    WHERE c.shop = $1 AND c."claimedById" IS NULL AND c.email IS NOT NULL`,
+  [shop],
+);
 const wrongPoints = people.filter((p) => held.contactsByEmail.get(p.email)?.[0].properties.postventa_points_balance !== String(p.balance));
 
-console.log(`HubSpot now holds ${held.state.contacts.length} contacts and ${held.state.notes.length} notes (backfill took ${hubspotMs} ms, ${status.connection?.state}).`);
+console.log(
+  `HubSpot now holds ${held.state.contacts.length} contacts and ${held.state.notes.length} notes (backfill took ${hubspotMs} ms, ${status.connection?.state}).`,
+);
 for (const p of people.sort((a, b) => b.balance - a.balance).slice(0, 3)) {
   const c = held.contactsByEmail.get(p.email)![0].properties;
-  console.log(`  ${pad(p.email, 34)} points ${pad(c.postventa_points_balance, 6)} tier ${pad(c.postventa_tier, 7)} orders ${pad(c.postventa_orders_count, 3)} spent ${pad(c.postventa_total_spent, 9)} warranties ${c.postventa_active_warranties}`);
+  console.log(
+    `  ${pad(p.email, 34)} points ${pad(c.postventa_points_balance, 6)} tier ${pad(c.postventa_tier, 7)} orders ${pad(c.postventa_orders_count, 3)} spent ${pad(c.postventa_total_spent, 9)} warranties ${c.postventa_active_warranties}`,
+  );
   for (const i of interactions.filter((x) => x.email === p.email).slice(0, 4)) console.log(`      · ${i.title}`);
 }
-const hubspotOk = misplaced.length === 0 && duplicatedNotes === 0 && duplicatedContacts === 0 && wrongPoints.length === 0 && status.connection?.state === "active";
-console.log(hubspotOk
-  ? `Every one of ${interactions.length} interactions is a note on the right contact; ${people.length} contacts carry the app's points balance; no duplicates.`
-  : `HubSpot NOT consistent: ${misplaced.length} interactions missing or on the wrong contact, ${duplicatedNotes} duplicated notes, ${duplicatedContacts} duplicated contacts, ${wrongPoints.length} wrong balances.`);
+const hubspotOk =
+  misplaced.length === 0 &&
+  duplicatedNotes === 0 &&
+  duplicatedContacts === 0 &&
+  wrongPoints.length === 0 &&
+  status.connection?.state === "active";
+console.log(
+  hubspotOk
+    ? `Every one of ${interactions.length} interactions is a note on the right contact; ${people.length} contacts carry the app's points balance; no duplicates.`
+    : `HubSpot NOT consistent: ${misplaced.length} interactions missing or on the wrong contact, ${duplicatedNotes} duplicated notes, ${duplicatedContacts} duplicated contacts, ${wrongPoints.length} wrong balances.`,
+);
 console.log(`Requests to HubSpot: ${hubspot.stats().requests} (${hubspot.stats().http429} answered 429).`);
 
 const ok = result.failed.length === 0 && totals.failed === 0 && differing.length === 0 && hubspotOk;
 if (keep) {
   console.log(`\nServer left running at ${stack.url} (Ctrl-C to stop).`);
-  process.on("SIGINT", async () => { await stack.stop(); process.exit(0); });
+  process.on("SIGINT", async () => {
+    await stack.stop();
+    process.exit(0);
+  });
 } else {
   await stack.stop();
   await hubspot.close();

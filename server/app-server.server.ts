@@ -10,7 +10,9 @@ import type { ServerBuild } from "@remix-run/node";
 const ROOT = path.resolve(import.meta.dirname, "..");
 
 // dev: Vite serves the app from source with HMR (`shopify app dev`); otherwise the built app.
-export async function startAppServer(opts: { port?: number; host?: string; dev?: boolean } = {}): Promise<{ url: string; close(): Promise<void> }> {
+export async function startAppServer(
+  opts: { port?: number; host?: string; dev?: boolean } = {},
+): Promise<{ url: string; close(): Promise<void> }> {
   const app = express();
   app.disable("x-powered-by");
   let closeVite = async () => {};
@@ -42,7 +44,10 @@ export async function startAppServer(opts: { port?: number; host?: string; dev?:
     url: `http://${host}:${port}`,
     close: async () => {
       await closeVite();
-      await new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
     },
   };
 }

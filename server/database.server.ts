@@ -53,8 +53,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
       removeStalePid(dataDir);
       await server.start();
     } catch (error) {
-      throw new Error(`The embedded PostgreSQL could not start (data in ${dataDir}): ${error instanceof Error ? error.message : String(error)}. ` +
-        "Set DATABASE_URL to use a PostgreSQL server of your own instead.");
+      throw new Error(
+        `The embedded PostgreSQL could not start (data in ${dataDir}): ${error instanceof Error ? error.message : String(error)}. ` +
+          "Set DATABASE_URL to use a PostgreSQL server of your own instead.",
+      );
     }
     await createDatabaseIfMissing(admin, database);
     return { url, embedded: true, dataDir, stop: () => server.stop() };

@@ -94,7 +94,14 @@ export class EmbeddedCluster {
       chownSync(passwordFile, uid, gid);
     }
     try {
-      await this.run(initdb, [`--pgdata=${dataDir}`, "--auth=password", `--username=${user}`, `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C"]);
+      await this.run(initdb, [
+        `--pgdata=${dataDir}`,
+        "--auth=password",
+        `--username=${user}`,
+        `--pwfile=${passwordFile}`,
+        "--encoding=UTF8",
+        "--locale=C",
+      ]);
     } finally {
       rmSync(passwordFile, { force: true });
     }
@@ -102,7 +109,10 @@ export class EmbeddedCluster {
 
   async start(): Promise<void> {
     const { postgres } = await binaries(this.asRoot);
-    const child = spawn(postgres, ["-D", this.options.dataDir, "-p", String(this.options.port), ...this.options.flags], { ...this.ids, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(postgres, ["-D", this.options.dataDir, "-p", String(this.options.port), ...this.options.flags], {
+      ...this.ids,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.process = child;
     // Stops with this process, as the library's cluster does.
     process.once("exit", () => child.kill("SIGINT"));
@@ -136,7 +146,9 @@ export class EmbeddedCluster {
       child.stdout!.on("data", (c: Buffer) => this.options.log(c.toString("utf8")));
       child.stderr!.on("data", (c: Buffer) => (output += c.toString("utf8")));
       child.on("error", reject);
-      child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} failed (code ${code}): ${output.slice(-500)}`))));
+      child.on("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`${path.basename(command)} failed (code ${code}): ${output.slice(-500)}`)),
+      );
     });
   }
 }

@@ -83,17 +83,24 @@ async function holdLiveness(connectionString: string) {
   const events: WorkerEvents = new EventEmitter();
   events.on("pool:create", ({ workerPool }) => {
     poolId = workerPool.id;
-    client.query("SELECT pg_advisory_lock($1, hashtext($2))", [WORKER_LIVENESS_LOCK, workerPool.id]).then(held, (error: Error) => lost(error.message));
+    client
+      .query("SELECT pg_advisory_lock($1, hashtext($2))", [WORKER_LIVENESS_LOCK, workerPool.id])
+      .then(held, (error: Error) => lost(error.message));
   });
   return {
     events,
     poolId: () => poolId,
     // A task list whose tasks start only once this pool's liveness lock is held.
     gate: (tasks: TaskList): TaskList =>
-      Object.fromEntries(Object.entries(tasks).map(([name, task]) => [name, async (payload, helpers) => {
-        await ready;
-        return (task as Task)(payload, helpers);
-      }])) as TaskList,
+      Object.fromEntries(
+        Object.entries(tasks).map(([name, task]) => [
+          name,
+          async (payload, helpers) => {
+            await ready;
+            return (task as Task)(payload, helpers);
+          },
+        ]),
+      ) as TaskList,
     end: async () => {
       ending = true;
       await client.end().catch(() => {});
@@ -104,10 +111,15 @@ async function holdLiveness(connectionString: string) {
 // Probed from a pooled connection, never the liveness one: a session always gets its own locks.
 export const releaseDeadWorkersJobs: Task = async (_payload, helpers) => {
   await helpers.withPgClient(async (client) => {
-    const { rows } = await client.query<{ locked_by: string }>(`SELECT DISTINCT locked_by FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL`);
+    const { rows } = await client.query<{ locked_by: string }>(
+      `SELECT DISTINCT locked_by FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL`,
+    );
     const dead: string[] = [];
     for (const { locked_by } of rows) {
-      const { rows: probe } = await client.query<{ free: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS free`, [WORKER_LIVENESS_LOCK, locked_by]);
+      const { rows: probe } = await client.query<{ free: boolean }>(`SELECT pg_try_advisory_lock($1, hashtext($2)) AS free`, [
+        WORKER_LIVENESS_LOCK,
+        locked_by,
+      ]);
       if (!probe[0].free) continue;
       await client.query(`SELECT pg_advisory_unlock($1, hashtext($2))`, [WORKER_LIVENESS_LOCK, locked_by]);
       dead.push(locked_by);

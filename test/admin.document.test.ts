@@ -30,7 +30,10 @@ function embeddedLoad(base: string, shop = SHOP) {
 function expectFramedOnlyByTheAdmin(res: Response, shop = SHOP) {
   const csp = res.headers.get("content-security-policy") ?? "";
   expect(csp).toMatch(/^frame-ancestors /);
-  const ancestors = csp.replace(/^frame-ancestors /, "").replace(/;$/, "").split(/\s+/);
+  const ancestors = csp
+    .replace(/^frame-ancestors /, "")
+    .replace(/;$/, "")
+    .split(/\s+/);
   expect(ancestors).toContain(`https://${shop}`);
   expect(ancestors).toContain("https://admin.shopify.com");
   expect(ancestors).not.toContain("*");
@@ -64,7 +67,9 @@ async function freePort(): Promise<number> {
 
 describe("shopify app dev (shopify.web.toml's command)", () => {
   let child: ChildProcess | undefined;
-  afterAll(() => { child?.kill("SIGKILL"); });
+  afterAll(() => {
+    child?.kill("SIGKILL");
+  });
 
   it("starts the server with Vite, serving /app with the policy and taking webhooks", async () => {
     const toml = readFileSync(path.join(ROOT, "shopify.web.toml"), "utf8");
@@ -74,7 +79,13 @@ describe("shopify app dev (shopify.web.toml's command)", () => {
     child = spawn(path.join(ROOT, "node_modules/.bin/node"), dev.slice(1), {
       cwd: ROOT,
       // What the CLI passes: the port to listen on and the tunnel's URL.
-      env: { ...process.env, DATABASE_URL: stack.databaseUrl, PORT: String(port), SHOPIFY_APP_URL: "http://localhost", RUN_WORKER: "false" },
+      env: {
+        ...process.env,
+        DATABASE_URL: stack.databaseUrl,
+        PORT: String(port),
+        SHOPIFY_APP_URL: "http://localhost",
+        RUN_WORKER: "false",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -82,7 +93,12 @@ describe("shopify app dev (shopify.web.toml's command)", () => {
     child.stderr!.on("data", (d) => (output += d));
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`dev server did not start:\n${output}`)), 60_000);
-      child!.stdout!.on("data", () => { if (/listening on/.test(output)) { clearTimeout(timer); resolve(); } });
+      child!.stdout!.on("data", () => {
+        if (/listening on/.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
       child!.on("exit", (code) => reject(new Error(`dev server exited ${code}:\n${output}`)));
     });
     const base = `http://127.0.0.1:${port}`;
@@ -92,7 +108,11 @@ describe("shopify app dev (shopify.web.toml's command)", () => {
     expect(await page.text()).toContain("virtual:remix/inject-hmr-runtime"); // served from source
 
     const body = stringifyShopifyJson({ id: 1, email: "x@example.com" });
-    const hook = await fetch(`${base}/webhooks`, { method: "POST", body, headers: webhookHeaders({ secret: DEV_SECRET, topic: "customers/create", shop: SHOP, rawBody: body }) });
+    const hook = await fetch(`${base}/webhooks`, {
+      method: "POST",
+      body,
+      headers: webhookHeaders({ secret: DEV_SECRET, topic: "customers/create", shop: SHOP, rawBody: body }),
+    });
     expect(hook.status).toBe(200);
   }, 120_000);
 });

@@ -7,20 +7,66 @@ import { DEV_HUBSPOT_CLIENT, DEV_SECRET } from "./stack.ts";
 
 let seq = 0;
 
-export function paidOrder(id: bigint, customer: { id: bigint | null; email: string | null; firstName?: string; lastName?: string }, price = "120.00") {
+export function paidOrder(
+  id: bigint,
+  customer: { id: bigint | null; email: string | null; firstName?: string; lastName?: string },
+  price = "120.00",
+) {
   const now = new Date().toISOString();
   return {
-    id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${Number(id % 100000n)}`, email: customer.email,
-    created_at: now, processed_at: now, currency: "USD", financial_status: "paid", cancelled_at: null, taxes_included: false, total_tax: "0.00",
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: `#${Number(id % 100000n)}`,
+    email: customer.email,
+    created_at: now,
+    processed_at: now,
+    currency: "USD",
+    financial_status: "paid",
+    cancelled_at: null,
+    taxes_included: false,
+    total_tax: "0.00",
     total_shipping_price_set: { shop_money: { amount: "0.00", currency_code: "USD" } },
-    customer: customer.id ? { id: customer.id, email: customer.email, first_name: customer.firstName ?? "Ana", last_name: customer.lastName ?? "García", phone: null } : null,
-    line_items: [{ id: id * 10n + 1n, product_id: null, variant_id: null, title: "Molinillo Baratza", vendor: "Baratza", quantity: 1, price, total_discount: "0.00", discount_allocations: [], gift_card: false, tax_lines: [] }],
+    customer: customer.id
+      ? {
+          id: customer.id,
+          email: customer.email,
+          first_name: customer.firstName ?? "Ana",
+          last_name: customer.lastName ?? "García",
+          phone: null,
+        }
+      : null,
+    line_items: [
+      {
+        id: id * 10n + 1n,
+        product_id: null,
+        variant_id: null,
+        title: "Molinillo Baratza",
+        vendor: "Baratza",
+        quantity: 1,
+        price,
+        total_discount: "0.00",
+        discount_allocations: [],
+        gift_card: false,
+        tax_lines: [],
+      },
+    ],
     fulfillments: [],
   };
 }
 
 export function customerUpdate(id: bigint, email: string | null, firstName = "Ana", lastName = "García") {
-  return { id, email, first_name: firstName, last_name: lastName, phone: null, state: "enabled", tags: "", email_marketing_consent: null, created_at: new Date().toISOString(), updated_at: new Date().toISOString() };
+  return {
+    id,
+    email,
+    first_name: firstName,
+    last_name: lastName,
+    phone: null,
+    state: "enabled",
+    tags: "",
+    email_marketing_consent: null,
+    created_at: new Date().toISOString(),
+    updated_at: new Date().toISOString(),
+  };
 }
 
 export async function deliver(url: string, shop: string, topic: string, body: unknown): Promise<void> {
@@ -35,7 +81,10 @@ export async function deliver(url: string, shop: string, topic: string, body: un
 export async function waitForSyncIdle(pool: pg.Pool, shop: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 7412 AND objid::int = hashtext($1)`, [shop]);
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 7412 AND objid::int = hashtext($1)`,
+      [shop],
+    );
     if (rows[0].n === 0) return;
     if (Date.now() > deadline) throw new Error(`a HubSpot sync of ${shop} still runs after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
@@ -99,6 +148,8 @@ export async function approveOAuth(
   const { location, setCookie } = await connection.beginOAuth(start.searchParams.get("state")!);
   const authorize = new URL(location);
   const scopes = [...authorize.searchParams.get("scope")!.split(" "), ...(opts.extraScopes ?? [])];
-  const { code } = sandbox.authorize(portalId, DEV_HUBSPOT_CLIENT.clientId, scopes, { redirectUri: opts.redirectUri ?? "http://localhost:3000/hubspot/callback" });
+  const { code } = sandbox.authorize(portalId, DEV_HUBSPOT_CLIENT.clientId, scopes, {
+    redirectUri: opts.redirectUri ?? "http://localhost:3000/hubspot/callback",
+  });
   return { start, authorize, code, state: authorize.searchParams.get("state")!, cookie: setCookie.split(";")[0] };
 }

@@ -41,10 +41,15 @@ it("two worker processes share one account's budget and draw no 429", async () =
   await stack.pool.query(`UPDATE "HubSpotConnection" SET "rollingLimit" = $1`, [LIMIT]);
   sandbox.resetLog();
 
-  for (let w = 0; w < 2; w++)
-    workers.push(spawnWorkerProcess(stack.databaseUrl, { logLevel: "warn", tuning: TUNING }));
+  for (let w = 0; w < 2; w++) workers.push(spawnWorkerProcess(stack.databaseUrl, { logLevel: "warn", tuning: TUNING }));
   for (let i = 0; i < 20; i++)
-    for (const [s, shop] of SHOPS.entries()) await deliver(stack.url, shop, "orders/paid", paidOrder(BigInt(100_000 * (s + 1) + i), { id: BigInt(200_000 * (s + 1) + i), email: `c${i}@${shop}` }));
+    for (const [s, shop] of SHOPS.entries())
+      await deliver(
+        stack.url,
+        shop,
+        "orders/paid",
+        paidOrder(BigInt(100_000 * (s + 1) + i), { id: BigInt(200_000 * (s + 1) + i), email: `c${i}@${shop}` }),
+      );
   for (const shop of SHOPS) await waitForHubSpot(stack.pool, shop, 150_000);
 
   const h = hubspotHoldings(sandbox, portal.portalId);

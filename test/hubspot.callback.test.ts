@@ -43,7 +43,10 @@ async function startInBrowser(): Promise<{ state: string; cookie: string; setCoo
   const { redirectTo } = await (await post({ intent: "connect_oauth" })).json();
   const start = new URL(redirectTo);
   expect(start.pathname).toBe("/hubspot/start");
-  const res = await fetch(`${stack.url}${start.pathname}${start.search}`, { redirect: "manual", headers: { "User-Agent": bearer()["User-Agent"] } });
+  const res = await fetch(`${stack.url}${start.pathname}${start.search}`, {
+    redirect: "manual",
+    headers: { "User-Agent": bearer()["User-Agent"] },
+  });
   expect(res.status).toBe(302);
   const setCookie = res.headers.get("set-cookie")!;
   const authorize = new URL(res.headers.get("location")!);
@@ -54,7 +57,9 @@ async function startInBrowser(): Promise<{ state: string; cookie: string; setCoo
 async function approve() {
   const flow = await startInBrowser();
   const portal = sandbox.createPortal();
-  const { code } = sandbox.authorize(portal.portalId, DEV_HUBSPOT_CLIENT.clientId, flow.authorize.searchParams.get("scope")!.split(" "), { redirectUri: REDIRECT_URI });
+  const { code } = sandbox.authorize(portal.portalId, DEV_HUBSPOT_CLIENT.clientId, flow.authorize.searchParams.get("scope")!.split(" "), {
+    redirectUri: REDIRECT_URI,
+  });
   return { ...flow, code, portalId: portal.portalId };
 }
 
@@ -105,7 +110,10 @@ describe("GET /hubspot/start and /hubspot/callback", () => {
 
   it("explains a refusal on HubSpot's consent screen, with a way back for this browser's state, and reflects no free text", async () => {
     const { state, cookie } = await startInBrowser();
-    const res = await callback({ error: "access_denied", error_description: "<script>alert(1)</script>", state }, { ...EN, Cookie: cookie });
+    const res = await callback(
+      { error: "access_denied", error_description: "<script>alert(1)</script>", state },
+      { ...EN, Cookie: cookie },
+    );
     expect(res.status).toBe(400);
     const body = await res.text();
     expect(body).toMatch(/Access was not approved in HubSpot, so no account was connected/);
@@ -197,14 +205,22 @@ describe("/app/hubspot (session token, as App Bridge sends it)", () => {
     expect(text).not.toContain(await storedAccessToken(SHOP));
     expect(text).not.toMatch(/accessToken|refreshToken/);
 
-    const es = await (await fetch(`${stack.url}/app/hubspot?${DATA}`, { headers: { ...bearer(), "Accept-Language": "fr-FR, es;q=0.8, en;q=0.5" } })).json();
+    const es = await (
+      await fetch(`${stack.url}/app/hubspot?${DATA}`, { headers: { ...bearer(), "Accept-Language": "fr-FR, es;q=0.8, en;q=0.5" } })
+    ).json();
     expect(es.locale).toBe("es");
     expect(es.strings["hubspot.badge.connected"]).toBe("Conectado");
   });
 
   // A full embedded load (what the admin iframe requests first): the page server-renders.
   const documentLoad = (locale: string) => {
-    const q = new URLSearchParams({ embedded: "1", shop: SHOP, host: Buffer.from(`${SHOP}/admin`).toString("base64url"), locale, id_token: bearer().Authorization.slice(7) });
+    const q = new URLSearchParams({
+      embedded: "1",
+      shop: SHOP,
+      host: Buffer.from(`${SHOP}/admin`).toString("base64url"),
+      locale,
+      id_token: bearer().Authorization.slice(7),
+    });
     return fetch(`${stack.url}/app/hubspot?${q}`, { headers: { "User-Agent": bearer()["User-Agent"] } });
   };
   // The markup only: the scripts carry the loader data (all the page's strings) for hydration.
@@ -230,8 +246,14 @@ describe("/app/hubspot (session token, as App Bridge sends it)", () => {
          "lastError" = 'HubSpot daily API limit reached' WHERE shop = $1`,
       [SHOP],
     );
-    await stack.pool.query(`INSERT INTO "Customer" (id, shop, email, tags, "updatedAt") VALUES ('cb-refused', $1, 'refused@example.com', '{}', now())`, [SHOP]);
-    await stack.pool.query(`INSERT INTO "HubSpotContactSync" ("customerId", shop, state, reason) VALUES ('cb-refused', $1, 'dead', 'Property values were not valid')`, [SHOP]);
+    await stack.pool.query(
+      `INSERT INTO "Customer" (id, shop, email, tags, "updatedAt") VALUES ('cb-refused', $1, 'refused@example.com', '{}', now())`,
+      [SHOP],
+    );
+    await stack.pool.query(
+      `INSERT INTO "HubSpotContactSync" ("customerId", shop, state, reason) VALUES ('cb-refused', $1, 'dead', 'Property values were not valid')`,
+      [SHOP],
+    );
     try {
       const html = await rendered(await documentLoad("en"));
       expect(html).toContain("Paused");
@@ -243,7 +265,10 @@ describe("/app/hubspot (session token, as App Bridge sends it)", () => {
       expect(html).toContain("Retry");
     } finally {
       await stack.pool.query(`DELETE FROM "Customer" WHERE id = 'cb-refused'`);
-      await stack.pool.query(`UPDATE "HubSpotConnection" SET state = 'active', "pausedReason" = NULL, "pausedUntil" = NULL, "lastError" = NULL WHERE shop = $1`, [SHOP]);
+      await stack.pool.query(
+        `UPDATE "HubSpotConnection" SET state = 'active', "pausedReason" = NULL, "pausedUntil" = NULL, "lastError" = NULL WHERE shop = $1`,
+        [SHOP],
+      );
     }
   });
 

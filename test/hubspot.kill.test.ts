@@ -16,7 +16,11 @@ const TUNING = { coalesceMs: 200 };
 
 function startWorkerProcess(): ChildProcess {
   const debug = !!process.env.DEBUG_WORKERS;
-  const child = spawnWorkerProcess(stack.databaseUrl, { logLevel: debug ? "info" : "warn", stdio: debug ? "inherit" : "ignore", tuning: TUNING });
+  const child = spawnWorkerProcess(stack.databaseUrl, {
+    logLevel: debug ? "info" : "warn",
+    stdio: debug ? "inherit" : "ignore",
+    tuning: TUNING,
+  });
   workers.push(child);
   return child;
 }
@@ -37,7 +41,8 @@ afterAll(async () => {
 it("loses nothing and duplicates nothing when the worker dies mid-batch", async () => {
   // The week's orders are processed first (this test kills the sync, not the webhook processing);
   // then the shop connects and the backfill starts.
-  for (let i = 0; i < CUSTOMERS; i++) await deliver(stack.url, SHOP, "orders/paid", paidOrder(70_000n + BigInt(i), { id: 80_000n + BigInt(i), email: `k${i}@example.com` }));
+  for (let i = 0; i < CUSTOMERS; i++)
+    await deliver(stack.url, SHOP, "orders/paid", paidOrder(70_000n + BigInt(i), { id: 80_000n + BigInt(i), email: `k${i}@example.com` }));
   const first = startWorkerProcess();
   await stack.waitForDrain();
 
@@ -48,11 +53,15 @@ it("loses nothing and duplicates nothing when the worker dies mid-batch", async 
   await connectPrivateApp(SHOP, portal.privateAppToken, 190);
 
   const deadline = Date.now() + 60_000;
-  while (hubspotHoldings(sandbox, portal.portalId).state.notes.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (hubspotHoldings(sandbox, portal.portalId).state.notes.length === 0 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
   expect(hubspotHoldings(sandbox, portal.portalId).state.notes.length).toBeGreaterThan(0);
   first.kill("SIGKILL");
   await new Promise((r) => first.once("exit", r));
-  const { rows: inFlight } = await stack.pool.query(`SELECT count(*)::int AS n FROM "HubSpotInteraction" WHERE shop = $1 AND state = 'sending'`, [SHOP]);
+  const { rows: inFlight } = await stack.pool.query(
+    `SELECT count(*)::int AS n FROM "HubSpotInteraction" WHERE shop = $1 AND state = 'sending'`,
+    [SHOP],
+  );
   expect(inFlight[0].n).toBeGreaterThan(0); // HubSpot holds notes the dead worker never heard about
 
   sandbox.faults.clear();

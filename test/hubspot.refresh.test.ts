@@ -34,9 +34,12 @@ const row = async () => (await stack.pool.query(`SELECT * FROM "HubSpotConnectio
 // The stored access token expires within the refresh margin (and HubSpot no longer takes it).
 async function expireStoredToken() {
   sandbox.expireAccessTokens(portalId);
-  await stack.pool.query(`UPDATE "HubSpotConnection" SET "accessTokenExpiry" = "accessTokenExpiry" - interval '1 hour' WHERE shop = $1`, [SHOP]);
+  await stack.pool.query(`UPDATE "HubSpotConnection" SET "accessTokenExpiry" = "accessTokenExpiry" - interval '1 hour' WHERE shop = $1`, [
+    SHOP,
+  ]);
 }
-const accepted = async (token: string) => (await fetch(`${sandbox.url}/account-info/v3/details`, { headers: { Authorization: `Bearer ${token}` } })).status === 200;
+const accepted = async (token: string) =>
+  (await fetch(`${sandbox.url}/account-info/v3/details`, { headers: { Authorization: `Bearer ${token}` } })).status === 200;
 const tokenRequests = () => sandbox.requestLog.filter((r) => r.path === "/oauth/v1/token").length;
 
 describe("HubSpot token refresh", () => {
@@ -44,10 +47,14 @@ describe("HubSpot token refresh", () => {
     await expireStoredToken();
     sandbox.faults.slowAnswers(3000, /^\/oauth\/v1\/token$/);
     try {
-      const refreshing = connection.accessTokenFor(await (await import("../app/db.server.ts")).default.hubSpotConnection.findUniqueOrThrow({ where: { shop: SHOP } }));
+      const refreshing = connection.accessTokenFor(
+        await (await import("../app/db.server.ts")).default.hubSpotConnection.findUniqueOrThrow({ where: { shop: SHOP } }),
+      );
       await new Promise((r) => setTimeout(r, 800)); // the refresh is now waiting on HubSpot
 
-      const { rows: open } = await stack.pool.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`);
+      const { rows: open } = await stack.pool.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+      );
       expect(open[0].n).toBe(0);
       const client = await stack.pool.connect();
       try {
@@ -81,7 +88,11 @@ describe("HubSpot token refresh", () => {
     sandbox.faults.slowAnswers(1000, /^\/oauth\/v1\/token$/);
     try {
       // As two sync lanes that both just got a 401 for the same token.
-      const [a, b, c] = await Promise.all([connection.refresh(SHOP, rejected), connection.refresh(SHOP, rejected), connection.refresh(SHOP, rejected)]);
+      const [a, b, c] = await Promise.all([
+        connection.refresh(SHOP, rejected),
+        connection.refresh(SHOP, rejected),
+        connection.refresh(SHOP, rejected),
+      ]);
       expect(new Set([a, b, c]).size).toBe(1);
       expect(a).not.toBe(rejected);
       expect(tokenRequests()).toBe(1);
@@ -131,7 +142,11 @@ describe("HubSpot token refresh", () => {
       const data = Buffer.concat([c.update(text, "utf8"), c.final()]);
       return ["v1", iv.toString("base64"), c.getAuthTag().toString("base64"), data.toString("base64")].join(":");
     };
-    await stack.pool.query(`UPDATE "HubSpotConnection" SET "accessTokenEnc" = $2, "refreshTokenEnc" = $3 WHERE shop = $1`, [SHOP, v1(plain.access), v1(plain.refresh)]);
+    await stack.pool.query(`UPDATE "HubSpotConnection" SET "accessTokenEnc" = $2, "refreshTokenEnc" = $3 WHERE shop = $1`, [
+      SHOP,
+      v1(plain.access),
+      v1(plain.refresh),
+    ]);
     const prisma = (await import("../app/db.server.ts")).default;
     expect(await connection.accessTokenFor(await prisma.hubSpotConnection.findUniqueOrThrow({ where: { shop: SHOP } }))).toBe(plain.access);
     const after = await row();

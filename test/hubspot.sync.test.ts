@@ -51,7 +51,9 @@ const sent = (pathPart: RegExp) => sandbox.requestLog.filter((r) => pathPart.tes
 describe("connecting", () => {
   it("refuses a token that is not a HubSpot private app token, and one HubSpot rejects, with a message", async () => {
     await expect(connection.connectPrivateApp(SHOP, "hello", 190)).rejects.toThrow(/private app access token/);
-    await expect(connection.connectPrivateApp(SHOP, "pat-na1-00000000-0000-0000-0000-000000000000", 190)).rejects.toThrow(/did not accept this token/);
+    await expect(connection.connectPrivateApp(SHOP, "pat-na1-00000000-0000-0000-0000-000000000000", 190)).rejects.toThrow(
+      /did not accept this token/,
+    );
     expect((await stack.pool.query(`SELECT count(*)::int AS n FROM "HubSpotConnection"`)).rows[0].n).toBe(0);
   });
 
@@ -62,7 +64,11 @@ describe("connecting", () => {
     expect(s.propertyGroups.contacts.filter((g) => g.name === "postventa")).toHaveLength(1);
     const ours = s.properties.contacts.filter((p) => p.groupName === "postventa");
     expect(ours.map((p) => p.name).sort()).toEqual(CONTACT_PROPERTIES.map((p) => p.name).sort());
-    expect(ours.find((p) => p.name === "postventa_nps_category")?.options.map((o) => o.value)).toEqual(["promoter", "passive", "detractor"]);
+    expect(ours.find((p) => p.name === "postventa_nps_category")?.options.map((o) => o.value)).toEqual([
+      "promoter",
+      "passive",
+      "detractor",
+    ]);
     expect(ours.find((p) => p.name === "postventa_last_order_date")?.type).toBe("date");
     expect(s.properties.notes.filter((p) => p.name === "postventa_event_id")).toHaveLength(1);
   });
@@ -75,7 +81,12 @@ describe("connecting", () => {
 
 describe("what flows", () => {
   it("writes each customer's contact with their properties and one note per interaction, on the right contact", async () => {
-    await deliver(stack.url, SHOP, "orders/paid", paidOrder(5001n, { id: 7001n, email: "lucia@example.com", firstName: "Lucía", lastName: "Pérez" }, "250.00"));
+    await deliver(
+      stack.url,
+      SHOP,
+      "orders/paid",
+      paidOrder(5001n, { id: 7001n, email: "lucia@example.com", firstName: "Lucía", lastName: "Pérez" }, "250.00"),
+    );
     await deliver(stack.url, SHOP, "orders/paid", paidOrder(5002n, { id: null, email: "guest@example.com" }, "80.00"));
     await waitForHubSpot(stack.pool, SHOP);
     const h = hubspotHoldings(sandbox, portal.portalId);
@@ -107,16 +118,25 @@ describe("what flows", () => {
   it("coalesces a burst of changes to one contact into one write", async () => {
     await waitForSyncIdle(stack.pool, SHOP);
     sandbox.resetLog();
-    for (let i = 0; i < 5; i++) await deliver(stack.url, SHOP, "orders/paid", paidOrder(5100n + BigInt(i), { id: 7001n, email: "lucia@example.com" }, "10.00"));
+    for (let i = 0; i < 5; i++)
+      await deliver(stack.url, SHOP, "orders/paid", paidOrder(5100n + BigInt(i), { id: 7001n, email: "lucia@example.com" }, "10.00"));
     await waitForHubSpot(stack.pool, SHOP);
     const upserts = sent(/contacts\/batch\/(upsert|update)/);
     expect(upserts.length).toBeLessThanOrEqual(2);
-    expect(hubspotHoldings(sandbox, portal.portalId).contactsByEmail.get("lucia@example.com")![0].properties.postventa_points_balance).toBe("300");
+    expect(hubspotHoldings(sandbox, portal.portalId).contactsByEmail.get("lucia@example.com")![0].properties.postventa_points_balance).toBe(
+      "300",
+    );
   });
 
   it("sends at most 100 inputs a request", async () => {
     sandbox.resetLog();
-    for (let i = 0; i < 230; i++) await deliver(stack.url, SHOP, "orders/paid", paidOrder(6000n + BigInt(i), { id: 8000n + BigInt(i), email: `bulk${i}@example.com` }, "15.00"));
+    for (let i = 0; i < 230; i++)
+      await deliver(
+        stack.url,
+        SHOP,
+        "orders/paid",
+        paidOrder(6000n + BigInt(i), { id: 8000n + BigInt(i), email: `bulk${i}@example.com` }, "15.00"),
+      );
     await waitForHubSpot(stack.pool, SHOP, 120_000);
     const writes = sent(/\/batch\/(upsert|create|update)$/);
     expect(Math.max(...writes.map((w) => w.inputs ?? 0))).toBe(100);
@@ -138,7 +158,9 @@ describe("what flows", () => {
   it("records a customer without email as skipped, with the reason", async () => {
     await deliver(stack.url, SHOP, "customers/create", customerUpdate(7002n, null, "Sin", "Correo"));
     await waitForHubSpot(stack.pool, SHOP);
-    const { rows } = await stack.pool.query(`SELECT s.state, s.reason FROM "HubSpotContactSync" s JOIN "Customer" c ON c.id = s."customerId" WHERE c."shopifyCustomerId" = '7002'`);
+    const { rows } = await stack.pool.query(
+      `SELECT s.state, s.reason FROM "HubSpotContactSync" s JOIN "Customer" c ON c.id = s."customerId" WHERE c."shopifyCustomerId" = '7002'`,
+    );
     expect(rows[0]).toMatchObject({ state: "skipped", reason: expect.stringMatching(/No email/) });
   });
 });
@@ -148,7 +170,13 @@ describe("faults", () => {
     sandbox.faults.failNext(2, 429, { path: /notes\/batch\/create/ });
     sandbox.faults.failNext(2, 503, { path: /contacts\/batch/ });
     sandbox.faults.failNext(1, 502, { path: /notes\/batch\/create/ });
-    for (let i = 0; i < 3; i++) await deliver(stack.url, SHOP, "orders/paid", paidOrder(6500n + BigInt(i), { id: 8500n + BigInt(i), email: `fault${i}@example.com` }));
+    for (let i = 0; i < 3; i++)
+      await deliver(
+        stack.url,
+        SHOP,
+        "orders/paid",
+        paidOrder(6500n + BigInt(i), { id: 8500n + BigInt(i), email: `fault${i}@example.com` }),
+      );
     await waitForHubSpot(stack.pool, SHOP, 60_000);
     const h = hubspotHoldings(sandbox, portal.portalId);
     for (let i = 0; i < 3; i++) {
@@ -163,7 +191,8 @@ describe("faults", () => {
     sandbox.faults.slowAnswers(2500, /notes\/batch\/create/); // HubSpot writes the notes; the answer comes after our 1.5 s timeout
     await deliver(stack.url, SHOP, "orders/paid", paidOrder(6550n, { id: 8550n, email: "lento@example.com" }));
     const deadline = Date.now() + 30_000;
-    while (!hubspotHoldings(sandbox, portal.portalId).notesByEvent.has("order:6550:paid") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!hubspotHoldings(sandbox, portal.portalId).notesByEvent.has("order:6550:paid") && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1600)); // the timeout fires: the rows stay `sending`
     sandbox.faults.clear();
     await waitForHubSpot(stack.pool, SHOP);
@@ -282,7 +311,10 @@ describe("timeline events, for an app HubSpot approved for them", () => {
     await expect(connection.setTimelineEvents(SHOP, true)).rejects.toThrow(/timeline/); // a private app token: not available
 
     const approved = sandbox.createPortal({ rollingLimit: 110, timelineApproved: true });
-    process.env.HUBSPOT_TIMELINE_TEMPLATE_ID = sandbox.createTimelineTemplate({ clientId: DEV_HUBSPOT_CLIENT.clientId, tokens: ["title", "body"] }).eventTemplateId;
+    process.env.HUBSPOT_TIMELINE_TEMPLATE_ID = sandbox.createTimelineTemplate({
+      clientId: DEV_HUBSPOT_CLIENT.clientId,
+      tokens: ["title", "body"],
+    }).eventTemplateId;
     const { code } = await approveOAuth(connection, sandbox, TIMELINE, approved.portalId, { extraScopes: ["timeline"] });
     await connection.completeOAuth(TIMELINE, code);
     await connection.setTimelineEvents(TIMELINE, true);
@@ -294,7 +326,8 @@ describe("timeline events, for an app HubSpot approved for them", () => {
     sandbox.faults.slowAnswers(2500, /integrators\/timeline\/v3\/events\/batch/); // written, answered after our 1.5 s timeout
     await deliver(stack.url, TIMELINE, "orders/paid", paidOrder(9502n, { id: 9951n, email: "linea@example.com" }));
     const deadline = Date.now() + 30_000;
-    while (!sandbox.state(approved.portalId).timelineEvents.some((e) => e.id === "order:9502:paid") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (!sandbox.state(approved.portalId).timelineEvents.some((e) => e.id === "order:9502:paid") && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1600));
     sandbox.faults.clear();
     await waitForHubSpot(stack.pool, TIMELINE);

@@ -7,7 +7,14 @@ import { DEV_SECRET, startStack, type Stack } from "./stack.ts";
 const HOUR = 3600_000;
 const TAGGED = "9007199254990001"; // tagged warranty-24m: 24 months, if its facts can be had
 const UNCOVERED = "9007199254990002"; // tagged no-warranty: none
-const POLICY = { defaultMonths: 12, startsAt: "purchase", overrides: [{ match: "tag", value: "warranty-24m", months: 24 }, { match: "tag", value: "no-warranty", months: 0 }] };
+const POLICY = {
+  defaultMonths: 12,
+  startsAt: "purchase",
+  overrides: [
+    { match: "tag", value: "warranty-24m", months: 24 },
+    { match: "tag", value: "no-warranty", months: 0 },
+  ],
+};
 let stack: Stack;
 let seq = 0;
 
@@ -23,11 +30,32 @@ async function install(shop: string) {
 async function orderPaid(shop: string, id: bigint, products = [TAGGED]) {
   const now = new Date().toISOString();
   const body = {
-    id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${seq}`, email: "ana@example.com", created_at: now, processed_at: now,
-    currency: "USD", financial_status: "paid", cancelled_at: null, taxes_included: false, total_tax: "0.00",
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: `#${seq}`,
+    email: "ana@example.com",
+    created_at: now,
+    processed_at: now,
+    currency: "USD",
+    financial_status: "paid",
+    cancelled_at: null,
+    taxes_included: false,
+    total_tax: "0.00",
     total_shipping_price_set: { shop_money: { amount: "0.00", currency_code: "USD" } },
     customer: { id: 9007199254990100n, email: "ana@example.com", first_name: "Ana", last_name: "García", phone: null },
-    line_items: products.map((p, i) => ({ id: id + BigInt(i + 1), product_id: BigInt(p), variant_id: null, title: "Item", vendor: "Lucca", quantity: 1, price: "100.00", total_discount: "0.00", discount_allocations: [], gift_card: false, tax_lines: [] })),
+    line_items: products.map((p, i) => ({
+      id: id + BigInt(i + 1),
+      product_id: BigInt(p),
+      variant_id: null,
+      title: "Item",
+      vendor: "Lucca",
+      quantity: 1,
+      price: "100.00",
+      total_discount: "0.00",
+      discount_allocations: [],
+      gift_card: false,
+      tax_lines: [],
+    })),
     fulfillments: [],
   };
   const rawBody = stringifyShopifyJson(body);
@@ -39,14 +67,27 @@ async function orderPaid(shop: string, id: bigint, products = [TAGGED]) {
 const points = async (shop: string) =>
   Number((await stack.pool.query(`SELECT COALESCE(sum(points), 0) AS n FROM "PointsLedgerEntry" WHERE shop = $1`, [shop])).rows[0].n);
 const warranties = async (shop: string) =>
-  (await stack.pool.query(`SELECT "productId", months, status, "voidReason", "policyCheckPending" FROM "WarrantyRegistration" WHERE shop = $1 ORDER BY "productId"`, [shop])).rows;
+  (
+    await stack.pool.query(
+      `SELECT "productId", months, status, "voidReason", "policyCheckPending" FROM "WarrantyRegistration" WHERE shop = $1 ORDER BY "productId"`,
+      [shop],
+    )
+  ).rows;
 const storedSession = async (shop: string) =>
   (await stack.pool.query(`SELECT "accessToken", "refreshToken", expires FROM "Session" WHERE id = $1`, [`offline_${shop}`])).rows[0];
 const statuses = (shop: string) => stack.admin.requests.filter((r) => r.shop === shop).map((r) => r.status);
 const policyChecks = async (shop: string) =>
-  (await stack.pool.query(`SELECT id, run_at > now() + interval '10 minutes' AS later, attempts, last_error FROM graphile_worker.jobs WHERE key LIKE 'warranty_policy_check:' || $1 || ':%'`, [shop])).rows;
+  (
+    await stack.pool.query(
+      `SELECT id, run_at > now() + interval '10 minutes' AS later, attempts, last_error FROM graphile_worker.jobs WHERE key LIKE 'warranty_policy_check:' || $1 || ':%'`,
+      [shop],
+    )
+  ).rows;
 async function runPolicyChecksNow(shop: string) {
-  await stack.pool.query(`SELECT graphile_worker.reschedule_jobs(ARRAY(SELECT id FROM graphile_worker.jobs WHERE key LIKE 'warranty_policy_check:' || $1 || ':%'), run_at => now())`, [shop]);
+  await stack.pool.query(
+    `SELECT graphile_worker.reschedule_jobs(ARRAY(SELECT id FROM graphile_worker.jobs WHERE key LIKE 'warranty_policy_check:' || $1 || ':%'), run_at => now())`,
+    [shop],
+  );
   await stack.waitForDrain();
 }
 
@@ -63,7 +104,11 @@ describe("expiring offline tokens", () => {
     await install(shop);
     const issued = stack.admin.tokensOf(shop);
     expect(issued.refreshToken).toBeTruthy();
-    expect(await storedSession(shop)).toMatchObject({ accessToken: issued.accessToken, refreshToken: issued.refreshToken, expires: expect.any(Date) });
+    expect(await storedSession(shop)).toMatchObject({
+      accessToken: issued.accessToken,
+      refreshToken: issued.refreshToken,
+      expires: expect.any(Date),
+    });
   });
 
   it("an order processed two hours after install earns points and registers warranties, with the token refreshed and stored", async () => {
@@ -76,7 +121,9 @@ describe("expiring offline tokens", () => {
 
     await orderPaid(shop, 9007199254991001n);
     expect(await points(shop)).toBe(100);
-    expect(await warranties(shop)).toEqual([{ productId: TAGGED, months: 24, status: "active", voidReason: null, policyCheckPending: false }]);
+    expect(await warranties(shop)).toEqual([
+      { productId: TAGGED, months: 24, status: "active", voidReason: null, policyCheckPending: false },
+    ]);
     const now = stack.admin.tokensOf(shop);
     expect(now.accessToken).not.toBe(installed.accessToken);
     expect(now.refreshToken).not.toBe(installed.refreshToken);
@@ -91,7 +138,9 @@ describe("expiring offline tokens", () => {
     await orderPaid(shop, 9007199254992001n);
     expect(statuses(shop)).toEqual([401, 200]);
     expect(await points(shop)).toBe(100);
-    expect(await warranties(shop)).toEqual([{ productId: TAGGED, months: 24, status: "active", voidReason: null, policyCheckPending: false }]);
+    expect(await warranties(shop)).toEqual([
+      { productId: TAGGED, months: 24, status: "active", voidReason: null, policyCheckPending: false },
+    ]);
     expect((await storedSession(shop)).accessToken).toBe(stack.admin.tokensOf(shop).accessToken);
   });
 });
@@ -126,10 +175,16 @@ describe("when product facts cannot be had", () => {
     stack.admin.revokeTokens(shop);
     await orderPaid(shop, 9007199254994001n);
     expect(await points(shop)).toBe(100);
-    expect(await warranties(shop)).toEqual([{ productId: TAGGED, months: 12, status: "active", voidReason: null, policyCheckPending: true }]);
+    expect(await warranties(shop)).toEqual([
+      { productId: TAGGED, months: 12, status: "active", voidReason: null, policyCheckPending: true },
+    ]);
     await runPolicyChecksNow(shop);
     // Still no token: the check failed and waits for the queue's next try; coverage unchanged.
-    expect(await policyChecks(shop)).toEqual([expect.objectContaining({ attempts: 1, last_error: expect.stringMatching(/still unavailable/) })]);
-    expect(await warranties(shop)).toEqual([{ productId: TAGGED, months: 12, status: "active", voidReason: null, policyCheckPending: true }]);
+    expect(await policyChecks(shop)).toEqual([
+      expect.objectContaining({ attempts: 1, last_error: expect.stringMatching(/still unavailable/) }),
+    ]);
+    expect(await warranties(shop)).toEqual([
+      { productId: TAGGED, months: 12, status: "active", voidReason: null, policyCheckPending: true },
+    ]);
   });
 });

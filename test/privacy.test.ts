@@ -17,7 +17,11 @@ afterAll(async () => stack?.stop());
 
 async function deliver(topic: string, body: unknown, eventId = `privacy-${++seq}`) {
   const rawBody = stringifyShopifyJson(body);
-  const res = await fetch(`${stack.url}/webhooks`, { method: "POST", headers: webhookHeaders({ secret: DEV_SECRET, topic, shop: SHOP, rawBody, eventId }), body: rawBody });
+  const res = await fetch(`${stack.url}/webhooks`, {
+    method: "POST",
+    headers: webhookHeaders({ secret: DEV_SECRET, topic, shop: SHOP, rawBody, eventId }),
+    body: rawBody,
+  });
   expect(res.status).toBe(200);
   return res;
 }
@@ -30,23 +34,77 @@ interface Person {
   phone: string;
   street: string;
 }
-const address = (p: Person) => ({ first_name: p.first, last_name: p.last, name: `${p.first} ${p.last}`, address1: p.street, city: "Zaragoza", zip: "50001", phone: p.phone, country: "Spain" });
+const address = (p: Person) => ({
+  first_name: p.first,
+  last_name: p.last,
+  name: `${p.first} ${p.last}`,
+  address1: p.street,
+  city: "Zaragoza",
+  zip: "50001",
+  phone: p.phone,
+  country: "Spain",
+});
 
 let nextId = 9007199255100001n;
 function order(p: Person, opts: { fulfilled?: boolean; id?: bigint } = {}) {
   const id = opts.id ?? (nextId += 10n);
   const created = new Date().toISOString();
   return {
-    id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#P${id % 10000n}`, email: p.email, contact_email: p.email, phone: p.phone,
-    created_at: created, processed_at: created, currency: "EUR", financial_status: "paid", cancelled_at: null, taxes_included: true, total_tax: "0.00",
-    browser_ip: "203.0.113.7", note: `Call ${p.first} at ${p.phone}`, billing_address: address(p), shipping_address: address(p),
-    customer: p.id ? { id: p.id, email: p.email, first_name: p.first, last_name: p.last, phone: p.phone, default_address: address(p) } : null,
-    line_items: [{ id: id + 1n, product_id: null, variant_id: null, title: "Cafetera", vendor: "Lucca", quantity: 1, price: "80.00", total_discount: "0.00", gift_card: false }],
-    fulfillments: opts.fulfilled ? [{ id: id + 2n, status: "success", created_at: created, line_items: [{ id: id + 1n, quantity: 1 }] }] : [],
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: `#P${id % 10000n}`,
+    email: p.email,
+    contact_email: p.email,
+    phone: p.phone,
+    created_at: created,
+    processed_at: created,
+    currency: "EUR",
+    financial_status: "paid",
+    cancelled_at: null,
+    taxes_included: true,
+    total_tax: "0.00",
+    browser_ip: "203.0.113.7",
+    note: `Call ${p.first} at ${p.phone}`,
+    billing_address: address(p),
+    shipping_address: address(p),
+    customer: p.id
+      ? { id: p.id, email: p.email, first_name: p.first, last_name: p.last, phone: p.phone, default_address: address(p) }
+      : null,
+    line_items: [
+      {
+        id: id + 1n,
+        product_id: null,
+        variant_id: null,
+        title: "Cafetera",
+        vendor: "Lucca",
+        quantity: 1,
+        price: "80.00",
+        total_discount: "0.00",
+        gift_card: false,
+      },
+    ],
+    fulfillments: opts.fulfilled
+      ? [{ id: id + 2n, status: "success", created_at: created, line_items: [{ id: id + 1n, quantity: 1 }] }]
+      : [],
   };
 }
-const customer = (p: Person) => ({ id: p.id, email: p.email, first_name: p.first, last_name: p.last, phone: p.phone, state: "enabled", tags: "vip", default_address: address(p), addresses: [address(p)] });
-const redact = (p: Person, ordersToRedact: bigint[] = []) => ({ shop_id: 1, shop_domain: SHOP, customer: { id: p.id, email: p.email, phone: p.phone }, orders_to_redact: ordersToRedact });
+const customer = (p: Person) => ({
+  id: p.id,
+  email: p.email,
+  first_name: p.first,
+  last_name: p.last,
+  phone: p.phone,
+  state: "enabled",
+  tags: "vip",
+  default_address: address(p),
+  addresses: [address(p)],
+});
+const redact = (p: Person, ordersToRedact: bigint[] = []) => ({
+  shop_id: 1,
+  shop_domain: SHOP,
+  customer: { id: p.id, email: p.email, phone: p.phone },
+  orders_to_redact: ordersToRedact,
+});
 
 // Every row of every table in our schema and the queue's, as text.
 async function everything(): Promise<string> {
@@ -68,7 +126,14 @@ async function leaks(p: Person) {
 
 describe("customers/redact sticks", () => {
   it("an order event after the redaction brings none of the customer's data back", async () => {
-    const p: Person = { id: 9007199255190001n, email: "lucia.redacted@example.com", first: "Lucía", last: "Olvidada", phone: "+34611222333", street: "Calle del Olvido 7" };
+    const p: Person = {
+      id: 9007199255190001n,
+      email: "lucia.redacted@example.com",
+      first: "Lucía",
+      last: "Olvidada",
+      phone: "+34611222333",
+      street: "Calle del Olvido 7",
+    };
     const o = order(p);
     await deliver("orders/paid", o);
     await stack.waitForDrain();
@@ -90,12 +155,21 @@ describe("customers/redact sticks", () => {
   });
 
   it("a guest claimed by a sign-up, then redacted: no email stays in the ledger or anywhere", async () => {
-    const p: Person = { id: 9007199255190101n, email: "guest.claimed@example.com", first: "Ginés", last: "Invitado", phone: "+34622333444", street: "Plaza Mayor 3" };
+    const p: Person = {
+      id: 9007199255190101n,
+      email: "guest.claimed@example.com",
+      first: "Ginés",
+      last: "Invitado",
+      phone: "+34622333444",
+      street: "Plaza Mayor 3",
+    };
     await deliver("orders/paid", order({ ...p, id: null }));
     await stack.waitForDrain();
     await deliver("customers/create", customer(p));
     await stack.waitForDrain();
-    const claimed = await stack.pool.query(`SELECT kind, note FROM "PointsLedgerEntry" WHERE kind = 'claim_in' AND note LIKE 'Guest orders claimed%'`);
+    const claimed = await stack.pool.query(
+      `SELECT kind, note FROM "PointsLedgerEntry" WHERE kind = 'claim_in' AND note LIKE 'Guest orders claimed%'`,
+    );
     expect(claimed.rows.length).toBeGreaterThan(0);
     await deliver("customers/redact", redact(p));
     await stack.waitForDrain();
@@ -107,8 +181,22 @@ describe("customers/redact sticks", () => {
   });
 
   it("matches waiting deliveries exactly: redacting ann@example.co leaves joann@example.com's order alone", async () => {
-    const ann: Person = { id: 9007199255190201n, email: "ann@example.co", first: "Ann", last: "Short", phone: "+34633444555", street: "Calle Corta 1" };
-    const joann: Person = { id: 9007199255190202n, email: "joann@example.com", first: "Joann", last: "Longer", phone: "+34644555666", street: "Calle Larga 2" };
+    const ann: Person = {
+      id: 9007199255190201n,
+      email: "ann@example.co",
+      first: "Ann",
+      last: "Short",
+      phone: "+34633444555",
+      street: "Calle Corta 1",
+    };
+    const joann: Person = {
+      id: 9007199255190202n,
+      email: "joann@example.com",
+      first: "Joann",
+      last: "Longer",
+      phone: "+34644555666",
+      street: "Calle Larga 2",
+    };
     // With no worker running, both wait in the inbox; one worker then takes them in arrival order.
     await stack.stopWorker();
     await deliver("customers/redact", redact(ann));
@@ -125,11 +213,23 @@ describe("customers/redact sticks", () => {
   });
 
   it("orders_to_redact lose their personal data even when they are not the customer's", async () => {
-    const buyer: Person = { id: null, email: "gift.buyer@example.com", first: "Regalo", last: "Comprador", phone: "+34655666777", street: "Avenida Regalo 9" };
+    const buyer: Person = {
+      id: null,
+      email: "gift.buyer@example.com",
+      first: "Regalo",
+      last: "Comprador",
+      phone: "+34655666777",
+      street: "Avenida Regalo 9",
+    };
     const o = order(buyer);
     await deliver("orders/paid", o);
     await stack.waitForDrain();
-    await deliver("customers/redact", { shop_id: 1, shop_domain: SHOP, customer: { id: 9007199255190301n, email: "someone.else@example.com" }, orders_to_redact: [o.id] });
+    await deliver("customers/redact", {
+      shop_id: 1,
+      shop_domain: SHOP,
+      customer: { id: 9007199255190301n, email: "someone.else@example.com" },
+      orders_to_redact: [o.id],
+    });
     await stack.waitForDrain();
     const { rows } = await stack.pool.query(`SELECT facts->>'email' AS email FROM "Order" WHERE "shopifyOrderId" = $1`, [String(o.id)]);
     expect(rows).toEqual([{ email: null }]);
@@ -138,18 +238,43 @@ describe("customers/redact sticks", () => {
 
 describe("customers/data_request", () => {
   it("is idempotent and covers every table that holds the customer", async () => {
-    const p: Person = { id: 9007199255190401n, email: "asks.for.data@example.com", first: "Datos", last: "Pedidos", phone: "+34666777888", street: "Calle Datos 4" };
+    const p: Person = {
+      id: 9007199255190401n,
+      email: "asks.for.data@example.com",
+      first: "Datos",
+      last: "Pedidos",
+      phone: "+34666777888",
+      street: "Calle Datos 4",
+    };
     await deliver("orders/paid", order(p, { fulfilled: true }));
     await stack.waitForDrain();
-    const request = { shop_id: 1, shop_domain: SHOP, customer: { id: p.id, email: p.email, phone: p.phone }, orders_requested: [], data_request: { id: 9999 } };
+    const request = {
+      shop_id: 1,
+      shop_domain: SHOP,
+      customer: { id: p.id, email: p.email, phone: p.phone },
+      orders_requested: [],
+      data_request: { id: 9999 },
+    };
     await deliver("customers/data_request", request);
     await deliver("customers/data_request", request); // Shopify's retry under a new event id
     await stack.waitForDrain();
-    const { rows } = await stack.pool.query(`SELECT export FROM "ComplianceRequest" WHERE shop = $1 AND topic = 'customers/data_request'`, [SHOP]);
+    const { rows } = await stack.pool.query(`SELECT export FROM "ComplianceRequest" WHERE shop = $1 AND topic = 'customers/data_request'`, [
+      SHOP,
+    ]);
     expect(rows).toHaveLength(1);
     const exported = rows[0].export;
     expect(Object.keys(exported).sort()).toEqual(
-      ["customers", "hubspotContact", "hubspotInteractions", "orders", "pointsAccounts", "pointsLedger", "refunds", "warranties", "webhookDeliveries"].sort(),
+      [
+        "customers",
+        "hubspotContact",
+        "hubspotInteractions",
+        "orders",
+        "pointsAccounts",
+        "pointsLedger",
+        "refunds",
+        "warranties",
+        "webhookDeliveries",
+      ].sort(),
     );
     expect(exported.customers[0].email).toBe(p.email);
     expect(exported.pointsLedger).toHaveLength(1);

@@ -24,12 +24,19 @@ export function buildApp(force = false) {
 
 // `npm run worker` as its own process, on the given database (the rest of its environment is ours),
 // with the HubSpot sync tuned as the caller asks.
-export function spawnWorkerProcess(databaseUrl: string, opts: { logLevel?: string; stdio?: StdioOptions; tuning?: Partial<Tuning> } = {}): ChildProcess {
-  return spawn(path.join(ROOT, "node_modules/.bin/node"), ["--import", "tsx", "test/worker-process.ts", JSON.stringify(opts.tuning ?? {})], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, ...(opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {}) },
-    stdio: opts.stdio ?? "ignore",
-  });
+export function spawnWorkerProcess(
+  databaseUrl: string,
+  opts: { logLevel?: string; stdio?: StdioOptions; tuning?: Partial<Tuning> } = {},
+): ChildProcess {
+  return spawn(
+    path.join(ROOT, "node_modules/.bin/node"),
+    ["--import", "tsx", "test/worker-process.ts", JSON.stringify(opts.tuning ?? {})],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: databaseUrl, ...(opts.logLevel ? { LOG_LEVEL: opts.logLevel } : {}) },
+      stdio: opts.stdio ?? "ignore",
+    },
+  );
 }
 
 export interface Stack {
@@ -45,7 +52,13 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { database: string; fresh?: boolean; worker?: boolean; port?: number; build?: boolean } ): Promise<Stack> {
+export async function startStack(opts: {
+  database: string;
+  fresh?: boolean;
+  worker?: boolean;
+  port?: number;
+  build?: boolean;
+}): Promise<Stack> {
   if (opts.build !== false) buildApp();
   applyDevEnv();
   let adminUrl: string;
@@ -68,7 +81,11 @@ export async function startStack(opts: { database: string; fresh?: boolean; work
   await createDatabaseIfMissing(adminUrl, opts.database);
   const databaseUrl = `${adminUrl}/${opts.database}`;
   process.env.DATABASE_URL = databaseUrl;
-  const admin = await startAdminSandbox({ apiKey: process.env.SHOPIFY_API_KEY, apiSecret: process.env.SHOPIFY_API_SECRET, scopes: process.env.SCOPES });
+  const admin = await startAdminSandbox({
+    apiKey: process.env.SHOPIFY_API_KEY,
+    apiSecret: process.env.SHOPIFY_API_SECRET,
+    scopes: process.env.SCOPES,
+  });
   process.env.SHOPIFY_ADMIN_BASE_URL = admin.url;
 
   await applyMigrations(databaseUrl);
@@ -89,7 +106,10 @@ export async function startStack(opts: { database: string; fresh?: boolean; work
       // session and runs afterAuth (markInstalled). A browser's User-Agent: it answers bots 410.
       const idToken = sessionToken({ apiKey: process.env.SHOPIFY_API_KEY!, secret: process.env.SHOPIFY_API_SECRET!, shop, sub: "1" });
       const res = await fetch(`${server.url}/app?_data=routes%2Fapp`, {
-        headers: { Authorization: `Bearer ${idToken}`, "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36" },
+        headers: {
+          Authorization: `Bearer ${idToken}`,
+          "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+        },
       });
       if (res.status !== 200) throw new Error(`installShop ${shop}: /app answered ${res.status} ${await res.text()}`);
     },

@@ -21,7 +21,14 @@ afterAll(async () => stack?.stop());
 
 function deliver(topic: string, body: unknown, over: { shop?: string; eventId?: string; rawBody?: string; triggeredAt?: string } = {}) {
   const rawBody = over.rawBody ?? stringifyShopifyJson(body);
-  const headers = webhookHeaders({ secret: DEV_SECRET, topic, shop: over.shop ?? SHOP, rawBody, eventId: over.eventId ?? `hostile-${++seq}`, triggeredAt: over.triggeredAt });
+  const headers = webhookHeaders({
+    secret: DEV_SECRET,
+    topic,
+    shop: over.shop ?? SHOP,
+    rawBody,
+    eventId: over.eventId ?? `hostile-${++seq}`,
+    triggeredAt: over.triggeredAt,
+  });
   return fetch(`${stack.url}/webhooks`, { method: "POST", headers, body: rawBody });
 }
 const count = async (sql: string, params: unknown[] = []) => Number((await stack.pool.query(sql, params)).rows[0].n);
@@ -31,19 +38,52 @@ function order(opts: { lines?: Array<Record<string, unknown>>; customer?: bigint
   const id = (nextId += 10n);
   const customer = opts.customer ?? 9007199254990001n;
   return {
-    id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#H${id % 10000n}`, email: "hostile@example.com",
-    created_at: new Date().toISOString(), processed_at: new Date().toISOString(), currency: opts.currency ?? "USD", presentment_currency: "USD",
-    financial_status: "paid", cancelled_at: null, taxes_included: false, total_tax: "0.00",
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: `#H${id % 10000n}`,
+    email: "hostile@example.com",
+    created_at: new Date().toISOString(),
+    processed_at: new Date().toISOString(),
+    currency: opts.currency ?? "USD",
+    presentment_currency: "USD",
+    financial_status: "paid",
+    cancelled_at: null,
+    taxes_included: false,
+    total_tax: "0.00",
     customer: { id: customer, email: "hostile@example.com", first_name: "Hos", last_name: "Tile" },
-    line_items: opts.lines ?? [{ id: id + 1n, product_id: null, variant_id: null, title: "Kettle", vendor: "Acme", quantity: 1, price: "100.00", total_discount: "0.00", gift_card: false }],
+    line_items: opts.lines ?? [
+      {
+        id: id + 1n,
+        product_id: null,
+        variant_id: null,
+        title: "Kettle",
+        vendor: "Acme",
+        quantity: 1,
+        price: "100.00",
+        total_discount: "0.00",
+        gift_card: false,
+      },
+    ],
     fulfillments: [],
   };
 }
 const balanceOf = async (customer: bigint) =>
-  Number((await stack.pool.query(`SELECT COALESCE(a.balance, 0) AS b FROM "Customer" c LEFT JOIN "PointsAccount" a ON a."customerId" = c.id WHERE c.shop = $1 AND c."shopifyCustomerId" = $2`, [SHOP, String(customer)])).rows[0]?.b ?? 0);
+  Number(
+    (
+      await stack.pool.query(
+        `SELECT COALESCE(a.balance, 0) AS b FROM "Customer" c LEFT JOIN "PointsAccount" a ON a."customerId" = c.id WHERE c.shop = $1 AND c."shopifyCustomerId" = $2`,
+        [SHOP, String(customer)],
+      )
+    ).rows[0]?.b ?? 0,
+  );
 
 describe("topic and shop headers are not signed", () => {
-  const redactBody = (shop: string) => ({ shop_id: 954889, shop_domain: shop, customer: { id: 191167, email: "john@example.com", phone: "555-625-1199" }, orders_to_redact: [299938] });
+  const redactBody = (shop: string) => ({
+    shop_id: 954889,
+    shop_domain: shop,
+    customer: { id: 191167, email: "john@example.com", phone: "555-625-1199" },
+    orders_to_redact: [299938],
+  });
 
   it("a signed customers/redact body re-sent as shop/redact or app/uninstalled is refused and deletes nothing", async () => {
     await deliver("orders/paid", order(), { shop: VICTIM });
@@ -59,11 +99,17 @@ describe("topic and shop headers are not signed", () => {
     await stack.waitForDrain();
     expect(await count(`SELECT count(*) n FROM "Customer" WHERE shop = $1`, [VICTIM])).toBe(before);
     expect(await count(`SELECT count(*) n FROM "Session" WHERE shop = $1`, [VICTIM])).toBe(1);
-    expect(await count(`SELECT count(*) n FROM "WebhookDelivery" WHERE shop = $1 AND topic IN ('shop/redact', 'app/uninstalled')`, [VICTIM])).toBe(0);
+    expect(
+      await count(`SELECT count(*) n FROM "WebhookDelivery" WHERE shop = $1 AND topic IN ('shop/redact', 'app/uninstalled')`, [VICTIM]),
+    ).toBe(0);
   });
 
   it("a body naming one shop under another shop's header is refused", async () => {
-    const uninstall = await deliver("app/uninstalled", { id: 548380009, name: "Attacker", myshopify_domain: SHOP, domain: SHOP }, { shop: VICTIM });
+    const uninstall = await deliver(
+      "app/uninstalled",
+      { id: 548380009, name: "Attacker", myshopify_domain: SHOP, domain: SHOP },
+      { shop: VICTIM },
+    );
     expect(uninstall.status).toBe(400);
     expect(await uninstall.text()).toMatch(/X-Shopify-Shop-Domain says victim-test/);
     const redact = await deliver("customers/redact", redactBody(SHOP), { shop: VICTIM });
@@ -102,7 +148,15 @@ describe("topic and shop headers are not signed", () => {
     await stack.installShop(shop);
     await deliver("orders/paid", order(), { shop });
     const uninstalledAt = new Date().toISOString();
-    expect((await deliver("app/uninstalled", { id: 77, name: "Leaving", myshopify_domain: shop, domain: "leaving.example" }, { shop, triggeredAt: uninstalledAt })).status).toBe(200);
+    expect(
+      (
+        await deliver(
+          "app/uninstalled",
+          { id: 77, name: "Leaving", myshopify_domain: shop, domain: "leaving.example" },
+          { shop, triggeredAt: uninstalledAt },
+        )
+      ).status,
+    ).toBe(200);
     await stack.waitForDrain();
     expect(await count(`SELECT count(*) n FROM "Session" WHERE shop = $1`, [shop])).toBe(0);
     // After the uninstall, order events are dropped.
@@ -111,13 +165,19 @@ describe("topic and shop headers are not signed", () => {
     // Reinstalled; the same uninstall delivered again later (new event id) must not undo it.
     await new Promise((r) => setTimeout(r, 20));
     await stack.installShop(shop);
-    await deliver("app/uninstalled", { id: 77, name: "Leaving", myshopify_domain: shop, domain: "leaving.example" }, { shop, triggeredAt: uninstalledAt });
+    await deliver(
+      "app/uninstalled",
+      { id: 77, name: "Leaving", myshopify_domain: shop, domain: "leaving.example" },
+      { shop, triggeredAt: uninstalledAt },
+    );
     await stack.waitForDrain();
     expect(await count(`SELECT count(*) n FROM "Shop" WHERE domain = $1 AND "uninstalledAt" IS NULL`, [shop])).toBe(1);
     expect(await count(`SELECT count(*) n FROM "WebhookDelivery" WHERE shop = $1 AND state = 'skipped'`, [shop])).toBe(1);
 
     // Uninstalled for good: shop/redact is accepted and deletes the shop's data.
-    expect((await deliver("app/uninstalled", { id: 77, name: "Leaving", myshopify_domain: shop, domain: "leaving.example" }, { shop })).status).toBe(200);
+    expect(
+      (await deliver("app/uninstalled", { id: 77, name: "Leaving", myshopify_domain: shop, domain: "leaving.example" }, { shop })).status,
+    ).toBe(200);
     await stack.waitForDrain();
     expect((await deliver("shop/redact", { shop_id: 77, shop_domain: shop }, { shop })).status).toBe(200);
     await stack.waitForDrain();
@@ -131,7 +191,10 @@ describe("topic and shop headers are not signed", () => {
 // with the status and how many bytes were written when the answer arrived.
 function streamBody(opts: { total: number; declare: boolean }): Promise<{ status: number; writtenAtAnswer: number }> {
   const chunk = Buffer.alloc(1024 * 1024, 0x61);
-  const headers = { ...webhookHeaders({ secret: "wrong", topic: "orders/paid", shop: SHOP, rawBody: "x" }), ...(opts.declare ? { "Content-Length": String(opts.total) } : {}) };
+  const headers = {
+    ...webhookHeaders({ secret: "wrong", topic: "orders/paid", shop: SHOP, rawBody: "x" }),
+    ...(opts.declare ? { "Content-Length": String(opts.total) } : {}),
+  };
   const url = new URL(`${stack.url}/webhooks`);
   return new Promise((resolve, reject) => {
     let written = 0;
@@ -176,7 +239,18 @@ describe("bodies over the limit", () => {
 });
 
 describe("signed bodies built to crash or jam the queue", () => {
-  const line = (over: Record<string, unknown>) => ({ id: nextId + 5n, product_id: null, variant_id: null, title: "Kettle", vendor: "Acme", quantity: 1, price: "10.00", total_discount: "0.00", gift_card: false, ...over });
+  const line = (over: Record<string, unknown>) => ({
+    id: nextId + 5n,
+    product_id: null,
+    variant_id: null,
+    title: "Kettle",
+    vendor: "Acme",
+    quantity: 1,
+    price: "10.00",
+    total_discount: "0.00",
+    gift_card: false,
+    ...over,
+  });
 
   it.each([
     ["a non-date created_at", () => ({ ...order(), created_at: "yesterday" }), /created_at/],
@@ -204,21 +278,59 @@ describe("signed bodies built to crash or jam the queue", () => {
     const o = order({ customer, lines: [line({ quantity: 10_000_000, price: "1.00" })] });
     expect((await deliver("orders/paid", o)).status).toBe(200);
     await stack.waitForDrain();
-    const { rows } = await stack.pool.query(`SELECT quantity, "unitIndex", status FROM "WarrantyRegistration" WHERE "shopifyOrderId" = $1`, [String(o.id)]);
+    const { rows } = await stack.pool.query(
+      `SELECT quantity, "unitIndex", status FROM "WarrantyRegistration" WHERE "shopifyOrderId" = $1`,
+      [String(o.id)],
+    );
     expect(rows).toEqual([{ quantity: 10_000_000, unitIndex: 0, status: "pending_fulfillment" }]);
     expect(await balanceOf(customer)).toBe(10_000_000);
   });
 
   it("no mutation of a valid signed order causes a 500 or a delivery that can never be processed", async () => {
     const rand = mulberry32(20261123);
-    const hostile: unknown[] = [null, "", "yesterday", -1, 0, 1e308, 99999999999999999999n, "1e400", "\u0000", "\ud800", [], {}, [null], "x".repeat(5000), true, "-5.00"];
+    const hostile: unknown[] = [
+      null,
+      "",
+      "yesterday",
+      -1,
+      0,
+      1e308,
+      99999999999999999999n,
+      "1e400",
+      "\u0000",
+      "\ud800",
+      [],
+      {},
+      [null],
+      "x".repeat(5000),
+      true,
+      "-5.00",
+    ];
     const paths: Array<(o: Record<string, any>, v: unknown) => void> = [
-      (o, v) => (o.created_at = v), (o, v) => (o.processed_at = v), (o, v) => (o.cancelled_at = v), (o, v) => (o.currency = v),
-      (o, v) => (o.id = v), (o, v) => (o.email = v), (o, v) => (o.customer = v), (o, v) => (o.customer.id = v),
-      (o, v) => (o.customer.email = v), (o, v) => (o.line_items = v), (o, v) => (o.line_items[0] = v), (o, v) => (o.line_items[0].quantity = v),
-      (o, v) => (o.line_items[0].price = v), (o, v) => (o.line_items[0].id = v), (o, v) => (o.line_items[0].title = v), (o, v) => (o.line_items[0].product_id = v),
-      (o, v) => (o.line_items[0].discount_allocations = v), (o, v) => (o.total_tax = v), (o, v) => (o.fulfillments = v), (o, v) => (o.fulfillments = [{ id: 1, status: "success", created_at: v, line_items: [{ id: o.line_items[0]?.id, quantity: v }] }]),
-      (o, v) => (o.total_shipping_price_set = { shop_money: { amount: v } }), (o, v) => (o.name = v), (o, v) => (o.financial_status = v), (o, v) => (o.line_items[0].vendor = v),
+      (o, v) => (o.created_at = v),
+      (o, v) => (o.processed_at = v),
+      (o, v) => (o.cancelled_at = v),
+      (o, v) => (o.currency = v),
+      (o, v) => (o.id = v),
+      (o, v) => (o.email = v),
+      (o, v) => (o.customer = v),
+      (o, v) => (o.customer.id = v),
+      (o, v) => (o.customer.email = v),
+      (o, v) => (o.line_items = v),
+      (o, v) => (o.line_items[0] = v),
+      (o, v) => (o.line_items[0].quantity = v),
+      (o, v) => (o.line_items[0].price = v),
+      (o, v) => (o.line_items[0].id = v),
+      (o, v) => (o.line_items[0].title = v),
+      (o, v) => (o.line_items[0].product_id = v),
+      (o, v) => (o.line_items[0].discount_allocations = v),
+      (o, v) => (o.total_tax = v),
+      (o, v) => (o.fulfillments = v),
+      (o, v) => (o.fulfillments = [{ id: 1, status: "success", created_at: v, line_items: [{ id: o.line_items[0]?.id, quantity: v }] }]),
+      (o, v) => (o.total_shipping_price_set = { shop_money: { amount: v } }),
+      (o, v) => (o.name = v),
+      (o, v) => (o.financial_status = v),
+      (o, v) => (o.line_items[0].vendor = v),
     ];
     const statuses = new Map<number, number>();
     for (let i = 0; i < 300; i++) {
@@ -238,7 +350,9 @@ describe("signed bodies built to crash or jam the queue", () => {
     expect(statuses.get(400)).toBeGreaterThan(0);
     expect(statuses.get(200)).toBeGreaterThan(0);
     await stack.waitForDrain(180_000);
-    const failed = await stack.pool.query(`SELECT topic, "lastError" FROM "WebhookDelivery" WHERE topic LIKE 'orders/%' AND (state <> 'processed' OR attempts > 1)`);
+    const failed = await stack.pool.query(
+      `SELECT topic, "lastError" FROM "WebhookDelivery" WHERE topic LIKE 'orders/%' AND (state <> 'processed' OR attempts > 1)`,
+    );
     expect(failed.rows).toEqual([]);
   });
 });
@@ -248,19 +362,40 @@ describe("multi-currency orders", () => {
     const customer = 9007199254990201n;
     const o = order({ customer, lines: [line2(100)] });
     function line2(price: number) {
-      return { id: nextId + 7n, product_id: null, variant_id: null, title: "Grinder", vendor: "Acme", quantity: 1, price: price.toFixed(2), total_discount: "0.00", gift_card: false };
+      return {
+        id: nextId + 7n,
+        product_id: null,
+        variant_id: null,
+        title: "Grinder",
+        vendor: "Acme",
+        quantity: 1,
+        price: price.toFixed(2),
+        total_discount: "0.00",
+        gift_card: false,
+      };
     }
     const lineId = o.line_items[0].id;
     expect((await deliver("orders/paid", { ...o, presentment_currency: "JPY" })).status).toBe(200);
     await stack.waitForDrain();
     expect(await balanceOf(customer)).toBe(100);
     const refund = {
-      id: (o.id as bigint) + 3n, order_id: o.id, created_at: new Date().toISOString(),
-      refund_line_items: [{
-        id: (o.id as bigint) + 4n, line_item_id: lineId, quantity: 1, subtotal: "40.00", total_tax: "0.00",
-        subtotal_set: { shop_money: { amount: "40.00", currency_code: "USD" }, presentment_money: { amount: "6000", currency_code: "JPY" } },
-        total_tax_set: { shop_money: { amount: "0.00", currency_code: "USD" }, presentment_money: { amount: "0", currency_code: "JPY" } },
-      }],
+      id: (o.id as bigint) + 3n,
+      order_id: o.id,
+      created_at: new Date().toISOString(),
+      refund_line_items: [
+        {
+          id: (o.id as bigint) + 4n,
+          line_item_id: lineId,
+          quantity: 1,
+          subtotal: "40.00",
+          total_tax: "0.00",
+          subtotal_set: {
+            shop_money: { amount: "40.00", currency_code: "USD" },
+            presentment_money: { amount: "6000", currency_code: "JPY" },
+          },
+          total_tax_set: { shop_money: { amount: "0.00", currency_code: "USD" }, presentment_money: { amount: "0", currency_code: "JPY" } },
+        },
+      ],
       transactions: [{ id: (o.id as bigint) + 5n, amount: "6000", kind: "refund", status: "success", currency: "JPY" }],
       order_adjustments: [],
     };

@@ -11,7 +11,14 @@ beforeAll(async () => {
   stack = await startStack({ database: "postventa_test_webhooks", build: false });
   await stack.installShop(SHOP);
   stack.admin.setProducts(SHOP, [
-    { id: "9007199254740993", title: "Espresso Machine Pro", productType: "Espresso Machine", vendor: "Lucca", tags: ["warranty-24m"], variants: [] },
+    {
+      id: "9007199254740993",
+      title: "Espresso Machine Pro",
+      productType: "Espresso Machine",
+      vendor: "Lucca",
+      tags: ["warranty-24m"],
+      variants: [],
+    },
   ]);
   await stack.pool.query(`UPDATE "Shop" SET "warrantyPolicy" = $1 WHERE domain = $2`, [
     JSON.stringify({ defaultMonths: 12, startsAt: "purchase", overrides: [{ match: "tag", value: "warranty-24m", months: 24 }] }),
@@ -22,23 +29,53 @@ afterAll(async () => stack?.stop());
 
 const CUSTOMER = 9007199254740995n; // beyond 2^53: JSON.parse would read ...996
 
-function order(id: bigint, opts: { customer?: bigint | null; email?: string; lines?: Array<{ id: bigint; price: string; qty: number; product?: bigint }>; cancelled?: boolean } = {}) {
+function order(
+  id: bigint,
+  opts: {
+    customer?: bigint | null;
+    email?: string;
+    lines?: Array<{ id: bigint; price: string; qty: number; product?: bigint }>;
+    cancelled?: boolean;
+  } = {},
+) {
   const lines = opts.lines ?? [{ id: id + 1000n, price: "100.00", qty: 1, product: 9007199254740993n }];
   const customer = opts.customer === undefined ? CUSTOMER : opts.customer;
   return {
-    id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${Number(id % 10000n)}`, email: opts.email ?? "ana@example.com",
-    created_at: new Date().toISOString(), processed_at: new Date().toISOString(), currency: "USD", financial_status: "paid",
-    cancelled_at: opts.cancelled ? new Date().toISOString() : null, taxes_included: false, total_tax: "0.00",
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: `#${Number(id % 10000n)}`,
+    email: opts.email ?? "ana@example.com",
+    created_at: new Date().toISOString(),
+    processed_at: new Date().toISOString(),
+    currency: "USD",
+    financial_status: "paid",
+    cancelled_at: opts.cancelled ? new Date().toISOString() : null,
+    taxes_included: false,
+    total_tax: "0.00",
     total_shipping_price_set: { shop_money: { amount: "5.00", currency_code: "USD" } },
     customer: customer ? { id: customer, email: "ana@example.com", first_name: "Ana", last_name: "García", phone: "+34600111222" } : null,
-    line_items: lines.map((l) => ({ id: l.id, product_id: l.product ?? null, variant_id: null, title: "Espresso Machine Pro", vendor: "Lucca", quantity: l.qty, price: l.price, total_discount: "0.00", discount_allocations: [], gift_card: false, tax_lines: [] })),
+    line_items: lines.map((l) => ({
+      id: l.id,
+      product_id: l.product ?? null,
+      variant_id: null,
+      title: "Espresso Machine Pro",
+      vendor: "Lucca",
+      quantity: l.qty,
+      price: l.price,
+      total_discount: "0.00",
+      discount_allocations: [],
+      gift_card: false,
+      tax_lines: [],
+    })),
     fulfillments: [],
   };
 }
 
 function refund(id: bigint, orderId: bigint, lineId: bigint, qty: number, subtotal: string) {
   return {
-    id, order_id: orderId, created_at: new Date(Date.now() + Number(id % 1000n)).toISOString(),
+    id,
+    order_id: orderId,
+    created_at: new Date(Date.now() + Number(id % 1000n)).toISOString(),
     refund_line_items: [{ id: id + 1n, line_item_id: lineId, quantity: qty, subtotal, total_tax: "0.00" }],
     transactions: [{ id: id + 2n, amount: subtotal, kind: "refund", status: "success", currency: "USD" }],
     order_adjustments: [],
@@ -47,14 +84,27 @@ function refund(id: bigint, orderId: bigint, lineId: bigint, qty: number, subtot
 
 async function deliver(topic: string, body: unknown, over: { eventId?: string; secret?: string; rawBody?: string; drop?: string[] } = {}) {
   const rawBody = over.rawBody ?? stringifyShopifyJson(body);
-  const headers = webhookHeaders({ secret: over.secret ?? DEV_SECRET, topic, shop: SHOP, rawBody, eventId: over.eventId ?? `evt-${++seq}-${Date.now()}` });
+  const headers = webhookHeaders({
+    secret: over.secret ?? DEV_SECRET,
+    topic,
+    shop: SHOP,
+    rawBody,
+    eventId: over.eventId ?? `evt-${++seq}-${Date.now()}`,
+  });
   for (const name of over.drop ?? []) delete headers[name];
   return fetch(`${stack.url}/webhooks`, { method: "POST", headers, body: rawBody });
 }
 
 const count = async (sql: string, params: unknown[] = []) => Number((await stack.pool.query(sql, params)).rows[0].n);
 const balance = async (customerId = CUSTOMER) =>
-  Number((await stack.pool.query(`SELECT COALESCE(a.balance,0) AS b FROM "Customer" c LEFT JOIN "PointsAccount" a ON a."customerId" = c.id WHERE c.shop = $1 AND c."shopifyCustomerId" = $2`, [SHOP, String(customerId)])).rows[0]?.b ?? 0);
+  Number(
+    (
+      await stack.pool.query(
+        `SELECT COALESCE(a.balance,0) AS b FROM "Customer" c LEFT JOIN "PointsAccount" a ON a."customerId" = c.id WHERE c.shop = $1 AND c."shopifyCustomerId" = $2`,
+        [SHOP, String(customerId)],
+      )
+    ).rows[0]?.b ?? 0,
+  );
 
 describe("webhook reception", () => {
   it("refuses a forged HMAC with 401 and writes nothing", async () => {
@@ -82,7 +132,13 @@ describe("webhook reception", () => {
 
   it("refuses a stale delivery (a replay far outside Shopify's retry window)", async () => {
     const rawBody = stringifyShopifyJson(order(9007199254750004n));
-    const headers = webhookHeaders({ secret: DEV_SECRET, topic: "orders/paid", shop: SHOP, rawBody, triggeredAt: new Date(Date.now() - 10 * 86400_000).toISOString() });
+    const headers = webhookHeaders({
+      secret: DEV_SECRET,
+      topic: "orders/paid",
+      shop: SHOP,
+      rawBody,
+      triggeredAt: new Date(Date.now() - 10 * 86400_000).toISOString(),
+    });
     const res = await fetch(`${stack.url}/webhooks`, { method: "POST", headers, body: rawBody });
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(/Stale/);
@@ -142,26 +198,41 @@ describe("exactly-once effects in any order", () => {
     await deliver("orders/cancelled", order(id, { lines: [{ id: line, price: "30.00", qty: 3 }], cancelled: true }));
     await stack.waitForDrain();
     expect(await balance()).toBe(before);
-    const voided = await count(`SELECT count(*) n FROM "WarrantyRegistration" WHERE "shopifyOrderId" = $1 AND status = 'voided'`, [String(id)]);
+    const voided = await count(`SELECT count(*) n FROM "WarrantyRegistration" WHERE "shopifyOrderId" = $1 AND status = 'voided'`, [
+      String(id),
+    ]);
     expect(voided).toBe(3);
   });
 
   it("50 concurrent deliveries for one customer all land, once each", async () => {
     const customer = 9007199254800001n;
     const ids = Array.from({ length: 50 }, (_, i) => 9007199254810001n + BigInt(i) * 10n);
-    const results = await Promise.all(ids.map((id) => deliver("orders/paid", order(id, { customer, lines: [{ id: id + 1n, price: "10.00", qty: 1 }] }))));
+    const results = await Promise.all(
+      ids.map((id) => deliver("orders/paid", order(id, { customer, lines: [{ id: id + 1n, price: "10.00", qty: 1 }] }))),
+    );
     expect(results.every((r) => r.status === 200)).toBe(true);
     await stack.waitForDrain();
     expect(await balance(customer)).toBe(500);
-    expect(await count(`SELECT count(*) n FROM "PointsLedgerEntry" e JOIN "Customer" c ON c.id = e."customerId" WHERE c."shopifyCustomerId" = $1`, [String(customer)])).toBe(50);
+    expect(
+      await count(
+        `SELECT count(*) n FROM "PointsLedgerEntry" e JOIN "Customer" c ON c.id = e."customerId" WHERE c."shopifyCustomerId" = $1`,
+        [String(customer)],
+      ),
+    ).toBe(50);
   });
 
   it("registers one warranty per unit with the tag override's coverage", async () => {
     const id = 9007199254820001n;
     await deliver("orders/paid", order(id, { lines: [{ id: id + 1n, price: "400.00", qty: 2, product: 9007199254740993n }] }));
     await stack.waitForDrain();
-    const { rows } = await stack.pool.query(`SELECT months, status FROM "WarrantyRegistration" WHERE "shopifyOrderId" = $1 ORDER BY "unitIndex"`, [String(id)]);
-    expect(rows).toEqual([{ months: 24, status: "active" }, { months: 24, status: "active" }]);
+    const { rows } = await stack.pool.query(
+      `SELECT months, status FROM "WarrantyRegistration" WHERE "shopifyOrderId" = $1 ORDER BY "unitIndex"`,
+      [String(id)],
+    );
+    expect(rows).toEqual([
+      { months: 24, status: "active" },
+      { months: 24, status: "active" },
+    ]);
   });
 });
 
@@ -169,13 +240,18 @@ describe("failures", () => {
   it("a failing delivery is visible (state, attempts, last error) and retried by the queue until it succeeds", async () => {
     const shop = "flaky.myshopify.com";
     await stack.installShop(shop);
-    stack.admin.setProducts(shop, [{ id: "9007199254850003", title: "Grinder", productType: "Grinder", vendor: "Baratza", tags: [], variants: [] }]);
+    stack.admin.setProducts(shop, [
+      { id: "9007199254850003", title: "Grinder", productType: "Grinder", vendor: "Baratza", tags: [], variants: [] },
+    ]);
     // Shopify's Admin API is down: processing fails and the queue tries again.
     stack.admin.fail(shop, 503);
-    const rawBody = stringifyShopifyJson(order(9007199254850001n, { lines: [{ id: 9007199254850002n, price: "10.00", qty: 1, product: 9007199254850003n }] }));
+    const rawBody = stringifyShopifyJson(
+      order(9007199254850001n, { lines: [{ id: 9007199254850002n, price: "10.00", qty: 1, product: 9007199254850003n }] }),
+    );
     const h = webhookHeaders({ secret: DEV_SECRET, topic: "orders/paid", shop, rawBody });
     expect((await fetch(`${stack.url}/webhooks`, { method: "POST", headers: h, body: rawBody })).status).toBe(200);
-    const row = async () => (await stack.pool.query(`SELECT state, attempts, "lastError" FROM "WebhookDelivery" WHERE shop = $1`, [shop])).rows[0];
+    const row = async () =>
+      (await stack.pool.query(`SELECT state, attempts, "lastError" FROM "WebhookDelivery" WHERE shop = $1`, [shop])).rows[0];
     for (let i = 0; i < 100 && (await row()).attempts < 1; i++) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 200));
     expect(await row()).toMatchObject({ state: "failed", attempts: 1, lastError: expect.stringMatching(/503/) });
@@ -190,18 +266,28 @@ describe("compliance webhooks", () => {
   it("customers/redact leaves no personal data behind", async () => {
     const customer = 9007199254830001n;
     const email = "redact.me@example.com";
-    const body = { ...order(9007199254830011n, { customer, email }), customer: { id: customer, email, first_name: "Olvido", last_name: "Borrado", phone: "+34699000111" } };
+    const body = {
+      ...order(9007199254830011n, { customer, email }),
+      customer: { id: customer, email, first_name: "Olvido", last_name: "Borrado", phone: "+34699000111" },
+    };
     await deliver("orders/paid", body);
     await stack.waitForDrain();
     expect(await count(`SELECT count(*) n FROM "Customer" WHERE email = $1`, [email])).toBe(1);
-    await deliver("customers/redact", { shop_id: 1, shop_domain: SHOP, customer: { id: customer, email, phone: "+34699000111" }, orders_to_redact: [9007199254830011n] });
+    await deliver("customers/redact", {
+      shop_id: 1,
+      shop_domain: SHOP,
+      customer: { id: customer, email, phone: "+34699000111" },
+      orders_to_redact: [9007199254830011n],
+    });
     await stack.waitForDrain();
     // Every text column of every table of ours, searched for the customer's email, name and phone.
-    const dump = (await stack.pool.query(`
+    const dump = (
+      await stack.pool.query(`
       SELECT string_agg(t::text, ' ') AS all FROM (
         SELECT row_to_json(c)::text AS t FROM "Customer" c UNION ALL SELECT row_to_json(o)::text FROM "Order" o
         UNION ALL SELECT row_to_json(w)::text FROM "WebhookDelivery" w UNION ALL SELECT row_to_json(e)::text FROM "PointsLedgerEntry" e
-        UNION ALL SELECT row_to_json(r)::text FROM "WarrantyRegistration" r UNION ALL SELECT row_to_json(x)::text FROM "ComplianceRequest" x) s`)).rows[0].all as string;
+        UNION ALL SELECT row_to_json(r)::text FROM "WarrantyRegistration" r UNION ALL SELECT row_to_json(x)::text FROM "ComplianceRequest" x) s`)
+    ).rows[0].all as string;
     const leaked = [email, "Olvido", "Borrado", "+34699000111"].filter((needle) => dump.includes(needle));
     expect(leaked).toEqual([]);
   });

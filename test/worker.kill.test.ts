@@ -28,10 +28,17 @@ afterAll(async () => {
 const count = async (sql: string) => Number((await stack.pool.query(sql, [SHOP])).rows[0].n);
 
 it("runs a killed worker's locked jobs again at once, with one effect each", async () => {
-  for (let i = 0; i < ORDERS; i++) await deliver(stack.url, SHOP, "orders/paid", paidOrder(900_000n + BigInt(i), { id: 910_000n + BigInt(i % 40), email: `w${i % 40}@example.com` }, "10.00"));
+  for (let i = 0; i < ORDERS; i++)
+    await deliver(
+      stack.url,
+      SHOP,
+      "orders/paid",
+      paidOrder(900_000n + BigInt(i), { id: 910_000n + BigInt(i % 40), email: `w${i % 40}@example.com` }, "10.00"),
+    );
   const first = startWorkerProcess();
   const deadline = Date.now() + 60_000;
-  while ((await count(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE shop = $1 AND state = 'processed'`)) < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  while ((await count(`SELECT count(*) AS n FROM "WebhookDelivery" WHERE shop = $1 AND state = 'processed'`)) < 20 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
   first.kill("SIGKILL");
   await new Promise((r) => first.once("exit", r));
   const lockedByTheDead = await count(`SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE locked_by IS NOT NULL AND $1 <> ''`);

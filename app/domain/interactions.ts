@@ -34,7 +34,14 @@ const LEDGER_KINDS: Record<string, Interaction["kind"] | undefined> = {
 };
 
 // claim_out is the guest side of a claim: the guest and the account are one contact in HubSpot.
-export function ledgerEntry(e: { key: string; kind: string; points: number; balanceAfter: number; note: string; at: string }): Interaction | null {
+export function ledgerEntry(e: {
+  key: string;
+  kind: string;
+  points: number;
+  balanceAfter: number;
+  note: string;
+  at: string;
+}): Interaction | null {
   const kind = LEDGER_KINDS[e.kind];
   if (!kind || e.points === 0) return null;
   const verb = kind === "points_earned" ? "Earned" : kind === "points_reversed" ? "Reversed" : "Claimed";
@@ -48,7 +55,10 @@ export function ledgerEntry(e: { key: string; kind: string; points: number; bala
 }
 
 // Units of a line with the same coverage are one list item ("3 × Grinder"), so a large order stays readable.
-export function warrantyRegistered(order: OrderFacts, units: Array<{ title: string; months: number; coverageEnd: string | null; quantity: number }>): Interaction {
+export function warrantyRegistered(
+  order: OrderFacts,
+  units: Array<{ title: string; months: number; coverageEnd: string | null; quantity: number }>,
+): Interaction {
   const groups = new Map<string, { title: string; months: number; until: string | null; count: number }>();
   for (const u of units) {
     const until = u.coverageEnd?.slice(0, 10) ?? null;
@@ -59,7 +69,10 @@ export function warrantyRegistered(order: OrderFacts, units: Array<{ title: stri
   }
   const total = units.reduce((n, u) => n + u.quantity, 0);
   const lines = [...groups.values()]
-    .map((g) => `<li>${g.count > 1 ? `${g.count} × ` : ""}${escapeHtml(g.title)}: ${g.months} months${g.until ? `, until ${g.until}` : ", from delivery"}</li>`)
+    .map(
+      (g) =>
+        `<li>${g.count > 1 ? `${g.count} × ` : ""}${escapeHtml(g.title)}: ${g.months} months${g.until ? `, until ${g.until}` : ", from delivery"}</li>`,
+    )
     .join("");
   return {
     key: `order:${order.id}:warranty_registered`,

@@ -2,23 +2,66 @@ import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../test/random";
 import type { OrderFacts, RefundFacts } from "./facts";
 import {
-  addLifetime, clampPoints, clampReversal, clampToBalance, DEFAULT_EARN_RULE, eligibleAmount, MAX_POINTS_BALANCE, planOrderLedger, pointsFor,
-  type EarnRule, type EarnSnapshot,
+  addLifetime,
+  clampPoints,
+  clampReversal,
+  clampToBalance,
+  DEFAULT_EARN_RULE,
+  eligibleAmount,
+  MAX_POINTS_BALANCE,
+  planOrderLedger,
+  pointsFor,
+  type EarnRule,
+  type EarnSnapshot,
 } from "./loyalty";
 import { toMinor } from "./money";
 
 const order: OrderFacts = {
-  id: "1", gid: "gid://shopify/Order/1", name: "#1001", email: "a@b.co", customer: null, currency: "USD",
-  createdAt: "2026-11-01T10:00:00Z", processedAt: null, cancelledAt: null, financialStatus: "paid", taxesIncluded: false,
-  shippingMinor: 700, taxMinor: 1300,
+  id: "1",
+  gid: "gid://shopify/Order/1",
+  name: "#1001",
+  email: "a@b.co",
+  customer: null,
+  currency: "USD",
+  createdAt: "2026-11-01T10:00:00Z",
+  processedAt: null,
+  cancelledAt: null,
+  financialStatus: "paid",
+  taxesIncluded: false,
+  shippingMinor: 700,
+  taxMinor: 1300,
   lineItems: [
-    { id: "10", productId: "p", variantId: null, title: "Grinder", vendor: null, quantity: 3, unitPriceMinor: 3333, discountMinor: 999, giftCard: false },
-    { id: "11", productId: null, variantId: null, title: "Gift card", vendor: null, quantity: 1, unitPriceMinor: 5000, discountMinor: 0, giftCard: true },
+    {
+      id: "10",
+      productId: "p",
+      variantId: null,
+      title: "Grinder",
+      vendor: null,
+      quantity: 3,
+      unitPriceMinor: 3333,
+      discountMinor: 999,
+      giftCard: false,
+    },
+    {
+      id: "11",
+      productId: null,
+      variantId: null,
+      title: "Gift card",
+      vendor: null,
+      quantity: 1,
+      unitPriceMinor: 5000,
+      discountMinor: 0,
+      giftCard: true,
+    },
   ],
   fulfillments: [],
 };
 const refund = (id: string, qty: number, subtotal: number, at: string): RefundFacts => ({
-  id, orderId: "1", createdAt: at, shippingMinor: 0, lineItems: [{ lineItemId: "10", quantity: qty, subtotalMinor: subtotal, taxMinor: 0 }],
+  id,
+  orderId: "1",
+  createdAt: at,
+  shippingMinor: 0,
+  lineItems: [{ lineItemId: "10", quantity: qty, subtotalMinor: subtotal, taxMinor: 0 }],
 });
 // 9999 − 999 = 9000 eligible → 90 points. Two refunds cover it exactly: 3000 + 6000.
 const r1 = refund("r1", 1, 3000, "2026-11-02T00:00:00Z");
@@ -32,9 +75,14 @@ function replay(facts: Fact[], rule: EarnRule = DEFAULT_EARN_RULE) {
   for (const f of facts) {
     seen.add(f);
     const plan = planOrderLedger({
-      order, paid: seen.has("paid"), fulfilled: false, cancelled: seen.has("cancel"),
+      order,
+      paid: seen.has("paid"),
+      fulfilled: false,
+      cancelled: seen.has("cancel"),
       refunds: [seen.has("r1") && r1, seen.has("r2") && r2].filter(Boolean) as RefundFacts[],
-      rule, snapshot, existing: ledger,
+      rule,
+      snapshot,
+      existing: ledger,
     });
     snapshot = plan.snapshot;
     ledger.push(...plan.append);
@@ -49,7 +97,15 @@ function permutations<T>(xs: T[]): T[][] {
 describe("earning", () => {
   it("counts discounted line prices, not gift cards, shipping or taxes by default", () => {
     expect(eligibleAmount(order, DEFAULT_EARN_RULE)).toBe(9000);
-    expect(eligibleAmount(order, { ...DEFAULT_EARN_RULE, includeGiftCards: true, includeShipping: true, includeTaxes: true, earnOnDiscountedPrice: false })).toBe(9999 + 5000 + 700 + 1300);
+    expect(
+      eligibleAmount(order, {
+        ...DEFAULT_EARN_RULE,
+        includeGiftCards: true,
+        includeShipping: true,
+        includeTaxes: true,
+        earnOnDiscountedPrice: false,
+      }),
+    ).toBe(9999 + 5000 + 700 + 1300);
     expect(eligibleAmount({ ...order, taxesIncluded: true }, { ...DEFAULT_EARN_RULE, includeTaxes: true })).toBe(9000);
   });
   it("rounds as the program says", () => {
@@ -71,7 +127,16 @@ describe("reversals", () => {
   it("reversals use the rule of the earn snapshot, not a later rule", () => {
     const ledger = [{ key: "order:1:earn", points: 90 }];
     const snapshot: EarnSnapshot = { rule: DEFAULT_EARN_RULE, currency: "USD", eligibleMinor: 9000, points: 90 };
-    const plan = planOrderLedger({ order, paid: true, fulfilled: false, cancelled: false, refunds: [r1], rule: { ...DEFAULT_EARN_RULE, pointsPerUnit: 10 }, snapshot, existing: ledger });
+    const plan = planOrderLedger({
+      order,
+      paid: true,
+      fulfilled: false,
+      cancelled: false,
+      refunds: [r1],
+      rule: { ...DEFAULT_EARN_RULE, pointsPerUnit: 10 },
+      snapshot,
+      existing: ledger,
+    });
     expect(plan.append).toEqual([expect.objectContaining({ key: "refund:r1:reversal", points: -30 })]);
   });
   it("a refund before the order is paid reverses nothing until the earn exists", () => {
@@ -84,7 +149,12 @@ describe("reversals", () => {
     expect(ledger.find((e) => e.key === "order:1:cancel")?.points).toBe(-60);
   });
   it("converges to the same sum in every arrival order, with duplicates", () => {
-    for (const facts of [["paid", "r1"], ["paid", "r1", "r2"], ["paid", "r1", "cancel"], ["paid", "r1", "r2", "cancel"]] as Fact[][]) {
+    for (const facts of [
+      ["paid", "r1"],
+      ["paid", "r1", "r2"],
+      ["paid", "r1", "cancel"],
+      ["paid", "r1", "r2", "cancel"],
+    ] as Fact[][]) {
       const sums = new Set(permutations(facts).flatMap((p) => [replay(p).sum, replay([...p, ...p]).sum]));
       expect([...sums]).toHaveLength(1);
     }
@@ -100,7 +170,16 @@ describe("reversals", () => {
       const known: RefundFacts[] = [];
       for (const r of [null, ...perm]) {
         if (r) known.push(r);
-        const plan = planOrderLedger({ order: o3, paid: true, fulfilled: false, cancelled: false, refunds: [...known], rule: DEFAULT_EARN_RULE, snapshot, existing: ledger });
+        const plan = planOrderLedger({
+          order: o3,
+          paid: true,
+          fulfilled: false,
+          cancelled: false,
+          refunds: [...known],
+          rule: DEFAULT_EARN_RULE,
+          snapshot,
+          existing: ledger,
+        });
         snapshot = plan.snapshot;
         ledger.push(...plan.append);
       }
@@ -124,10 +203,24 @@ describe("the points ceiling (ledger columns are int4)", () => {
   const inRange = (x: number) => Number.isSafeInteger(x) && x >= -MAX_POINTS_BALANCE && x <= MAX_POINTS_BALANCE;
 
   it("a huge order earns the ceiling, not an int4 overflow", () => {
-    const huge: OrderFacts = { ...order, lineItems: [{ ...order.lineItems[0], quantity: 10_000_000, unitPriceMinor: 100_000, discountMinor: 0 }] };
-    const plan = planOrderLedger({ order: huge, paid: true, fulfilled: false, cancelled: true, refunds: [], rule: DEFAULT_EARN_RULE, snapshot: null, existing: [] });
+    const huge: OrderFacts = {
+      ...order,
+      lineItems: [{ ...order.lineItems[0], quantity: 10_000_000, unitPriceMinor: 100_000, discountMinor: 0 }],
+    };
+    const plan = planOrderLedger({
+      order: huge,
+      paid: true,
+      fulfilled: false,
+      cancelled: true,
+      refunds: [],
+      rule: DEFAULT_EARN_RULE,
+      snapshot: null,
+      existing: [],
+    });
     expect(plan.append.map((e) => e.points)).toEqual([MAX_POINTS_BALANCE, -MAX_POINTS_BALANCE]);
-    expect(pointsFor(Number.MAX_SAFE_INTEGER, "JPY", { ...DEFAULT_EARN_RULE, pointsPerUnit: 1e6, rounding: "ceil" })).toBe(MAX_POINTS_BALANCE);
+    expect(pointsFor(Number.MAX_SAFE_INTEGER, "JPY", { ...DEFAULT_EARN_RULE, pointsPerUnit: 1e6, rounding: "ceil" })).toBe(
+      MAX_POINTS_BALANCE,
+    );
     expect(pointsFor(1000, "USD", { ...DEFAULT_EARN_RULE, pointsPerUnit: Number.NaN })).toBe(0);
     expect(pointsFor(1000, "USD", { ...DEFAULT_EARN_RULE, pointsPerUnit: -5 })).toBe(0);
   });
@@ -147,24 +240,43 @@ describe("the points ceiling (ledger columns are int4)", () => {
   });
   it("for random rules and amounts, every result is an integer within ±ceiling and balances stay in 0..ceiling", () => {
     const rand = mulberry32(7);
-    const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+    const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
     const amount = () => pick([0, 1, 99, Math.floor(rand() * 1e6), Math.floor(rand() * Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER]);
     for (let i = 0; i < 2000; i++) {
       const rule: EarnRule = {
         ...DEFAULT_EARN_RULE,
         pointsPerUnit: pick([0, 0.01, 1, 3.7, 100, 1e6, 1e12, rand() * 1000]),
         rounding: pick(["floor", "round", "ceil"] as const),
-        includeShipping: rand() < 0.5, includeTaxes: rand() < 0.5, includeGiftCards: rand() < 0.5, earnOnDiscountedPrice: rand() < 0.5,
+        includeShipping: rand() < 0.5,
+        includeTaxes: rand() < 0.5,
+        includeGiftCards: rand() < 0.5,
+        earnOnDiscountedPrice: rand() < 0.5,
       };
       const currency = pick(["USD", "JPY", "KWD"]);
       expect(inRange(pointsFor(amount(), currency, rule))).toBe(true);
       const quantity = pick([1, 3, 10_000_000, 2147483647]);
       const unitPriceMinor = Math.floor(Number.MAX_SAFE_INTEGER / quantity / pick([1, 2, 1000]));
-      const o: OrderFacts = { ...order, currency, shippingMinor: Math.floor(rand() * 1e6), taxMinor: Math.floor(rand() * 1e6), lineItems: [{ ...order.lineItems[0], quantity, unitPriceMinor, discountMinor: Math.floor(rand() * unitPriceMinor) }] };
+      const o: OrderFacts = {
+        ...order,
+        currency,
+        shippingMinor: Math.floor(rand() * 1e6),
+        taxMinor: Math.floor(rand() * 1e6),
+        lineItems: [{ ...order.lineItems[0], quantity, unitPriceMinor, discountMinor: Math.floor(rand() * unitPriceMinor) }],
+      };
       const refunds = Array.from({ length: Math.floor(rand() * 4) }, (_, k) => ({
-        ...refund(`r${k}`, 1, amount(), `2026-11-0${k + 2}T00:00:00Z`), shippingMinor: Math.floor(rand() * 1e6),
+        ...refund(`r${k}`, 1, amount(), `2026-11-0${k + 2}T00:00:00Z`),
+        shippingMinor: Math.floor(rand() * 1e6),
       }));
-      const plan = planOrderLedger({ order: o, paid: true, fulfilled: true, cancelled: rand() < 0.5, refunds, rule, snapshot: null, existing: [] });
+      const plan = planOrderLedger({
+        order: o,
+        paid: true,
+        fulfilled: true,
+        cancelled: rand() < 0.5,
+        refunds,
+        rule,
+        snapshot: null,
+        existing: [],
+      });
       // Applied as the ledger applies them, from a random starting balance.
       let balance = Math.floor(rand() * MAX_POINTS_BALANCE);
       let lifetime = Math.floor(rand() * MAX_POINTS_BALANCE);
@@ -193,26 +305,51 @@ describe("reversals under every rule combination (property)", () => {
       for (const includeTaxes of [true, false])
         for (const includeGiftCards of [true, false])
           for (const rounding of ["floor", "round", "ceil"] as const)
-            rules.push({ ...DEFAULT_EARN_RULE, earnOnDiscountedPrice, includeShipping, includeTaxes, includeGiftCards, rounding, pointsPerUnit: 1.7 });
+            rules.push({
+              ...DEFAULT_EARN_RULE,
+              earnOnDiscountedPrice,
+              includeShipping,
+              includeTaxes,
+              includeGiftCards,
+              rounding,
+              pointsPerUnit: 1.7,
+            });
 
   function randomCase(rand: () => number) {
     const int = (n: number) => Math.floor(rand() * n);
     const lines = Array.from({ length: 1 + int(4) }, (_, i) => {
       const quantity = 1 + int(5);
       const unitPriceMinor = 100 + int(20_000);
-      return { id: `L${i}`, productId: null, variantId: null, title: "x", vendor: null, quantity, unitPriceMinor, discountMinor: int(unitPriceMinor * quantity), giftCard: i === 0 && rand() < 0.3 };
+      return {
+        id: `L${i}`,
+        productId: null,
+        variantId: null,
+        title: "x",
+        vendor: null,
+        quantity,
+        unitPriceMinor,
+        discountMinor: int(unitPriceMinor * quantity),
+        giftCard: i === 0 && rand() < 0.3,
+      };
     });
     const lineTax = lines.map((l) => (l.giftCard ? 0 : Math.floor(((l.unitPriceMinor * l.quantity - l.discountMinor) * int(25)) / 100)));
     const shippingMinor = int(3) === 0 ? 0 : 500 + int(2000);
     const shippingTax = Math.floor(shippingMinor * 0.2);
     const o: OrderFacts = {
-      ...order, lineItems: lines, shippingMinor, taxesIncluded: rand() < 0.2,
+      ...order,
+      lineItems: lines,
+      shippingMinor,
+      taxesIncluded: rand() < 0.2,
       taxMinor: lineTax.reduce((s, t) => s + t, 0) + shippingTax,
     };
     // Every unit of every line, and the shipping, dealt to 1–4 refunds.
     const parts = 1 + int(4);
     const refunds: RefundFacts[] = Array.from({ length: parts }, (_, k) => ({
-      id: `rf${k}`, orderId: o.id, createdAt: `2026-11-${String(2 + k).padStart(2, "0")}T00:00:00Z`, shippingMinor: 0, lineItems: [],
+      id: `rf${k}`,
+      orderId: o.id,
+      createdAt: `2026-11-${String(2 + k).padStart(2, "0")}T00:00:00Z`,
+      shippingMinor: 0,
+      lineItems: [],
     }));
     lines.forEach((l, i) => {
       const perUnit = (l.unitPriceMinor * l.quantity - l.discountMinor) / l.quantity;
@@ -242,7 +379,16 @@ describe("reversals under every rule combination (property)", () => {
     const reversedAfter: number[] = [];
     for (const r of [null, ...arrivals]) {
       if (r) known.push(r);
-      const plan = planOrderLedger({ order: o, paid: true, fulfilled: true, cancelled: false, refunds: [...known], rule, snapshot, existing: ledger });
+      const plan = planOrderLedger({
+        order: o,
+        paid: true,
+        fulfilled: true,
+        cancelled: false,
+        refunds: [...known],
+        rule,
+        snapshot,
+        existing: ledger,
+      });
       snapshot = plan.snapshot;
       ledger.push(...plan.append);
       reversedAfter.push(ledger.filter((e) => e.key !== `order:${o.id}:earn`).reduce((s, e) => s - e.points, 0));

@@ -131,7 +131,12 @@ export function planOrderLedger(input: {
     if (!earnDue && !snapshot) return { snapshot, append }; // nothing earned yet: nothing to reverse
     if (!snapshot) {
       const eligibleMinor = eligibleAmount(order, input.rule);
-      snapshot = { rule: input.rule, currency: order.currency, eligibleMinor, points: pointsFor(eligibleMinor, order.currency, input.rule) };
+      snapshot = {
+        rule: input.rule,
+        currency: order.currency,
+        eligibleMinor,
+        points: pointsFor(eligibleMinor, order.currency, input.rule),
+      };
     }
     append.push({ key: earnKey, kind: "earn", points: clampPoints(Math.max(0, snapshot.points)), note: `Earned on order ${order.name}` });
   }

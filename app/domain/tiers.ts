@@ -12,6 +12,7 @@ export const DEFAULT_TIERS: Tier[] = [
 
 export function tierFor(lifetimePoints: number, tiers: Tier[] = DEFAULT_TIERS): string {
   let current = tiers[0]?.name ?? "";
-  for (const t of [...tiers].sort((a, b) => a.minLifetimePoints - b.minLifetimePoints)) if (lifetimePoints >= t.minLifetimePoints) current = t.name;
+  for (const t of [...tiers].sort((a, b) => a.minLifetimePoints - b.minLifetimePoints))
+    if (lifetimePoints >= t.minLifetimePoints) current = t.name;
   return current;
 }

@@ -1,15 +1,50 @@
 import { describe, expect, it } from "vitest";
 import type { OrderFacts, RefundFacts } from "./facts";
-import { addMonths, coverageMonths, DEFAULT_WARRANTY_POLICY, planOrderWarranties, WARRANTY_UNITS_PER_LINE, type WarrantyPolicy } from "./warranty";
+import {
+  addMonths,
+  coverageMonths,
+  DEFAULT_WARRANTY_POLICY,
+  planOrderWarranties,
+  WARRANTY_UNITS_PER_LINE,
+  type WarrantyPolicy,
+} from "./warranty";
 
 const policy: WarrantyPolicy = {
-  defaultMonths: 12, startsAt: "fulfillment",
-  overrides: [{ match: "vendor", value: "Baratza", months: 18 }, { match: "productType", value: "Espresso Machine", months: 24 }, { match: "tag", value: "no-warranty", months: 0 }],
+  defaultMonths: 12,
+  startsAt: "fulfillment",
+  overrides: [
+    { match: "vendor", value: "Baratza", months: 18 },
+    { match: "productType", value: "Espresso Machine", months: 24 },
+    { match: "tag", value: "no-warranty", months: 0 },
+  ],
 };
 const order: OrderFacts = {
-  id: "1", gid: "g", name: "#1", email: null, customer: null, currency: "USD", createdAt: "2026-01-31T10:00:00Z", processedAt: null,
-  cancelledAt: null, financialStatus: "paid", taxesIncluded: false, shippingMinor: 0, taxMinor: 0,
-  lineItems: [{ id: "L", productId: "P", variantId: null, title: "Machine", vendor: "Baratza", quantity: 3, unitPriceMinor: 1, discountMinor: 0, giftCard: false }],
+  id: "1",
+  gid: "g",
+  name: "#1",
+  email: null,
+  customer: null,
+  currency: "USD",
+  createdAt: "2026-01-31T10:00:00Z",
+  processedAt: null,
+  cancelledAt: null,
+  financialStatus: "paid",
+  taxesIncluded: false,
+  shippingMinor: 0,
+  taxMinor: 0,
+  lineItems: [
+    {
+      id: "L",
+      productId: "P",
+      variantId: null,
+      title: "Machine",
+      vendor: "Baratza",
+      quantity: 3,
+      unitPriceMinor: 1,
+      discountMinor: 0,
+      giftCard: false,
+    },
+  ],
   fulfillments: [
     { id: "f2", createdAt: "2026-02-10T00:00:00Z", lineItems: [{ lineItemId: "L", quantity: 2 }] },
     { id: "f1", createdAt: "2026-02-01T00:00:00Z", lineItems: [{ lineItemId: "L", quantity: 1 }] },
@@ -47,21 +82,39 @@ describe("warranty registrations", () => {
   });
   it("waits for fulfilment, or starts at purchase when the policy says so", () => {
     expect(plan({ order: { ...order, fulfillments: [] } }).every((u) => u.status === "pending_fulfillment" && !u.coverageStart)).toBe(true);
-    expect(plan({ policy: { ...policy, startsAt: "purchase" }, order: { ...order, fulfillments: [] } })[0].coverageStart).toBe("2026-01-31T10:00:00Z");
+    expect(plan({ policy: { ...policy, startsAt: "purchase" }, order: { ...order, fulfillments: [] } })[0].coverageStart).toBe(
+      "2026-01-31T10:00:00Z",
+    );
   });
   it("voids refunded units (highest first) and every unit of a cancelled order", () => {
-    const refund: RefundFacts = { id: "r", orderId: "1", createdAt: "2026-03-01T00:00:00Z", shippingMinor: 0, lineItems: [{ lineItemId: "L", quantity: 2, subtotalMinor: 2, taxMinor: 0 }] };
+    const refund: RefundFacts = {
+      id: "r",
+      orderId: "1",
+      createdAt: "2026-03-01T00:00:00Z",
+      shippingMinor: 0,
+      lineItems: [{ lineItemId: "L", quantity: 2, subtotalMinor: 2, taxMinor: 0 }],
+    };
     expect(plan({ refunds: [refund] }).map((u) => u.status)).toEqual(["active", "voided", "voided"]);
     expect(plan({ cancelled: true }).every((u) => u.voidReason === "cancelled")).toBe(true);
   });
   it("covers a product whose facts could not be had by the default, marked for a policy check", () => {
     // Line vendor Baratza would say 18 months, but a tag or product type may outrank it.
     const pending = plan({ products: new Map(), pendingProducts: new Set(["P"]) });
-    expect(pending.map((u) => [u.months, u.policyCheck])).toEqual([[12, true], [12, true], [12, true]]);
+    expect(pending.map((u) => [u.months, u.policyCheck])).toEqual([
+      [12, true],
+      [12, true],
+      [12, true],
+    ]);
     // Once its facts are known the same units are planned with their real coverage, unmarked.
-    expect(plan({ pendingProducts: new Set(["P"]) }).map((u) => [u.key, u.months, u.policyCheck])).toEqual(pending.map((u) => [u.key, 24, false]));
+    expect(plan({ pendingProducts: new Set(["P"]) }).map((u) => [u.key, u.months, u.policyCheck])).toEqual(
+      pending.map((u) => [u.key, 24, false]),
+    );
     // A product Shopify does not know (deleted) is no reason to check again: line vendor, then default.
-    expect(plan({ products: new Map() }).map((u) => [u.months, u.policyCheck])).toEqual([[18, false], [18, false], [18, false]]);
+    expect(plan({ products: new Map() }).map((u) => [u.months, u.policyCheck])).toEqual([
+      [18, false],
+      [18, false],
+      [18, false],
+    ]);
   });
   it("expires after the coverage end", () => {
     expect(plan({ now: "2028-03-01T00:00:00Z" }).every((u) => u.status === "expired")).toBe(true);
@@ -73,14 +126,23 @@ describe("warranty registrations", () => {
     expect(plan().every((u) => u.quantity === 1 && u.key === `order:1:line:L:unit:${u.unitIndex}`)).toBe(true);
   });
   it("counts a fulfillment's units only up to the line's quantity", () => {
-    const claims = { ...order, fulfillments: [{ id: "f", createdAt: "2026-02-01T00:00:00Z", lineItems: [{ lineItemId: "L", quantity: 2147483647 }] }] };
+    const claims = {
+      ...order,
+      fulfillments: [{ id: "f", createdAt: "2026-02-01T00:00:00Z", lineItems: [{ lineItemId: "L", quantity: 2147483647 }] }],
+    };
     expect(plan({ order: claims }).map((u) => u.coverageStart)).toEqual(Array(3).fill("2026-02-01T00:00:00Z"));
   });
 });
 
 describe("warranty registrations beyond the per-line cap", () => {
   const bulkOrder = (quantity: number): OrderFacts => ({ ...order, lineItems: [{ ...order.lineItems[0], quantity }] });
-  const refund = (quantity: number): RefundFacts => ({ id: "r", orderId: "1", createdAt: "2026-03-01T00:00:00Z", shippingMinor: 0, lineItems: [{ lineItemId: "L", quantity, subtotalMinor: 0, taxMinor: 0 }] });
+  const refund = (quantity: number): RefundFacts => ({
+    id: "r",
+    orderId: "1",
+    createdAt: "2026-03-01T00:00:00Z",
+    shippingMinor: 0,
+    lineItems: [{ lineItemId: "L", quantity, subtotalMinor: 0, taxMinor: 0 }],
+  });
 
   it("keeps one registration per unit up to the cap", () => {
     const units = plan({ order: bulkOrder(WARRANTY_UNITS_PER_LINE), refunds: [refund(1)] });
@@ -91,21 +153,59 @@ describe("warranty registrations beyond the per-line cap", () => {
     const units = plan({ order: bulkOrder(10_000_000) });
     expect(units).toEqual([
       expect.objectContaining({
-        key: "order:1:line:L:bulk", lineItemId: "L", unitIndex: 0, quantity: 10_000_000, months: 24,
-        coverageStart: "2026-02-01T00:00:00Z", coverageEnd: "2028-02-01T00:00:00.000Z", status: "active", voidReason: null,
+        key: "order:1:line:L:bulk",
+        lineItemId: "L",
+        unitIndex: 0,
+        quantity: 10_000_000,
+        months: 24,
+        coverageStart: "2026-02-01T00:00:00Z",
+        coverageEnd: "2028-02-01T00:00:00.000Z",
+        status: "active",
+        voidReason: null,
       }),
     ]);
   });
   it("waits for a fulfillment that includes the line, or starts at purchase per policy", () => {
-    const unshipped = { ...bulkOrder(101), fulfillments: [{ id: "f", createdAt: "2026-01-31T11:00:00Z", lineItems: [{ lineItemId: "other", quantity: 5 }, { lineItemId: "L", quantity: 0 }] }] };
+    const unshipped = {
+      ...bulkOrder(101),
+      fulfillments: [
+        {
+          id: "f",
+          createdAt: "2026-01-31T11:00:00Z",
+          lineItems: [
+            { lineItemId: "other", quantity: 5 },
+            { lineItemId: "L", quantity: 0 },
+          ],
+        },
+      ],
+    };
     expect(plan({ order: unshipped })[0]).toMatchObject({ status: "pending_fulfillment", coverageStart: null, quantity: 101 });
-    expect(plan({ order: unshipped, policy: { ...policy, startsAt: "purchase" } })[0]).toMatchObject({ status: "active", coverageStart: "2026-01-31T10:00:00Z" });
+    expect(plan({ order: unshipped, policy: { ...policy, startsAt: "purchase" } })[0]).toMatchObject({
+      status: "active",
+      coverageStart: "2026-01-31T10:00:00Z",
+    });
   });
   it("carries the quantity not refunded, voided once all is refunded or the order is cancelled", () => {
-    expect(plan({ order: bulkOrder(500), refunds: [refund(120), refund(80)] })[0]).toMatchObject({ quantity: 300, status: "active", voidReason: null });
-    expect(plan({ order: bulkOrder(500), refunds: [refund(400), refund(100)] })[0]).toMatchObject({ quantity: 0, status: "voided", voidReason: "refunded" });
-    expect(plan({ order: bulkOrder(500), refunds: [refund(600)] })[0]).toMatchObject({ quantity: 0, status: "voided", voidReason: "refunded" });
-    expect(plan({ order: bulkOrder(500), refunds: [refund(100)], cancelled: true })[0]).toMatchObject({ quantity: 400, status: "voided", voidReason: "cancelled" });
+    expect(plan({ order: bulkOrder(500), refunds: [refund(120), refund(80)] })[0]).toMatchObject({
+      quantity: 300,
+      status: "active",
+      voidReason: null,
+    });
+    expect(plan({ order: bulkOrder(500), refunds: [refund(400), refund(100)] })[0]).toMatchObject({
+      quantity: 0,
+      status: "voided",
+      voidReason: "refunded",
+    });
+    expect(plan({ order: bulkOrder(500), refunds: [refund(600)] })[0]).toMatchObject({
+      quantity: 0,
+      status: "voided",
+      voidReason: "refunded",
+    });
+    expect(plan({ order: bulkOrder(500), refunds: [refund(100)], cancelled: true })[0]).toMatchObject({
+      quantity: 400,
+      status: "voided",
+      voidReason: "cancelled",
+    });
   });
   it("plans the largest quantity a line can have without expanding it", () => {
     expect(plan({ order: bulkOrder(2147483647) })).toHaveLength(1);

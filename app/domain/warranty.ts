@@ -46,10 +46,13 @@ export function coverageMonths(policy: WarrantyPolicy, product: ProductFacts | n
   const vendor = product?.vendor ?? lineVendor;
   for (const match of ["tag", "productType", "vendor"] as const) {
     const hit = policy.overrides.find((o) =>
-      o.match !== match ? false
-        : match === "tag" ? (product?.tags ?? []).some((t) => same(t, o.value))
-        : match === "productType" ? same(product?.productType, o.value)
-        : same(vendor, o.value),
+      o.match !== match
+        ? false
+        : match === "tag"
+          ? (product?.tags ?? []).some((t) => same(t, o.value))
+          : match === "productType"
+            ? same(product?.productType, o.value)
+            : same(vendor, o.value),
     );
     if (hit) return hit.months;
   }
@@ -61,7 +64,17 @@ const END_OF_TIME = "9999-12-31T23:59:59.999Z";
 
 export function addMonths(iso: string, months: number): string {
   const d = new Date(iso);
-  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
+  const target = new Date(
+    Date.UTC(
+      d.getUTCFullYear(),
+      d.getUTCMonth() + months,
+      1,
+      d.getUTCHours(),
+      d.getUTCMinutes(),
+      d.getUTCSeconds(),
+      d.getUTCMilliseconds(),
+    ),
+  );
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
   if (Number.isNaN(target.getTime()) || target.getUTCFullYear() > 9999) return END_OF_TIME;
@@ -87,9 +100,17 @@ export function planOrderWarranties(input: {
     if (line.giftCard) continue;
     // A product's tags or type may outrank its vendor: without its facts only the default is sound.
     const policyCheck = !!line.productId && !input.products.has(line.productId) && !!input.pendingProducts?.has(line.productId);
-    const months = policyCheck ? policy.defaultMonths : coverageMonths(policy, line.productId ? input.products.get(line.productId) ?? null : null, line.vendor);
+    const months = policyCheck
+      ? policy.defaultMonths
+      : coverageMonths(policy, line.productId ? (input.products.get(line.productId) ?? null) : null, line.vendor);
     if (months <= 0) continue;
-    const plan = (unit: number, key: string, quantity: number, start: string | null, voidReason: WarrantyUnitPlan["voidReason"]): WarrantyUnitPlan => {
+    const plan = (
+      unit: number,
+      key: string,
+      quantity: number,
+      start: string | null,
+      voidReason: WarrantyUnitPlan["voidReason"],
+    ): WarrantyUnitPlan => {
       const end = start ? addMonths(start, months) : null;
       return {
         key,
@@ -110,9 +131,18 @@ export function planOrderWarranties(input: {
     const purchase = order.processedAt ?? order.createdAt;
     const notRefunded = line.quantity - (refunded.get(line.id) ?? 0);
     if (line.quantity > WARRANTY_UNITS_PER_LINE) {
-      const firstShipped = fulfillments.find((f) => f.lineItems.some((fl) => fl.lineItemId === line.id && fl.quantity > 0))?.createdAt ?? null;
+      const firstShipped =
+        fulfillments.find((f) => f.lineItems.some((fl) => fl.lineItemId === line.id && fl.quantity > 0))?.createdAt ?? null;
       const voidReason = input.cancelled ? "cancelled" : notRefunded <= 0 ? "refunded" : null;
-      units.push(plan(0, `order:${order.id}:line:${line.id}:bulk`, Math.max(0, notRefunded), policy.startsAt === "purchase" ? purchase : firstShipped, voidReason));
+      units.push(
+        plan(
+          0,
+          `order:${order.id}:line:${line.id}:bulk`,
+          Math.max(0, notRefunded),
+          policy.startsAt === "purchase" ? purchase : firstShipped,
+          voidReason,
+        ),
+      );
       continue;
     }
     // The k-th unit of a line starts when cumulative fulfilled quantity first exceeds k (a
@@ -120,9 +150,10 @@ export function planOrderWarranties(input: {
     const startByUnit: string[] = [];
     for (const f of fulfillments)
       for (const fl of f.lineItems)
-        if (fl.lineItemId === line.id) for (let i = 0; i < fl.quantity && startByUnit.length < line.quantity; i++) startByUnit.push(f.createdAt);
+        if (fl.lineItemId === line.id)
+          for (let i = 0; i < fl.quantity && startByUnit.length < line.quantity; i++) startByUnit.push(f.createdAt);
     for (let unit = 0; unit < line.quantity; unit++) {
-      const start = policy.startsAt === "purchase" ? purchase : startByUnit[unit] ?? null;
+      const start = policy.startsAt === "purchase" ? purchase : (startByUnit[unit] ?? null);
       const voidReason = input.cancelled ? "cancelled" : unit >= notRefunded ? "refunded" : null;
       units.push(plan(unit, `order:${order.id}:line:${line.id}:unit:${unit}`, 1, start, voidReason));
     }

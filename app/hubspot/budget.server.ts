@@ -21,7 +21,10 @@ async function tryTake(accountKey: string, limit: number): Promise<number> {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock(7411, hashtext($1))", [accountKey]);
     const window = `${tuning.rollingWindowMs} milliseconds`;
-    await client.query(`DELETE FROM "HubSpotRequestSlot" WHERE "accountKey" = $1 AND "sentAt" <= clock_timestamp() - $2::interval`, [accountKey, window]);
+    await client.query(`DELETE FROM "HubSpotRequestSlot" WHERE "accountKey" = $1 AND "sentAt" <= clock_timestamp() - $2::interval`, [
+      accountKey,
+      window,
+    ]);
     const { rows } = await client.query<{ used: number; wait_ms: number | null }>(
       `SELECT count(*)::int AS used,
               ceil(extract(epoch FROM (min("sentAt") + $2::interval - clock_timestamp())) * 1000)::int AS wait_ms

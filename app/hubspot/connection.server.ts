@@ -43,8 +43,10 @@ export function accountKey(c: Pick<HubSpotConnection, "portalId" | "authType">):
 
 export async function connectPrivateApp(shop: string, token: string, rollingLimit: number): Promise<void> {
   token = token.trim();
-  if (!/^pat-[a-z0-9]+-[0-9a-f-]{20,}$/i.test(token)) throw new ConnectError("not_a_token", "That does not look like a HubSpot private app access token (it starts with “pat-”).");
-  if (!PRIVATE_APP_LIMITS.includes(rollingLimit as never)) throw new ConnectError("plan_limit", "Choose your HubSpot plan's API limit: 100 or 190 requests per 10 seconds.");
+  if (!/^pat-[a-z0-9]+-[0-9a-f-]{20,}$/i.test(token))
+    throw new ConnectError("not_a_token", "That does not look like a HubSpot private app access token (it starts with “pat-”).");
+  if (!PRIVATE_APP_LIMITS.includes(rollingLimit as never))
+    throw new ConnectError("plan_limit", "Choose your HubSpot plan's API limit: 100 or 190 requests per 10 seconds.");
   const client = hubspotClient(token);
   const account = await prepareAccount(client, "private_app", rollingLimit);
   await saveConnection(shop, {
@@ -83,7 +85,11 @@ export async function completeOAuth(shop: string, code: string): Promise<void> {
     tokens = await exchangeCode(code, oauthRedirectUri());
     info = await accessTokenInfo(tokens.accessToken);
   } catch (e) {
-    throw new ConnectError("oauth_refused", `HubSpot refused the authorization: ${(e as Error).message}. Start again from the HubSpot page in Postventa.`, (e as Error).message);
+    throw new ConnectError(
+      "oauth_refused",
+      `HubSpot refused the authorization: ${(e as Error).message}. Start again from the HubSpot page in Postventa.`,
+      (e as Error).message,
+    );
   }
   const account = await prepareAccount(hubspotClient(tokens.accessToken), "oauth", OAUTH_ROLLING_LIMIT);
   await saveConnection(shop, {
@@ -109,10 +115,18 @@ async function prepareAccount(client: ReturnType<typeof hubspotClient>, authType
     await ensureNoteProperties(client, slot);
     return account;
   } catch (e) {
-    if (e instanceof HubSpotFailure && e.kind === "auth") throw new ConnectError("token_refused", "HubSpot did not accept this token. Copy it again from your private app's Auth tab.");
+    if (e instanceof HubSpotFailure && e.kind === "auth")
+      throw new ConnectError("token_refused", "HubSpot did not accept this token. Copy it again from your private app's Auth tab.");
     if (e instanceof HubSpotFailure && e.kind === "scopes")
-      throw new ConnectError("missing_scopes", "The token lacks a scope Postventa needs: crm.objects.contacts.read/write and crm.schemas.contacts.read/write.");
-    throw new ConnectError("unreachable", `HubSpot could not be reached to finish connecting: ${(e as Error).message}. Try again in a moment.`, (e as Error).message);
+      throw new ConnectError(
+        "missing_scopes",
+        "The token lacks a scope Postventa needs: crm.objects.contacts.read/write and crm.schemas.contacts.read/write.",
+      );
+    throw new ConnectError(
+      "unreachable",
+      `HubSpot could not be reached to finish connecting: ${(e as Error).message}. Try again in a moment.`,
+      (e as Error).message,
+    );
   }
 }
 
@@ -127,27 +141,31 @@ async function saveConnection(shop: string, c: NewConnection): Promise<void> {
   const now = new Date();
   await prisma.$transaction(
     async (tx) => {
-    const fresh = {
-      ...c,
-      ...(timelineEventsAvailable(c) ? {} : { useTimelineEvents: false }),
-      state: "active",
-      pausedReason: null,
-      pausedUntil: null,
-      lastError: null,
-      backfillStartedAt: now,
-      backfillFinishedAt: null,
-      refreshingUntil: null,
-    };
-    // A new token version: a refresh of the previous connection's token that finishes now is not saved over it.
-    await tx.hubSpotConnection.upsert({ where: { shop }, create: { shop, ...fresh }, update: { ...fresh, connectedAt: now, tokenVersion: { increment: 1 } } });
-    await tx.$executeRaw`
+      const fresh = {
+        ...c,
+        ...(timelineEventsAvailable(c) ? {} : { useTimelineEvents: false }),
+        state: "active",
+        pausedReason: null,
+        pausedUntil: null,
+        lastError: null,
+        backfillStartedAt: now,
+        backfillFinishedAt: null,
+        refreshingUntil: null,
+      };
+      // A new token version: a refresh of the previous connection's token that finishes now is not saved over it.
+      await tx.hubSpotConnection.upsert({
+        where: { shop },
+        create: { shop, ...fresh },
+        update: { ...fresh, connectedAt: now, tokenVersion: { increment: 1 } },
+      });
+      await tx.$executeRaw`
       INSERT INTO "HubSpotContactSync" ("customerId", shop)
       SELECT id, shop FROM "Customer" WHERE shop = ${shop} AND "claimedById" IS NULL AND "redactedAt" IS NULL
       ON CONFLICT ("customerId") DO NOTHING`;
-    await tx.$executeRaw`
+      await tx.$executeRaw`
       UPDATE "HubSpotContactSync" SET state = 'pending', attempts = 0, reason = NULL, "updatedAt" = now()
       WHERE shop = ${shop} AND state <> 'merged' AND (state <> 'synced' OR "syncedPortalId" IS DISTINCT FROM ${c.portalId})`;
-    await tx.$executeRaw`
+      await tx.$executeRaw`
       UPDATE "HubSpotInteraction" SET state = 'pending', attempts = 0, reason = NULL
       WHERE shop = ${shop} AND state <> 'sending' AND (state <> 'synced' OR "syncedPortalId" IS DISTINCT FROM ${c.portalId})`;
     },
@@ -167,7 +185,10 @@ export async function setTimelineEvents(shop: string, enabled: boolean): Promise
   const c = await prisma.hubSpotConnection.findUnique({ where: { shop } });
   if (!c) throw new ConnectError("not_connected", "Connect a HubSpot account first.");
   if (enabled && !timelineEventsAvailable(c))
-    throw new ConnectError("timeline_unavailable", "Timeline events need the Postventa HubSpot app with the “timeline” scope granted; connect with HubSpot (OAuth) and accept it.");
+    throw new ConnectError(
+      "timeline_unavailable",
+      "Timeline events need the Postventa HubSpot app with the “timeline” scope granted; connect with HubSpot (OAuth) and accept it.",
+    );
   await prisma.hubSpotConnection.update({ where: { shop }, data: { useTimelineEvents: enabled } });
 }
 
@@ -242,7 +263,8 @@ async function refreshHoldingLease(c: HubSpotConnection): Promise<string | null>
     t = await refreshAccessToken(unseal(c.shop, "refreshToken", c.refreshTokenEnc!));
   } catch (e) {
     await prisma.hubSpotConnection.updateMany({ where: { shop: c.shop, tokenVersion: c.tokenVersion }, data: { refreshingUntil: null } });
-    if (e instanceof HubSpotFailure && e.kind === "invalid") throw new HubSpotFailure("auth", "HubSpot revoked Postventa's access (the refresh token was refused). Connect again.");
+    if (e instanceof HubSpotFailure && e.kind === "invalid")
+      throw new HubSpotFailure("auth", "HubSpot revoked Postventa's access (the refresh token was refused). Connect again.");
     throw e;
   }
   const saved = await prisma.hubSpotConnection.updateMany({

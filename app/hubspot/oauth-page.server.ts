@@ -13,7 +13,12 @@ export const OAUTH_HEADERS = { "Cache-Control": "no-store", "Referrer-Policy": "
 
 // `backTo`: the shop the state was issued to, only once this browser's state was verified, so a
 // forged link cannot point the merchant elsewhere.
-export function oauthPage(status: number, locale: Locale, message: string, opts: { backTo?: string | null; setCookie?: string } = {}): Response {
+export function oauthPage(
+  status: number,
+  locale: Locale,
+  message: string,
+  opts: { backTo?: string | null; setCookie?: string } = {},
+): Response {
   const back = opts.backTo ? `<p><a href="${escapeHtml(adminPageUrl(opts.backTo))}">${escapeHtml(t(locale, "callback.back"))}</a></p>` : "";
   const title = escapeHtml(t(locale, "callback.title"));
   const body = `<!doctype html>

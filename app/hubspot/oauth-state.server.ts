@@ -19,7 +19,8 @@ const NONCE = /^[A-Za-z0-9_-]{43}$/; // 32 random bytes, base64url
 const nonce = () => randomBytes(32).toString("base64url");
 const hash = (v: string) => createHash("sha256").update(v).digest("base64url");
 
-const invalid = () => new ConnectError("state_invalid", "This HubSpot authorization link is not valid. Start again from the HubSpot page in Postventa.");
+const invalid = () =>
+  new ConnectError("state_invalid", "This HubSpot authorization link is not valid. Start again from the HubSpot page in Postventa.");
 
 export async function createOAuthState(shop: string): Promise<string> {
   const state = nonce();
@@ -47,7 +48,10 @@ export async function consumeOAuthState(state: string, cookieHeader: string | nu
   const browserHash = browser && NONCE.test(browser) ? hash(browser) : null;
   const now = new Date();
   const spent = browserHash
-    ? await prisma.hubSpotOAuthState.updateMany({ where: { stateHash: hash(state), browserHash, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } })
+    ? await prisma.hubSpotOAuthState.updateMany({
+        where: { stateHash: hash(state), browserHash, usedAt: null, expiresAt: { gt: now } },
+        data: { usedAt: now },
+      })
     : { count: 0 };
   if (spent.count !== 1) throw await refusal(state, "callback");
   const row = await prisma.hubSpotOAuthState.findUniqueOrThrow({ where: { stateHash: hash(state) } });
@@ -61,11 +65,23 @@ export const clearOAuthCookie = `${COOKIE}=; Path=/; Max-Age=0; HttpOnly; Secure
 async function refusal(state: string, at: "start" | "callback"): Promise<ConnectError> {
   const row = await prisma.hubSpotOAuthState.findUnique({ where: { stateHash: hash(state) } });
   if (!row) return invalid();
-  if (row.usedAt) return new ConnectError("state_used", "This HubSpot authorization link has already been used. Start again from the HubSpot page in Postventa.");
-  if (row.expiresAt <= new Date()) return new ConnectError("state_expired", "This HubSpot authorization link expired. Start again from the HubSpot page in Postventa.");
+  if (row.usedAt)
+    return new ConnectError(
+      "state_used",
+      "This HubSpot authorization link has already been used. Start again from the HubSpot page in Postventa.",
+    );
+  if (row.expiresAt <= new Date())
+    return new ConnectError("state_expired", "This HubSpot authorization link expired. Start again from the HubSpot page in Postventa.");
   // At the start, a state already bound was opened before; at the callback, the cookie is not its browser's.
-  if (at === "start") return new ConnectError("state_used", "This HubSpot authorization link has already been opened. Start again from the HubSpot page in Postventa.");
-  return new ConnectError("state_other_browser", "This HubSpot authorization was started in another browser. Start again from the HubSpot page in Postventa.");
+  if (at === "start")
+    return new ConnectError(
+      "state_used",
+      "This HubSpot authorization link has already been opened. Start again from the HubSpot page in Postventa.",
+    );
+  return new ConnectError(
+    "state_other_browser",
+    "This HubSpot authorization was started in another browser. Start again from the HubSpot page in Postventa.",
+  );
 }
 
 function readCookie(header: string | null): string | null {

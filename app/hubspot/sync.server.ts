@@ -14,7 +14,17 @@ import prisma, { pool } from "../db.server";
 import { log } from "../log.server";
 import { contactProperties } from "../domain/customer-profile";
 import type { OrderFacts, RefundFacts } from "../domain/facts";
-import { createNotes, createTimelineEvents, findNotes, findTimelineEvents, HubSpotFailure, hubspotClient, writeContacts, type BatchOutcome, type ContactWrite } from "../../integrations/hubspot/client.server";
+import {
+  createNotes,
+  createTimelineEvents,
+  findNotes,
+  findTimelineEvents,
+  HubSpotFailure,
+  hubspotClient,
+  writeContacts,
+  type BatchOutcome,
+  type ContactWrite,
+} from "../../integrations/hubspot/client.server";
 import { accessTokenFor, accountKey, refresh, requestSync } from "./connection.server";
 import { takeRequestSlot } from "./budget.server";
 import { tuning } from "./tuning.server";
@@ -69,7 +79,9 @@ async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
     if (recovered !== "done") return recovered;
     const claims: Claims = { contacts: new Set(), written: new Map(), busy: 0 };
     const outcomes = await Promise.all(
-      Array.from({ length: tuning.lanes }, () => lane(shop, run, async (ctx) => (await writeContactBatch(ctx, claims)) || (await writeNoteBatch(ctx)), claims)),
+      Array.from({ length: tuning.lanes }, () =>
+        lane(shop, run, async (ctx) => (await writeContactBatch(ctx, claims)) || (await writeNoteBatch(ctx)), claims),
+      ),
     );
     const stopped = outcomes.find((o) => o !== "done");
     if (stopped) return stopped;
@@ -78,7 +90,10 @@ async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
     const conn = await prisma.hubSpotConnection.findUnique({ where: { shop } });
     if (!conn) return "not_connected";
     // Only an active connection: a pause set meanwhile (by another process) keeps its message.
-    await prisma.hubSpotConnection.updateMany({ where: { shop, state: "active" }, data: { lastSyncAt: new Date(), lastError: null, backfillFinishedAt: conn.backfillFinishedAt ?? new Date() } });
+    await prisma.hubSpotConnection.updateMany({
+      where: { shop, state: "active" },
+      data: { lastSyncAt: new Date(), lastError: null, backfillFinishedAt: conn.backfillFinishedAt ?? new Date() },
+    });
     return "done";
   }
 }
@@ -93,7 +108,10 @@ async function lane(shop: string, run: SyncRun, step: (ctx: Ctx) => Promise<bool
     if (!conn) return "not_connected";
     if (conn.state === "paused") {
       if (conn.pausedReason !== "daily_limit" || !conn.pausedUntil || conn.pausedUntil > new Date()) return "paused";
-      await prisma.hubSpotConnection.updateMany({ where: { shop, state: "paused" }, data: { state: "active", pausedReason: null, pausedUntil: null, lastError: null } });
+      await prisma.hubSpotConnection.updateMany({
+        where: { shop, state: "paused" },
+        data: { state: "active", pausedReason: null, pausedUntil: null, lastError: null },
+      });
     }
     let token = "";
     try {
@@ -126,7 +144,12 @@ async function lane(shop: string, run: SyncRun, step: (ctx: Ctx) => Promise<bool
           continue;
         case "daily_limit": {
           const until = nextMidnight(conn.timeZone);
-          await pause(shop, "daily_limit", `HubSpot's daily API limit for this account is used up. Sync resumes at ${until.toISOString()}.`, until);
+          await pause(
+            shop,
+            "daily_limit",
+            `HubSpot's daily API limit for this account is used up. Sync resumes at ${until.toISOString()}.`,
+            until,
+          );
           await requestSync(shop, 0, until);
           return "paused";
         }
@@ -141,7 +164,13 @@ async function lane(shop: string, run: SyncRun, step: (ctx: Ctx) => Promise<bool
               e.message = r.message;
             }
           }
-          await pause(shop, "auth", conn.authType === "oauth" ? e.message : "HubSpot no longer accepts the private app token (expired, rotated or deleted). Paste a new one.");
+          await pause(
+            shop,
+            "auth",
+            conn.authType === "oauth"
+              ? e.message
+              : "HubSpot no longer accepts the private app token (expired, rotated or deleted). Paste a new one.",
+          );
           return "paused";
         case "scopes":
           await pause(shop, "scopes", `HubSpot refused a call for a missing scope: ${e.message}`);
@@ -164,14 +193,26 @@ async function lane(shop: string, run: SyncRun, step: (ctx: Ctx) => Promise<bool
 }
 
 async function pause(shop: string, reason: string, message: string, until?: Date) {
-  await prisma.hubSpotConnection.update({ where: { shop }, data: { state: "paused", pausedReason: reason, pausedUntil: until ?? null, lastError: message } });
+  await prisma.hubSpotConnection.update({
+    where: { shop },
+    data: { state: "paused", pausedReason: reason, pausedUntil: until ?? null, lastError: message },
+  });
   log.warn("hubspot sync paused", { shop, reason });
 }
 
 // HubSpot's daily budget resets at midnight in the account's time zone.
 export function nextMidnight(timeZone: string | null, now = new Date()): Date {
   const tz = timeZone || "UTC";
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: tz,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  })
     .formatToParts(now)
     .reduce<Record<string, number>>((acc, p) => (p.type === "literal" ? acc : { ...acc, [p.type]: Number(p.value) }), {});
   const localAsUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
@@ -201,15 +242,25 @@ async function releaseNotes(ids: string[]) {
 }
 
 async function recoverUncertainNotes(ctx: Ctx): Promise<boolean> {
-  const rows = await prisma.hubSpotInteraction.findMany({ where: { shop: ctx.conn.shop, state: "sending" }, orderBy: { id: "asc" }, take: tuning.batchSize, select: { id: true, key: true, sentAs: true } });
+  const rows = await prisma.hubSpotInteraction.findMany({
+    where: { shop: ctx.conn.shop, state: "sending" },
+    orderBy: { id: "asc" },
+    take: tuning.batchSize,
+    select: { id: true, key: true, sentAs: true },
+  });
   if (!rows.length) return false;
   const asNotes = rows.filter((r) => r.sentAs !== "timeline_event").map((r) => r.key);
   const asEvents = rows.filter((r) => r.sentAs === "timeline_event").map((r) => r.key);
   const found = new Map<string, string>();
   if (asNotes.length) for (const [k, v] of await send(ctx, () => findNotes(ctx.client, asNotes))) found.set(k, v);
-  if (asEvents.length) for (const [k, v] of await findTimelineEvents(ctx.client, timelineTemplateId(), asEvents, () => takeSlot(ctx))) found.set(k, v);
+  if (asEvents.length)
+    for (const [k, v] of await findTimelineEvents(ctx.client, timelineTemplateId(), asEvents, () => takeSlot(ctx))) found.set(k, v);
   const held = rows.filter((r) => found.has(r.key));
-  await markNotesSynced(ctx, held.map((r) => String(r.id)), held.map((r) => found.get(r.key)!));
+  await markNotesSynced(
+    ctx,
+    held.map((r) => String(r.id)),
+    held.map((r) => found.get(r.key)!),
+  );
   await releaseNotes(rows.filter((r) => !found.has(r.key)).map((r) => String(r.id)));
   return true;
 }
@@ -234,7 +285,9 @@ async function writeContactBatch(ctx: Ctx, claims: Claims): Promise<boolean> {
   const shop = ctx.conn.shop;
   // Inputs HubSpot refused inside a batch go alone next time, so its answer is about them only.
   const claim = (rows: ContactRow[]) =>
-    rows.filter((r) => !claims.contacts.has(r.customerId) && (claims.written.get(r.customerId) ?? 0) < r.version && claims.contacts.add(r.customerId));
+    rows.filter(
+      (r) => !claims.contacts.has(r.customerId) && (claims.written.get(r.customerId) ?? 0) < r.version && claims.contacts.add(r.customerId),
+    );
   let rows = claim(await pendingContacts(shop, "s.attempts = 0", tuning.batchSize, claims.contacts));
   if (!rows.length) rows = claim(await pendingContacts(shop, "s.attempts > 0", 1, claims.contacts));
   if (!rows.length) return false;
@@ -251,7 +304,10 @@ async function writeContactRows(ctx: Ctx, rows: ContactRow[], writtenInPass: Map
 
   const noEmail = rows.filter((r) => !r.email);
   for (const r of noEmail) {
-    await pool.query(`UPDATE "HubSpotContactSync" SET state = 'skipped', reason = 'No email address: HubSpot contacts are matched by email.', "syncedVersion" = $2 WHERE "customerId" = $1 AND version = $2`, [r.customerId, r.version]);
+    await pool.query(
+      `UPDATE "HubSpotContactSync" SET state = 'skipped', reason = 'No email address: HubSpot contacts are matched by email.', "syncedVersion" = $2 WHERE "customerId" = $1 AND version = $2`,
+      [r.customerId, r.version],
+    );
   }
   // One input per email in a batch (HubSpot refuses duplicates); a second one waits for the next.
   const seen = new Set<string>();
@@ -259,18 +315,25 @@ async function writeContactRows(ctx: Ctx, rows: ContactRow[], writtenInPass: Map
   if (!candidates.length) return;
   const properties = await profiles(shop, candidates);
   // A contact written before keeps its id, so a changed email updates it rather than making another.
-  const known = (r: ContactRow) => r.hubspotContactId && r.syncedPortalId === ctx.conn.portalId && r.syncedEmail?.toLowerCase() !== r.email!.toLowerCase();
+  const known = (r: ContactRow) =>
+    r.hubspotContactId && r.syncedPortalId === ctx.conn.portalId && r.syncedEmail?.toLowerCase() !== r.email!.toLowerCase();
   const byId = candidates.filter(known);
   const byEmail = candidates.filter((r) => !known(r));
   for (const group of [byEmail, byId]) {
     if (!group.length) continue;
-    const inputs: ContactWrite[] = group.map((r) => ({ email: r.email!.toLowerCase(), hubspotId: known(r) ? r.hubspotContactId! : undefined, properties: properties.get(r.customerId)! }));
+    const inputs: ContactWrite[] = group.map((r) => ({
+      email: r.email!.toLowerCase(),
+      hubspotId: known(r) ? r.hubspotContactId! : undefined,
+      properties: properties.get(r.customerId)!,
+    }));
     let outcome: BatchOutcome;
     try {
       outcome = await send(ctx, () => writeContacts(ctx.client, inputs));
     } catch (e) {
-      if (e instanceof HubSpotFailure && e.kind === "invalid" && group.length === 1) outcome = { written: new Map(), errors: [{ message: e.message, ids: [] }] };
-      else if (e instanceof HubSpotFailure && e.kind === "invalid") outcome = { written: new Map(), errors: [] }; // every input refused: each goes alone next
+      if (e instanceof HubSpotFailure && e.kind === "invalid" && group.length === 1)
+        outcome = { written: new Map(), errors: [{ message: e.message, ids: [] }] };
+      else if (e instanceof HubSpotFailure && e.kind === "invalid")
+        outcome = { written: new Map(), errors: [] }; // every input refused: each goes alone next
       else throw e;
     }
     const written = group.filter((r) => outcome.written.has(r.email!.toLowerCase()));
@@ -280,13 +343,25 @@ async function writeContactRows(ctx: Ctx, rows: ContactRow[], writtenInPass: Map
       `UPDATE "HubSpotContactSync" s SET "syncedVersion" = u.version, state = CASE WHEN s.version = u.version THEN 'synced' ELSE 'pending' END,
          "hubspotContactId" = u.hid, "syncedEmail" = u.email, "syncedPortalId" = $5, attempts = 0, reason = NULL, "syncedAt" = now()
          FROM unnest($1::text[], $2::int[], $3::text[], $4::text[]) AS u(cid, version, hid, email) WHERE s."customerId" = u.cid`,
-      [written.map((r) => r.customerId), written.map((r) => r.version), written.map((r) => outcome.written.get(r.email!.toLowerCase())), written.map((r) => r.email!.toLowerCase()), ctx.conn.portalId],
+      [
+        written.map((r) => r.customerId),
+        written.map((r) => r.version),
+        written.map((r) => outcome.written.get(r.email!.toLowerCase())),
+        written.map((r) => r.email!.toLowerCase()),
+        ctx.conn.portalId,
+      ],
     );
     for (const r of group) {
       const email = r.email!.toLowerCase();
       if (outcome.written.has(email)) continue;
-      const error = outcome.errors.find((e) => e.ids.some((i) => i.toLowerCase() === email || i === r.hubspotContactId)) ?? (group.length === 1 ? outcome.errors[0] : undefined);
-      await rejectContact(r, error?.message ?? "HubSpot refused this contact in a batch; sending it alone to learn why.", group.length === 1 || r.attempts > 0);
+      const error =
+        outcome.errors.find((e) => e.ids.some((i) => i.toLowerCase() === email || i === r.hubspotContactId)) ??
+        (group.length === 1 ? outcome.errors[0] : undefined);
+      await rejectContact(
+        r,
+        error?.message ?? "HubSpot refused this contact in a batch; sending it alone to learn why.",
+        group.length === 1 || r.attempts > 0,
+      );
     }
   }
 }
@@ -314,7 +389,10 @@ async function pendingContacts(shop: string, attemptsFilter: string, limit: numb
 async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, Record<string, string>>> {
   const ids = rows.map((r) => r.customerId);
   const [accounts, orders, refunds, warranties] = await Promise.all([
-    pool.query<{ customerId: string; balance: number; lifetimeEarned: number }>(`SELECT "customerId", balance, "lifetimeEarned" FROM "PointsAccount" WHERE "customerId" = ANY($1)`, [ids]),
+    pool.query<{ customerId: string; balance: number; lifetimeEarned: number }>(
+      `SELECT "customerId", balance, "lifetimeEarned" FROM "PointsAccount" WHERE "customerId" = ANY($1)`,
+      [ids],
+    ),
     pool.query<{ customerId: string; shopifyOrderId: string; facts: OrderFacts; paidSeen: boolean; cancelledAt: Date | null }>(
       `SELECT "customerId", "shopifyOrderId", facts, "paidSeen", "cancelledAt" FROM "Order" WHERE shop = $1 AND "customerId" = ANY($2) AND facts IS NOT NULL`,
       [shop, ids],
@@ -344,7 +422,12 @@ async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, R
         lastName: r.lastName,
         balance: account?.balance ?? 0,
         lifetimeEarned: account?.lifetimeEarned ?? 0,
-        orders: own.map((o) => ({ facts: o.facts, paid: o.paidSeen, cancelled: !!o.cancelledAt, refunds: refundsByOrder.get(o.shopifyOrderId) ?? [] })),
+        orders: own.map((o) => ({
+          facts: o.facts,
+          paid: o.paidSeen,
+          cancelled: !!o.cancelledAt,
+          refunds: refundsByOrder.get(o.shopifyOrderId) ?? [],
+        })),
         activeWarranties: warranties.rows.find((w) => w.customerId === r.customerId)?.active ?? 0,
         openWarrantyClaims: 0, // claims arrive with the warranty-claims issue
         returnsCount: own.reduce((n, o) => n + (refundsByOrder.get(o.shopifyOrderId)?.length ?? 0), 0),
@@ -389,28 +472,43 @@ async function writeNoteRows(ctx: Ctx, rows: NoteRow[]): Promise<void> {
   try {
     outcome = await send(ctx, () =>
       ctx.conn.useTimelineEvents
-        ? createTimelineEvents(ctx.client, timelineTemplateId(), rows.map((r) => ({ eventId: r.key, contactId: r.hubspotContactId, timestamp: r.occurredAt, title: r.title, body: r.body })))
-        : createNotes(ctx.client, rows.map((r) => ({ eventId: r.key, contactId: r.hubspotContactId, timestamp: r.occurredAt, body: r.body }))),
+        ? createTimelineEvents(
+            ctx.client,
+            timelineTemplateId(),
+            rows.map((r) => ({ eventId: r.key, contactId: r.hubspotContactId, timestamp: r.occurredAt, title: r.title, body: r.body })),
+          )
+        : createNotes(
+            ctx.client,
+            rows.map((r) => ({ eventId: r.key, contactId: r.hubspotContactId, timestamp: r.occurredAt, body: r.body })),
+          ),
     );
   } catch (e) {
     if (e instanceof HubSpotFailure && e.kind === "transient") throw e; // HubSpot may have written them: stay `sending`, checked next
     await releaseNotes(ids);
-    if (e instanceof HubSpotFailure && e.kind === "invalid") outcome = { written: new Map(), errors: rows.length === 1 ? [{ message: e.message, ids: [] }] : [] };
+    if (e instanceof HubSpotFailure && e.kind === "invalid")
+      outcome = { written: new Map(), errors: rows.length === 1 ? [{ message: e.message, ids: [] }] : [] };
     else throw e;
   }
   const synced = rows.filter((r) => outcome.written.has(r.key));
   ctx.run.notes += synced.length;
-  await markNotesSynced(ctx, synced.map((r) => r.id), synced.map((r) => outcome.written.get(r.key)!));
+  await markNotesSynced(
+    ctx,
+    synced.map((r) => r.id),
+    synced.map((r) => outcome.written.get(r.key)!),
+  );
   for (const r of rows) {
     if (outcome.written.has(r.key)) continue;
     // HubSpot's per-input errors do not say which note they belong to: a note refused in a
     // batch is sent alone next time, and refused alone it goes to the failures list.
     const final = rows.length === 1;
-    const message = final ? (outcome.errors[0]?.message ?? "refused") : "HubSpot refused this note in a batch; sending it alone to learn why.";
-    await pool.query(
-      `UPDATE "HubSpotInteraction" SET state = $2, reason = $3, attempts = attempts + 1, "sendingAt" = NULL WHERE id = $1`,
-      [r.id, final ? "dead" : "pending", message.slice(0, 1000)],
-    );
+    const message = final
+      ? (outcome.errors[0]?.message ?? "refused")
+      : "HubSpot refused this note in a batch; sending it alone to learn why.";
+    await pool.query(`UPDATE "HubSpotInteraction" SET state = $2, reason = $3, attempts = attempts + 1, "sendingAt" = NULL WHERE id = $1`, [
+      r.id,
+      final ? "dead" : "pending",
+      message.slice(0, 1000),
+    ]);
   }
 }
 

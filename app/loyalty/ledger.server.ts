@@ -31,7 +31,14 @@ export async function appendLedger(tx: Tx, shop: string, customerId: string, ent
       ON CONFLICT (shop, "idempotencyKey") DO NOTHING`;
     if (!inserted) continue;
     balance += points;
-    const interaction = ledgerEntry({ key: e.key, kind: e.kind, points, balanceAfter: balance, note: e.note, at: new Date().toISOString() });
+    const interaction = ledgerEntry({
+      key: e.key,
+      kind: e.kind,
+      points,
+      balanceAfter: balance,
+      note: e.note,
+      at: new Date().toISOString(),
+    });
     if (interaction) await recordInteraction(tx, shop, customerId, interaction);
     // Lifetime points (for tiers) count what was earned net of refunds; spending will not lower it.
     lifetimeEarned = addLifetime(lifetimeEarned, points);

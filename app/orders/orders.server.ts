@@ -40,9 +40,7 @@ export async function recordOrderEvent(shop: string, received: OrderFacts, seen:
   await transaction(async (tx) => {
     await holdShopForProcessing(tx, shop);
     // A customer who asked to be forgotten still earns and is covered, without their personal data.
-    const facts = (await isRedacted(tx, shop, orderSubject(received)))
-      ? orderFactsWithoutPersonalData(received)
-      : received;
+    const facts = (await isRedacted(tx, shop, orderSubject(received))) ? orderFactsWithoutPersonalData(received) : received;
     await ensureShop(tx, shop, facts.currency);
     // The person is locked before the order (db.server.ts, lock order): an order seen for the
     // first time resolves its customer before taking the order row.
@@ -63,14 +61,25 @@ export async function recordOrderEvent(shop: string, received: OrderFacts, seen:
         "customerId" = ${customerId}, "paidSeen" = ${paidSeen}, "fulfilledSeen" = ${fulfilledSeen},
         "cancelledAt" = COALESCE("cancelledAt", ${facts.cancelledAt}::timestamptz AT TIME ZONE 'UTC'), "updatedAt" = now()
       WHERE shop = ${shop} AND "shopifyOrderId" = ${facts.id}`;
-    await reconcileOrder(tx, shop, facts.id, { ...current, facts: merged, customerId, paidSeen, fulfilledSeen, cancelled: current.cancelled || !!facts.cancelledAt }, pendingProducts);
+    await reconcileOrder(
+      tx,
+      shop,
+      facts.id,
+      { ...current, facts: merged, customerId, paidSeen, fulfilledSeen, cancelled: current.cancelled || !!facts.cancelledAt },
+      pendingProducts,
+    );
   }, LARGE_ORDER_TX);
 }
 
 // warranty_policy_check: an order with registrations covered by default asks Shopify for its
 // products' facts again and, if it gets them, plans its warranties again with them.
 export async function recheckWarrantyPolicy(shop: string, orderId: string): Promise<void> {
-  const { rows: [row] } = await pool.query<{ facts: OrderFacts | null }>(`SELECT facts FROM "Order" WHERE shop = $1 AND "shopifyOrderId" = $2`, [shop, orderId]);
+  const {
+    rows: [row],
+  } = await pool.query<{ facts: OrderFacts | null }>(`SELECT facts FROM "Order" WHERE shop = $1 AND "shopifyOrderId" = $2`, [
+    shop,
+    orderId,
+  ]);
   if (!row?.facts) return; // the shop's data was deleted since
   const pendingProducts = await ensureProducts(shop, row.facts);
   if (pendingProducts.size) throw new Error(`product facts still unavailable (${pendingProducts.size}); the queue tries again later`);
@@ -120,7 +129,9 @@ async function lockOrder(tx: Tx, shop: string, orderId: string, facts: OrderFact
 async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: LockedOrder, pendingProducts?: ReadonlySet<string>) {
   const { facts, cancelled } = order;
   if (!facts) return; // only refunds so far: they wait for their order
-  const refunds = (await tx.rows<{ facts: RefundFacts }>`SELECT facts FROM "OrderRefund" WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId}`).map((r) => r.facts);
+  const refunds = (
+    await tx.rows<{ facts: RefundFacts }>`SELECT facts FROM "OrderRefund" WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId}`
+  ).map((r) => r.facts);
   if (order.customerId) {
     const existing = await tx.rows<{ key: string; points: number }>`
       SELECT "idempotencyKey" AS key, points FROM "PointsLedgerEntry" WHERE shop = ${shop} AND "orderId" = ${orderId}`;
@@ -136,7 +147,12 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
     });
     if (plan.snapshot && !order.earnSnapshot)
       await tx.run`UPDATE "Order" SET "earnSnapshot" = ${JSON.stringify(plan.snapshot)}::jsonb WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId}`;
-    await appendLedger(tx, shop, order.customerId, plan.append.map((e) => ({ ...e, orderId })));
+    await appendLedger(
+      tx,
+      shop,
+      order.customerId,
+      plan.append.map((e) => ({ ...e, orderId })),
+    );
     // Orders count, total spent, points and warranties all show on the contact. After the points
     // account: outbox rows are locked last.
     await markContactChanged(tx, shop, order.customerId);
@@ -148,8 +164,14 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
     ? await tx.rows<ProductFacts>`
         SELECT "shopifyProductId" AS "productId", "productType", vendor, tags FROM "Product" WHERE shop = ${shop} AND "shopifyProductId" = ANY(${productIds}::text[])`
     : [];
-  const pending = pendingProducts ?? new Set((await tx.rows<{ productId: string }>`
-    SELECT DISTINCT "productId" FROM "WarrantyRegistration" WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId} AND "policyCheckPending" AND "productId" IS NOT NULL`).map((r) => r.productId));
+  const pending =
+    pendingProducts ??
+    new Set(
+      (
+        await tx.rows<{ productId: string }>`
+    SELECT DISTINCT "productId" FROM "WarrantyRegistration" WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId} AND "policyCheckPending" AND "productId" IS NOT NULL`
+      ).map((r) => r.productId),
+    );
   const units = planOrderWarranties({
     policy: order.warrantyPolicy ?? DEFAULT_WARRANTY_POLICY,
     order: facts,
@@ -198,7 +220,10 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
 async function ensureProducts(shop: string, facts: OrderFacts): Promise<Set<string>> {
   const ids = [...new Set(facts.lineItems.map((l) => l.productId).filter((id): id is string => !!id))];
   if (!ids.length) return new Set();
-  const { rows: known } = await pool.query<{ id: string }>(`SELECT "shopifyProductId" AS id FROM "Product" WHERE shop = $1 AND "shopifyProductId" = ANY($2::text[])`, [shop, ids]);
+  const { rows: known } = await pool.query<{ id: string }>(
+    `SELECT "shopifyProductId" AS id FROM "Product" WHERE shop = $1 AND "shopifyProductId" = ANY($2::text[])`,
+    [shop, ids],
+  );
   const missing = ids.filter((id) => !known.some((k) => k.id === id));
   if (!missing.length) return new Set();
   const answer = await withOfflineAdmin(shop, (graphql) => fetchProductFacts(graphql, missing));

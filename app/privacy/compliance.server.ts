@@ -34,7 +34,11 @@ async function findCustomers(tx: Prisma.TransactionClient, shop: string, who: Wh
 }
 
 // Who a request is about, as intake records it on each delivery: Shopify ids and email hashes.
-function subjectsOf(shop: string, req: Who, customers: Array<{ shopifyCustomerId: string | null; email: string | null; guestEmail: string | null }>) {
+function subjectsOf(
+  shop: string,
+  req: Who,
+  customers: Array<{ shopifyCustomerId: string | null; email: string | null; guestEmail: string | null }>,
+) {
   const present = (v: string | null): v is string => !!v;
   return {
     shopifyIds: [...new Set([req.customerId, ...customers.map((c) => c.shopifyCustomerId)].filter(present))],
@@ -48,53 +52,65 @@ function deliveriesAbout(subjects: { shopifyIds: string[]; hashes: string[] }, o
 }
 
 export async function redactCustomer(shop: string, req: Who & { ordersToRedact: string[] }) {
-  await prisma.$transaction(async (tx) => {
-    await holdShopForRedaction(tx, shop);
-    const customers = await findCustomers(tx, shop, req);
-    const ids = customers.map((c) => c.id);
-    const subjects = subjectsOf(shop, req, customers);
+  await prisma.$transaction(
+    async (tx) => {
+      await holdShopForRedaction(tx, shop);
+      const customers = await findCustomers(tx, shop, req);
+      const ids = customers.map((c) => c.id);
+      const subjects = subjectsOf(shop, req, customers);
 
-    for (const shopifyCustomerId of subjects.shopifyIds)
-      await tx.$executeRaw`INSERT INTO "RedactedCustomer" (shop, "shopifyCustomerId")
+      for (const shopifyCustomerId of subjects.shopifyIds)
+        await tx.$executeRaw`INSERT INTO "RedactedCustomer" (shop, "shopifyCustomerId")
         SELECT ${shop}, ${shopifyCustomerId} WHERE NOT EXISTS (SELECT 1 FROM "RedactedCustomer" WHERE shop = ${shop} AND "shopifyCustomerId" = ${shopifyCustomerId})`;
-    for (const hash of subjects.hashes)
-      await tx.$executeRaw`INSERT INTO "RedactedCustomer" (shop, "emailHash")
+      for (const hash of subjects.hashes)
+        await tx.$executeRaw`INSERT INTO "RedactedCustomer" (shop, "emailHash")
         SELECT ${shop}, ${hash} WHERE NOT EXISTS (SELECT 1 FROM "RedactedCustomer" WHERE shop = ${shop} AND "emailHash" = ${hash})`;
 
-    await tx.customer.updateMany({
-      where: { id: { in: ids } },
-      data: { email: null, guestEmail: null, firstName: null, lastName: null, phone: null, tags: [], marketingConsent: null, redactedAt: new Date() },
-    });
-    const orders = await tx.order.findMany({
-      where: { shop, OR: [{ customerId: { in: ids } }, { shopifyOrderId: { in: req.ordersToRedact } }] },
-      select: { shopifyOrderId: true, facts: true },
-    });
-    for (const o of orders)
-      if (o.facts)
-        await tx.order.update({
-          where: { shop_shopifyOrderId: { shop, shopifyOrderId: o.shopifyOrderId } },
-          data: { facts: orderFactsWithoutPersonalData(o.facts as unknown as OrderFacts) as unknown as Prisma.InputJsonValue },
-        });
+      await tx.customer.updateMany({
+        where: { id: { in: ids } },
+        data: {
+          email: null,
+          guestEmail: null,
+          firstName: null,
+          lastName: null,
+          phone: null,
+          tags: [],
+          marketingConsent: null,
+          redactedAt: new Date(),
+        },
+      });
+      const orders = await tx.order.findMany({
+        where: { shop, OR: [{ customerId: { in: ids } }, { shopifyOrderId: { in: req.ordersToRedact } }] },
+        select: { shopifyOrderId: true, facts: true },
+      });
+      for (const o of orders)
+        if (o.facts)
+          await tx.order.update({
+            where: { shop_shopifyOrderId: { shop, shopifyOrderId: o.shopifyOrderId } },
+            data: { facts: orderFactsWithoutPersonalData(o.facts as unknown as OrderFacts) as unknown as Prisma.InputJsonValue },
+          });
 
-    // Processed bodies were scrubbed when processed; the ones still waiting are scrubbed now and
-    // will be processed without personal data (compliance requests need their subject to act).
-    const waiting = await tx.webhookDelivery.findMany({
-      where: {
-        shop,
-        state: { notIn: ["processed", "skipped"] },
-        topic: { notIn: COMPLIANCE_REQUESTS },
-        OR: deliveriesAbout(subjects, [...req.ordersToRedact, ...orders.map((o) => o.shopifyOrderId)]),
-      },
-      select: { id: true, payload: true },
-    });
-    for (const d of waiting) await tx.webhookDelivery.update({ where: { id: d.id }, data: { payload: scrubWebhookBody(d.payload) } });
+      // Processed bodies were scrubbed when processed; the ones still waiting are scrubbed now and
+      // will be processed without personal data (compliance requests need their subject to act).
+      const waiting = await tx.webhookDelivery.findMany({
+        where: {
+          shop,
+          state: { notIn: ["processed", "skipped"] },
+          topic: { notIn: COMPLIANCE_REQUESTS },
+          OR: deliveriesAbout(subjects, [...req.ordersToRedact, ...orders.map((o) => o.shopifyOrderId)]),
+        },
+        select: { id: true, payload: true },
+      });
+      for (const d of waiting) await tx.webhookDelivery.update({ where: { id: d.id }, data: { payload: scrubWebhookBody(d.payload) } });
 
-    await tx.complianceRequest.deleteMany({ where: { shop, customerId: { in: ids } } });
-    // The HubSpot outbox holds their email and history; what was already synced lives in the
-    // merchant's own HubSpot account, under the merchant's control.
-    await tx.hubSpotInteraction.deleteMany({ where: { customerId: { in: ids } } });
-    await tx.hubSpotContactSync.deleteMany({ where: { customerId: { in: ids } } });
-  }, { timeout: 60_000 });
+      await tx.complianceRequest.deleteMany({ where: { shop, customerId: { in: ids } } });
+      // The HubSpot outbox holds their email and history; what was already synced lives in the
+      // merchant's own HubSpot account, under the merchant's control.
+      await tx.hubSpotInteraction.deleteMany({ where: { customerId: { in: ids } } });
+      await tx.hubSpotContactSync.deleteMany({ where: { customerId: { in: ids } } });
+    },
+    { timeout: 60_000 },
+  );
 }
 
 export async function redactShop(shop: string) {
@@ -121,28 +137,35 @@ export async function redactShop(shop: string) {
 // Everything held about the customer, table by table. The same request delivered again (or asked
 // again for the same customer) updates its one export rather than adding another.
 export async function exportCustomerData(shop: string, req: Who & { dataRequestId: string | null }) {
-  const requestKey = req.dataRequestId ? `request:${req.dataRequestId}` : req.customerId ? `customer:${req.customerId}` : `email:${emailHash(shop, req.email ?? "")}`;
-  const data = await prisma.$transaction(async (tx) => {
-    const customers = await findCustomers(tx, shop, req);
-    const ids = customers.map((c) => c.id);
-    const orders = await tx.order.findMany({ where: { shop, customerId: { in: ids } }, orderBy: { createdAt: "asc" } });
-    const orderIds = orders.map((o) => o.shopifyOrderId);
-    return {
-      customers,
-      pointsAccounts: await tx.pointsAccount.findMany({ where: { customerId: { in: ids } } }),
-      pointsLedger: await tx.pointsLedgerEntry.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
-      orders,
-      refunds: await tx.orderRefund.findMany({ where: { shop, shopifyOrderId: { in: orderIds } } }),
-      warranties: await tx.warrantyRegistration.findMany({ where: { shop, customerId: { in: ids } } }),
-      hubspotContact: await tx.hubSpotContactSync.findMany({ where: { customerId: { in: ids } } }),
-      hubspotInteractions: await tx.hubSpotInteraction.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
-      webhookDeliveries: await tx.webhookDelivery.findMany({
-        where: { shop, OR: deliveriesAbout(subjectsOf(shop, req, customers), orderIds) },
-        select: { id: true, topic: true, receivedAt: true, state: true, processedAt: true },
-      }),
-    };
-    // One consistent read of a customer's whole history, which can be long: more than Prisma's default 5 s.
-  }, { timeout: 30_000 });
+  const requestKey = req.dataRequestId
+    ? `request:${req.dataRequestId}`
+    : req.customerId
+      ? `customer:${req.customerId}`
+      : `email:${emailHash(shop, req.email ?? "")}`;
+  const data = await prisma.$transaction(
+    async (tx) => {
+      const customers = await findCustomers(tx, shop, req);
+      const ids = customers.map((c) => c.id);
+      const orders = await tx.order.findMany({ where: { shop, customerId: { in: ids } }, orderBy: { createdAt: "asc" } });
+      const orderIds = orders.map((o) => o.shopifyOrderId);
+      return {
+        customers,
+        pointsAccounts: await tx.pointsAccount.findMany({ where: { customerId: { in: ids } } }),
+        pointsLedger: await tx.pointsLedgerEntry.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
+        orders,
+        refunds: await tx.orderRefund.findMany({ where: { shop, shopifyOrderId: { in: orderIds } } }),
+        warranties: await tx.warrantyRegistration.findMany({ where: { shop, customerId: { in: ids } } }),
+        hubspotContact: await tx.hubSpotContactSync.findMany({ where: { customerId: { in: ids } } }),
+        hubspotInteractions: await tx.hubSpotInteraction.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
+        webhookDeliveries: await tx.webhookDelivery.findMany({
+          where: { shop, OR: deliveriesAbout(subjectsOf(shop, req, customers), orderIds) },
+          select: { id: true, topic: true, receivedAt: true, state: true, processedAt: true },
+        }),
+      };
+      // One consistent read of a customer's whole history, which can be long: more than Prisma's default 5 s.
+    },
+    { timeout: 30_000 },
+  );
   const exported = JSON.parse(JSON.stringify(data, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) as Prisma.InputJsonValue;
   const customerId = data.customers.find((c) => !c.claimedById)?.id ?? data.customers[0]?.id ?? null;
   await prisma.complianceRequest.upsert({

@@ -24,8 +24,12 @@ export default function Dashboard() {
         {tiles.map(([label, value]) => (
           <Card key={label}>
             <BlockStack gap="200">
-              <Text as="h2" variant="headingSm">{label}</Text>
-              <Text as="p" variant="heading2xl">{value.toLocaleString()}</Text>
+              <Text as="h2" variant="headingSm">
+                {label}
+              </Text>
+              <Text as="p" variant="heading2xl">
+                {value.toLocaleString()}
+              </Text>
             </BlockStack>
           </Card>
         ))}

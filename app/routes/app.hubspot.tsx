@@ -60,10 +60,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         await retryFailures(session.shop);
         return json<ActionResult>({ ok: true });
       default:
-        return json<ActionResult>({ ok: false, error: t(locale, "hubspot.error.unknownIntent", { intent: intent.slice(0, 40) }) }, { status: 400 });
+        return json<ActionResult>(
+          { ok: false, error: t(locale, "hubspot.error.unknownIntent", { intent: intent.slice(0, 40) }) },
+          { status: 400 },
+        );
     }
   } catch (e) {
-    if (e instanceof ConnectError) return json<ActionResult>({ ok: false, error: t(locale, `connectError.${e.code}`, { detail: e.detail }) }, { status: 400 });
+    if (e instanceof ConnectError)
+      return json<ActionResult>({ ok: false, error: t(locale, `connectError.${e.code}`, { detail: e.detail }) }, { status: 400 });
     // Returned, not thrown: the page keeps its state and shows the message instead of the error boundary.
     log.error("hubspot page action failed", { shop: session.shop, intent, error: (e as Error).message });
     return json<ActionResult>({ ok: false, error: t(locale, "hubspot.error.unexpected") }, { status: 500 });
@@ -99,19 +103,26 @@ export default function HubSpotPage() {
     fetcher.submit({ intent, ...fields }, { method: "post", action: `/app/hubspot?locale=${locale}` });
   };
 
+  // A new answer from the action resets the form it answers (during render, as React advises for
+  // state that follows a changed value).
+  const [answered, setAnswered] = useState(result);
+  if (result !== answered) {
+    setAnswered(result);
+    if (result?.ok && lastIntent === "connect_private") setToken("");
+    if (result?.ok && lastIntent === "disconnect") setConfirmingDisconnect(false);
+  }
   useEffect(() => {
-    if (!result) return;
     // App Bridge turns a _top open into a navigation of the admin window (HubSpot cannot be framed):
     // our /hubspot/start sets the browser-binding cookie there, first-party, then goes on to HubSpot.
-    if (result.redirectTo) open(result.redirectTo, "_top");
-    if (result.ok && lastIntent === "connect_private") setToken("");
-    if (result.ok && lastIntent === "disconnect") setConfirmingDisconnect(false);
-  }, [result, lastIntent]);
+    if (result?.redirectTo) open(result.redirectTo, "_top");
+  }, [result]);
 
   // Refresh while the sync is moving. A paused or absent connection does not move by itself,
   // except a daily pause, which ends at pausedUntil (the minute sweep then resumes it).
   const revalidatorRef = useRef(revalidator);
-  revalidatorRef.current = revalidator;
+  useEffect(() => {
+    revalidatorRef.current = revalidator;
+  });
   const moving = c?.state === "active" && (status.backlog.contacts + status.backlog.notes > 0 || status.backfill.running);
   useEffect(() => {
     if (!moving) return;
@@ -175,18 +186,21 @@ export default function HubSpotPage() {
         <Card>
           <BlockStack gap="300">
             <InlineStack gap="200" blockAlign="center">
-              <Text as="h2" variant="headingMd">{tr("hubspot.connection")}</Text>
+              <Text as="h2" variant="headingMd">
+                {tr("hubspot.connection")}
+              </Text>
               {badge}
             </InlineStack>
             {c ? (
               <BlockStack gap="100">
                 <Text as="p">
-                  {tr("hubspot.account", { portalId: c.portalId })} · {tr(c.authType === "oauth" ? "hubspot.auth.oauth" : "hubspot.auth.private_app")}
+                  {tr("hubspot.account", { portalId: c.portalId })} ·{" "}
+                  {tr(c.authType === "oauth" ? "hubspot.auth.oauth" : "hubspot.auth.private_app")}
                 </Text>
-                <Text as="p" tone="subdued">{tr("hubspot.rollingLimit", { limit: c.rollingLimit })}</Text>
-                <Text as="p">
-                  {c.lastSyncAt ? withWhen(strings["hubspot.lastSync"], c.lastSyncAt, locale) : tr("hubspot.neverSynced")}
+                <Text as="p" tone="subdued">
+                  {tr("hubspot.rollingLimit", { limit: c.rollingLimit })}
                 </Text>
+                <Text as="p">{c.lastSyncAt ? withWhen(strings["hubspot.lastSync"], c.lastSyncAt, locale) : tr("hubspot.neverSynced")}</Text>
                 {c.timelineEventsAvailable && (
                   <Checkbox
                     label={tr("hubspot.timeline")}
@@ -228,24 +242,38 @@ export default function HubSpotPage() {
         {c && (
           <Card>
             <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">{tr("hubspot.backlog")}</Text>
+              <Text as="h2" variant="headingMd">
+                {tr("hubspot.backlog")}
+              </Text>
               <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
                 <Figure label={tr("hubspot.backlog.contacts")} value={n(status.backlog.contacts)} />
                 <Figure label={tr("hubspot.backlog.notes")} value={n(status.backlog.notes)} />
                 <Figure label={tr("hubspot.backlog.waiting")} value={n(status.backlog.waiting)} help={tr("hubspot.backlog.waitingHelp")} />
               </InlineGrid>
-              {status.backlog.contacts + status.backlog.notes === 0 && <Text as="p" tone="success">{tr("hubspot.backlog.upToDate")}</Text>}
-              {status.skipped > 0 && <Text as="p" tone="subdued">{tr("hubspot.backlog.skipped", { count: n(status.skipped) })}</Text>}
+              {status.backlog.contacts + status.backlog.notes === 0 && (
+                <Text as="p" tone="success">
+                  {tr("hubspot.backlog.upToDate")}
+                </Text>
+              )}
+              {status.skipped > 0 && (
+                <Text as="p" tone="subdued">
+                  {tr("hubspot.backlog.skipped", { count: n(status.skipped) })}
+                </Text>
+              )}
               {status.backfill.running && (
                 <>
                   <Divider />
-                  <Text as="h3" variant="headingSm">{tr("hubspot.backfill")}</Text>
+                  <Text as="h3" variant="headingSm">
+                    {tr("hubspot.backfill")}
+                  </Text>
                   <ProgressBar
                     progress={status.backfill.total ? Math.round((status.backfill.done / status.backfill.total) * 100) : 0}
                     size="small"
                     tone="primary"
                   />
-                  <Text as="p" tone="subdued">{tr("hubspot.backfill.progress", { done: n(status.backfill.done), total: n(status.backfill.total) })}</Text>
+                  <Text as="p" tone="subdued">
+                    {tr("hubspot.backfill.progress", { done: n(status.backfill.done), total: n(status.backfill.total) })}
+                  </Text>
                 </>
               )}
             </BlockStack>
@@ -256,7 +284,9 @@ export default function HubSpotPage() {
           <Card>
             <BlockStack gap="300">
               <InlineStack align="space-between" blockAlign="center">
-                <Text as="h2" variant="headingMd">{tr("hubspot.failures")}</Text>
+                <Text as="h2" variant="headingMd">
+                  {tr("hubspot.failures")}
+                </Text>
                 {status.failures.length > 0 && (
                   <Button onClick={() => submit("retry")} loading={pending === "retry"}>
                     {tr("hubspot.failures.retry")}
@@ -275,7 +305,9 @@ export default function HubSpotPage() {
                   verticalAlign="top"
                 />
               ) : (
-                <Text as="p" tone="subdued">{tr("hubspot.failures.none")}</Text>
+                <Text as="p" tone="subdued">
+                  {tr("hubspot.failures.none")}
+                </Text>
               )}
             </BlockStack>
           </Card>
@@ -284,7 +316,9 @@ export default function HubSpotPage() {
         {needsConnect && (
           <Card>
             <BlockStack gap="400">
-              <Text as="h2" variant="headingMd">{tr(c ? "hubspot.reconnect" : "hubspot.connect")}</Text>
+              <Text as="h2" variant="headingMd">
+                {tr(c ? "hubspot.reconnect" : "hubspot.connect")}
+              </Text>
               <Text as="p">{tr("hubspot.connect.intro")}</Text>
               <BlockStack gap="200">
                 <InlineStack>
@@ -292,12 +326,16 @@ export default function HubSpotPage() {
                     {tr("hubspot.connect.oauth")}
                   </Button>
                 </InlineStack>
-                <Text as="p" tone="subdued">{tr("hubspot.connect.oauthHelp")}</Text>
+                <Text as="p" tone="subdued">
+                  {tr("hubspot.connect.oauthHelp")}
+                </Text>
               </BlockStack>
               <Divider />
               <Form onSubmit={() => submit("connect_private", { token, rollingLimit })}>
                 <FormLayout>
-                  <Text as="h3" variant="headingSm">{tr("hubspot.connect.private")}</Text>
+                  <Text as="h3" variant="headingSm">
+                    {tr("hubspot.connect.private")}
+                  </Text>
                   <TextField
                     label={tr("hubspot.connect.token")}
                     type="password"
@@ -331,9 +369,17 @@ export default function HubSpotPage() {
 function Figure({ label, value, help }: { label: string; value: string; help?: string }) {
   return (
     <BlockStack gap="100">
-      <Text as="h3" variant="headingSm">{label}</Text>
-      <Text as="p" variant="headingXl">{value}</Text>
-      {help && <Text as="p" variant="bodySm" tone="subdued">{help}</Text>}
+      <Text as="h3" variant="headingSm">
+        {label}
+      </Text>
+      <Text as="p" variant="headingXl">
+        {value}
+      </Text>
+      {help && (
+        <Text as="p" variant="bodySm" tone="subdued">
+          {help}
+        </Text>
+      )}
     </BlockStack>
   );
 }
@@ -342,11 +388,15 @@ function Figure({ label, value, help }: { label: string; value: string; help?: s
 // browser then its own: the mismatch is expected, hence suppressHydrationWarning.
 function withWhen(template: string, iso: string, locale: Locale): ReactNode {
   const [before, after = ""] = template.split("{when}");
-  const text = new Intl.DateTimeFormat(locale === "es" ? "es-ES" : "en-US", { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+  const text = new Intl.DateTimeFormat(locale === "es" ? "es-ES" : "en-US", { dateStyle: "medium", timeStyle: "short" }).format(
+    new Date(iso),
+  );
   return (
     <>
       {before}
-      <time dateTime={iso} suppressHydrationWarning>{text}</time>
+      <time dateTime={iso} suppressHydrationWarning>
+        {text}
+      </time>
       {after}
     </>
   );

@@ -21,7 +21,9 @@ export default function AppLayout() {
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       <NavMenu>
-        <Link to="/app" rel="home">{nav.home}</Link>
+        <Link to="/app" rel="home">
+          {nav.home}
+        </Link>
         <Link to="/app/hubspot">{nav.hubspot}</Link>
       </NavMenu>
       <Outlet />

@@ -7,7 +7,14 @@ import { hmacMatches } from "./hmac";
 import { ADMIN_API_VERSION } from "../../integrations/shopify/api-version";
 
 const SECRET = "hmac-test-secret";
-const api = shopifyApi({ apiKey: "k", apiSecretKey: SECRET, apiVersion: ADMIN_API_VERSION, hostName: "localhost", isEmbeddedApp: true, logger: { level: 0 } });
+const api = shopifyApi({
+  apiKey: "k",
+  apiSecretKey: SECRET,
+  apiVersion: ADMIN_API_VERSION,
+  hostName: "localhost",
+  isEmbeddedApp: true,
+  logger: { level: 0 },
+});
 
 const body = '{"id":9007199254740993,"title":"Café ☕"}';
 const good = webhookHmac(SECRET, body);
@@ -26,7 +33,10 @@ const cases: Array<[string, string, string]> = [
 
 describe("webhook HMAC", () => {
   it.each(cases)("agrees with @shopify/shopify-api on %s", async (_name, raw, hmac) => {
-    const headers = { ...webhookHeaders({ secret: SECRET, topic: "orders/paid", shop: "x.myshopify.com", rawBody: raw }), "X-Shopify-Hmac-Sha256": hmac };
+    const headers = {
+      ...webhookHeaders({ secret: SECRET, topic: "orders/paid", shop: "x.myshopify.com", rawBody: raw }),
+      "X-Shopify-Hmac-Sha256": hmac,
+    };
     const request = new Request("https://app.example/webhooks", { method: "POST", headers, body: raw });
     const library = await api.webhooks.validate({ rawBody: raw, rawRequest: request });
     // Both read the header as HTTP delivers it (surrounding whitespace trimmed).

@@ -92,7 +92,10 @@ function flush() {
   const batch = waiting.splice(0, MAX_BATCH);
   inFlight++;
   writeBatch(batch.map((p) => p.delivery))
-    .then((outcomes) => batch.forEach((p, i) => p.resolve(outcomes[i])), (error) => batch.forEach((p) => p.reject(error)))
+    .then(
+      (outcomes) => batch.forEach((p, i) => p.resolve(outcomes[i])),
+      (error) => batch.forEach((p) => p.reject(error)),
+    )
     .finally(() => {
       inFlight--;
       flush();

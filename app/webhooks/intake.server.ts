@@ -96,7 +96,11 @@ async function receive(req: IncomingMessage, secret: string): Promise<Answer> {
   }
   if (!SHOP_DOMAIN.test(shop)) return refuse(400, `X-Shopify-Shop-Domain "${shop.slice(0, 120)}" is not a shop's myshopify.com domain.`);
   const eventId = header("X-Shopify-Event-Id") ?? header("X-Shopify-Webhook-Id")!;
-  for (const [name, value] of [["X-Shopify-Event-Id", eventId], ["X-Shopify-Webhook-Id", header("X-Shopify-Webhook-Id")!], ["X-Shopify-API-Version", header("X-Shopify-API-Version")!]])
+  for (const [name, value] of [
+    ["X-Shopify-Event-Id", eventId],
+    ["X-Shopify-Webhook-Id", header("X-Shopify-Webhook-Id")!],
+    ["X-Shopify-API-Version", header("X-Shopify-API-Version")!],
+  ])
     if (!HEADER_VALUE.test(value)) return refuse(400, `${name} must be 1 to 255 visible ASCII characters.`);
 
   let triggeredAt: Date | null = null;
@@ -105,7 +109,8 @@ async function receive(req: IncomingMessage, secret: string): Promise<Answer> {
     triggeredAt = new Date(triggeredAtHeader);
     if (Number.isNaN(triggeredAt.getTime())) return refuse(400, "X-Shopify-Triggered-At is not a date.");
     const age = Date.now() - triggeredAt.getTime();
-    if (age > MAX_AGE_MS) return refuse(400, `Stale delivery: triggered ${Math.round(age / 3600_000)} h ago, beyond Shopify's retry window.`);
+    if (age > MAX_AGE_MS)
+      return refuse(400, `Stale delivery: triggered ${Math.round(age / 3600_000)} h ago, beyond Shopify's retry window.`);
     if (age < -MAX_CLOCK_SKEW_MS) return refuse(400, "X-Shopify-Triggered-At is in the future.");
   }
 

@@ -5,7 +5,13 @@ import type { Topic } from "./topics";
 import { recordOrderEvent, recordRefund } from "../orders/orders.server";
 import { recordCustomer } from "../customers/customers.server";
 import { exportCustomerData, redactCustomer, redactShop } from "../privacy/compliance.server";
-import { parseAppScopesUpdate, parseCustomer, parseCustomersDataRequest, parseCustomersRedact, parseOrder } from "../../integrations/shopify/payloads";
+import {
+  parseAppScopesUpdate,
+  parseCustomer,
+  parseCustomersDataRequest,
+  parseCustomersRedact,
+  parseOrder,
+} from "../../integrations/shopify/payloads";
 import prisma from "../db.server";
 
 export interface StoredDelivery {

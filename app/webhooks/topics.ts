@@ -89,7 +89,9 @@ const RULES = {
 export type Topic = keyof typeof RULES;
 export const TOPICS: Record<Topic, TopicRule> = RULES;
 
-export const COMPLIANCE_REQUESTS = Object.entries(TOPICS).filter(([, rule]) => rule.namesItsSubject).map(([topic]) => topic);
+export const COMPLIANCE_REQUESTS = Object.entries(TOPICS)
+  .filter(([, rule]) => rule.namesItsSubject)
+  .map(([topic]) => topic);
 
 export function isTopic(topic: string): topic is Topic {
   return Object.hasOwn(TOPICS, topic);

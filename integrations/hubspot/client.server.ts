@@ -10,7 +10,12 @@ import { config } from "../../app/config.server";
 export const requestTiming = { timeoutMs: 30_000 };
 const basePath = () => config().HUBSPOT_BASE_URL;
 const NOTE_TO_CONTACT = 202; // HubSpot-defined association type
-export const OAUTH_SCOPES = ["crm.objects.contacts.read", "crm.objects.contacts.write", "crm.schemas.contacts.read", "crm.schemas.contacts.write"];
+export const OAUTH_SCOPES = [
+  "crm.objects.contacts.read",
+  "crm.objects.contacts.write",
+  "crm.schemas.contacts.read",
+  "crm.schemas.contacts.write",
+];
 export const OPTIONAL_OAUTH_SCOPES = ["tickets", "timeline"];
 
 export function hubspotClient(accessToken: string): Client {
@@ -62,7 +67,10 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
     return await Promise.race([
       work(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new HubSpotFailure("transient", `HubSpot did not answer within ${requestTiming.timeoutMs} ms`)), requestTiming.timeoutMs);
+        timer = setTimeout(
+          () => reject(new HubSpotFailure("transient", `HubSpot did not answer within ${requestTiming.timeoutMs} ms`)),
+          requestTiming.timeoutMs,
+        );
       }),
     ]);
   } catch (e) {
@@ -144,7 +152,12 @@ const status = (e: unknown) => (e as { code?: number })?.code;
 // Returns the names it created. `beforeRequest` runs before each of its (up to three) requests.
 type Gate = () => Promise<void>;
 const open: Gate = async () => {};
-async function ensureProperties(client: Client, objectType: "contacts" | "notes", wanted: typeof CONTACT_PROPERTIES, beforeRequest: Gate): Promise<string[]> {
+async function ensureProperties(
+  client: Client,
+  objectType: "contacts" | "notes",
+  wanted: typeof CONTACT_PROPERTIES,
+  beforeRequest: Gate,
+): Promise<string[]> {
   return call(async () => {
     await beforeRequest();
     try {
@@ -158,12 +171,16 @@ async function ensureProperties(client: Client, objectType: "contacts" | "notes"
     const missing = wanted.filter((p) => !have.has(p.name));
     if (!missing.length) return [];
     await beforeRequest();
-    await client.crm.properties.batchApi.create(objectType, { inputs: missing.map((p) => ({ ...p, groupName: PROPERTY_GROUP.name })) as never });
+    await client.crm.properties.batchApi.create(objectType, {
+      inputs: missing.map((p) => ({ ...p, groupName: PROPERTY_GROUP.name })) as never,
+    });
     return missing.map((p) => p.name);
   });
 }
-export const ensureContactProperties = (client: Client, beforeRequest = open) => ensureProperties(client, "contacts", CONTACT_PROPERTIES, beforeRequest);
-export const ensureNoteProperties = (client: Client, beforeRequest = open) => ensureProperties(client, "notes", NOTE_PROPERTIES, beforeRequest);
+export const ensureContactProperties = (client: Client, beforeRequest = open) =>
+  ensureProperties(client, "contacts", CONTACT_PROPERTIES, beforeRequest);
+export const ensureNoteProperties = (client: Client, beforeRequest = open) =>
+  ensureProperties(client, "notes", NOTE_PROPERTIES, beforeRequest);
 
 // ----------------------------------------------------------------------------------------------
 // Contacts
@@ -185,7 +202,9 @@ export async function writeContacts(client: Client, inputs: ContactWrite[]): Pro
   return call(async () => {
     const answer = byId
       ? await client.crm.contacts.batchApi.update({ inputs: inputs.map((i) => ({ id: i.hubspotId!, properties: i.properties })) })
-      : await client.crm.contacts.batchApi.upsert({ inputs: inputs.map((i) => ({ id: i.email, idProperty: "email", properties: i.properties })) });
+      : await client.crm.contacts.batchApi.upsert({
+          inputs: inputs.map((i) => ({ id: i.email, idProperty: "email", properties: i.properties })),
+        });
     const written = new Map<string, string>();
     const emailOf = new Map(inputs.map((i) => [i.hubspotId ?? "", i.email]));
     for (const r of answer.results) {
@@ -212,7 +231,9 @@ export async function createNotes(client: Client, inputs: NoteWrite[]): Promise<
     const answer = await client.crm.objects.notes.batchApi.create({
       inputs: inputs.map((n) => ({
         properties: { hs_timestamp: n.timestamp.toISOString(), hs_note_body: n.body, postventa_event_id: n.eventId },
-        associations: [{ to: { id: n.contactId }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: NOTE_TO_CONTACT }] }],
+        associations: [
+          { to: { id: n.contactId }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: NOTE_TO_CONTACT }] },
+        ],
       })),
     });
     const written = new Map<string, string>();
@@ -259,12 +280,19 @@ export async function createTimelineEvents(client: Client, eventTemplateId: stri
     let answer;
     try {
       answer = await client.crm.timeline.eventsApi.createBatch({
-        inputs: inputs.map((e) => ({ eventTemplateId, id: e.eventId, objectId: e.contactId, timestamp: e.timestamp, tokens: { title: e.title, body: e.body } })),
+        inputs: inputs.map((e) => ({
+          eventTemplateId,
+          id: e.eventId,
+          objectId: e.contactId,
+          timestamp: e.timestamp,
+          tokens: { title: e.title, body: e.body },
+        })),
       });
     } catch (e) {
       // Every input refused, and HubSpot names only the first reason: if it is "already exists",
       // the others may be too. Treated as a lost answer: each event is then looked up.
-      if ((e as { code?: number }).code === 409 && inputs.length > 1) throw new HubSpotFailure("transient", "HubSpot already holds some of these events", 409);
+      if ((e as { code?: number }).code === 409 && inputs.length > 1)
+        throw new HubSpotFailure("transient", "HubSpot already holds some of these events", 409);
       throw e;
     }
     const written = new Map<string, string>();
@@ -273,7 +301,8 @@ export async function createTimelineEvents(client: Client, eventTemplateId: stri
     const errors: InputError[] = [];
     for (const e of inputErrors((answer as { errors?: [] } | undefined)?.errors)) {
       const id = e.ids.find((x) => wanted.has(x));
-      if (id && /already exists/i.test(e.message)) written.set(id, id); // an earlier send whose answer was lost
+      if (id && /already exists/i.test(e.message))
+        written.set(id, id); // an earlier send whose answer was lost
       else errors.push(e);
     }
     return { written, errors };
@@ -281,7 +310,12 @@ export async function createTimelineEvents(client: Client, eventTemplateId: stri
 }
 
 // Which of these events HubSpot holds (one request each: only after an answer was lost).
-export async function findTimelineEvents(client: Client, eventTemplateId: string, eventIds: string[], beforeRequest: Gate): Promise<Map<string, string>> {
+export async function findTimelineEvents(
+  client: Client,
+  eventTemplateId: string,
+  eventIds: string[],
+  beforeRequest: Gate,
+): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   for (const id of eventIds) {
     await beforeRequest();

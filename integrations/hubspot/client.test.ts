@@ -17,11 +17,16 @@ describe("Postventa contact properties", () => {
     const client = hubspotClient(privateAppToken);
     expect(await ensureContactProperties(client)).toHaveLength(CONTACT_PROPERTIES.length);
     expect(await ensureContactProperties(client)).toEqual([]);
-    const state = sandbox.state(portalId) as unknown as { properties: Record<string, Array<{ name: string; type: string; groupName: string; options?: unknown[] }>> };
+    const state = sandbox.state(portalId) as unknown as {
+      properties: Record<string, Array<{ name: string; type: string; groupName: string; options?: unknown[] }>>;
+    };
     const ours = state.properties.contacts.filter((p) => p.name.startsWith("postventa_"));
     expect(ours).toHaveLength(CONTACT_PROPERTIES.length);
     expect(ours.every((p) => p.groupName === "postventa")).toBe(true);
-    expect(ours.find((p) => p.name === "postventa_nps_category")).toMatchObject({ type: "enumeration", options: expect.arrayContaining([expect.objectContaining({ value: "promoter" })]) });
+    expect(ours.find((p) => p.name === "postventa_nps_category")).toMatchObject({
+      type: "enumeration",
+      options: expect.arrayContaining([expect.objectContaining({ value: "promoter" })]),
+    });
     expect(ours.find((p) => p.name === "postventa_last_order_date")?.type).toBe("date");
   });
   it("keeps two HubSpot accounts apart", async () => {

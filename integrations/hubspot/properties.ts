@@ -11,8 +11,20 @@ export interface ContactPropertyDefinition {
   options?: Array<{ label: string; value: string; displayOrder: number }>;
 }
 
-const number = (name: string, label: string, description: string): ContactPropertyDefinition => ({ name, label, type: "number", fieldType: "number", description });
-const date = (name: string, label: string, description: string): ContactPropertyDefinition => ({ name, label, type: "date", fieldType: "date", description });
+const number = (name: string, label: string, description: string): ContactPropertyDefinition => ({
+  name,
+  label,
+  type: "number",
+  fieldType: "number",
+  description,
+});
+const date = (name: string, label: string, description: string): ContactPropertyDefinition => ({
+  name,
+  label,
+  type: "date",
+  fieldType: "date",
+  description,
+});
 
 export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
   number("postventa_points_balance", "Points balance", "Loyalty points the shopper can spend now."),
@@ -27,7 +39,11 @@ export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
   number("postventa_returns_count", "Returns count", "Refunds recorded so far (returns started in Postventa will count here too)."),
   number("postventa_last_nps_score", "Last NPS score", "Latest answer to 'how likely are you to recommend us' (0–10)."),
   {
-    name: "postventa_nps_category", label: "NPS category", type: "enumeration", fieldType: "select", description: "Promoter (9–10), passive (7–8) or detractor (0–6).",
+    name: "postventa_nps_category",
+    label: "NPS category",
+    type: "enumeration",
+    fieldType: "select",
+    description: "Promoter (9–10), passive (7–8) or detractor (0–6).",
     options: [
       { label: "Promoter", value: "promoter", displayOrder: 0 },
       { label: "Passive", value: "passive", displayOrder: 1 },
@@ -41,5 +57,11 @@ export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
 // Every note Postventa writes carries the stable id of the interaction it records, so a send whose
 // answer was lost can be checked before it is sent again.
 export const NOTE_PROPERTIES: ContactPropertyDefinition[] = [
-  { name: "postventa_event_id", label: "Postventa event id", type: "string", fieldType: "text", description: "Stable id of the Postventa interaction this note records." },
+  {
+    name: "postventa_event_id",
+    label: "Postventa event id",
+    type: "string",
+    fieldType: "text",
+    description: "Stable id of the Postventa interaction this note records.",
+  },
 ];

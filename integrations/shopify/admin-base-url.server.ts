@@ -15,5 +15,7 @@ export function sandboxAdminUrl(base: string, url: string): string {
 export function routeAdminCallsToSandbox(base: string | undefined): void {
   if (!base) return;
   const fetchShopify = globalThis.fetch;
-  setAbstractFetchFunc((input, init) => fetchShopify(sandboxAdminUrl(base, typeof input === "string" ? input : input instanceof URL ? input.href : input.url), init));
+  setAbstractFetchFunc((input, init) =>
+    fetchShopify(sandboxAdminUrl(base, typeof input === "string" ? input : input instanceof URL ? input.href : input.url), init),
+  );
 }

@@ -24,13 +24,20 @@ describe("Admin GraphQL documents", () => {
     for (const [name, doc] of Object.entries(DOCUMENTS))
       expect({ name, errors: graphql.validate(schema, graphql.parse(doc)).map((e) => e.message) }).toEqual({ name, errors: [] });
     // The check can fail: a field that does not exist is refused.
-    expect(graphql.validate(schema, graphql.parse(admin.PRODUCT_FACTS_QUERY.replace("productType", "productKind"))).length).toBeGreaterThan(0);
+    expect(graphql.validate(schema, graphql.parse(admin.PRODUCT_FACTS_QUERY.replace("productType", "productKind"))).length).toBeGreaterThan(
+      0,
+    );
   });
 
   it("are all listed here: no other app source holds a GraphQL document", () => {
-    const tagged = [...sources("app"), ...sources("integrations"), ...sources("server")]
-      .flatMap((file) => [...readFileSync(file, "utf8").matchAll(/\/\* GraphQL \*\/ `([^`]*)`/g)].map((m) => m[1]!.trim()));
-    expect(tagged.sort()).toEqual(Object.values(DOCUMENTS).map((d) => d.trim()).sort());
+    const tagged = [...sources("app"), ...sources("integrations"), ...sources("server")].flatMap((file) =>
+      [...readFileSync(file, "utf8").matchAll(/\/\* GraphQL \*\/ `([^`]*)`/g)].map((m) => m[1]!.trim()),
+    );
+    expect(tagged.sort()).toEqual(
+      Object.values(DOCUMENTS)
+        .map((d) => d.trim())
+        .sort(),
+    );
     const untagged = [...sources("app"), ...sources("integrations"), ...sources("server")].filter((file) =>
       /`\s*(query|mutation)\s+\w+\s*[({]/.test(readFileSync(file, "utf8").replace(/\/\* GraphQL \*\/ `/g, "")),
     );
@@ -38,7 +45,9 @@ describe("Admin GraphQL documents", () => {
   });
 
   it("the schema in test/contracts is the API version's", () => {
-    expect(readdirSync(path.join(ROOT, "test/contracts")).filter((f) => f.endsWith(".json.gz"))).toEqual([`shopify-admin-${ADMIN_API_VERSION}.json.gz`]);
+    expect(readdirSync(path.join(ROOT, "test/contracts")).filter((f) => f.endsWith(".json.gz"))).toEqual([
+      `shopify-admin-${ADMIN_API_VERSION}.json.gz`,
+    ]);
   });
 });
 

@@ -11,7 +11,14 @@ export type AdminGraphql = AdminApiContext["graphql"];
 export const PRODUCT_FACTS_QUERY = /* GraphQL */ `
   query ProductFacts($ids: [ID!]!) {
     nodes(ids: $ids) {
-      ... on Product { id legacyResourceId title productType vendor tags }
+      ... on Product {
+        id
+        legacyResourceId
+        title
+        productType
+        vendor
+        tags
+      }
     }
   }
 `;
@@ -32,13 +39,15 @@ export async function fetchProductFacts(graphql: AdminGraphql, productIds: strin
     try {
       const res = await graphql(PRODUCT_FACTS_QUERY, { variables: { ids: productIds.map((id) => `gid://shopify/Product/${id}`) } });
       const { data } = (await res.json()) as { data: { nodes: Node[] } };
-      const products = data.nodes.filter((n): n is NonNullable<Node> => !!n && !!n.legacyResourceId).map((n) => ({
-        productId: n.legacyResourceId,
-        title: n.title,
-        productType: n.productType || null,
-        vendor: n.vendor || null,
-        tags: n.tags,
-      }));
+      const products = data.nodes
+        .filter((n): n is NonNullable<Node> => !!n && !!n.legacyResourceId)
+        .map((n) => ({
+          productId: n.legacyResourceId,
+          title: n.title,
+          productType: n.productType || null,
+          vendor: n.vendor || null,
+          tags: n.tags,
+        }));
       return { products };
     } catch (error) {
       if (error instanceof HttpResponseError && error.response.code === 401) throw new AdminUnauthorized(error.message);
@@ -52,7 +61,12 @@ export async function fetchProductFacts(graphql: AdminGraphql, productIds: strin
 
 function throttledWaitMs(error: unknown): number | null {
   if (!(error instanceof GraphqlQueryError)) return null;
-  const body = error.body as { errors?: { graphQLErrors?: Array<{ extensions?: { code?: string } }> }; extensions?: { cost?: { requestedQueryCost: number; throttleStatus: { currentlyAvailable: number; restoreRate: number } } } } | undefined;
+  const body = error.body as
+    | {
+        errors?: { graphQLErrors?: Array<{ extensions?: { code?: string } }> };
+        extensions?: { cost?: { requestedQueryCost: number; throttleStatus: { currentlyAvailable: number; restoreRate: number } } };
+      }
+    | undefined;
   if (!body?.errors?.graphQLErrors?.some((e) => e.extensions?.code === "THROTTLED")) return null;
   const cost = body.extensions?.cost;
   const perSecond = cost?.throttleStatus.restoreRate ?? 0;

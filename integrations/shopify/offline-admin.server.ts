@@ -16,7 +16,11 @@ export interface OfflineShopify {
 /** No stored session (never installed, or uninstalled), or no token Shopify accepts. */
 export type NoAdmin = { noAdmin: "no_session" | "unauthorized" };
 
-export async function withOfflineAdmin<T>(shopify: OfflineShopify, shop: string, call: (graphql: AdminGraphql) => Promise<T>): Promise<T | NoAdmin> {
+export async function withOfflineAdmin<T>(
+  shopify: OfflineShopify,
+  shop: string,
+  call: (graphql: AdminGraphql) => Promise<T>,
+): Promise<T | NoAdmin> {
   const first = await load(shopify, shop);
   if ("noAdmin" in first) return first;
   try {

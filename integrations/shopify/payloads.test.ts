@@ -2,8 +2,15 @@ import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../test/random";
 import { LosslessNumber, parse, stringify } from "lossless-json";
 import {
-  parseAppScopesUpdate, parseAppUninstalled, parseCustomer, parseCustomersDataRequest, parseCustomersRedact, parseOrder,
-  parseRefund, parseShopRedact, PayloadError,
+  parseAppScopesUpdate,
+  parseAppUninstalled,
+  parseCustomer,
+  parseCustomersDataRequest,
+  parseCustomersRedact,
+  parseOrder,
+  parseRefund,
+  parseShopRedact,
+  PayloadError,
 } from "./payloads";
 import { MoneyError, toMinor } from "../../app/domain/money";
 import { MAX_POINTS_BALANCE, planOrderLedger, DEFAULT_EARN_RULE } from "../../app/domain/loyalty";
@@ -25,7 +32,13 @@ describe("Shopify payloads", () => {
     expect(String(JSON.parse(raw).id)).toBe("9007199254740992"); // what a plain parse would make of it
     expect(o.id).toBe("9007199254740993");
     expect(o.customer?.id).toBe("9007199254740995");
-    expect(o.lineItems[0]).toMatchObject({ id: "9007199254740997", productId: "9007199254740999", unitPriceMinor: 5750, discountMinor: 1000, quantity: 2 });
+    expect(o.lineItems[0]).toMatchObject({
+      id: "9007199254740997",
+      productId: "9007199254740999",
+      unitPriceMinor: 5750,
+      discountMinor: 1000,
+      quantity: 2,
+    });
     expect(o.fulfillments[0].lineItems[0]).toEqual({ lineItemId: "9007199254740997", quantity: 1 });
     expect(o.email).toBe("ana@example.com");
     expect(o.shippingMinor).toBe(500);
@@ -73,9 +86,13 @@ const refundRaw = `{"id":9007199254741101,"order_id":9007199254740993,"created_a
 describe("hostile bodies are refused with the field at fault", () => {
   it("array elements that must be objects", () => {
     expect(reason(() => parseOrder(order((o) => (o.line_items = [null]))))).toBe("line_items[0] is not an object");
-    expect(reason(() => parseOrder(order((o) => (o.line_items[0].discount_allocations = [n("1")]))))).toBe("line_items[0].discount_allocations[0] is not an object");
+    expect(reason(() => parseOrder(order((o) => (o.line_items[0].discount_allocations = [n("1")]))))).toBe(
+      "line_items[0].discount_allocations[0] is not an object",
+    );
     expect(reason(() => parseOrder(order((o) => o.fulfillments.push("x"))))).toBe("fulfillments[1] is not an object");
-    expect(reason(() => parseOrder(order((o) => (o.fulfillments[0].line_items = [[]]))))).toBe("fulfillments[0].line_items[0] is not an object");
+    expect(reason(() => parseOrder(order((o) => (o.fulfillments[0].line_items = [[]]))))).toBe(
+      "fulfillments[0].line_items[0] is not an object",
+    );
     expect(reason(() => parseOrder(order((o) => (o.shipping_lines = [null]))))).toBe("shipping_lines[0] is not an object");
     expect(reason(() => parseOrder(order((o) => (o.customer = [n("1")]))))).toBe("customer is not an object");
     expect(reason(() => parseOrder(order((o) => (o.fulfillments = {}))))).toBe("fulfillments is not an array");
@@ -86,49 +103,94 @@ describe("hostile bodies are refused with the field at fault", () => {
   });
   it("dates that are not ISO-8601 date-times within 1970..9999", () => {
     expect(reason(() => parseOrder(order((o) => (o.created_at = "yesterday"))))).toBe('created_at is not a date: "yesterday"');
-    expect(reason(() => parseOrder(order((o) => (o.created_at = "2026-02-30T10:00:00Z"))))).toBe('created_at is not a date: "2026-02-30T10:00:00Z"');
+    expect(reason(() => parseOrder(order((o) => (o.created_at = "2026-02-30T10:00:00Z"))))).toBe(
+      'created_at is not a date: "2026-02-30T10:00:00Z"',
+    );
     expect(reason(() => parseOrder(order((o) => (o.created_at = "2026-11-02"))))).toMatch(/^created_at is not a date/);
     expect(reason(() => parseOrder(order((o) => (o.created_at = "2026-11-02T10:00:00"))))).toMatch(/^created_at is not a date/); // no offset
     expect(reason(() => parseOrder(order((o) => (o.created_at = n("1793613600000")))))).toBe("created_at is not a date: 1793613600000");
-    expect(reason(() => parseOrder(order((o) => (o.processed_at = "1969-12-31T23:59:59Z"))))).toBe('processed_at "1969-12-31T23:59:59Z" is outside the years 1970 to 9999');
-    expect(reason(() => parseOrder(order((o) => (o.cancelled_at = "9999-12-31T23:00:00-05:00"))))).toMatch(/^cancelled_at .* outside the years/);
-    expect(reason(() => parseOrder(order((o) => (o.fulfillments[0].created_at = "soon"))))).toBe('fulfillments[0].created_at is not a date: "soon"');
+    expect(reason(() => parseOrder(order((o) => (o.processed_at = "1969-12-31T23:59:59Z"))))).toBe(
+      'processed_at "1969-12-31T23:59:59Z" is outside the years 1970 to 9999',
+    );
+    expect(reason(() => parseOrder(order((o) => (o.cancelled_at = "9999-12-31T23:00:00-05:00"))))).toMatch(
+      /^cancelled_at .* outside the years/,
+    );
+    expect(reason(() => parseOrder(order((o) => (o.fulfillments[0].created_at = "soon"))))).toBe(
+      'fulfillments[0].created_at is not a date: "soon"',
+    );
     expect(reason(() => parseRefund(edit(refundRaw, (r) => (r.created_at = "x"))))).toBe('created_at is not a date: "x"');
-    expect(reason(() => parseRefund(edit(refundRaw, (r) => (r.processed_at = "+010000-01-01T00:00:00Z"))))).toMatch(/^processed_at is not a date/);
-    expect(parseOrder(order((o) => (o.cancelled_at = "2026-11-02T10:00:00.123456-0500"))).cancelledAt).toBe("2026-11-02T10:00:00.123456-0500");
+    expect(reason(() => parseRefund(edit(refundRaw, (r) => (r.processed_at = "+010000-01-01T00:00:00Z"))))).toMatch(
+      /^processed_at is not a date/,
+    );
+    expect(parseOrder(order((o) => (o.cancelled_at = "2026-11-02T10:00:00.123456-0500"))).cancelledAt).toBe(
+      "2026-11-02T10:00:00.123456-0500",
+    );
   });
   it("ids, currencies and quantities out of their ranges", () => {
-    expect(reason(() => parseOrder(order((o) => (o.id = n("123456789012345678901")))))).toBe("id 123456789012345678901 is not a numeric id (1 to 20 digits)");
-    expect(reason(() => parseOrder(order((o) => (o.line_items[0].product_id = n("-5")))))).toBe("line_items[0].product_id -5 is not a numeric id (1 to 20 digits)");
+    expect(reason(() => parseOrder(order((o) => (o.id = n("123456789012345678901")))))).toBe(
+      "id 123456789012345678901 is not a numeric id (1 to 20 digits)",
+    );
+    expect(reason(() => parseOrder(order((o) => (o.line_items[0].product_id = n("-5")))))).toBe(
+      "line_items[0].product_id -5 is not a numeric id (1 to 20 digits)",
+    );
     expect(reason(() => parseOrder(order((o) => (o.customer.id = "12a"))))).toBe('customer.id "12a" is not a numeric id (1 to 20 digits)');
     expect(parseOrder(order((o) => (o.id = n("18446744073709551615")))).id).toBe("18446744073709551615");
     expect(reason(() => parseOrder(order((o) => (o.currency = "usd"))))).toBe('currency "usd" is not a currency code (3 letters A-Z)');
     expect(reason(() => parseOrder(order((o) => (o.currency = n("840")))))).toBe("currency 840 is not a currency code (3 letters A-Z)");
-    expect(reason(() => parseOrder(order((o) => o.line_items.push({ ...o.line_items[0] }, { ...o.line_items[0], quantity: n("1e30") })))))
-      .toBe("line_items[2].quantity 1e30 is not a whole number from 0 to 2147483647");
-    expect(reason(() => parseOrder(order((o) => (o.line_items[0].quantity = n("2147483648")))))).toMatch(/^line_items\[0\]\.quantity 2147483648 is not a whole number/);
+    expect(
+      reason(() => parseOrder(order((o) => o.line_items.push({ ...o.line_items[0] }, { ...o.line_items[0], quantity: n("1e30") })))),
+    ).toBe("line_items[2].quantity 1e30 is not a whole number from 0 to 2147483647");
+    expect(reason(() => parseOrder(order((o) => (o.line_items[0].quantity = n("2147483648")))))).toMatch(
+      /^line_items\[0\]\.quantity 2147483648 is not a whole number/,
+    );
     expect(reason(() => parseOrder(order((o) => (o.line_items[0].quantity = n("-1")))))).toMatch(/quantity -1 is not a whole number/);
     expect(reason(() => parseOrder(order((o) => (o.line_items[0].quantity = n("2.5")))))).toMatch(/quantity 2.5 is not a whole number/);
     expect(reason(() => parseOrder(order((o) => delete o.line_items[0].quantity)))).toBe("line_items[0].quantity is missing");
-    expect(reason(() => parseOrder(order((o) => (o.fulfillments[0].line_items[0].quantity = n("1e400")))))).toMatch(/^fulfillments\[0\]\.line_items\[0\]\.quantity 1e400 is not/);
-    expect(reason(() => parseRefund(edit(refundRaw, (r) => (r.refund_line_items[0].quantity = null))))).toBe("refund_line_items[0].quantity is missing");
+    expect(reason(() => parseOrder(order((o) => (o.fulfillments[0].line_items[0].quantity = n("1e400")))))).toMatch(
+      /^fulfillments\[0\]\.line_items\[0\]\.quantity 1e400 is not/,
+    );
+    expect(reason(() => parseRefund(edit(refundRaw, (r) => (r.refund_line_items[0].quantity = null))))).toBe(
+      "refund_line_items[0].quantity is missing",
+    );
   });
   it("money that is not a decimal amount, or not exact in minor units", () => {
-    expect(reason(() => parseOrder(order((o) => (o.line_items[0].price = "12,00"))))).toBe('line_items[0].price "12,00" is not a decimal amount');
-    expect(reason(() => parseOrder(order((o) => (o.line_items[0].price = {}))))).toBe("line_items[0].price an object is not a decimal amount");
+    expect(reason(() => parseOrder(order((o) => (o.line_items[0].price = "12,00"))))).toBe(
+      'line_items[0].price "12,00" is not a decimal amount',
+    );
+    expect(reason(() => parseOrder(order((o) => (o.line_items[0].price = {}))))).toBe(
+      "line_items[0].price an object is not a decimal amount",
+    );
     expect(reason(() => parseOrder(order((o) => (o.total_tax = n("1e3")))))).toBe('total_tax "1e3" is not a decimal amount');
-    expect(reason(() => parseOrder(order((o) => (o.total_tax = "99999999999999999999999"))))).toBe('total_tax "99999999999999999999999" is too large an amount');
+    expect(reason(() => parseOrder(order((o) => (o.total_tax = "99999999999999999999999"))))).toBe(
+      'total_tax "99999999999999999999999" is too large an amount',
+    );
     expect(reason(() => parseOrder(order((o) => (o.line_items[0].price = "-1.00"))))).toBe('line_items[0].price "-1.00" is negative');
     // Each number is exact, the product is not.
-    expect(reason(() => parseOrder(order((o) => Object.assign(o.line_items[0], { quantity: n("10000000"), price: "9999999999.00" })))))
-      .toBe('line_items[0] quantity 10000000 × price "9999999999.00" is beyond 9007199254740991 minor units');
-    expect(reason(() => parseOrder(order((o) => {
-      o.line_items[0].price = "45035996273705.00";
-      o.line_items[0].quantity = n("1");
-      o.line_items.push({ ...o.line_items[0], id: n("2") });
-    })))).toBe("the order's line total is beyond 9007199254740991 minor units");
-    expect(reason(() => parseOrder(order((o) => Object.assign(o.line_items[0], { quantity: n("1"), price: "90071992547409.91" }))))).toBe("the order's total of lines, shipping and tax is beyond 9007199254740991 minor units");
-    expect(reason(() => parseRefund(edit(refundRaw, (r) => (r.refund_line_items[0].subtotal = "90071992547409.91")), "USD"))).toBe("the refund's total is beyond 9007199254740991 minor units");
+    expect(
+      reason(() => parseOrder(order((o) => Object.assign(o.line_items[0], { quantity: n("10000000"), price: "9999999999.00" })))),
+    ).toBe('line_items[0] quantity 10000000 × price "9999999999.00" is beyond 9007199254740991 minor units');
+    expect(
+      reason(() =>
+        parseOrder(
+          order((o) => {
+            o.line_items[0].price = "45035996273705.00";
+            o.line_items[0].quantity = n("1");
+            o.line_items.push({ ...o.line_items[0], id: n("2") });
+          }),
+        ),
+      ),
+    ).toBe("the order's line total is beyond 9007199254740991 minor units");
+    expect(reason(() => parseOrder(order((o) => Object.assign(o.line_items[0], { quantity: n("1"), price: "90071992547409.91" }))))).toBe(
+      "the order's total of lines, shipping and tax is beyond 9007199254740991 minor units",
+    );
+    expect(
+      reason(() =>
+        parseRefund(
+          edit(refundRaw, (r) => (r.refund_line_items[0].subtotal = "90071992547409.91")),
+          "USD",
+        ),
+      ),
+    ).toBe("the refund's total is beyond 9007199254740991 minor units");
   });
   it("emails longer than an index can hold", () => {
     const long = `${"a".repeat(243)}@example.com`; // 255 characters
@@ -137,12 +199,14 @@ describe("hostile bodies are refused with the field at fault", () => {
     expect(parseOrder(order((o) => (o.email = long.slice(1)))).email).toBe(long.slice(1));
   });
   it("keeps strings with NUL or lone surrogates, as U+FFFD", () => {
-    const o = parseOrder(order((o) => {
-      o.name = "#10\u000001";
-      o.line_items[0].title = "Kettle \ud800";
-      o.line_items[0].vendor = "\udfffFellow";
-      o.customer.first_name = "A\u0000na";
-    }).replaceAll("\\\\", "\\"));
+    const o = parseOrder(
+      order((o) => {
+        o.name = "#10\u000001";
+        o.line_items[0].title = "Kettle \ud800";
+        o.line_items[0].vendor = "\udfffFellow";
+        o.customer.first_name = "A\u0000na";
+      }).replaceAll("\\\\", "\\"),
+    );
     expect(o.name).toBe("#10\ufffd01");
     expect(o.lineItems[0]).toMatchObject({ title: "Kettle \ufffd", vendor: "\ufffdFellow" });
     expect(o.customer?.firstName).toBe("A\ufffdna");
@@ -185,7 +249,11 @@ describe("refunds in shop money", () => {
   it("scales plain fields (shop currency in REST) by the shop currency passed", () => {
     const plain = `{"id":1,"order_id":2,"refund_line_items":[{"line_item_id":3,"quantity":1,"subtotal":"4000","total_tax":"0"}],
       "transactions":[{"currency":"USD","amount":"30.00"}],"order_adjustments":[{"kind":"shipping_refund","amount":"-500"}]}`;
-    expect(parseRefund(plain, "JPY")).toMatchObject({ lineItems: [{ subtotalMinor: 4000 }], shippingMinor: 500, createdAt: "1970-01-01T00:00:00.000Z" });
+    expect(parseRefund(plain, "JPY")).toMatchObject({
+      lineItems: [{ subtotalMinor: 4000 }],
+      shippingMinor: 500,
+      createdAt: "1970-01-01T00:00:00.000Z",
+    });
     expect(parseRefund(plain, "USD")).toMatchObject({ lineItems: [{ subtotalMinor: 400000 }], shippingMinor: 50000 });
     expect(parseRefund(plain)).toMatchObject({ lineItems: [{ subtotalMinor: 400000 }] }); // unknown: 2 decimals, as before
   });
@@ -207,27 +275,48 @@ describe("compliance and app bodies", () => {
   const shopRedact = `{"shop_id":954889,"shop_domain":"shop.myshopify.com"}`;
   it("reads each in its own shape", () => {
     expect(parseCustomersRedact(redact)).toEqual({
-      shopDomain: "shop.myshopify.com", customerId: "9007199254740995", email: "ana@example.com", phone: "555-625-1199",
+      shopDomain: "shop.myshopify.com",
+      customerId: "9007199254740995",
+      email: "ana@example.com",
+      phone: "555-625-1199",
       ordersToRedact: ["9007199254740993", "9007199254740997"],
     });
     expect(parseCustomersDataRequest(dataRequest)).toEqual({
-      shopDomain: "shop.myshopify.com", customerId: "9007199254740995", email: "ana@example.com", ordersRequested: ["9007199254740993"], dataRequestId: "9999",
+      shopDomain: "shop.myshopify.com",
+      customerId: "9007199254740995",
+      email: "ana@example.com",
+      ordersRequested: ["9007199254740993"],
+      dataRequestId: "9999",
     });
     expect(parseShopRedact(shopRedact)).toEqual({ shopDomain: "shop.myshopify.com", shopId: "954889" });
-    expect(parseAppUninstalled(`{"id":9007199254740999,"name":"Ana's","email":"a@b.co","myshopify_domain":"Shop.myshopify.com","domain":"shop.com"}`))
-      .toEqual({ shopId: "9007199254740999", myshopifyDomain: "shop.myshopify.com" });
+    expect(
+      parseAppUninstalled(
+        `{"id":9007199254740999,"name":"Ana's","email":"a@b.co","myshopify_domain":"Shop.myshopify.com","domain":"shop.com"}`,
+      ),
+    ).toEqual({ shopId: "9007199254740999", myshopifyDomain: "shop.myshopify.com" });
   });
   it("refuses one topic's body sent as another's", () => {
-    for (const body of [redact, dataRequest]) expect(reason(() => parseShopRedact(body))).toBe(
-      "a shop/redact body names only the shop (shop_id, shop_domain); this one names a customer",
+    for (const body of [redact, dataRequest])
+      expect(reason(() => parseShopRedact(body))).toBe(
+        "a shop/redact body names only the shop (shop_id, shop_domain); this one names a customer",
+      );
+    expect(reason(() => parseShopRedact(`{"shop_id":1,"shop_domain":"s.myshopify.com","orders_to_redact":[]}`))).toMatch(
+      /this one carries orders_to_redact/,
     );
-    expect(reason(() => parseShopRedact(`{"shop_id":1,"shop_domain":"s.myshopify.com","orders_to_redact":[]}`))).toMatch(/this one carries orders_to_redact/);
-    expect(reason(() => parseCustomersRedact(dataRequest))).toMatch(/^a customers\/redact body lists orders_to_redact; this one carries (orders_requested|data_request)/);
-    expect(reason(() => parseCustomersDataRequest(redact))).toBe("a customers/data_request body lists orders_requested; this one carries orders_to_redact");
+    expect(reason(() => parseCustomersRedact(dataRequest))).toMatch(
+      /^a customers\/redact body lists orders_to_redact; this one carries (orders_requested|data_request)/,
+    );
+    expect(reason(() => parseCustomersDataRequest(redact))).toBe(
+      "a customers/data_request body lists orders_requested; this one carries orders_to_redact",
+    );
     expect(reason(() => parseCustomersRedact(shopRedact))).toBe("customers/redact has no customer object");
     expect(reason(() => parseCustomersDataRequest(shopRedact))).toBe("customers/data_request has no customer object");
-    expect(reason(() => parseCustomersRedact(redact.replace(/,"orders_to_redact":\[[^\]]*\]/, "")))).toBe("orders_to_redact is missing or not an array");
-    expect(reason(() => parseCustomersDataRequest(dataRequest.replace(/"orders_requested":\[[^\]]*\],/, "")))).toBe("orders_requested is missing or not an array");
+    expect(reason(() => parseCustomersRedact(redact.replace(/,"orders_to_redact":\[[^\]]*\]/, "")))).toBe(
+      "orders_to_redact is missing or not an array",
+    );
+    expect(reason(() => parseCustomersDataRequest(dataRequest.replace(/"orders_requested":\[[^\]]*\],/, "")))).toBe(
+      "orders_requested is missing or not an array",
+    );
     expect(reason(() => parseAppUninstalled(shopRedact))).toBe("id is missing");
     expect(reason(() => parseAppUninstalled(`{"id":1}`))).toBe("myshopify_domain is missing");
   });
@@ -235,23 +324,62 @@ describe("compliance and app bodies", () => {
     expect(reason(() => parseShopRedact(`{"shop_domain":"s.myshopify.com"}`))).toBe("shop_id is missing");
     expect(reason(() => parseShopRedact(`{"shop_id":1}`))).toBe("shop_domain is missing");
     expect(reason(() => parseShopRedact(`{"shop_id":1,"shop_domain":"a b"}`))).toBe('shop_domain "a b" is not a domain');
-    expect(reason(() => parseCustomersRedact(redact.replace("9007199254740997]", '"x"]')))).toBe('orders_to_redact[1] "x" is not a numeric id (1 to 20 digits)');
+    expect(reason(() => parseCustomersRedact(redact.replace("9007199254740997]", '"x"]')))).toBe(
+      'orders_to_redact[1] "x" is not a numeric id (1 to 20 digits)',
+    );
     expect(reason(() => parseAppScopesUpdate(`{"current":["a",null]}`))).toBe("current[1] null is not a scope name");
   });
 });
 
 // --- Seeded fuzz: hostile values anywhere in valid bodies -------------------------------------
 
-
-
 const HOSTILE: Array<() => unknown> = [
-  () => null, () => n("1e400"), () => n("-1e400"), () => n("99999999999999999999999"), () => n("-1"), () => n("-99999999999999999999"),
-  () => n("1e30"), () => n("2147483648"), () => n("2147483647"), () => n("0.5"), () => n("-0"), () => n("9007199254740993"), () => n("0"),
-  () => "\u0000", () => "a\u0000b", () => "\ud800", () => "x\udfffy", () => "\ud83d", () => [], () => [null], () => [{}], () => ({}),
-  () => ({ a: n("1") }), () => "x".repeat(100_000), () => "yesterday", () => "2026-02-30T00:00:00Z", () => "0000-01-01T00:00:00Z",
-  () => "9999-12-31T23:59:59-05:00", () => "1969-12-31T23:59:59Z", () => "1e400", () => "99999999999999999999999", () => "-5.00",
-  () => "90071992547409.92", () => "90071992547409.91", () => "0.005", () => true, () => false, () => "", () => " ", () => "NaN",
-  () => "Infinity", () => "USD", () => "usd", () => "shipping_refund", () => "2026-11-03T09:00:00Z", () => `${"a".repeat(250)}@b.co`,
+  () => null,
+  () => n("1e400"),
+  () => n("-1e400"),
+  () => n("99999999999999999999999"),
+  () => n("-1"),
+  () => n("-99999999999999999999"),
+  () => n("1e30"),
+  () => n("2147483648"),
+  () => n("2147483647"),
+  () => n("0.5"),
+  () => n("-0"),
+  () => n("9007199254740993"),
+  () => n("0"),
+  () => "\u0000",
+  () => "a\u0000b",
+  () => "\ud800",
+  () => "x\udfffy",
+  () => "\ud83d",
+  () => [],
+  () => [null],
+  () => [{}],
+  () => ({}),
+  () => ({ a: n("1") }),
+  () => "x".repeat(100_000),
+  () => "yesterday",
+  () => "2026-02-30T00:00:00Z",
+  () => "0000-01-01T00:00:00Z",
+  () => "9999-12-31T23:59:59-05:00",
+  () => "1969-12-31T23:59:59Z",
+  () => "1e400",
+  () => "99999999999999999999999",
+  () => "-5.00",
+  () => "90071992547409.92",
+  () => "90071992547409.91",
+  () => "0.005",
+  () => true,
+  () => false,
+  () => "",
+  () => " ",
+  () => "NaN",
+  () => "Infinity",
+  () => "USD",
+  () => "usd",
+  () => "shipping_refund",
+  () => "2026-11-03T09:00:00Z",
+  () => `${"a".repeat(250)}@b.co`,
 ];
 
 function paths(value: unknown, at: Array<string | number> = []): Array<Array<string | number>> {
@@ -264,7 +392,7 @@ function paths(value: unknown, at: Array<string | number> = []): Array<Array<str
 function mutate(tree: Tree, rand: () => number) {
   const all = paths(tree);
   if (!all.length) return; // emptied by earlier mutations
-  const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const at = pick(all);
   const parent = at.slice(0, -1).reduce((v: any, k) => v[k], tree);
   const key = at[at.length - 1];
@@ -273,8 +401,7 @@ function mutate(tree: Tree, rand: () => number) {
   else if (roll < 0.75) {
     if (Array.isArray(parent)) parent.splice(key as number, 1);
     else delete parent[key];
-  }
-  else if (roll < 0.85) parent[key] = rand() < 0.5 ? [parent[key]] : { nested: parent[key] };
+  } else if (roll < 0.85) parent[key] = rand() < 0.5 ? [parent[key]] : { nested: parent[key] };
   else if (roll < 0.95 && Array.isArray(parent)) parent.push(pick(HOSTILE)());
   else parent[key] = structuredCloneLossless(pick(all).reduce((v: any, k) => v?.[k], tree));
 }
@@ -310,8 +437,16 @@ describe("parsers under hostile input (seeded fuzz)", () => {
     { name: "refund", raw: refundRaw, parse: (r: string) => parseRefund(r) },
     { name: "refund (JPY shop)", raw: refundRaw, parse: (r: string) => parseRefund(r, "JPY") },
     { name: "refund (KWD shop)", raw: refundRaw, parse: (r: string) => parseRefund(r, "KWD") },
-    { name: "customer", raw: `{"id":9007199254740995,"email":"ana@example.com","first_name":"Ana","last_name":"García","phone":"+34600000000","state":"enabled","tags":"vip, espresso","email_marketing_consent":{"state":"subscribed"}}`, parse: (r: string) => parseCustomer(r) },
-    { name: "customers/redact", raw: `{"shop_id":1,"shop_domain":"s.myshopify.com","customer":{"id":2,"email":"a@b.co","phone":"1"},"orders_to_redact":[3,4]}`, parse: (r: string) => parseCustomersRedact(r) },
+    {
+      name: "customer",
+      raw: `{"id":9007199254740995,"email":"ana@example.com","first_name":"Ana","last_name":"García","phone":"+34600000000","state":"enabled","tags":"vip, espresso","email_marketing_consent":{"state":"subscribed"}}`,
+      parse: (r: string) => parseCustomer(r),
+    },
+    {
+      name: "customers/redact",
+      raw: `{"shop_id":1,"shop_domain":"s.myshopify.com","customer":{"id":2,"email":"a@b.co","phone":"1"},"orders_to_redact":[3,4]}`,
+      parse: (r: string) => parseCustomersRedact(r),
+    },
     { name: "shop/redact", raw: `{"shop_id":1,"shop_domain":"s.myshopify.com"}`, parse: (r: string) => parseShopRedact(r) },
   ];
   it("every call throws PayloadError or returns facts within range (3,000 cases)", () => {
@@ -338,10 +473,32 @@ describe("parsers under hostile input (seeded fuzz)", () => {
       if (body.name === "order") {
         // What the planners make of accepted facts stays within the ledger's and the inbox's bounds.
         const o = facts as OrderFacts;
-        const refund: RefundFacts = { id: "1", orderId: o.id, createdAt: o.createdAt, shippingMinor: 0, lineItems: o.lineItems.map((l) => ({ lineItemId: l.id, quantity: l.quantity, subtotalMinor: l.unitPriceMinor, taxMinor: 0 })) };
-        const plan = planOrderLedger({ order: o, paid: true, fulfilled: true, cancelled: rand() < 0.3, refunds: [refund], rule: { ...DEFAULT_EARN_RULE, pointsPerUnit: 1000, includeShipping: true, includeTaxes: true }, snapshot: null, existing: [] });
+        const refund: RefundFacts = {
+          id: "1",
+          orderId: o.id,
+          createdAt: o.createdAt,
+          shippingMinor: 0,
+          lineItems: o.lineItems.map((l) => ({ lineItemId: l.id, quantity: l.quantity, subtotalMinor: l.unitPriceMinor, taxMinor: 0 })),
+        };
+        const plan = planOrderLedger({
+          order: o,
+          paid: true,
+          fulfilled: true,
+          cancelled: rand() < 0.3,
+          refunds: [refund],
+          rule: { ...DEFAULT_EARN_RULE, pointsPerUnit: 1000, includeShipping: true, includeTaxes: true },
+          snapshot: null,
+          existing: [],
+        });
         for (const e of plan.append) expect(Number.isSafeInteger(e.points) && Math.abs(e.points) <= MAX_POINTS_BALANCE).toBe(true);
-        const units = planOrderWarranties({ policy: DEFAULT_WARRANTY_POLICY, order: o, products: new Map(), refunds: [refund], cancelled: false, now: "2027-01-01T00:00:00Z" });
+        const units = planOrderWarranties({
+          policy: DEFAULT_WARRANTY_POLICY,
+          order: o,
+          products: new Map(),
+          refunds: [refund],
+          cancelled: false,
+          now: "2027-01-01T00:00:00Z",
+        });
         expect(units.length).toBeLessThanOrEqual(o.lineItems.length * WARRANTY_UNITS_PER_LINE);
       }
     }

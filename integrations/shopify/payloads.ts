@@ -67,11 +67,15 @@ function objects(v: unknown, path: string): Json[] {
 }
 
 const str = (v: unknown): string | null =>
-  v === null || v === undefined ? null
-    : isLosslessNumber(v) ? v.toString()
-    : typeof v === "string" ? wellFormed(v)
-    : typeof v === "number" ? String(v)
-    : null;
+  v === null || v === undefined
+    ? null
+    : isLosslessNumber(v)
+      ? v.toString()
+      : typeof v === "string"
+        ? wellFormed(v)
+        : typeof v === "number"
+          ? String(v)
+          : null;
 
 function id(v: unknown, path: string): string {
   if (v === null || v === undefined) throw new PayloadError(`${path} is missing`);
@@ -95,7 +99,17 @@ function date(v: unknown, path: string): string {
   const m = typeof v === "string" ? DATE_TIME.exec(v) : null;
   // Date.parse rolls 2026-02-30 over to March: the calendar is checked by hand.
   const [y, mo, d, h, mi, s, oh, om] = (m ?? []).slice(1).map((x) => Number(x ?? 0));
-  const valid = m && mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y, mo, 0)).getUTCDate() && h <= 23 && mi <= 59 && s <= 59 && oh <= 23 && om <= 59;
+  const valid =
+    m &&
+    mo >= 1 &&
+    mo <= 12 &&
+    d >= 1 &&
+    d <= new Date(Date.UTC(y, mo, 0)).getUTCDate() &&
+    h <= 23 &&
+    mi <= 59 &&
+    s <= 59 &&
+    oh <= 23 &&
+    om <= 59;
   const t = valid ? Date.parse(v as string) : NaN;
   if (Number.isNaN(t)) throw new PayloadError(`${path} is not a date: ${show(v)}`);
   const year = new Date(t).getUTCFullYear();
@@ -106,8 +120,15 @@ const optDate = (v: unknown, path: string) => (v === null || v === undefined ? n
 
 function quantity(v: unknown, path: string): number {
   if (v === null || v === undefined) throw new PayloadError(`${path} is missing`);
-  const n = isLosslessNumber(v) ? Number(v.toString()) : typeof v === "number" ? v : typeof v === "string" && /^\d{1,10}$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > INT4_MAX) throw new PayloadError(`${path} ${show(v)} is not a whole number from 0 to ${INT4_MAX}`);
+  const n = isLosslessNumber(v)
+    ? Number(v.toString())
+    : typeof v === "number"
+      ? v
+      : typeof v === "string" && /^\d{1,10}$/.test(v)
+        ? Number(v)
+        : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > INT4_MAX)
+    throw new PayloadError(`${path} ${show(v)} is not a whole number from 0 to ${INT4_MAX}`);
   return n + 0; // -0 → 0
 }
 
@@ -172,7 +193,10 @@ export function parseOrder(raw: string): OrderFacts {
     within(qty * unitPriceMinor, `${at} quantity ${qty} × price ${show(l.price)}`);
     const allocations = objects(l.discount_allocations, `${at}.discount_allocations`);
     const discountMinor = allocations.length
-      ? allocations.reduce((s, a, j) => within(s + money(a.amount, currency, `${at}.discount_allocations[${j}].amount`), `${at} discounts`), 0)
+      ? allocations.reduce(
+          (s, a, j) => within(s + money(a.amount, currency, `${at}.discount_allocations[${j}].amount`), `${at} discounts`),
+          0,
+        )
       : money(l.total_discount, currency, `${at}.total_discount`);
     linesTotal = within(linesTotal + qty * unitPriceMinor, "the order's line total");
     discountsTotal = within(discountsTotal + discountMinor, "the order's discount total");
@@ -221,9 +245,10 @@ export function parseOrder(raw: string): OrderFacts {
     gid: str(o.admin_graphql_api_id) ?? `gid://shopify/Order/${orderId}`,
     name: str(o.name) ?? `#${orderId}`,
     email: emails[0] ?? emails[1] ?? emails[2],
-    customer: customer && customerId
-      ? { id: customerId, email: emails[2], firstName: str(customer.first_name), lastName: str(customer.last_name) }
-      : null,
+    customer:
+      customer && customerId
+        ? { id: customerId, email: emails[2], firstName: str(customer.first_name), lastName: str(customer.last_name) }
+        : null,
     currency,
     createdAt,
     processedAt: optDate(o.processed_at, "processed_at"),
@@ -252,7 +277,12 @@ export function parseRefund(raw: string, shopCurrency?: string): RefundFacts {
 function shopMoney(set: unknown, plain: unknown, path: string, plainPath: string, plainCurrency: string, signed = false): number {
   const sm = obj(obj(set, `${path}_set`)?.shop_money, `${path}_set.shop_money`);
   if (sm && sm.amount !== undefined && sm.amount !== null)
-    return money(sm.amount, currencyCode(sm.currency_code, `${path}_set.shop_money.currency_code`), `${path}_set.shop_money.amount`, signed);
+    return money(
+      sm.amount,
+      currencyCode(sm.currency_code, `${path}_set.shop_money.currency_code`),
+      `${path}_set.shop_money.amount`,
+      signed,
+    );
   return money(plain, plainCurrency, plainPath, signed);
 }
 
@@ -316,7 +346,10 @@ export interface CustomerFacts {
 
 export function parseCustomer(raw: string): CustomerFacts {
   const c = object(raw, "customer");
-  const tags = (str(c.tags) ?? "").split(",").map((t) => t.trim()).filter(Boolean);
+  const tags = (str(c.tags) ?? "")
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
   return {
     id: id(c.id, "id"),
     email: email(c.email, "email"),
@@ -370,7 +403,12 @@ export function parseCustomersDataRequest(raw: string) {
 
 export function parseShopRedact(raw: string) {
   const b = object(raw, "shop/redact");
-  refuseKeys(b, "shop/redact", "names only the shop (shop_id, shop_domain)", ["customer", "orders_to_redact", "orders_requested", "data_request"]);
+  refuseKeys(b, "shop/redact", "names only the shop (shop_id, shop_domain)", [
+    "customer",
+    "orders_to_redact",
+    "orders_requested",
+    "data_request",
+  ]);
   return { shopDomain: shopDomain(b.shop_domain, "shop_domain"), shopId: id(b.shop_id, "shop_id") };
 }
 

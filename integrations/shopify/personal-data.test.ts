@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { parse } from "lossless-json";
 import { scrubWebhookBody } from "./personal-data";
 import {
-  parseAppScopesUpdate, parseAppUninstalled, parseCustomer, parseCustomersDataRequest, parseCustomersRedact, parseOrder, parseRefund,
+  parseAppScopesUpdate,
+  parseAppUninstalled,
+  parseCustomer,
+  parseCustomersDataRequest,
+  parseCustomersRedact,
+  parseOrder,
+  parseRefund,
   parseShopRedact,
 } from "./payloads";
 import { orderFactsWithoutPersonalData } from "../../app/domain/facts";
@@ -67,9 +73,32 @@ const ORDER = `{
 }`;
 
 const PERSONAL = [
-  "ana", "garcía", "garcia", "luis", "pérez", "example.com", "203.0.113", "mozilla", "600 111 222", "611 333 444", "calle mayor",
-  "avenida", "28013", "concierge", "feliz", "engraving", "para ana", "allergic", "1z999", "qwerty123", "tok-123", "secret", "40.41",
-  "madrid", "café", "newsletter",
+  "ana",
+  "garcía",
+  "garcia",
+  "luis",
+  "pérez",
+  "example.com",
+  "203.0.113",
+  "mozilla",
+  "600 111 222",
+  "611 333 444",
+  "calle mayor",
+  "avenida",
+  "28013",
+  "concierge",
+  "feliz",
+  "engraving",
+  "para ana",
+  "allergic",
+  "1z999",
+  "qwerty123",
+  "tok-123",
+  "secret",
+  "40.41",
+  "madrid",
+  "café",
+  "newsletter",
 ];
 
 describe("scrubWebhookBody", () => {
@@ -79,15 +108,36 @@ describe("scrubWebhookBody", () => {
     const lower = scrubbed.toLowerCase();
     expect(PERSONAL.filter((s) => lower.includes(s))).toEqual([]);
     const tree = parse(scrubbed) as Record<string, any>;
-    for (const key of ["billing_address", "shipping_address", "client_details", "note", "note_attributes", "browser_ip", "email", "phone",
-      "contact_email", "tags", "discount_codes", "landing_site", "order_status_url", "token"])
+    for (const key of [
+      "billing_address",
+      "shipping_address",
+      "client_details",
+      "note",
+      "note_attributes",
+      "browser_ip",
+      "email",
+      "phone",
+      "contact_email",
+      "tags",
+      "discount_codes",
+      "landing_site",
+      "order_status_url",
+      "token",
+    ])
       expect(tree, key).not.toHaveProperty(key);
     expect(Object.keys(tree.customer)).toEqual(["id", "admin_graphql_api_id"]);
     expect(Object.keys(tree.line_items[0])).not.toContain("properties");
     expect(Object.keys(tree.fulfillments[0].line_items[0])).toEqual(["id", "quantity"]);
   });
   it("keeps ids beyond 2^53 exact", () => {
-    for (const id of ["9007199254740993", "9007199254740995", "9007199254740997", "9007199254740999", "9007199254741001", "9007199254741003"])
+    for (const id of [
+      "9007199254740993",
+      "9007199254740995",
+      "9007199254740997",
+      "9007199254740999",
+      "9007199254741001",
+      "9007199254741003",
+    ])
       expect(scrubbed).toContain(id);
     expect(scrubbed).not.toContain("9007199254740992");
   });
@@ -96,7 +146,11 @@ describe("scrubWebhookBody", () => {
     expect(original.email).toBe("ana.garcia@example.com");
     expect(parseOrder(scrubbed)).toEqual(orderFactsWithoutPersonalData(original));
     expect(parseOrder(scrubbed)).toMatchObject({
-      id: "9007199254740993", name: "#1001", email: null, shippingMinor: 500, taxMinor: 800,
+      id: "9007199254740993",
+      name: "#1001",
+      email: null,
+      shippingMinor: 500,
+      taxMinor: 800,
       customer: { id: "9007199254740995", email: null, firstName: null, lastName: null },
       lineItems: [{ id: "9007199254740997", quantity: 2, unitPriceMinor: 5750, discountMinor: 1000, title: "Kettle", vendor: "Fellow" }],
       fulfillments: [{ id: "9007199254741003", lineItems: [{ lineItemId: "9007199254740997", quantity: 1 }] }],
@@ -115,7 +169,13 @@ describe("scrubWebhookBody", () => {
     const customer = `{"id":9007199254740995,"email":"ana@example.com","first_name":"Ana","last_name":"García","phone":"+34600111222","tags":"vip",
       "state":"enabled","note":"x","addresses":[{"address1":"Calle Mayor 12"}],"default_address":{"city":"Madrid"},"created_at":"2026-01-01T00:00:00Z"}`;
     expect(scrubWebhookBody(customer)).toBe(`{"id":9007199254740995,"created_at":"2026-01-01T00:00:00Z"}`);
-    expect(parseCustomer(scrubWebhookBody(customer))).toMatchObject({ id: "9007199254740995", email: null, firstName: null, phone: null, tags: [] });
+    expect(parseCustomer(scrubWebhookBody(customer))).toMatchObject({
+      id: "9007199254740995",
+      email: null,
+      firstName: null,
+      phone: null,
+      tags: [],
+    });
 
     const redact = `{"shop_id":954889,"shop_domain":"shop.myshopify.com","customer":{"id":9007199254740995,"email":"ana@example.com","phone":"555"},"orders_to_redact":[9007199254740993]}`;
     expect(parseCustomersRedact(scrubWebhookBody(redact))).toEqual({ ...parseCustomersRedact(redact), email: null, phone: null });
@@ -131,8 +191,11 @@ describe("scrubWebhookBody", () => {
     expect(parseAppScopesUpdate(scrubWebhookBody(scopes))).toEqual(parseAppScopesUpdate(scopes));
   });
   it("drops what it does not know, and anything unreadable", () => {
-    expect(scrubWebhookBody(`{"id":1,"brand_new_field":{"email":"a@b.co"},"customer":"a@b.co","line_items":[{"id":2,"price":{"email":"x"}}, "a@b.co"]}`))
-      .toBe(`{"id":1,"line_items":[{"id":2},null]}`);
+    expect(
+      scrubWebhookBody(
+        `{"id":1,"brand_new_field":{"email":"a@b.co"},"customer":"a@b.co","line_items":[{"id":2,"price":{"email":"x"}}, "a@b.co"]}`,
+      ),
+    ).toBe(`{"id":1,"line_items":[{"id":2},null]}`);
     expect(scrubWebhookBody("not json")).toBe("{}");
     expect(scrubWebhookBody(`["a@b.co"]`)).toBe("{}");
     expect(scrubWebhookBody(`{"__proto__":{"email":"a@b.co"},"constructor":"a@b.co","id":1}`)).toBe(`{"id":1}`);

@@ -22,58 +22,139 @@ const TAX_LINE: Shape = { price: S, price_set: SET, rate: S, title: S };
 const CUSTOMER: Shape = { id: S, admin_graphql_api_id: S };
 
 const LINE_ITEM: Shape = {
-  id: S, admin_graphql_api_id: S, product_id: S, variant_id: S, title: S, variant_title: S, vendor: S, sku: S,
-  quantity: S, current_quantity: S, fulfillable_quantity: S, fulfillment_status: S, gift_card: S, taxable: S,
-  requires_shipping: S, product_exists: S, price: S, price_set: SET, total_discount: S, total_discount_set: SET,
+  id: S,
+  admin_graphql_api_id: S,
+  product_id: S,
+  variant_id: S,
+  title: S,
+  variant_title: S,
+  vendor: S,
+  sku: S,
+  quantity: S,
+  current_quantity: S,
+  fulfillable_quantity: S,
+  fulfillment_status: S,
+  gift_card: S,
+  taxable: S,
+  requires_shipping: S,
+  product_exists: S,
+  price: S,
+  price_set: SET,
+  total_discount: S,
+  total_discount_set: SET,
   discount_allocations: [{ amount: S, amount_set: SET, discount_application_index: S }],
   tax_lines: [TAX_LINE],
 };
 const SHIPPING_LINE: Shape = {
-  id: S, price: S, price_set: SET, discounted_price: S, discounted_price_set: SET, tax_lines: [TAX_LINE],
+  id: S,
+  price: S,
+  price_set: SET,
+  discounted_price: S,
+  discounted_price_set: SET,
+  tax_lines: [TAX_LINE],
 };
 const FULFILLMENT: Shape = {
-  id: S, admin_graphql_api_id: S, order_id: S, status: S, created_at: S, updated_at: S,
+  id: S,
+  admin_graphql_api_id: S,
+  order_id: S,
+  status: S,
+  created_at: S,
+  updated_at: S,
   line_items: [{ id: S, admin_graphql_api_id: S, quantity: S }],
 };
 const REFUND_LINE: Shape = {
-  id: S, line_item_id: S, quantity: S, restock_type: S, subtotal: S, subtotal_set: SET, total_tax: S, total_tax_set: SET,
+  id: S,
+  line_item_id: S,
+  quantity: S,
+  restock_type: S,
+  subtotal: S,
+  subtotal_set: SET,
+  total_tax: S,
+  total_tax_set: SET,
 };
 const ADJUSTMENT: Shape = {
-  id: S, order_id: S, refund_id: S, kind: S, amount: S, amount_set: SET, tax_amount: S, tax_amount_set: SET,
+  id: S,
+  order_id: S,
+  refund_id: S,
+  kind: S,
+  amount: S,
+  amount_set: SET,
+  tax_amount: S,
+  tax_amount_set: SET,
 };
 const REFUND_PARTS: Shape = {
-  id: S, admin_graphql_api_id: S, order_id: S, created_at: S, processed_at: S,
-  refund_line_items: [REFUND_LINE], order_adjustments: [ADJUSTMENT],
+  id: S,
+  admin_graphql_api_id: S,
+  order_id: S,
+  created_at: S,
+  processed_at: S,
+  refund_line_items: [REFUND_LINE],
+  order_adjustments: [ADJUSTMENT],
 };
 
-const money = (...keys: string[]): Shape => Object.fromEntries(keys.flatMap((k) => [[k, S], [`${k}_set`, SET]]));
+const money = (...keys: string[]): Shape =>
+  Object.fromEntries(
+    keys.flatMap((k) => [
+      [k, S],
+      [`${k}_set`, SET],
+    ]),
+  );
 
 // Every topic's top level in one shape: the scrubber does not need to be told the topic.
 const BODY: Shape = {
   // orders/*
   ...REFUND_PARTS,
-  order_number: S, currency: S, presentment_currency: S, updated_at: S, cancelled_at: S, closed_at: S,
-  cancel_reason: S, financial_status: S, fulfillment_status: S, taxes_included: S, test: S, confirmed: S,
-  ...money("total_price", "subtotal_price", "total_tax", "total_discounts", "total_line_items_price", "current_total_price",
-    "current_subtotal_price", "current_total_tax", "current_total_discounts"),
+  order_number: S,
+  currency: S,
+  presentment_currency: S,
+  updated_at: S,
+  cancelled_at: S,
+  closed_at: S,
+  cancel_reason: S,
+  financial_status: S,
+  fulfillment_status: S,
+  taxes_included: S,
+  test: S,
+  confirmed: S,
+  ...money(
+    "total_price",
+    "subtotal_price",
+    "total_tax",
+    "total_discounts",
+    "total_line_items_price",
+    "current_total_price",
+    "current_subtotal_price",
+    "current_total_tax",
+    "current_total_discounts",
+  ),
   total_shipping_price_set: SET,
-  line_items: [LINE_ITEM], shipping_lines: [SHIPPING_LINE], fulfillments: [FULFILLMENT], tax_lines: [TAX_LINE],
+  line_items: [LINE_ITEM],
+  shipping_lines: [SHIPPING_LINE],
+  fulfillments: [FULFILLMENT],
+  tax_lines: [TAX_LINE],
   refunds: [REFUND_PARTS],
   customer: CUSTOMER,
   // compliance and app topics
-  shop_id: S, shop_domain: S, myshopify_domain: S,
-  orders_to_redact: L, orders_requested: L, data_request: { id: S },
-  current: L, previous: L,
+  shop_id: S,
+  shop_domain: S,
+  myshopify_domain: S,
+  orders_to_redact: L,
+  orders_requested: L,
+  data_request: { id: S },
+  current: L,
+  previous: L,
 };
 
 const isScalar = (v: unknown) => v === null || isLosslessNumber(v) || ["string", "number", "boolean"].includes(typeof v);
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v) && !isLosslessNumber(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v) && !isLosslessNumber(v);
 const scalar = (v: unknown) => (typeof v === "string" ? wellFormed(v) : v);
 
 function keep(rule: Rule, value: unknown): unknown {
   if (rule === S) return isScalar(value) ? scalar(value) : undefined;
   if (rule === L) return Array.isArray(value) ? value.map((v) => (isScalar(v) ? scalar(v) : null)) : value === null ? null : undefined;
-  if (Array.isArray(rule)) return Array.isArray(value) ? value.map((v) => (isPlainObject(v) ? shape(rule[0], v) : null)) : value === null ? null : undefined;
+  if (Array.isArray(rule))
+    return Array.isArray(value) ? value.map((v) => (isPlainObject(v) ? shape(rule[0], v) : null)) : value === null ? null : undefined;
   return isPlainObject(value) ? shape(rule, value) : value === null ? null : undefined;
 }
 

@@ -6,8 +6,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@hubspot/api-client";
 import { startHubSpotSandbox, type HubSpotSandbox } from "./server.ts";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
 const sdk = (sandbox: HubSpotSandbox, accessToken: string, numberOfApiCallRetries = 0) =>
   new Client({ accessToken, basePath: sandbox.url, numberOfApiCallRetries });
 
@@ -60,9 +58,21 @@ describe("HubSpot sandbox through the real SDK", () => {
 
       const contacts = sandbox.state(portalId).contacts;
       expect(contacts).toHaveLength(1);
-      expect(contacts[0].properties).toMatchObject({ email: "ana.perez@example.com", firstname: "Ana", lastname: "Pérez", lifecyclestage: "customer" });
+      expect(contacts[0].properties).toMatchObject({
+        email: "ana.perez@example.com",
+        firstname: "Ana",
+        lastname: "Pérez",
+        lifecyclestage: "customer",
+      });
 
-      const byEmail = await client.crm.contacts.basicApi.getById("ANA.PEREZ@example.com", ["firstname", "lastname"], undefined, undefined, false, "email");
+      const byEmail = await client.crm.contacts.basicApi.getById(
+        "ANA.PEREZ@example.com",
+        ["firstname", "lastname"],
+        undefined,
+        undefined,
+        false,
+        "email",
+      );
       expect(byEmail.id).toBe(first.results[0].id);
       expect(byEmail.properties.lastname).toBe("Pérez");
 
@@ -127,15 +137,36 @@ describe("HubSpot sandbox through the real SDK", () => {
       const { privateAppToken } = sandbox.createPortal();
       const client = sdk(sandbox, privateAppToken);
       await client.crm.properties.groupsApi.create("contacts", { name: "postventa", label: "Postventa", displayOrder: -1 });
-      await client.crm.properties.coreApi.create("contacts", { name: "pv_points", label: "Points", type: "number" as any, fieldType: "number" as any, groupName: "postventa" });
-      await client.crm.properties.coreApi.create("contacts", { name: "pv_warranty_until", label: "Warranty", type: "date" as any, fieldType: "date" as any, groupName: "postventa" });
       await client.crm.properties.coreApi.create("contacts", {
-        name: "pv_tier", label: "Tier", type: "enumeration" as any, fieldType: "select" as any, groupName: "postventa",
-        options: [{ label: "Gold", value: "gold", displayOrder: 0, hidden: false }, { label: "Silver", value: "silver", displayOrder: 1, hidden: false }],
+        name: "pv_points",
+        label: "Points",
+        type: "number" as any,
+        fieldType: "number" as any,
+        groupName: "postventa",
+      });
+      await client.crm.properties.coreApi.create("contacts", {
+        name: "pv_warranty_until",
+        label: "Warranty",
+        type: "date" as any,
+        fieldType: "date" as any,
+        groupName: "postventa",
+      });
+      await client.crm.properties.coreApi.create("contacts", {
+        name: "pv_tier",
+        label: "Tier",
+        type: "enumeration" as any,
+        fieldType: "select" as any,
+        groupName: "postventa",
+        options: [
+          { label: "Gold", value: "gold", displayOrder: 0, hidden: false },
+          { label: "Silver", value: "silver", displayOrder: 1, hidden: false },
+        ],
       });
 
       const bad = async (properties: Record<string, string>, code: string) => {
-        const err = await apiError(client.crm.contacts.batchApi.upsert({ inputs: [{ id: "typed@example.com", idProperty: "email", properties }] }));
+        const err = await apiError(
+          client.crm.contacts.batchApi.upsert({ inputs: [{ id: "typed@example.com", idProperty: "email", properties }] }),
+        );
         expect(err.code).toBe(400);
         expect(err.body.message).toContain(code);
       };
@@ -147,7 +178,13 @@ describe("HubSpot sandbox through the real SDK", () => {
       await bad({ hs_object_id: "1" }, "READ_ONLY_VALUE");
 
       const ok = await client.crm.contacts.batchApi.upsert({
-        inputs: [{ id: "typed@example.com", idProperty: "email", properties: { pv_points: "120", pv_warranty_until: String(Date.UTC(2026, 0, 1)), pv_tier: "gold" } }],
+        inputs: [
+          {
+            id: "typed@example.com",
+            idProperty: "email",
+            properties: { pv_points: "120", pv_warranty_until: String(Date.UTC(2026, 0, 1)), pv_tier: "gold" },
+          },
+        ],
       });
       expect(ok.results[0].properties).toMatchObject({ pv_points: "120", pv_warranty_until: "2026-01-01", pv_tier: "gold" });
       const ymd = await client.crm.contacts.batchApi.upsert({
@@ -213,9 +250,16 @@ describe("HubSpot sandbox through the real SDK", () => {
       sandbox.faults.exhaustDaily(portalId);
       sandbox.resetLog();
       const client = sdk(sandbox, privateAppToken, 2);
-      const err = await apiError(client.crm.contacts.batchApi.upsert({ inputs: [{ id: "d@example.com", idProperty: "email", properties: {} }] }));
+      const err = await apiError(
+        client.crm.contacts.batchApi.upsert({ inputs: [{ id: "d@example.com", idProperty: "email", properties: {} }] }),
+      );
       expect(err.code).toBe(429);
-      expect(err.body).toMatchObject({ status: "error", message: "You have reached your daily limit.", errorType: "RATE_LIMIT", policyName: "DAILY" });
+      expect(err.body).toMatchObject({
+        status: "error",
+        message: "You have reached your daily limit.",
+        errorType: "RATE_LIMIT",
+        policyName: "DAILY",
+      });
       expect(err.headers["x-hubspot-ratelimit-daily-remaining"]).toBe("0");
       expect(sandbox.requestLog.filter((r) => r.portalId === portalId)).toHaveLength(1);
       expect(sandbox.state(portalId).contacts).toHaveLength(0);
@@ -241,7 +285,9 @@ describe("HubSpot sandbox through the real SDK", () => {
     it("answers 403 MISSING_SCOPES when the token lacks the endpoint's scope", async () => {
       const { privateAppToken } = sandbox.createPortal({ scopes: ["crm.objects.contacts.read"] });
       const err = await apiError(
-        sdk(sandbox, privateAppToken).crm.contacts.batchApi.upsert({ inputs: [{ id: "s@example.com", idProperty: "email", properties: {} }] }),
+        sdk(sandbox, privateAppToken).crm.contacts.batchApi.upsert({
+          inputs: [{ id: "s@example.com", idProperty: "email", properties: {} }],
+        }),
       );
       expect(err.code).toBe(403);
       expect(err.body).toMatchObject({ status: "error", category: "MISSING_SCOPES" });
@@ -251,19 +297,34 @@ describe("HubSpot sandbox through the real SDK", () => {
     it("runs the OAuth flow: code → tokens → API call → expiry → refresh", async () => {
       const { portalId } = sandbox.createPortal();
       sandbox.oauthClient({ clientId: "pv-client", clientSecret: "pv-secret", redirectUri: "https://app.example/auth/hubspot/callback" });
-      const { code } = sandbox.authorize(portalId, "pv-client", ["oauth", "crm.objects.contacts.write", "crm.objects.contacts.read", "crm.schemas.contacts.write"]);
+      const { code } = sandbox.authorize(portalId, "pv-client", [
+        "oauth",
+        "crm.objects.contacts.write",
+        "crm.objects.contacts.read",
+        "crm.schemas.contacts.write",
+      ]);
       const anon = new Client({ basePath: sandbox.url, numberOfApiCallRetries: 0 });
 
-      const badSecret = await apiError(anon.oauth.tokensApi.create("authorization_code", code, "https://app.example/auth/hubspot/callback", "pv-client", "wrong"));
+      const badSecret = await apiError(
+        anon.oauth.tokensApi.create("authorization_code", code, "https://app.example/auth/hubspot/callback", "pv-client", "wrong"),
+      );
       expect(badSecret.code).toBe(400);
 
-      const tokens = await anon.oauth.tokensApi.create("authorization_code", code, "https://app.example/auth/hubspot/callback", "pv-client", "pv-secret");
+      const tokens = await anon.oauth.tokensApi.create(
+        "authorization_code",
+        code,
+        "https://app.example/auth/hubspot/callback",
+        "pv-client",
+        "pv-secret",
+      );
       expect(tokens.tokenType).toBe("bearer");
       expect(tokens.expiresIn).toBe(1800);
       expect(tokens.accessToken).toBeTruthy();
       expect(tokens.refreshToken).toBeTruthy();
 
-      const reused = await apiError(anon.oauth.tokensApi.create("authorization_code", code, "https://app.example/auth/hubspot/callback", "pv-client", "pv-secret"));
+      const reused = await apiError(
+        anon.oauth.tokensApi.create("authorization_code", code, "https://app.example/auth/hubspot/callback", "pv-client", "pv-secret"),
+      );
       expect(reused.code).toBe(400);
       expect(reused.body).toMatchObject({ status: "BAD_AUTH_CODE" });
 
@@ -274,19 +335,32 @@ describe("HubSpot sandbox through the real SDK", () => {
       const client = sdk(sandbox, tokens.accessToken);
       const res = await client.crm.contacts.batchApi.upsert({ inputs: [{ id: "oauth@example.com", idProperty: "email", properties: {} }] });
       expect(res.results[0]._new).toBe(true);
-      const noTicketScope = await apiError(client.crm.tickets.basicApi.create({ properties: { subject: "x", hs_pipeline: "0", hs_pipeline_stage: "1" }, associations: [] }));
+      const noTicketScope = await apiError(
+        client.crm.tickets.basicApi.create({ properties: { subject: "x", hs_pipeline: "0", hs_pipeline_stage: "1" }, associations: [] }),
+      );
       expect(noTicketScope.code).toBe(403);
 
       sandbox.expireAccessTokens(portalId);
-      const expired = await apiError(client.crm.contacts.batchApi.upsert({ inputs: [{ id: "oauth@example.com", idProperty: "email", properties: {} }] }));
+      const expired = await apiError(
+        client.crm.contacts.batchApi.upsert({ inputs: [{ id: "oauth@example.com", idProperty: "email", properties: {} }] }),
+      );
       expect(expired.code).toBe(401);
       expect(expired.body.category).toBe("EXPIRED_AUTHENTICATION");
       expect(expired.body.message).toMatch(/^The OAuth token used to make this call expired \d+ second\(s\) ago\.$/);
 
-      const badRefresh = await apiError(anon.oauth.tokensApi.create("refresh_token", undefined, undefined, "pv-client", "pv-secret", "na1-nope"));
+      const badRefresh = await apiError(
+        anon.oauth.tokensApi.create("refresh_token", undefined, undefined, "pv-client", "pv-secret", "na1-nope"),
+      );
       expect(badRefresh.body).toMatchObject({ status: "BAD_REFRESH_TOKEN" });
 
-      const refreshed = await anon.oauth.tokensApi.create("refresh_token", undefined, undefined, "pv-client", "pv-secret", tokens.refreshToken);
+      const refreshed = await anon.oauth.tokensApi.create(
+        "refresh_token",
+        undefined,
+        undefined,
+        "pv-client",
+        "pv-secret",
+        tokens.refreshToken,
+      );
       expect(refreshed.accessToken).not.toBe(tokens.accessToken);
       const after = await sdk(sandbox, refreshed.accessToken).crm.contacts.batchApi.upsert({
         inputs: [{ id: "oauth@example.com", idProperty: "email", properties: { firstname: "O" } }],
@@ -295,9 +369,10 @@ describe("HubSpot sandbox through the real SDK", () => {
 
       sandbox.revoke(tokens.refreshToken);
       expect((await apiError(sdk(sandbox, refreshed.accessToken).crm.properties.groupsApi.getAll("contacts"))).code).toBe(401);
-      expect((await apiError(anon.oauth.tokensApi.create("refresh_token", undefined, undefined, "pv-client", "pv-secret", tokens.refreshToken))).body.status).toBe(
-        "BAD_REFRESH_TOKEN",
-      );
+      expect(
+        (await apiError(anon.oauth.tokensApi.create("refresh_token", undefined, undefined, "pv-client", "pv-secret", tokens.refreshToken)))
+          .body.status,
+      ).toBe("BAD_REFRESH_TOKEN");
     });
   });
 
@@ -307,7 +382,9 @@ describe("HubSpot sandbox through the real SDK", () => {
       const client = sdk(sandbox, privateAppToken);
       const g = await client.crm.properties.groupsApi.create("contacts", { name: "postventa", label: "Postventa", displayOrder: -1 });
       expect(g).toMatchObject({ name: "postventa", label: "Postventa", archived: false });
-      const err = await apiError(client.crm.properties.groupsApi.create("contacts", { name: "postventa", label: "Postventa", displayOrder: -1 }));
+      const err = await apiError(
+        client.crm.properties.groupsApi.create("contacts", { name: "postventa", label: "Postventa", displayOrder: -1 }),
+      );
       expect(err.code).toBe(409);
       expect(err.body).toMatchObject({ status: "error", category: "OBJECT_ALREADY_EXISTS" });
       expect(err.body.message).toMatch(/already exists/);
@@ -363,7 +440,13 @@ describe("HubSpot sandbox through the real SDK", () => {
       const client = sdk(sandbox, privateAppToken);
       const c = await client.crm.contacts.batchApi.upsert({ inputs: [{ id: "note@example.com", idProperty: "email", properties: {} }] });
       const contactId = c.results[0].id;
-      await client.crm.properties.coreApi.create("notes", { name: "pv_source_id", label: "Postventa id", type: "string" as any, fieldType: "text" as any, groupName: "engagement" });
+      await client.crm.properties.coreApi.create("notes", {
+        name: "pv_source_id",
+        label: "Postventa id",
+        type: "string" as any,
+        fieldType: "text" as any,
+        groupName: "engagement",
+      });
 
       const note = await client.crm.objects.notes.basicApi.create({
         properties: { hs_timestamp: "2026-02-01T10:00:00Z", hs_note_body: "Warranty claim approved", pv_source_id: "claim-1" },
@@ -374,7 +457,13 @@ describe("HubSpot sandbox through the real SDK", () => {
       const s = sandbox.state(portalId);
       expect(s.notes).toHaveLength(1);
       expect(s.associations).toContainEqual(
-        expect.objectContaining({ fromObjectType: "notes", fromId: note.id, toObjectType: "contacts", toId: contactId, associationTypeId: 202 }),
+        expect.objectContaining({
+          fromObjectType: "notes",
+          fromId: note.id,
+          toObjectType: "contacts",
+          toId: contactId,
+          associationTypeId: 202,
+        }),
       );
 
       const found = await client.crm.objects.notes.searchApi.doSearch({
@@ -405,7 +494,9 @@ describe("HubSpot sandbox through the real SDK", () => {
         }),
       );
       expect(ghost.code).toBe(400);
-      expect((await apiError(client.crm.objects.notes.basicApi.create({ properties: { hs_note_body: "x" }, associations: [] }))).code).toBe(400);
+      expect((await apiError(client.crm.objects.notes.basicApi.create({ properties: { hs_note_body: "x" }, associations: [] }))).code).toBe(
+        400,
+      );
 
       // batch create works; batch upsert does not (notes cannot hold unique-value properties)
       const batch = await client.crm.objects.notes.batchApi.create({
@@ -413,12 +504,21 @@ describe("HubSpot sandbox through the real SDK", () => {
       });
       expect(batch.results).toHaveLength(1);
       const upsert = await apiError(
-        client.crm.objects.notes.batchApi.upsert({ inputs: [{ id: "claim-1", idProperty: "pv_source_id", properties: { hs_note_body: "x" } }] }),
+        client.crm.objects.notes.batchApi.upsert({
+          inputs: [{ id: "claim-1", idProperty: "pv_source_id", properties: { hs_note_body: "x" } }],
+        }),
       );
       expect(upsert.code).toBe(400);
       expect(upsert.body.message).toMatch(/non-unique/);
       const uniqueOnNotes = await apiError(
-        client.crm.properties.coreApi.create("notes", { name: "pv_uid", label: "u", type: "string" as any, fieldType: "text" as any, groupName: "engagement", hasUniqueValue: true }),
+        client.crm.properties.coreApi.create("notes", {
+          name: "pv_uid",
+          label: "u",
+          type: "string" as any,
+          fieldType: "text" as any,
+          groupName: "engagement",
+          hasUniqueValue: true,
+        }),
       );
       expect(uniqueOnNotes.code).toBe(400);
     });
@@ -439,12 +539,21 @@ describe("HubSpot sandbox through the real SDK", () => {
       expect(sandbox.state(portalId).associations).toContainEqual(expect.objectContaining({ fromId: t.id, associationTypeId: 16 }));
 
       await client.crm.properties.coreApi.create("tickets", {
-        name: "pv_return_id", label: "Return id", type: "string" as any, fieldType: "text" as any, groupName: "ticketinformation", hasUniqueValue: true,
+        name: "pv_return_id",
+        label: "Return id",
+        type: "string" as any,
+        fieldType: "text" as any,
+        groupName: "ticketinformation",
+        hasUniqueValue: true,
       });
       const up1 = await client.crm.tickets.batchApi.upsert({
-        inputs: [{ id: "R-1", idProperty: "pv_return_id", properties: { subject: "Return R-1", hs_pipeline: "0", hs_pipeline_stage: "1" } }],
+        inputs: [
+          { id: "R-1", idProperty: "pv_return_id", properties: { subject: "Return R-1", hs_pipeline: "0", hs_pipeline_stage: "1" } },
+        ],
       });
-      const up2 = await client.crm.tickets.batchApi.upsert({ inputs: [{ id: "R-1", idProperty: "pv_return_id", properties: { hs_pipeline_stage: "4" } }] });
+      const up2 = await client.crm.tickets.batchApi.upsert({
+        inputs: [{ id: "R-1", idProperty: "pv_return_id", properties: { hs_pipeline_stage: "4" } }],
+      });
       expect(up1.results[0]._new).toBe(true);
       expect(up2.results[0]._new).toBe(false);
       expect(up2.results[0].id).toBe(up1.results[0].id);
@@ -457,7 +566,12 @@ describe("HubSpot sandbox through the real SDK", () => {
       const { privateAppToken } = sandbox.createPortal({ timelineApproved: false });
       const { eventTemplateId } = sandbox.createTimelineTemplate({ privateAppToken, tokens: ["claim"] });
       const err = await apiError(
-        sdk(sandbox, privateAppToken).crm.timeline.eventsApi.create({ eventTemplateId, email: "tl@example.com", tokens: { claim: "1" }, id: "ev-1" }),
+        sdk(sandbox, privateAppToken).crm.timeline.eventsApi.create({
+          eventTemplateId,
+          email: "tl@example.com",
+          tokens: { claim: "1" },
+          id: "ev-1",
+        }),
       );
       expect(err.code).toBe(403);
       expect(err.body).toMatchObject({ status: "error", category: "MISSING_SCOPES" });
@@ -467,12 +581,21 @@ describe("HubSpot sandbox through the real SDK", () => {
       const { portalId, privateAppToken } = sandbox.createPortal({ timelineApproved: true });
       const { eventTemplateId } = sandbox.createTimelineTemplate({ privateAppToken, tokens: ["claim"] });
       const client = sdk(sandbox, privateAppToken);
-      const ev = await client.crm.timeline.eventsApi.create({ eventTemplateId, email: "tl@example.com", tokens: { claim: "1" }, id: "ev-1" });
+      const ev = await client.crm.timeline.eventsApi.create({
+        eventTemplateId,
+        email: "tl@example.com",
+        tokens: { claim: "1" },
+        id: "ev-1",
+      });
       expect(ev.id).toBe("ev-1");
       expect(sandbox.state(portalId).contacts.map((c) => c.properties.email)).toEqual(["tl@example.com"]);
-      const dup = await apiError(client.crm.timeline.eventsApi.create({ eventTemplateId, email: "tl@example.com", tokens: { claim: "1" }, id: "ev-1" }));
+      const dup = await apiError(
+        client.crm.timeline.eventsApi.create({ eventTemplateId, email: "tl@example.com", tokens: { claim: "1" }, id: "ev-1" }),
+      );
       expect(dup.code).toBe(409);
-      const unknownToken = await apiError(client.crm.timeline.eventsApi.create({ eventTemplateId, email: "tl@example.com", tokens: { other: "1" }, id: "ev-2" }));
+      const unknownToken = await apiError(
+        client.crm.timeline.eventsApi.create({ eventTemplateId, email: "tl@example.com", tokens: { other: "1" }, id: "ev-2" }),
+      );
       expect(unknownToken.code).toBe(400);
       const batch: any = await client.crm.timeline.eventsApi.createBatch({
         inputs: [
@@ -491,7 +614,9 @@ describe("HubSpot sandbox through the real SDK", () => {
       const { privateAppToken } = sandbox.createPortal();
       sandbox.faults.failNext(1, 500, { path: /\/batch\/upsert$/ });
       const client = sdk(sandbox, privateAppToken);
-      const e500 = await apiError(client.crm.contacts.batchApi.upsert({ inputs: [{ id: "f@example.com", idProperty: "email", properties: {} }] }));
+      const e500 = await apiError(
+        client.crm.contacts.batchApi.upsert({ inputs: [{ id: "f@example.com", idProperty: "email", properties: {} }] }),
+      );
       expect(e500.code).toBe(500);
       expect(e500.body.correlationId).toMatch(UUID);
 
@@ -534,12 +659,16 @@ describe("HubSpot sandbox through the real SDK", () => {
     const b = sandbox.createPortal();
     const ca = sdk(sandbox, a.privateAppToken);
     const cb = sdk(sandbox, b.privateAppToken);
-    const made = await ca.crm.contacts.batchApi.upsert({ inputs: [{ id: "shared@example.com", idProperty: "email", properties: { firstname: "A" } }] });
+    const made = await ca.crm.contacts.batchApi.upsert({
+      inputs: [{ id: "shared@example.com", idProperty: "email", properties: { firstname: "A" } }],
+    });
     await ca.crm.properties.groupsApi.create("contacts", { name: "only_a", label: "Only A", displayOrder: -1 });
 
     expect((await apiError(cb.crm.contacts.basicApi.getById(made.results[0].id))).code).toBe(404);
     expect((await apiError(cb.crm.properties.groupsApi.getByName("contacts", "only_a"))).code).toBe(404);
-    const bSide = await cb.crm.contacts.batchApi.upsert({ inputs: [{ id: "shared@example.com", idProperty: "email", properties: { firstname: "B" } }] });
+    const bSide = await cb.crm.contacts.batchApi.upsert({
+      inputs: [{ id: "shared@example.com", idProperty: "email", properties: { firstname: "B" } }],
+    });
     expect(bSide.results[0]._new).toBe(true);
     expect(bSide.results[0].id).not.toBe(made.results[0].id);
     expect(sandbox.state(a.portalId).contacts[0].properties.firstname).toBe("A");

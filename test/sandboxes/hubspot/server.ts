@@ -264,7 +264,8 @@ const ASSOCIATION_TYPES: Array<{ from: ObjectType; to: ObjectType; id: number; l
   { from: "contacts", to: "tickets", id: 15, label: "contact_to_ticket" },
 ];
 
-const EMAIL_RE = /^[^\s@"(),:;<>[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
+const EMAIL_RE =
+  /^[^\s@"(),:;<>[\\\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
 
 /** Valid type → fieldType pairs for properties (HubSpot properties API "type and fieldType values"). */
 const FIELD_TYPES: Record<string, string[]> = {
@@ -315,8 +316,20 @@ function builtins(): { groups: Record<ObjectType, PropertyGroup[]>; props: Recor
   const g = (name: string, label: string): PropertyGroup => ({ name, label, displayOrder: -1, archived: false });
   const common = (group: string, prefix: "" | "hs_") => [
     builtinProp({ name: "hs_object_id", label: "Record ID", type: "number", fieldType: "number", groupName: group, readOnlyValue: true }),
-    builtinProp({ name: prefix === "" ? "createdate" : "hs_createdate", type: "datetime", fieldType: "date", groupName: group, readOnlyValue: true }),
-    builtinProp({ name: prefix === "" ? "lastmodifieddate" : "hs_lastmodifieddate", type: "datetime", fieldType: "date", groupName: group, readOnlyValue: true }),
+    builtinProp({
+      name: prefix === "" ? "createdate" : "hs_createdate",
+      type: "datetime",
+      fieldType: "date",
+      groupName: group,
+      readOnlyValue: true,
+    }),
+    builtinProp({
+      name: prefix === "" ? "lastmodifieddate" : "hs_lastmodifieddate",
+      type: "datetime",
+      fieldType: "date",
+      groupName: group,
+      readOnlyValue: true,
+    }),
   ];
   return {
     groups: {
@@ -327,11 +340,24 @@ function builtins(): { groups: Record<ObjectType, PropertyGroup[]>; props: Recor
     props: {
       contacts: [
         ...common("contactinformation", ""),
-        builtinProp({ name: "email", label: "Email", type: "string", fieldType: "text", groupName: "contactinformation", hasUniqueValue: true }),
+        builtinProp({
+          name: "email",
+          label: "Email",
+          type: "string",
+          fieldType: "text",
+          groupName: "contactinformation",
+          hasUniqueValue: true,
+        }),
         builtinProp({ name: "firstname", label: "First Name", type: "string", fieldType: "text", groupName: "contactinformation" }),
         builtinProp({ name: "lastname", label: "Last Name", type: "string", fieldType: "text", groupName: "contactinformation" }),
         builtinProp({ name: "phone", label: "Phone Number", type: "string", fieldType: "phonenumber", groupName: "contactinformation" }),
-        builtinProp({ name: "mobilephone", label: "Mobile Phone Number", type: "string", fieldType: "phonenumber", groupName: "contactinformation" }),
+        builtinProp({
+          name: "mobilephone",
+          label: "Mobile Phone Number",
+          type: "string",
+          fieldType: "phonenumber",
+          groupName: "contactinformation",
+        }),
         builtinProp({ name: "company", label: "Company Name", type: "string", fieldType: "text", groupName: "contactinformation" }),
         builtinProp({ name: "jobtitle", label: "Job Title", type: "string", fieldType: "text", groupName: "contactinformation" }),
         builtinProp({ name: "website", label: "Website URL", type: "string", fieldType: "text", groupName: "contactinformation" }),
@@ -340,38 +366,155 @@ function builtins(): { groups: Record<ObjectType, PropertyGroup[]>; props: Recor
         builtinProp({ name: "state", label: "State/Region", type: "string", fieldType: "text", groupName: "contactinformation" }),
         builtinProp({ name: "zip", label: "Postal Code", type: "string", fieldType: "text", groupName: "contactinformation" }),
         builtinProp({ name: "country", label: "Country/Region", type: "string", fieldType: "text", groupName: "contactinformation" }),
-        builtinProp({ name: "hs_language", label: "Preferred language", type: "enumeration", fieldType: "select", groupName: "contactinformation",
-          options: opts([["en", "English"], ["es", "Spanish"], ["fr", "French"], ["de", "German"], ["pt-br", "Portuguese - Brazil"], ["it", "Italian"]]) }),
-        builtinProp({ name: "lifecyclestage", label: "Lifecycle Stage", type: "enumeration", fieldType: "radio", groupName: "contactinformation",
-          options: opts([["subscriber", "Subscriber"], ["lead", "Lead"], ["marketingqualifiedlead", "Marketing Qualified Lead"],
-            ["salesqualifiedlead", "Sales Qualified Lead"], ["opportunity", "Opportunity"], ["customer", "Customer"],
-            ["evangelist", "Evangelist"], ["other", "Other"]]) }),
-        builtinProp({ name: "hs_lead_status", label: "Lead Status", type: "enumeration", fieldType: "radio", groupName: "contactinformation",
-          options: opts([["NEW", "New"], ["OPEN", "Open"], ["IN_PROGRESS", "In Progress"], ["OPEN_DEAL", "Open Deal"],
-            ["UNQUALIFIED", "Unqualified"], ["ATTEMPTED_TO_CONTACT", "Attempted to Contact"], ["CONNECTED", "Connected"], ["BAD_TIMING", "Bad Timing"]]) }),
+        builtinProp({
+          name: "hs_language",
+          label: "Preferred language",
+          type: "enumeration",
+          fieldType: "select",
+          groupName: "contactinformation",
+          options: opts([
+            ["en", "English"],
+            ["es", "Spanish"],
+            ["fr", "French"],
+            ["de", "German"],
+            ["pt-br", "Portuguese - Brazil"],
+            ["it", "Italian"],
+          ]),
+        }),
+        builtinProp({
+          name: "lifecyclestage",
+          label: "Lifecycle Stage",
+          type: "enumeration",
+          fieldType: "radio",
+          groupName: "contactinformation",
+          options: opts([
+            ["subscriber", "Subscriber"],
+            ["lead", "Lead"],
+            ["marketingqualifiedlead", "Marketing Qualified Lead"],
+            ["salesqualifiedlead", "Sales Qualified Lead"],
+            ["opportunity", "Opportunity"],
+            ["customer", "Customer"],
+            ["evangelist", "Evangelist"],
+            ["other", "Other"],
+          ]),
+        }),
+        builtinProp({
+          name: "hs_lead_status",
+          label: "Lead Status",
+          type: "enumeration",
+          fieldType: "radio",
+          groupName: "contactinformation",
+          options: opts([
+            ["NEW", "New"],
+            ["OPEN", "Open"],
+            ["IN_PROGRESS", "In Progress"],
+            ["OPEN_DEAL", "Open Deal"],
+            ["UNQUALIFIED", "Unqualified"],
+            ["ATTEMPTED_TO_CONTACT", "Attempted to Contact"],
+            ["CONNECTED", "Connected"],
+            ["BAD_TIMING", "Bad Timing"],
+          ]),
+        }),
       ],
       tickets: [
         ...common("ticketinformation", "hs_").map((p) => (p.name === "hs_createdate" ? { ...p, name: "createdate" } : p)),
         builtinProp({ name: "subject", label: "Ticket name", type: "string", fieldType: "text", groupName: "ticketinformation" }),
-        builtinProp({ name: "content", label: "Ticket description", type: "string", fieldType: "textarea", groupName: "ticketinformation" }),
-        builtinProp({ name: "hs_pipeline", label: "Pipeline", type: "enumeration", fieldType: "select", groupName: "ticketinformation",
-          options: opts([["0", "Support Pipeline"]]) }),
-        builtinProp({ name: "hs_pipeline_stage", label: "Ticket status", type: "enumeration", fieldType: "select", groupName: "ticketinformation",
-          options: opts([["1", "New"], ["2", "Waiting on contact"], ["3", "Waiting on us"], ["4", "Closed"]]) }),
-        builtinProp({ name: "hs_ticket_priority", label: "Priority", type: "enumeration", fieldType: "select", groupName: "ticketinformation",
-          options: opts([["LOW", "Low"], ["MEDIUM", "Medium"], ["HIGH", "High"], ["URGENT", "Urgent"]]) }),
-        builtinProp({ name: "hs_ticket_category", label: "Category", type: "enumeration", fieldType: "checkbox", groupName: "ticketinformation",
-          options: opts([["PRODUCT_ISSUE", "Product issue"], ["BILLING_ISSUE", "Billing issue"], ["FEATURE_REQUEST", "Feature request"], ["GENERAL_INQUIRY", "General inquiry"]]) }),
-        builtinProp({ name: "source_type", label: "Source", type: "enumeration", fieldType: "select", groupName: "ticketinformation",
-          options: opts([["CHAT", "Chat"], ["EMAIL", "Email"], ["FORM", "Form"], ["PHONE", "Phone"]]) }),
-        builtinProp({ name: "hubspot_owner_id", label: "Ticket owner", type: "enumeration", fieldType: "select", groupName: "ticketinformation", externalOptions: true }),
+        builtinProp({
+          name: "content",
+          label: "Ticket description",
+          type: "string",
+          fieldType: "textarea",
+          groupName: "ticketinformation",
+        }),
+        builtinProp({
+          name: "hs_pipeline",
+          label: "Pipeline",
+          type: "enumeration",
+          fieldType: "select",
+          groupName: "ticketinformation",
+          options: opts([["0", "Support Pipeline"]]),
+        }),
+        builtinProp({
+          name: "hs_pipeline_stage",
+          label: "Ticket status",
+          type: "enumeration",
+          fieldType: "select",
+          groupName: "ticketinformation",
+          options: opts([
+            ["1", "New"],
+            ["2", "Waiting on contact"],
+            ["3", "Waiting on us"],
+            ["4", "Closed"],
+          ]),
+        }),
+        builtinProp({
+          name: "hs_ticket_priority",
+          label: "Priority",
+          type: "enumeration",
+          fieldType: "select",
+          groupName: "ticketinformation",
+          options: opts([
+            ["LOW", "Low"],
+            ["MEDIUM", "Medium"],
+            ["HIGH", "High"],
+            ["URGENT", "Urgent"],
+          ]),
+        }),
+        builtinProp({
+          name: "hs_ticket_category",
+          label: "Category",
+          type: "enumeration",
+          fieldType: "checkbox",
+          groupName: "ticketinformation",
+          options: opts([
+            ["PRODUCT_ISSUE", "Product issue"],
+            ["BILLING_ISSUE", "Billing issue"],
+            ["FEATURE_REQUEST", "Feature request"],
+            ["GENERAL_INQUIRY", "General inquiry"],
+          ]),
+        }),
+        builtinProp({
+          name: "source_type",
+          label: "Source",
+          type: "enumeration",
+          fieldType: "select",
+          groupName: "ticketinformation",
+          options: opts([
+            ["CHAT", "Chat"],
+            ["EMAIL", "Email"],
+            ["FORM", "Form"],
+            ["PHONE", "Phone"],
+          ]),
+        }),
+        builtinProp({
+          name: "hubspot_owner_id",
+          label: "Ticket owner",
+          type: "enumeration",
+          fieldType: "select",
+          groupName: "ticketinformation",
+          externalOptions: true,
+        }),
       ],
       notes: [
         ...common("engagement", "hs_"),
         builtinProp({ name: "hs_timestamp", label: "Activity date", type: "datetime", fieldType: "date", groupName: "engagement" }),
         builtinProp({ name: "hs_note_body", label: "Note body", type: "string", fieldType: "html", groupName: "engagement" }),
-        builtinProp({ name: "hs_attachment_ids", label: "Attachment IDs", type: "enumeration", fieldType: "checkbox", groupName: "engagement", externalOptions: true }),
-        builtinProp({ name: "hubspot_owner_id", label: "Activity assigned to", type: "enumeration", fieldType: "select", groupName: "engagement", externalOptions: true }),
+        builtinProp({
+          name: "hs_attachment_ids",
+          label: "Attachment IDs",
+          type: "enumeration",
+          fieldType: "checkbox",
+          groupName: "engagement",
+          externalOptions: true,
+        }),
+        builtinProp({
+          name: "hubspot_owner_id",
+          label: "Activity assigned to",
+          type: "enumeration",
+          fieldType: "select",
+          groupName: "engagement",
+          externalOptions: true,
+        }),
       ],
     },
   };
@@ -388,7 +531,17 @@ const SYSTEM_PROPS: Record<ObjectType, string[]> = {
 /** Properties returned when the caller names none (HubSpot's defaults per object). */
 const DEFAULT_PROPS: Record<ObjectType, string[]> = {
   contacts: ["createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"],
-  tickets: ["content", "createdate", "hs_lastmodifieddate", "hs_object_id", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority", "subject"],
+  tickets: [
+    "content",
+    "createdate",
+    "hs_lastmodifieddate",
+    "hs_object_id",
+    "hs_pipeline",
+    "hs_pipeline_stage",
+    "hs_ticket_category",
+    "hs_ticket_priority",
+    "subject",
+  ],
   notes: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
 };
 
@@ -477,7 +630,9 @@ function normalizeValue(def: PropertyDef, raw: string): { value: string } | { is
       } else if (/^\d{4}-\d{2}-\d{2}T/.test(raw)) {
         ms = Date.parse(raw);
       } else {
-        return { issue: issue(name, "INVALID_DATE", `${raw} is not a valid date. Dates must be midnight UTC in epoch milliseconds or YYYY-MM-DD.`) };
+        return {
+          issue: issue(name, "INVALID_DATE", `${raw} is not a valid date. Dates must be midnight UTC in epoch milliseconds or YYYY-MM-DD.`),
+        };
       }
       if (!Number.isFinite(ms)) return { issue: issue(name, "INVALID_DATE", `${raw} is not a valid date.`) };
       const d = new Date(ms);
@@ -495,7 +650,8 @@ function normalizeValue(def: PropertyDef, raw: string): { value: string } | { is
     case "datetime": {
       let ms: number;
       if (/^-?\d+$/.test(raw)) ms = Number(raw);
-      else if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw)) ms = Date.parse(raw.length === 10 ? `${raw}T00:00:00Z` : raw);
+      else if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw))
+        ms = Date.parse(raw.length === 10 ? `${raw}T00:00:00Z` : raw);
       else ms = NaN;
       if (!Number.isFinite(ms)) return { issue: issue(name, "INVALID_LONG", `${raw} was not a valid long.`) };
       return { value: new Date(ms).toISOString() };
@@ -513,7 +669,13 @@ function normalizeValue(def: PropertyDef, raw: string): { value: string } | { is
       const parts = def.fieldType === "checkbox" ? raw.split(";") : [raw];
       for (const p of parts) {
         if (!allowed.includes(p)) {
-          return { issue: issue(name, "INVALID_OPTION", `${p} was not one of the allowed options: [${def.options.map((o) => `label: "${o.label}"\nvalue: "${o.value}"`).join(", ")}]`) };
+          return {
+            issue: issue(
+              name,
+              "INVALID_OPTION",
+              `${p} was not one of the allowed options: [${def.options.map((o) => `label: "${o.label}"\nvalue: "${o.value}"`).join(", ")}]`,
+            ),
+          };
         }
       }
       return { value: raw };
@@ -593,7 +755,15 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     apps.set(app.appId, app);
     const token = o.token ?? `pat-na1-${randomUUID()}`;
     if (tokens.has(token)) throw new Error(`HubSpot sandbox: token ${token} already exists`);
-    tokens.set(token, { token, kind: "private", portalId, appId: app.appId, scopes: o.scopes ?? null, revoked: false, user: "private-app" });
+    tokens.set(token, {
+      token,
+      kind: "private",
+      portalId,
+      appId: app.appId,
+      scopes: o.scopes ?? null,
+      revoked: false,
+      user: "private-app",
+    });
     return { privateAppToken: token, appId: app.appId };
   }
 
@@ -620,9 +790,15 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
 
   function parseObjectType(ctx: Ctx, raw: string): ObjectType {
     const m: Record<string, ObjectType> = {
-      contacts: "contacts", contact: "contacts", "0-1": "contacts",
-      tickets: "tickets", ticket: "tickets", "0-5": "tickets",
-      notes: "notes", note: "notes", "0-46": "notes",
+      contacts: "contacts",
+      contact: "contacts",
+      "0-1": "contacts",
+      tickets: "tickets",
+      ticket: "tickets",
+      "0-5": "tickets",
+      notes: "notes",
+      note: "notes",
+      "0-46": "notes",
     };
     const t = m[raw.toLowerCase()];
     if (!t) throw fail(400, ctx, `Unable to infer object type from: ${raw}`, "VALIDATION_ERROR");
@@ -648,11 +824,7 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     return renderObject(type, o, [...new Set([...DEFAULT_PROPS[type].filter((n) => n in o.properties), ...written])]);
   }
 
-  function validateProperties(
-    portal: Portal,
-    type: ObjectType,
-    input: unknown,
-  ): { values: Record<string, string>; issues: PropIssue[] } {
+  function validateProperties(portal: Portal, type: ObjectType, input: unknown): { values: Record<string, string>; issues: PropIssue[] } {
     const values: Record<string, string> = {};
     const issues: PropIssue[] = [];
     if (input === undefined || input === null) return { values, issues };
@@ -752,23 +924,49 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     return out;
   }
 
-  function parseAssociations(ctx: Ctx, portal: Portal, type: ObjectType, raw: unknown): { assocs: Array<Omit<Association, "fromId">>; error?: InputError } {
+  function parseAssociations(
+    ctx: Ctx,
+    portal: Portal,
+    type: ObjectType,
+    raw: unknown,
+  ): { assocs: Array<Omit<Association, "fromId">>; error?: InputError } {
     if (raw === undefined || raw === null) return { assocs: [] };
     if (!Array.isArray(raw)) {
-      return { assocs: [], error: { status: "error", category: "VALIDATION_ERROR", message: "associations must be an array", context: {}, httpStatus: 400 } };
+      return {
+        assocs: [],
+        error: { status: "error", category: "VALIDATION_ERROR", message: "associations must be an array", context: {}, httpStatus: 400 },
+      };
     }
     const out: Array<Omit<Association, "fromId">> = [];
     for (const a of raw as Array<Record<string, unknown>>) {
       const toId = toRaw((a?.to as Record<string, unknown> | undefined)?.id);
       const types = a?.types;
       if (!toId || !Array.isArray(types) || types.length === 0) {
-        return { assocs: [], error: { status: "error", category: "VALIDATION_ERROR", message: "Each association needs to.id and at least one entry in types", context: {}, httpStatus: 400 } };
+        return {
+          assocs: [],
+          error: {
+            status: "error",
+            category: "VALIDATION_ERROR",
+            message: "Each association needs to.id and at least one entry in types",
+            context: {},
+            httpStatus: 400,
+          },
+        };
       }
       for (const t of types as Array<Record<string, unknown>>) {
         const category = t?.associationCategory;
         const typeId = Number(t?.associationTypeId);
         if (category !== "HUBSPOT_DEFINED" && category !== "USER_DEFINED" && category !== "INTEGRATOR_DEFINED") {
-          return { assocs: [], error: { status: "error", category: "VALIDATION_ERROR", message: `Invalid associationCategory ${String(category)}`, context: {}, httpStatus: 400 } };
+          return {
+            assocs: [],
+            error: {
+              status: "error",
+              category: "VALIDATION_ERROR",
+              message: `Invalid associationCategory ${String(category)}`,
+              context: {},
+              httpStatus: 400,
+            },
+          };
         }
         const def = ASSOCIATION_TYPES.find((x) => x.from === type && x.id === typeId);
         if (category !== "HUBSPOT_DEFINED" || !def) {
@@ -817,7 +1015,15 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       addAssociation(portal, { ...a, fromId });
       // HubSpot associations are bidirectional: store the inverse label too
       const inv = ASSOCIATION_TYPES.find((x) => x.from === a.toObjectType && x.to === a.fromObjectType);
-      if (inv) addAssociation(portal, { fromObjectType: a.toObjectType, fromId: a.toId, toObjectType: a.fromObjectType, toId: fromId, associationCategory: "HUBSPOT_DEFINED", associationTypeId: inv.id });
+      if (inv)
+        addAssociation(portal, {
+          fromObjectType: a.toObjectType,
+          fromId: a.toId,
+          toObjectType: a.fromObjectType,
+          toId: fromId,
+          associationCategory: "HUBSPOT_DEFINED",
+          associationTypeId: inv.id,
+        });
     }
   }
 
@@ -834,7 +1040,10 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       const rows = portal.associations.filter((a) => a.fromObjectType === type && a.fromId === id && a.toObjectType === to);
       if (rows.length) {
         out[to] = {
-          results: rows.map((r) => ({ id: r.toId, type: ASSOCIATION_TYPES.find((x) => x.id === r.associationTypeId)?.label ?? String(r.associationTypeId) })),
+          results: rows.map((r) => ({
+            id: r.toId,
+            type: ASSOCIATION_TYPES.find((x) => x.id === r.associationTypeId)?.label ?? String(r.associationTypeId),
+          })),
         };
       }
     }
@@ -848,18 +1057,31 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
   function batchInputs(ctx: Ctx): unknown[] {
     const body = ctx.body as { inputs?: unknown } | undefined;
     if (!body || typeof body !== "object" || !Array.isArray(body.inputs)) {
-      throw validationFail(ctx, "Invalid input JSON on line 1, column 1: Cannot build BatchInput, some of required attributes are not set [inputs]");
+      throw validationFail(
+        ctx,
+        "Invalid input JSON on line 1, column 1: Cannot build BatchInput, some of required attributes are not set [inputs]",
+      );
     }
     ctx.inputs = body.inputs.length;
     if (body.inputs.length > maxBatch) {
-      throw validationFail(ctx, `The maximum number of inputs supported in a batch request is ${maxBatch}. Please reduce the number of items and try again`, {
-        context: { inputs: [String(body.inputs.length)] },
-      });
+      throw validationFail(
+        ctx,
+        `The maximum number of inputs supported in a batch request is ${maxBatch}. Please reduce the number of items and try again`,
+        {
+          context: { inputs: [String(body.inputs.length)] },
+        },
+      );
     }
     return body.inputs;
   }
 
-  function batchAnswer(ctx: Ctx, okStatus: number, startedAt: string, results: unknown[], errors: InputError[]): HttpError | { status: number; body: unknown } {
+  function batchAnswer(
+    ctx: Ctx,
+    okStatus: number,
+    startedAt: string,
+    results: unknown[],
+    errors: InputError[],
+  ): HttpError | { status: number; body: unknown } {
     const completedAt = nowIso();
     if (errors.length && !results.length) {
       // every input failed: HubSpot answers with the (first) error itself
@@ -953,10 +1175,16 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     for (const p of idProps) {
       const def = portal.props[type].get(p);
       if (p !== "hs_object_id" && (!def || !def.hasUniqueValue)) {
-        throw validationFail(ctx, `Unable to perform update/upsert by non-unique ${OBJECT_TYPE_IDS[type]} property ${p}`, { context: { idProperty: [p] } });
+        throw validationFail(ctx, `Unable to perform update/upsert by non-unique ${OBJECT_TYPE_IDS[type]} property ${p}`, {
+          context: { idProperty: [p] },
+        });
       }
     }
-    duplicateIds(ctx, inputs.map((i) => String(toRaw(i?.id) ?? "")), type === "contacts");
+    duplicateIds(
+      ctx,
+      inputs.map((i) => String(toRaw(i?.id) ?? "")),
+      type === "contacts",
+    );
     const results: unknown[] = [];
     const errors: InputError[] = [];
     for (const input of inputs) {
@@ -972,7 +1200,13 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       }
       const existing = findByProperty(portal, type, idProperty, id);
       if (idProperty === "hs_object_id" && !existing) {
-        errors.push({ status: "error", category: "OBJECT_NOT_FOUND", message: `Object not found. objectId are usually numeric.`, context: { id: [id] }, httpStatus: 404 });
+        errors.push({
+          status: "error",
+          category: "OBJECT_NOT_FOUND",
+          message: `Object not found. objectId are usually numeric.`,
+          context: { id: [id] },
+          httpStatus: 404,
+        });
         continue;
       }
       if (!existing && idProperty !== "hs_object_id") values[idProperty] = idProperty === "email" ? id.toLowerCase() : id;
@@ -1004,7 +1238,11 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
   function handleBatchUpdate(ctx: Ctx, portal: Portal, type: ObjectType) {
     const started = nowIso();
     const inputs = batchInputs(ctx) as Array<{ id?: unknown; idProperty?: unknown; properties?: unknown }>;
-    duplicateIds(ctx, inputs.map((i) => String(toRaw(i?.id) ?? "")), false);
+    duplicateIds(
+      ctx,
+      inputs.map((i) => String(toRaw(i?.id) ?? "")),
+      false,
+    );
     const results: unknown[] = [];
     const errors: InputError[] = [];
     for (const input of inputs) {
@@ -1012,7 +1250,13 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       const idProperty = typeof input?.idProperty === "string" ? input.idProperty : "hs_object_id";
       const o = findByProperty(portal, type, idProperty, id);
       if (!o) {
-        errors.push({ status: "error", category: "OBJECT_NOT_FOUND", message: `Could not get some ${SINGULAR[type].toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`, context: { ids: [id] }, httpStatus: 404 });
+        errors.push({
+          status: "error",
+          category: "OBJECT_NOT_FOUND",
+          message: `Could not get some ${SINGULAR[type].toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`,
+          context: { ids: [id] },
+          httpStatus: 404,
+        });
         continue;
       }
       const { values, issues } = validateProperties(portal, type, input.properties);
@@ -1078,8 +1322,14 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     }
     const o = findByProperty(portal, type, idProperty, decodeURIComponent(id));
     if (!o) throw fail(404, ctx, "Object not found.  objectId are usually numeric.", "OBJECT_NOT_FOUND", { context: { id: [id] } });
-    const props = ctx.query.getAll("properties").flatMap((p) => p.split(",")).filter(Boolean);
-    const assocWanted = ctx.query.getAll("associations").flatMap((p) => p.split(",")).filter(Boolean);
+    const props = ctx.query
+      .getAll("properties")
+      .flatMap((p) => p.split(","))
+      .filter(Boolean);
+    const assocWanted = ctx.query
+      .getAll("associations")
+      .flatMap((p) => p.split(","))
+      .filter(Boolean);
     const out = renderObject(type, o, props);
     const assoc = renderAssociations(portal, type, o.id, assocWanted);
     if (assoc) out.associations = assoc;
@@ -1089,7 +1339,10 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
   function handleList(ctx: Ctx, portal: Portal, type: ObjectType) {
     const limit = Math.min(Number(ctx.query.get("limit") ?? 10), 100);
     const after = Number(ctx.query.get("after") ?? 0);
-    const props = ctx.query.getAll("properties").flatMap((p) => p.split(",")).filter(Boolean);
+    const props = ctx.query
+      .getAll("properties")
+      .flatMap((p) => p.split(","))
+      .filter(Boolean);
     const all = [...portal.objects[type].values()];
     const page = all.slice(after, after + limit);
     const body: Record<string, unknown> = { results: page.map((o) => renderObject(type, o, props)) };
@@ -1114,7 +1367,8 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     for (const g of groups) {
       for (const f of g.filters ?? []) {
         if (!f.propertyName) throw validationFail(ctx, "filter propertyName is required");
-        if (!f.operator || !ops.has(f.operator)) throw validationFail(ctx, `There was a problem with the request. Unsupported operator ${String(f.operator)}`);
+        if (!f.operator || !ops.has(f.operator))
+          throw validationFail(ctx, `There was a problem with the request. Unsupported operator ${String(f.operator)}`);
         if (!portal.props[type].has(f.propertyName)) {
           throw validationFail(ctx, `There was a problem with the request. Property ${f.propertyName} does not exist`);
         }
@@ -1126,13 +1380,20 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       const want = toRaw(f.value) ?? "";
       const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
       switch (f.operator) {
-        case "EQ": return has && eq(v!, want);
-        case "NEQ": return !has || !eq(v!, want);
-        case "HAS_PROPERTY": return has;
-        case "NOT_HAS_PROPERTY": return !has;
-        case "IN": return has && (f.values ?? []).some((x) => eq(v!, toRaw(x) ?? ""));
-        case "NOT_IN": return !has || !(f.values ?? []).some((x) => eq(v!, toRaw(x) ?? ""));
-        case "CONTAINS_TOKEN": return has && v!.toLowerCase().includes(want.replace(/\*/g, "").toLowerCase());
+        case "EQ":
+          return has && eq(v!, want);
+        case "NEQ":
+          return !has || !eq(v!, want);
+        case "HAS_PROPERTY":
+          return has;
+        case "NOT_HAS_PROPERTY":
+          return !has;
+        case "IN":
+          return has && (f.values ?? []).some((x) => eq(v!, toRaw(x) ?? ""));
+        case "NOT_IN":
+          return !has || !(f.values ?? []).some((x) => eq(v!, toRaw(x) ?? ""));
+        case "CONTAINS_TOKEN":
+          return has && v!.toLowerCase().includes(want.replace(/\*/g, "").toLowerCase());
         default: {
           if (!has) return false;
           const a = Number.isFinite(Number(v)) ? Number(v) : Date.parse(v!);
@@ -1202,24 +1463,47 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
   }
 
   function buildProperty(portal: Portal, type: ObjectType, input: unknown): { ok: PropertyDef } | { err: InputError } {
-    const bad = (message: string, category = "VALIDATION_ERROR", httpStatus = 400, context: Record<string, string[]> = {}): { err: InputError } => ({
+    const bad = (
+      message: string,
+      category = "VALIDATION_ERROR",
+      httpStatus = 400,
+      context: Record<string, string[]> = {},
+    ): { err: InputError } => ({
       err: { status: "error", category, message, context, httpStatus },
     });
     const p = (input ?? {}) as Record<string, unknown>;
     const missing = ["name", "label", "type", "fieldType", "groupName"].filter((k) => typeof p[k] !== "string" || p[k] === "");
-    if (missing.length) return bad(`Invalid input JSON on line 1, column 1: Cannot build PropertyCreate, some of required attributes are not set [${missing.join(", ")}]`);
+    if (missing.length)
+      return bad(
+        `Invalid input JSON on line 1, column 1: Cannot build PropertyCreate, some of required attributes are not set [${missing.join(", ")}]`,
+      );
     const name = p.name as string;
     const ptype = p.type as string;
     const fieldType = p.fieldType as string;
     if (!/^[a-z][a-z0-9_]*$/.test(name) || name.length > 100) {
-      return bad(`Property name ${name} is invalid. Property names must be lowercase, start with a letter and contain only letters, numbers and underscores.`, "VALIDATION_ERROR", 400, { name: [name] });
+      return bad(
+        `Property name ${name} is invalid. Property names must be lowercase, start with a letter and contain only letters, numbers and underscores.`,
+        "VALIDATION_ERROR",
+        400,
+        { name: [name] },
+      );
     }
-    if (name.startsWith("hs_")) return bad(`Property name ${name} is invalid. The hs_ prefix is reserved for HubSpot-defined properties.`, "VALIDATION_ERROR", 400, { name: [name] });
+    if (name.startsWith("hs_"))
+      return bad(`Property name ${name} is invalid. The hs_ prefix is reserved for HubSpot-defined properties.`, "VALIDATION_ERROR", 400, {
+        name: [name],
+      });
     if (!(ptype in FIELD_TYPES) || ptype === "phone_number") {
-      return bad(`Invalid input JSON on line 1: Cannot deserialize value of type \`PropertyType\` from String "${ptype}": not one of the values accepted for Enum class: [datetime, date, number, bool, string, enumeration]`);
+      return bad(
+        `Invalid input JSON on line 1: Cannot deserialize value of type \`PropertyType\` from String "${ptype}": not one of the values accepted for Enum class: [datetime, date, number, bool, string, enumeration]`,
+      );
     }
     if (!FIELD_TYPES[ptype].includes(fieldType)) {
-      return bad(`fieldType ${fieldType} is not valid for a property of type ${ptype}. Valid fieldTypes: ${FIELD_TYPES[ptype].join(", ")}`, "VALIDATION_ERROR", 400, { fieldType: [fieldType] });
+      return bad(
+        `fieldType ${fieldType} is not valid for a property of type ${ptype}. Valid fieldTypes: ${FIELD_TYPES[ptype].join(", ")}`,
+        "VALIDATION_ERROR",
+        400,
+        { fieldType: [fieldType] },
+      );
     }
     if (!portal.groups[type].has(p.groupName as string)) {
       return bad(`Property group ${String(p.groupName)} does not exist`, "VALIDATION_ERROR", 400, { groupName: [String(p.groupName)] });
@@ -1228,9 +1512,15 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     if ("error" in o) return bad(o.error);
     let options = o.options;
     if (ptype === "bool") {
-      options = options.length ? options : opts([["true", "Yes"], ["false", "No"]]);
+      options = options.length
+        ? options
+        : opts([
+            ["true", "Yes"],
+            ["false", "No"],
+          ]);
     } else if (ptype === "enumeration") {
-      if (!options.length) return bad(`Enumeration property ${name} must have at least one option`, "VALIDATION_ERROR", 400, { options: [] });
+      if (!options.length)
+        return bad(`Enumeration property ${name} must have at least one option`, "VALIDATION_ERROR", 400, { options: [] });
       if (fieldType === "booleancheckbox" && (options.length !== 2 || !options.every((x) => x.value === "true" || x.value === "false"))) {
         return bad(`booleancheckbox properties need exactly the options "true" and "false"`);
       }
@@ -1281,21 +1571,34 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       if (rest.length === 1 && m === "POST") {
         const b = (ctx.body ?? {}) as Record<string, unknown>;
         const missing = ["name", "label"].filter((k) => typeof b[k] !== "string" || b[k] === "");
-        if (missing.length) throw validationFail(ctx, `Invalid input JSON on line 1, column 1: Cannot build PropertyGroupCreate, some of required attributes are not set [${missing.join(", ")}]`);
+        if (missing.length)
+          throw validationFail(
+            ctx,
+            `Invalid input JSON on line 1, column 1: Cannot build PropertyGroupCreate, some of required attributes are not set [${missing.join(", ")}]`,
+          );
         const name = b.name as string;
         if (!/^[a-z][a-z0-9_]*$/.test(name)) {
-          throw validationFail(ctx, `Property group name ${name} is invalid. Names must be lowercase, start with a letter and contain only letters, numbers and underscores.`);
+          throw validationFail(
+            ctx,
+            `Property group name ${name} is invalid. Names must be lowercase, start with a letter and contain only letters, numbers and underscores.`,
+          );
         }
         if (portal.groups[type].has(name)) {
           throw fail(409, ctx, `A property group named '${name}' already exists.`, "OBJECT_ALREADY_EXISTS", { context: { name: [name] } });
         }
-        const g: PropertyGroup = { name, label: b.label as string, displayOrder: typeof b.displayOrder === "number" ? b.displayOrder : -1, archived: false };
+        const g: PropertyGroup = {
+          name,
+          label: b.label as string,
+          displayOrder: typeof b.displayOrder === "number" ? b.displayOrder : -1,
+          archived: false,
+        };
         portal.groups[type].set(name, g);
         return { status: 201, body: g };
       }
       if (rest.length === 2) {
         const g = portal.groups[type].get(rest[1]);
-        if (!g || g.archived) throw fail(404, ctx, `Unable to find property group ${rest[1]}`, "OBJECT_NOT_FOUND", { context: { groupName: [rest[1]] } });
+        if (!g || g.archived)
+          throw fail(404, ctx, `Unable to find property group ${rest[1]}`, "OBJECT_NOT_FOUND", { context: { groupName: [rest[1]] } });
         if (m === "GET") return { status: 200, body: g };
         if (m === "PATCH") {
           const b = (ctx.body ?? {}) as Record<string, unknown>;
@@ -1319,7 +1622,13 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       for (const input of inputs) {
         const name = (input as { name?: string })?.name;
         if (name && seen.has(name)) {
-          errors.push({ status: "error", category: "OBJECT_ALREADY_EXISTS", message: `Property named '${name}' already exists.`, context: { name: [name] }, httpStatus: 409 });
+          errors.push({
+            status: "error",
+            category: "OBJECT_ALREADY_EXISTS",
+            message: `Property named '${name}' already exists.`,
+            context: { name: [name] },
+            httpStatus: 409,
+          });
           continue;
         }
         if (name) seen.add(name);
@@ -1337,7 +1646,10 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     if (rest[0] === "batch" && rest[1] === "read" && m === "POST") {
       const inputs = batchInputs(ctx) as Array<{ name?: string }>;
       const started = nowIso();
-      const results = inputs.map((i) => portal.props[type].get(i?.name ?? "")).filter((p): p is PropertyDef => !!p && !p.archived).map(renderProp);
+      const results = inputs
+        .map((i) => portal.props[type].get(i?.name ?? ""))
+        .filter((p): p is PropertyDef => !!p && !p.archived)
+        .map(renderProp);
       return { status: 200, body: { status: "COMPLETE", results, startedAt: started, completedAt: nowIso() } };
     }
     if (rest.length === 0 && m === "GET") {
@@ -1354,7 +1666,8 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     }
     if (rest.length === 1) {
       const p = portal.props[type].get(rest[0]);
-      if (!p || p.archived) throw fail(404, ctx, `Property ${rest[0]} does not exist`, "OBJECT_NOT_FOUND", { context: { propertyName: [rest[0]] } });
+      if (!p || p.archived)
+        throw fail(404, ctx, `Property ${rest[0]} does not exist`, "OBJECT_NOT_FOUND", { context: { propertyName: [rest[0]] } });
       if (m === "GET") return { status: 200, body: renderProp(p) };
       if (m === "DELETE") {
         if (p.hubspotDefined) throw validationFail(ctx, `Property ${p.name} is HubSpot-defined and cannot be archived`);
@@ -1369,7 +1682,10 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         const type2 = (b.type as string | undefined) ?? p.type;
         const field2 = (b.fieldType as string | undefined) ?? p.fieldType;
         if (!(type2 in FIELD_TYPES) || !FIELD_TYPES[type2].includes(field2)) {
-          throw validationFail(ctx, `fieldType ${field2} is not valid for a property of type ${type2}. Valid fieldTypes: ${(FIELD_TYPES[type2] ?? []).join(", ")}`);
+          throw validationFail(
+            ctx,
+            `fieldType ${field2} is not valid for a property of type ${type2}. Valid fieldTypes: ${(FIELD_TYPES[type2] ?? []).join(", ")}`,
+          );
         }
         if (b.groupName !== undefined && !portal.groups[type].has(String(b.groupName))) {
           throw validationFail(ctx, `Property group ${String(b.groupName)} does not exist`);
@@ -1380,7 +1696,8 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
           if ("error" in o) throw validationFail(ctx, o.error);
           options = o.options;
         }
-        if (type2 === "enumeration" && !options.length) throw validationFail(ctx, `Enumeration property ${p.name} must have at least one option`);
+        if (type2 === "enumeration" && !options.length)
+          throw validationFail(ctx, `Enumeration property ${p.name} must have at least one option`);
         if (type2 !== "enumeration" && type2 !== "bool" && options.length) {
           if (b.options === undefined) options = [];
           else throw validationFail(ctx, `Options are only valid for enumeration properties, not ${type2}`);
@@ -1406,12 +1723,18 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
   // -------------------------------------------------------------------------------------------
 
   function createEvent(ctx: Ctx, portal: Portal, input: unknown): { ok: Record<string, unknown> } | { err: InputError } {
-    const bad = (message: string, httpStatus = 400, category = "VALIDATION_ERROR", context: Record<string, string[]> = {}): { err: InputError } => ({
+    const bad = (
+      message: string,
+      httpStatus = 400,
+      category = "VALIDATION_ERROR",
+      context: Record<string, string[]> = {},
+    ): { err: InputError } => ({
       err: { status: "error", category, message, context, httpStatus },
     });
     const e = (input ?? {}) as Record<string, unknown>;
     const templateId = toRaw(e.eventTemplateId);
-    if (!templateId) return bad("Invalid input JSON: Cannot build TimelineEvent, some of required attributes are not set [eventTemplateId]");
+    if (!templateId)
+      return bad("Invalid input JSON: Cannot build TimelineEvent, some of required attributes are not set [eventTemplateId]");
     const tpl = templates.get(templateId);
     if (!tpl || tpl.appId !== ctx.auth!.appId) {
       return bad(`Event template ${templateId} not found for this app`, 404, "OBJECT_NOT_FOUND", { eventTemplateId: [templateId] });
@@ -1419,7 +1742,10 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     const tokensIn = (e.tokens ?? {}) as Record<string, unknown>;
     if (typeof tokensIn !== "object" || Array.isArray(tokensIn)) return bad("tokens must be an object");
     const unknownTokens = Object.keys(tokensIn).filter((k) => !tpl.tokens.includes(k));
-    if (unknownTokens.length) return bad(`Unknown tokens for template ${templateId}: ${unknownTokens.join(", ")}`, 400, "VALIDATION_ERROR", { tokens: unknownTokens });
+    if (unknownTokens.length)
+      return bad(`Unknown tokens for template ${templateId}: ${unknownTokens.join(", ")}`, 400, "VALIDATION_ERROR", {
+        tokens: unknownTokens,
+      });
     let contact: CrmObject | undefined;
     const objectId = toRaw(e.objectId);
     const email = typeof e.email === "string" ? e.email : undefined;
@@ -1486,7 +1812,8 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     const grant = f.get("grant_type");
     const clientId = f.get("client_id") ?? "";
     const app = appsByClientId.get(clientId);
-    if (grant !== "authorization_code" && grant !== "refresh_token") throw oauthError("BAD_GRANT_TYPE", "missing or unknown grant_type", ctx);
+    if (grant !== "authorization_code" && grant !== "refresh_token")
+      throw oauthError("BAD_GRANT_TYPE", "missing or unknown grant_type", ctx);
     if (!app) throw oauthError("BAD_CLIENT_ID", "missing or unknown client id", ctx);
     if (f.get("client_secret") !== app.clientSecret) throw oauthError("BAD_CLIENT_SECRET", "missing or invalid client secret", ctx);
     if (grant === "authorization_code") {
@@ -1494,10 +1821,19 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       if (!code || code.used || code.appId !== app.appId) throw oauthError("BAD_AUTH_CODE", "missing or unknown auth code", ctx);
       if (code.expiresAt < Date.now()) throw oauthError("EXPIRED_AUTH_CODE", "auth code is expired", ctx);
       const redirect = f.get("redirect_uri");
-      if (code.redirectUri && redirect !== code.redirectUri) throw oauthError("BAD_REDIRECT_URI", "redirect_uri does not match initial auth code URL", ctx);
+      if (code.redirectUri && redirect !== code.redirectUri)
+        throw oauthError("BAD_REDIRECT_URI", "redirect_uri does not match initial auth code URL", ctx);
       code.used = true;
       const refresh = `na1-${randomBytes(2).toString("hex")}-${randomUUID()}`;
-      tokens.set(refresh, { token: refresh, kind: "refresh", portalId: code.portalId, appId: app.appId, scopes: code.scopes, revoked: false, user: "merchant@example.com" });
+      tokens.set(refresh, {
+        token: refresh,
+        kind: "refresh",
+        portalId: code.portalId,
+        appId: app.appId,
+        scopes: code.scopes,
+        revoked: false,
+        user: "merchant@example.com",
+      });
       const access = mintAccess(code.portalId, app.appId, code.scopes, refresh);
       return { status: 200, body: { token_type: "bearer", refresh_token: refresh, access_token: access.token, expires_in: 1800 } };
     }
@@ -1556,7 +1892,14 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     if (!t || t.revoked || t.kind === "refresh") return invalid();
     if (t.kind === "access" && (t.expiresAt ?? 0) <= Date.now()) {
       const ago = Math.floor((Date.now() - (t.expiresAt ?? 0)) / 1000);
-      const [n, unit] = ago < 60 ? [ago, "second"] : ago < 3600 ? [Math.floor(ago / 60), "minute"] : ago < 86400 ? [Math.floor(ago / 3600), "hour"] : [Math.floor(ago / 86400), "day"];
+      const [n, unit] =
+        ago < 60
+          ? [ago, "second"]
+          : ago < 3600
+            ? [Math.floor(ago / 60), "minute"]
+            : ago < 86400
+              ? [Math.floor(ago / 3600), "hour"]
+              : [Math.floor(ago / 86400), "day"];
       return fail(401, ctx, `The OAuth token used to make this call expired ${n} ${unit}(s) ago.`, "EXPIRED_AUTHENTICATION", {
         context: { "expire time": [new Date(t.expiresAt ?? 0).toISOString()] },
       });
@@ -1570,7 +1913,8 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     if (anyOf.some((s) => granted.includes(s))) return;
     throw new HttpError(403, {
       status: "error",
-      message: "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+      message:
+        "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
       correlationId: ctx.correlationId,
       errors: [{ message: "One or more of the following scopes are required.", context: { requiredGranularScopes: anyOf } }],
       links: { scopes: "https://developers.hubspot.com/scopes" },
@@ -1609,7 +1953,8 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       errorType: "RATE_LIMIT",
       correlationId: ctx.correlationId,
       policyName: policy,
-      groupName: policy === "DAILY" ? `publicapi:portal-daily:${portalId ?? 0}` : `publicapi:app-api-ten-secondly:${appId ?? 0}:${portalId ?? 0}`,
+      groupName:
+        policy === "DAILY" ? `publicapi:portal-daily:${portalId ?? 0}` : `publicapi:app-api-ten-secondly:${appId ?? 0}:${portalId ?? 0}`,
     };
   }
 
@@ -1672,7 +2017,8 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         if (m === "PATCH") {
           const idProperty = ctx.query.get("idProperty") ?? "hs_object_id";
           const o = findByProperty(portal, type, idProperty, decodeURIComponent(rest[0]));
-          if (!o) throw fail(404, ctx, "Object not found.  objectId are usually numeric.", "OBJECT_NOT_FOUND", { context: { id: [rest[0]] } });
+          if (!o)
+            throw fail(404, ctx, "Object not found.  objectId are usually numeric.", "OBJECT_NOT_FOUND", { context: { id: [rest[0]] } });
           const { values, issues } = validateProperties(portal, type, (ctx.body as { properties?: unknown })?.properties);
           const dup = uniqueConflict(portal, type, values, o.id);
           if (dup) issues.push(dup);
@@ -1687,7 +2033,9 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
           const gone = portal.objects[type].get(rest[0]);
           if (type === "contacts" && gone?.properties.email) portal.contactsByEmail.delete(gone.properties.email.toLowerCase());
           portal.objects[type].delete(rest[0]);
-          portal.associations = portal.associations.filter((a) => !(a.fromObjectType === type && a.fromId === rest[0]) && !(a.toObjectType === type && a.toId === rest[0]));
+          portal.associations = portal.associations.filter(
+            (a) => !(a.fromObjectType === type && a.fromId === rest[0]) && !(a.toObjectType === type && a.toId === rest[0]),
+          );
           portal.associationKeys = new Set(portal.associations.map(associationKey));
           return { status: 204, body: undefined };
         }
@@ -1725,7 +2073,8 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         // scope in this portal, so the answer is HubSpot's MISSING_SCOPES 403.
         throw new HttpError(403, {
           status: "error",
-          message: "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+          message:
+            "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
           correlationId: ctx.correlationId,
           errors: [{ message: "One or more of the following scopes are required.", context: { requiredGranularScopes: ["timeline"] } }],
           links: { scopes: "https://developers.hubspot.com/scopes" },
@@ -1793,11 +2142,21 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
 
   function faultAnswer(ctx: Ctx, f: Fault): { status: number; body: unknown; html?: boolean } {
     if (f.status === 429) {
-      return { status: 429, body: rateLimitBody(ctx, f.policyName ?? "TEN_SECONDLY_ROLLING", ctx.portal?.portalId ?? null, ctx.auth?.appId ?? null) };
+      return {
+        status: 429,
+        body: rateLimitBody(ctx, f.policyName ?? "TEN_SECONDLY_ROLLING", ctx.portal?.portalId ?? null, ctx.auth?.appId ?? null),
+      };
     }
     if (f.status === 502 || f.status === 504) return { status: f.status, body: gatewayPage(f.status), html: true };
-    if (f.status === 503) return { status: 503, body: { status: "error", message: "Service Unavailable", correlationId: ctx.correlationId, category: "SERVICE_UNAVAILABLE" } };
-    return { status: 500, body: { status: "error", message: "internal error", correlationId: ctx.correlationId, category: "INTERNAL_ERROR" } };
+    if (f.status === 503)
+      return {
+        status: 503,
+        body: { status: "error", message: "Service Unavailable", correlationId: ctx.correlationId, category: "SERVICE_UNAVAILABLE" },
+      };
+    return {
+      status: 500,
+      body: { status: "error", message: "internal error", correlationId: ctx.correlationId, category: "INTERNAL_ERROR" },
+    };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -1830,7 +2189,12 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     if (latencyMs > 0) await sleep(latencyMs);
 
     if (Date.now() < outageUntil) {
-      send(res, ctx, 503, { status: "error", message: "Service Unavailable", correlationId: ctx.correlationId, category: "SERVICE_UNAVAILABLE" });
+      send(res, ctx, 503, {
+        status: "error",
+        message: "Service Unavailable",
+        correlationId: ctx.correlationId,
+        category: "SERVICE_UNAVAILABLE",
+      });
       log(503);
       return;
     }
@@ -1959,7 +2323,13 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         existing.redirectUri = o.redirectUri;
         return { appId: existing.appId };
       }
-      const app: App = { appId: globalAppId++, kind: "oauth", clientId: o.clientId, clientSecret: o.clientSecret, redirectUri: o.redirectUri };
+      const app: App = {
+        appId: globalAppId++,
+        kind: "oauth",
+        clientId: o.clientId,
+        clientSecret: o.clientSecret,
+        redirectUri: o.redirectUri,
+      };
       apps.set(app.appId, app);
       appsByClientId.set(o.clientId, app);
       return { appId: app.appId };

@@ -24,8 +24,16 @@ const q = (query: string, variables?: Record<string, unknown>, token = TOKEN) =>
 
 beforeAll(async () => {
   sb = await startAdminSandbox();
-  sb.addShop(SHOP, TOKEN, { name: "Coffee Corner", currencyCode: "USD", email: "owner@coffee-corner.test", ianaTimezone: "America/New_York" });
-  sb.setProducts(SHOP, Array.from({ length: 23 }, (_, i) => product(i + 1)));
+  sb.addShop(SHOP, TOKEN, {
+    name: "Coffee Corner",
+    currencyCode: "USD",
+    email: "owner@coffee-corner.test",
+    ianaTimezone: "America/New_York",
+  });
+  sb.setProducts(
+    SHOP,
+    Array.from({ length: 23 }, (_, i) => product(i + 1)),
+  );
 });
 afterAll(async () => {
   await sb?.close();
@@ -58,8 +66,13 @@ describe("admin sandbox: answers", () => {
     const payload = JSON.stringify({ query: "{ shop { name } }" });
     const res = await new Promise<{ status: number; json: () => Promise<any> }>((resolve, reject) => {
       const req = httpRequest(
-        { host: "127.0.0.1", port, method: "POST", path: `/admin/api/${ADMIN_API_VERSION}/graphql.json`,
-          headers: { Host: SHOP, "Content-Type": "application/json", "X-Shopify-Access-Token": TOKEN } },
+        {
+          host: "127.0.0.1",
+          port,
+          method: "POST",
+          path: `/admin/api/${ADMIN_API_VERSION}/graphql.json`,
+          headers: { Host: SHOP, "Content-Type": "application/json", "X-Shopify-Access-Token": TOKEN },
+        },
         (r) => {
           const chunks: Buffer[] = [];
           r.on("data", (c: Buffer) => chunks.push(c));
@@ -93,7 +106,9 @@ describe("admin sandbox: answers", () => {
   });
 
   it("mocks fields it does not model, with schema-true values", async () => {
-    const { body } = await q(`{ orders(first: 2) { edges { node { id createdAt totalPriceSet { shopMoney { amount currencyCode } } } } pageInfo { hasNextPage } } }`);
+    const { body } = await q(
+      `{ orders(first: 2) { edges { node { id createdAt totalPriceSet { shopMoney { amount currencyCode } } } } pageInfo { hasNextPage } } }`,
+    );
     expect(body.errors).toBeUndefined();
     const node = body.data.orders.edges[0].node;
     expect(node.id).toMatch(/^gid:\/\/shopify\/Order\/\d+$/);
@@ -125,7 +140,9 @@ describe("admin sandbox: rejects what Shopify rejects", () => {
   });
 
   it("rejects a missing required input field in a mutation", async () => {
-    const { body } = await q(`mutation { metafieldsSet(metafields: [{ ownerId: "gid://shopify/Product/9007199254740994", key: "k" }]) { userErrors { message } } }`);
+    const { body } = await q(
+      `mutation { metafieldsSet(metafields: [{ ownerId: "gid://shopify/Product/9007199254740994", key: "k" }]) { userErrors { message } } }`,
+    );
     expect(body.data).toBeUndefined();
     expect(body.errors[0].extensions.code).toBe("argumentLiteralsIncompatible");
   });
@@ -145,10 +162,9 @@ describe("admin sandbox: rejects what Shopify rejects", () => {
       code: "INVALID_VARIABLE",
       problems: [{ path: [], explanation: "Expected value to not be null" }],
     });
-    const nested = await q(
-      `mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { userErrors { message } } }`,
-      { m: [{ ownerId: "gid://shopify/Product/9007199254740994", key: "warranty", value: "24", typ: "number_integer" }] },
-    );
+    const nested = await q(`mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { userErrors { message } } }`, {
+      m: [{ ownerId: "gid://shopify/Product/9007199254740994", key: "warranty", value: "24", typ: "number_integer" }],
+    });
     expect(nested.body.data).toBeUndefined();
     expect(nested.body.errors[0].extensions.code).toBe("INVALID_VARIABLE");
     expect(nested.body.errors[0].extensions.problems[0].path).toEqual([0, "typ"]);
@@ -210,7 +226,9 @@ describe("admin sandbox: seeded store", () => {
   });
 
   it("product(id:) finds a product and answers null for an unknown one", async () => {
-    const { body } = await q(`{ a: product(id: "gid://shopify/Product/9007199254740995") { title } b: product(id: "gid://shopify/Product/42") { title } }`);
+    const { body } = await q(
+      `{ a: product(id: "gid://shopify/Product/9007199254740995") { title } b: product(id: "gid://shopify/Product/42") { title } }`,
+    );
     expect(body.data).toEqual({ a: { title: "Product 2" }, b: null });
   });
 
@@ -250,22 +268,32 @@ describe("admin sandbox: seeded store", () => {
     expect(ok.body.data.tagsAdd.userErrors).toEqual([]);
     expect(ok.body.data.tagsAdd.node.tags).toEqual(["postventa-registered", "warranty-24m"]);
     expect(sb.tagsOf(SHOP, "gid://shopify/Product/9007199254740996")).toContain("postventa-registered");
-    const bad = await q(
-      `mutation { tagsAdd(id: "gid://shopify/Product/1", tags: ["x"]) { node { id } userErrors { field message } } }`,
-    );
+    const bad = await q(`mutation { tagsAdd(id: "gid://shopify/Product/1", tags: ["x"]) { node { id } userErrors { field message } } }`);
     expect(bad.body.data.tagsAdd).toEqual({ node: null, userErrors: [{ field: ["id"], message: "Resource not found" }] });
   });
 
   it("metafieldsSet stores valid metafields and rejects bad values", async () => {
     const set = await q(
       `mutation($m: [MetafieldsSetInput!]!) { metafieldsSet(metafields: $m) { metafields { key namespace value type } userErrors { field message code } } }`,
-      { m: [{ ownerId: "gid://shopify/Product/9007199254740994", namespace: "postventa", key: "warranty_months", type: "number_integer", value: "24" }] },
+      {
+        m: [
+          {
+            ownerId: "gid://shopify/Product/9007199254740994",
+            namespace: "postventa",
+            key: "warranty_months",
+            type: "number_integer",
+            value: "24",
+          },
+        ],
+      },
     );
     expect(set.body.data.metafieldsSet).toEqual({
       metafields: [{ key: "warranty_months", namespace: "postventa", value: "24", type: "number_integer" }],
       userErrors: [],
     });
-    const read = await q(`{ product(id: "gid://shopify/Product/9007199254740994") { metafield(namespace: "postventa", key: "warranty_months") { value } } }`);
+    const read = await q(
+      `{ product(id: "gid://shopify/Product/9007199254740994") { metafield(namespace: "postventa", key: "warranty_months") { value } } }`,
+    );
     expect(read.body.data.product.metafield).toEqual({ value: "24" });
     const bad = await q(
       `mutation { metafieldsSet(metafields: [{ ownerId: "gid://shopify/Product/9007199254740994", namespace: "postventa", key: "x1", type: "number_integer", value: "two" }]) { metafields { id } userErrors { field code } } }`,

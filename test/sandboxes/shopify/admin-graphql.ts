@@ -224,23 +224,19 @@ function hardenScalars(schema: GraphQLSchema): void {
       return v;
     },
     Decimal: (v) => {
-      if ((typeof v === "string" && DECIMAL_RE.test(v.trim())) || (typeof v === "number" && Number.isFinite(v)))
-        return String(v);
+      if ((typeof v === "string" && DECIMAL_RE.test(v.trim())) || (typeof v === "number" && Number.isFinite(v))) return String(v);
       throw new TypeError(`invalid Decimal '${String(v)}'`);
     },
     Money: (v) => {
-      if ((typeof v === "string" && DECIMAL_RE.test(v.trim())) || (typeof v === "number" && Number.isFinite(v)))
-        return String(v);
+      if ((typeof v === "string" && DECIMAL_RE.test(v.trim())) || (typeof v === "number" && Number.isFinite(v))) return String(v);
       throw new TypeError(`invalid Money '${String(v)}'`);
     },
     UnsignedInt64: (v) => {
-      if ((typeof v === "string" && UINT_RE.test(v)) || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0))
-        return String(v);
+      if ((typeof v === "string" && UINT_RE.test(v)) || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0)) return String(v);
       throw new TypeError(`invalid UnsignedInt64 '${String(v)}'`);
     },
     BigInt: (v) => {
-      if ((typeof v === "string" && /^-?\d+$/.test(v)) || (typeof v === "number" && Number.isSafeInteger(v)))
-        return String(v);
+      if ((typeof v === "string" && /^-?\d+$/.test(v)) || (typeof v === "number" && Number.isSafeInteger(v))) return String(v);
       throw new TypeError(`invalid BigInt '${String(v)}'`);
     },
     URL: (v) => {
@@ -553,7 +549,13 @@ function productNode(state: ShopState, p: SandboxProduct): Record<string, unknow
     status: "ACTIVE",
     tags: () => [...(state.tags.get(id) ?? [])].sort(),
     totalInventory: 100,
-    variants: (args: ConnArgs) => connection(p.variants, (v) => v.id, args, (v) => variantNode(state, p, v)),
+    variants: (args: ConnArgs) =>
+      connection(
+        p.variants,
+        (v) => v.id,
+        args,
+        (v) => variantNode(state, p, v),
+      ),
     variantsCount: { count: p.variants.length, precision: "EXACT" },
     metafield: (args: { namespace?: string; key: string }) => {
       const mf = findMetafield(state, id, args.namespace, args.key);
@@ -633,10 +635,33 @@ function shopNode(state: ShopState): Record<string, unknown> {
 }
 
 const METAFIELD_TYPES = new Set([
-  "boolean", "color", "date", "date_time", "dimension", "id", "json", "link", "money", "multi_line_text_field",
-  "number_decimal", "number_integer", "rating", "rich_text_field", "single_line_text_field", "url", "volume", "weight",
-  "collection_reference", "customer_reference", "file_reference", "metaobject_reference", "mixed_reference",
-  "page_reference", "product_reference", "variant_reference", "company_reference",
+  "boolean",
+  "color",
+  "date",
+  "date_time",
+  "dimension",
+  "id",
+  "json",
+  "link",
+  "money",
+  "multi_line_text_field",
+  "number_decimal",
+  "number_integer",
+  "rating",
+  "rich_text_field",
+  "single_line_text_field",
+  "url",
+  "volume",
+  "weight",
+  "collection_reference",
+  "customer_reference",
+  "file_reference",
+  "metaobject_reference",
+  "mixed_reference",
+  "page_reference",
+  "product_reference",
+  "variant_reference",
+  "company_reference",
 ]);
 
 function validMetafieldType(t: string): boolean {
@@ -669,7 +694,15 @@ function metafieldValueProblem(type: string, value: string): string | null {
         return typeof v === "string" ? v.length > 0 || t.endsWith("text_field") : true;
     }
   };
-  if (type === "json" || type === "money" || type.startsWith("list.") || type === "rating" || type === "dimension" || type === "volume" || type === "weight") {
+  if (
+    type === "json" ||
+    type === "money" ||
+    type.startsWith("list.") ||
+    type === "rating" ||
+    type === "dimension" ||
+    type === "volume" ||
+    type === "weight"
+  ) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(value);
@@ -707,7 +740,9 @@ function buildMockedSchema(): GraphQLSchema {
         node: (_s: unknown, a: { id: string }, ctx: Ctx) => findNode(ctx.state, a.id),
         nodes: (_s: unknown, a: { ids: string[] }, ctx: Ctx) => {
           if (a.ids.length > 250) {
-            throw new GraphQLError("The nodes field can only be used to query up to 250 nodes.", { extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" } });
+            throw new GraphQLError("The nodes field can only be used to query up to 250 nodes.", {
+              extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" },
+            });
           }
           return a.ids.map((id) => findNode(ctx.state, id));
         },
@@ -715,11 +750,21 @@ function buildMockedSchema(): GraphQLSchema {
           const list = ctx.state.products
             .filter((p) => matchesQuery(ctx.state, p, a.query))
             .sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : BigInt(x.id) > BigInt(y.id) ? 1 : 0));
-          return connection(list, (p) => p.id, a, (p) => productNode(ctx.state, p));
+          return connection(
+            list,
+            (p) => p.id,
+            a,
+            (p) => productNode(ctx.state, p),
+          );
         },
         productVariants: (_s: unknown, a: ConnArgs & { query?: string | null }, ctx: Ctx) => {
           const list = ctx.state.products.flatMap((p) => p.variants.map((v) => ({ p, v })));
-          return connection(list, (x) => x.v.id, a, (x) => variantNode(ctx.state, x.p, x.v));
+          return connection(
+            list,
+            (x) => x.v.id,
+            a,
+            (x) => variantNode(ctx.state, x.p, x.v),
+          );
         },
       },
       [base.getMutationType()!.name]: {
@@ -747,9 +792,15 @@ function tagsChange(state: ShopState, id: string, tags: string[], mode: "add" | 
     return { node: null, userErrors: [{ __typename: "UserError", field: ["id"], message: "Resource not found" }] };
   }
   const key = `gid://shopify/${g.type}/${g.num}`;
-  const split = tags.flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean);
+  const split = tags
+    .flatMap((t) => t.split(","))
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (split.some((t) => t.length > 255)) {
-    return { node: null, userErrors: [{ __typename: "UserError", field: ["tags"], message: "Tags is too long (maximum is 255 characters)" }] };
+    return {
+      node: null,
+      userErrors: [{ __typename: "UserError", field: ["tags"], message: "Tags is too long (maximum is 255 characters)" }],
+    };
   }
   const set = state.tags.get(key) ?? new Set<string>();
   for (const t of split) {
@@ -889,17 +940,29 @@ function shopifyValidationError(rule: ValidationRule, e: GraphQLError): ShopifyE
   } else if (ruleName === "KnownArgumentNamesRule" && (m = /^Unknown argument "([^"]+)" on field "(?:[^".]+\.)?([^"]+)"/.exec(e.message))) {
     message = `Field '${m[2]}' doesn't accept argument '${m[1]}'`;
     Object.assign(ext, { name: m[2], typeName: "Field", argumentName: m[1] });
-  } else if (ruleName === "NoUndefinedVariablesRule" && (m = /^Variable "\$([^"]+)" is not defined(?: by operation "([^"]+)")?/.exec(e.message))) {
+  } else if (
+    ruleName === "NoUndefinedVariablesRule" &&
+    (m = /^Variable "\$([^"]+)" is not defined(?: by operation "([^"]+)")?/.exec(e.message))
+  ) {
     message = `Variable $${m[1]} is used by ${m[2] ?? "anonymous query"} but not declared`;
     Object.assign(ext, { variableName: m[1] });
-  } else if (ruleName === "NoUnusedVariablesRule" && (m = /^Variable "\$([^"]+)" is never used(?: in operation "([^"]+)")?/.exec(e.message))) {
+  } else if (
+    ruleName === "NoUnusedVariablesRule" &&
+    (m = /^Variable "\$([^"]+)" is never used(?: in operation "([^"]+)")?/.exec(e.message))
+  ) {
     message = `Variable $${m[1]} is declared by ${m[2] ?? "anonymous query"} but not used`;
     Object.assign(ext, { variableName: m[1] });
-  } else if (ruleName === "VariablesInAllowedPositionRule" && (m = /^Variable "\$([^"]+)" of type "([^"]+)" used in position expecting type "([^"]+)"/.exec(e.message))) {
+  } else if (
+    ruleName === "VariablesInAllowedPositionRule" &&
+    (m = /^Variable "\$([^"]+)" of type "([^"]+)" used in position expecting type "([^"]+)"/.exec(e.message))
+  ) {
     const nullOnly = m[2]!.replace(/!/g, "") === m[3]!.replace(/!/g, "");
     message = `${nullOnly ? "Nullability" : "Type"} mismatch on variable $${m[1]} (${m[2]} / ${m[3]})`;
     Object.assign(ext, { variableName: m[1], typeName: m[2], expectedType: m[3] });
-  } else if (ruleName === "ScalarLeafsRule" && (m = /^Field "([^"]+)" of type "([^"]+)" must have a selection of subfields/.exec(e.message))) {
+  } else if (
+    ruleName === "ScalarLeafsRule" &&
+    (m = /^Field "([^"]+)" of type "([^"]+)" must have a selection of subfields/.exec(e.message))
+  ) {
     message = `Field must have selections (field '${m[1]}' returns ${m[2]!.replace(/[![\]]/g, "")} but has no selections. Did you mean '${m[1]} { ... }'?)`;
     Object.assign(ext, { nodeName: `field '${m[1]}'`, typeName: m[2]!.replace(/[![\]]/g, "") });
   } else if (ruleName === "ScalarLeafsRule" && (m = /^Field "([^"]+)" must not have a selection since type "([^"]+)"/.exec(e.message))) {
@@ -995,7 +1058,12 @@ export function estimateCost(
 ): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const root = op.operation === "mutation" ? schema.getMutationType() : op.operation === "subscription" ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    op.operation === "mutation"
+      ? schema.getMutationType()
+      : op.operation === "subscription"
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) return 0;
   const isMutation = op.operation === "mutation";
 
@@ -1148,7 +1216,9 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
     const raw = (await readBody(req)).toString("utf8");
     let body: Record<string, unknown>;
     try {
-      body = String(req.headers["content-type"] ?? "").includes("json") ? (JSON.parse(raw) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(raw));
+      body = String(req.headers["content-type"] ?? "").includes("json")
+        ? (JSON.parse(raw) as Record<string, unknown>)
+        : Object.fromEntries(new URLSearchParams(raw));
     } catch {
       return send(res, 400, { error: "invalid_request", error_description: "The request body could not be read" });
     }
@@ -1156,7 +1226,10 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
       return send(res, 401, { error: "invalid_client", error_description: "Client authentication failed" });
     if (body.grant_type === "refresh_token") {
       if (!state.refreshToken || body.refresh_token !== state.refreshToken || now() >= state.refreshExpiresAt)
-        return send(res, 400, { error: "invalid_grant", error_description: "The refresh token is invalid, expired, revoked or already used" });
+        return send(res, 400, {
+          error: "invalid_grant",
+          error_description: "The refresh token is invalid, expired, revoked or already used",
+        });
       return send(res, 200, issueTokens(state, true));
     }
     if (body.grant_type === "urn:ietf:params:oauth:grant-type:token-exchange") {
@@ -1282,7 +1355,9 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
       return answer(200, {
         errors: [
           {
-            message: loc ? `Parse error on ${found ?? JSON.stringify(ge.message.replace(/^Syntax Error: /, ""))} at [${loc.line}, ${loc.column}]` : ge.message,
+            message: loc
+              ? `Parse error on ${found ?? JSON.stringify(ge.message.replace(/^Syntax Error: /, ""))} at [${loc.line}, ${loc.column}]`
+              : ge.message,
             ...(loc ? { locations: [{ line: loc.line, column: loc.column }] } : {}),
             extensions: { code: "parseError" },
           },
@@ -1491,4 +1566,3 @@ export async function adminGraphql(
   }
   return { status: res.status, body };
 }
-

@@ -42,7 +42,7 @@ describe("stringifyShopifyJson", () => {
   });
 
   it("matches JSON.stringify for ordinary values", () => {
-    const v = { a: 1, b: "é\"\n", c: [true, null, undefined, 1.5], d: new Date(0), e: Infinity };
+    const v = { a: 1, b: 'é"\n', c: [true, null, undefined, 1.5], d: new Date(0), e: Infinity };
     expect(stringifyShopifyJson(v)).toBe(JSON.stringify(v));
   });
 });
@@ -61,12 +61,23 @@ describe("webhookHeaders", () => {
 
   it("carries exactly Shopify's headers", () => {
     const h = webhookHeaders({
-      secret: SECRET, topic: "refunds/create", shop: SHOP, rawBody,
-      webhookId: "w-1", eventId: "e-1", triggeredAt: "2026-11-02T09:00:00.000Z",
+      secret: SECRET,
+      topic: "refunds/create",
+      shop: SHOP,
+      rawBody,
+      webhookId: "w-1",
+      eventId: "e-1",
+      triggeredAt: "2026-11-02T09:00:00.000Z",
     });
     expect(Object.keys(h).sort()).toEqual([
-      "Content-Type", "X-Shopify-API-Version", "X-Shopify-Event-Id", "X-Shopify-Hmac-Sha256",
-      "X-Shopify-Shop-Domain", "X-Shopify-Topic", "X-Shopify-Triggered-At", "X-Shopify-Webhook-Id",
+      "Content-Type",
+      "X-Shopify-API-Version",
+      "X-Shopify-Event-Id",
+      "X-Shopify-Hmac-Sha256",
+      "X-Shopify-Shop-Domain",
+      "X-Shopify-Topic",
+      "X-Shopify-Triggered-At",
+      "X-Shopify-Webhook-Id",
     ]);
     expect(h["Content-Type"]).toBe("application/json");
     expect(h["X-Shopify-API-Version"]).toBe(ADMIN_API_VERSION);
@@ -107,7 +118,10 @@ describe("webhookHeaders", () => {
     const port = (server.address() as { port: number }).port;
     try {
       const res = await postWebhook(`http://127.0.0.1:${port}/webhooks`, {
-        secret: SECRET, topic: "orders/paid", shop: SHOP, body: { id: 9007199254740993n },
+        secret: SECRET,
+        topic: "orders/paid",
+        shop: SHOP,
+        body: { id: 9007199254740993n },
       });
       expect(res.status).toBe(200);
       expect(got!.body).toBe('{"id":9007199254740993}');
@@ -147,11 +161,7 @@ describe("sessionToken", () => {
     await expect(
       shopify.session.decodeSessionToken(sessionToken({ apiKey: API_KEY, secret: SECRET, shop: SHOP, expiresInSec: -120 })),
     ).rejects.toThrow();
-    await expect(
-      shopify.session.decodeSessionToken(sessionToken({ apiKey: API_KEY, secret: "nope", shop: SHOP })),
-    ).rejects.toThrow();
-    await expect(
-      shopify.session.decodeSessionToken(sessionToken({ apiKey: "other-app", secret: SECRET, shop: SHOP })),
-    ).rejects.toThrow();
+    await expect(shopify.session.decodeSessionToken(sessionToken({ apiKey: API_KEY, secret: "nope", shop: SHOP }))).rejects.toThrow();
+    await expect(shopify.session.decodeSessionToken(sessionToken({ apiKey: "other-app", secret: SECRET, shop: SHOP }))).rejects.toThrow();
   });
 });

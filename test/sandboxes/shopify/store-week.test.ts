@@ -81,7 +81,11 @@ describe("generateStoreWeek", () => {
 
   it("refunds reference existing orders and line items, never refunding more than was bought", () => {
     const orders = new Map<string, Json>();
-    for (const e of week.events) if (e.topic === "orders/paid") { const b = parseRaw(e.rawBody); orders.set(String(b.id), b); }
+    for (const e of week.events)
+      if (e.topic === "orders/paid") {
+        const b = parseRaw(e.rawBody);
+        orders.set(String(b.id), b);
+      }
     const refunded = new Map<string, number>();
     let refunds = 0;
     for (const e of week.events) {
@@ -120,7 +124,10 @@ describe("generateStoreWeek", () => {
       expect(o.name).toBe(`#${String(o.order_number)}`);
       const lines = o.line_items.reduce((s: number, l: Json) => s + c(l.price) * Number(String(l.quantity)), 0);
       expect(c(o.total_line_items_price)).toBe(lines);
-      const disc = o.line_items.reduce((s: number, l: Json) => s + l.discount_allocations.reduce((t: number, a: Json) => t + c(a.amount), 0), 0);
+      const disc = o.line_items.reduce(
+        (s: number, l: Json) => s + l.discount_allocations.reduce((t: number, a: Json) => t + c(a.amount), 0),
+        0,
+      );
       expect(c(o.total_discounts)).toBe(disc);
       expect(c(o.subtotal_price)).toBe(lines - disc);
       expect(c(o.total_price)).toBe(c(o.subtotal_price) + c(o.total_tax) + c(o.total_shipping_price_set.shop_money.amount));
@@ -142,7 +149,11 @@ describe("generateStoreWeek", () => {
 
   it("has guests who later become customers, and customers created before they order", () => {
     const created = new Map<string, string>();
-    for (const e of week.events) if (e.topic === "customers/create") { const b = parseRaw(e.rawBody); created.set(b.email, e.triggeredAt); }
+    for (const e of week.events)
+      if (e.topic === "customers/create") {
+        const b = parseRaw(e.rawBody);
+        created.set(b.email, e.triggeredAt);
+      }
     const guestThenCustomer = week.events.filter((e) => {
       if (e.topic !== "orders/paid") return false;
       const o = parseRaw(e.rawBody);
@@ -181,7 +192,9 @@ describe("generateStoreWeek", () => {
     const cancelFirst = week.deliveries.some((d, i) => {
       if (d.topic !== "orders/cancelled") return false;
       const oid = String(parseRaw(d.rawBody).id);
-      return week.deliveries.some((x, j) => j > i && !x.duplicate && x.topic === "refunds/create" && String(parseRaw(x.rawBody).order_id) === oid);
+      return week.deliveries.some(
+        (x, j) => j > i && !x.duplicate && x.topic === "refunds/create" && String(parseRaw(x.rawBody).order_id) === oid,
+      );
     });
     expect(cancelFirst).toBe(true);
   });

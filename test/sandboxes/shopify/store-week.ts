@@ -10,12 +10,7 @@ import type { SandboxProduct } from "./admin-graphql.ts";
 import { stringifyShopifyJson, webhookHeaders } from "./signing.ts";
 
 export type WeekTopic =
-  | "customers/create"
-  | "customers/update"
-  | "orders/paid"
-  | "orders/fulfilled"
-  | "refunds/create"
-  | "orders/cancelled";
+  "customers/create" | "customers/update" | "orders/paid" | "orders/fulfilled" | "refunds/create" | "orders/cancelled";
 
 export interface WeekEvent {
   topic: WeekTopic;
@@ -82,7 +77,6 @@ export interface StoreWeekOptions {
 // ---------------------------------------------------------------------------------------------
 // PRNG and helpers
 // ---------------------------------------------------------------------------------------------
-
 
 class Rng {
   private r: () => number;
@@ -226,18 +220,94 @@ function catalogue(): CatProduct[] {
     })),
   });
   return [
-    P("Breville Barista Express", "Espresso Machine", "Breville", ["espresso", "warranty-24m"], [["Brushed Stainless Steel", "BES870XL", 69995, 10400], ["Black Truffle", "BES870BTR", 69995, 10400]], 6),
-    P("Gaggia Classic Pro", "Espresso Machine", "Gaggia", ["espresso", "warranty-24m"], [["Cherry Red", "RI9380/49", 44900, 9000], ["Industrial Grey", "RI9380/51", 44900, 9000]], 5),
-    P("Rancilio Silvia Pro X", "Espresso Machine", "Rancilio", ["espresso", "dual-boiler", "warranty-24m"], [["Default Title", "SILVIA-PRO-X", 199000, 22000]], 2),
-    P("Baratza Encore ESP", "Grinder", "Baratza", ["grinder", "warranty-12m"], [["Black", "ENCORE-ESP-BLK", 19995, 3200], ["White", "ENCORE-ESP-WHT", 19995, 3200]], 6),
+    P(
+      "Breville Barista Express",
+      "Espresso Machine",
+      "Breville",
+      ["espresso", "warranty-24m"],
+      [
+        ["Brushed Stainless Steel", "BES870XL", 69995, 10400],
+        ["Black Truffle", "BES870BTR", 69995, 10400],
+      ],
+      6,
+    ),
+    P(
+      "Gaggia Classic Pro",
+      "Espresso Machine",
+      "Gaggia",
+      ["espresso", "warranty-24m"],
+      [
+        ["Cherry Red", "RI9380/49", 44900, 9000],
+        ["Industrial Grey", "RI9380/51", 44900, 9000],
+      ],
+      5,
+    ),
+    P(
+      "Rancilio Silvia Pro X",
+      "Espresso Machine",
+      "Rancilio",
+      ["espresso", "dual-boiler", "warranty-24m"],
+      [["Default Title", "SILVIA-PRO-X", 199000, 22000]],
+      2,
+    ),
+    P(
+      "Baratza Encore ESP",
+      "Grinder",
+      "Baratza",
+      ["grinder", "warranty-12m"],
+      [
+        ["Black", "ENCORE-ESP-BLK", 19995, 3200],
+        ["White", "ENCORE-ESP-WHT", 19995, 3200],
+      ],
+      6,
+    ),
     P("Baratza Sette 270", "Grinder", "Baratza", ["grinder", "warranty-12m"], [["Default Title", "SETTE-270", 39995, 3400]], 3),
-    P("Fellow Stagg EKG Electric Kettle", "Kettle", "Fellow", ["kettle", "warranty-12m"], [["Matte Black", "STAGG-EKG-MB", 19500, 1300], ["Polished Steel", "STAGG-EKG-PS", 21500, 1300]], 5),
+    P(
+      "Fellow Stagg EKG Electric Kettle",
+      "Kettle",
+      "Fellow",
+      ["kettle", "warranty-12m"],
+      [
+        ["Matte Black", "STAGG-EKG-MB", 19500, 1300],
+        ["Polished Steel", "STAGG-EKG-PS", 21500, 1300],
+      ],
+      5,
+    ),
     P("Hario V60 Paper Filters 02 (100)", "Filters", "Hario", ["filters", "no-warranty"], [["Default Title", "VCF-02-100W", 750, 150]], 10),
-    P("Chemex Bonded Filters (100)", "Filters", "Chemex", ["filters", "no-warranty"], [["Square", "FS-100", 1295, 400], ["Circle", "FC-100", 1295, 400]], 7),
-    P("Descaling Solution 2-pack", "Maintenance", "Postventa Supply", ["maintenance", "no-warranty"], [["Default Title", "DESCALE-2", 1499, 600]], 8),
+    P(
+      "Chemex Bonded Filters (100)",
+      "Filters",
+      "Chemex",
+      ["filters", "no-warranty"],
+      [
+        ["Square", "FS-100", 1295, 400],
+        ["Circle", "FC-100", 1295, 400],
+      ],
+      7,
+    ),
+    P(
+      "Descaling Solution 2-pack",
+      "Maintenance",
+      "Postventa Supply",
+      ["maintenance", "no-warranty"],
+      [["Default Title", "DESCALE-2", 1499, 600]],
+      8,
+    ),
     P("Espresso Tamper 58mm", "Accessory", "Normcore", ["accessory", "no-warranty"], [["Default Title", "TAMP-58", 3900, 450]], 5),
     P("Milk Frothing Pitcher 600ml", "Accessory", "Rhino", ["accessory", "no-warranty"], [["Default Title", "PITCHER-600", 2400, 300]], 5),
-    P("Postventa Gift Card", "Gift Card", "Postventa Coffee Co", ["gift-card"], [["$25", "", 2500, 0], ["$50", "", 5000, 0], ["$100", "", 10000, 0]], 0, true),
+    P(
+      "Postventa Gift Card",
+      "Gift Card",
+      "Postventa Coffee Co",
+      ["gift-card"],
+      [
+        ["$25", "", 2500, 0],
+        ["$50", "", 5000, 0],
+        ["$100", "", 10000, 0],
+      ],
+      0,
+      true,
+    ),
   ];
 }
 
@@ -256,8 +326,55 @@ function toSandboxProducts(cat: CatProduct[]): SandboxProduct[] {
 // People and places
 // ---------------------------------------------------------------------------------------------
 
-const FIRST = ["Ava", "Liam", "Mia", "Noah", "Emma", "Lucas", "Sofia", "Ethan", "Chloe", "Mateo", "Grace", "Owen", "Zoe", "Leo", "Nora", "Elijah", "Ruby", "Caleb", "Iris", "Julian", "Hazel", "Miles", "Layla", "Theo", "Stella"];
-const LAST = ["Garcia", "Nguyen", "Patel", "Kim", "Johnson", "Okafor", "Rossi", "Müller", "Silva", "Cohen", "Brown", "Tanaka", "Lopez", "Murphy", "Khan", "Schmidt", "Novak", "Dubois", "Wright", "Ali"];
+const FIRST = [
+  "Ava",
+  "Liam",
+  "Mia",
+  "Noah",
+  "Emma",
+  "Lucas",
+  "Sofia",
+  "Ethan",
+  "Chloe",
+  "Mateo",
+  "Grace",
+  "Owen",
+  "Zoe",
+  "Leo",
+  "Nora",
+  "Elijah",
+  "Ruby",
+  "Caleb",
+  "Iris",
+  "Julian",
+  "Hazel",
+  "Miles",
+  "Layla",
+  "Theo",
+  "Stella",
+];
+const LAST = [
+  "Garcia",
+  "Nguyen",
+  "Patel",
+  "Kim",
+  "Johnson",
+  "Okafor",
+  "Rossi",
+  "Müller",
+  "Silva",
+  "Cohen",
+  "Brown",
+  "Tanaka",
+  "Lopez",
+  "Murphy",
+  "Khan",
+  "Schmidt",
+  "Novak",
+  "Dubois",
+  "Wright",
+  "Ali",
+];
 const PLACES: Array<{ city: string; province: string; code: string; zip: string; rate: number; tax: string }> = [
   { city: "Brooklyn", province: "New York", code: "NY", zip: "11201", rate: 0.08875, tax: "NY State Tax" },
   { city: "Portland", province: "Oregon", code: "OR", zip: "97205", rate: 0, tax: "OR State Tax" },
@@ -391,7 +508,10 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
     for (;;) {
       const first = rng.pick(FIRST);
       const last = rng.pick(LAST);
-      const ascii = last.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+      const ascii = last
+        .normalize("NFD")
+        .replace(/[\u0300-\u036f]/g, "")
+        .toLowerCase();
       const email = `${first.toLowerCase()}.${ascii}${rng.int(1, 99)}@example.com`;
       if (usedEmails.has(email)) continue;
       usedEmails.add(email);
@@ -478,7 +598,11 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
       email_marketing_consent: {
         state: c.marketing,
         opt_in_level: c.marketing === "subscribed" ? "single_opt_in" : null,
-        consent_updated_at: c.marketingUpdatedMs ? shopTime(c.marketingUpdatedMs) : c.marketing === "subscribed" ? shopTime(c.createdMs) : null,
+        consent_updated_at: c.marketingUpdatedMs
+          ? shopTime(c.marketingUpdatedMs)
+          : c.marketing === "subscribed"
+            ? shopTime(c.createdMs)
+            : null,
       },
       sms_marketing_consent: p.phone
         ? { state: "not_subscribed", opt_in_level: "single_opt_in", consent_updated_at: null, consent_collected_from: "OTHER" }
@@ -548,7 +672,13 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
       });
     }
     // Discounts (percentage codes across non-gift-card lines).
-    const discount = rng.chance(0.22) ? rng.pick([{ code: "WELCOME10", pct: 10 }, { code: "BREW15", pct: 15 }, { code: "LOYAL5", pct: 5 }]) : null;
+    const discount = rng.chance(0.22)
+      ? rng.pick([
+          { code: "WELCOME10", pct: 10 },
+          { code: "BREW15", pct: 15 },
+          { code: "LOYAL5", pct: 5 },
+        ])
+      : null;
     const discountable = lines.filter((l) => !l.product.giftCard);
     if (discount && discountable.length) {
       const base = discountable.reduce((s, l) => s + l.variant.price * l.quantity, 0);
@@ -663,9 +793,7 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
         ? []
         : [{ channel_liable: false, price: money(l.tax), price_set: moneySet(l.tax), rate: l.rate, title: l.taxTitle }],
       duties: [],
-      discount_allocations: l.alloc
-        ? [{ amount: money(l.alloc), amount_set: moneySet(l.alloc), discount_application_index: 0 }]
-        : [],
+      discount_allocations: l.alloc ? [{ amount: money(l.alloc), amount_set: moneySet(l.alloc), discount_application_index: 0 }] : [],
     };
   };
 
@@ -713,7 +841,14 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
       cart_token: null,
       checkout_id: o.checkoutId,
       checkout_token: o.token.slice(0, 32),
-      client_details: { accept_language: "en-US", browser_height: null, browser_ip: null, browser_width: null, session_hash: null, user_agent: "Mozilla/5.0" },
+      client_details: {
+        accept_language: "en-US",
+        browser_height: null,
+        browser_ip: null,
+        browser_width: null,
+        session_hash: null,
+        user_agent: "Mozilla/5.0",
+      },
       closed_at: null,
       confirmation_number: o.confirmation,
       confirmed: true,
@@ -763,7 +898,13 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
       subtotal_price_set: moneySet(t.subtotal),
       tags: "",
       tax_exempt: false,
-      tax_lines: [...taxLines.entries()].map(([title, e]) => ({ price: money(e.price), rate: e.rate, title, price_set: moneySet(e.price), channel_liable: false })),
+      tax_lines: [...taxLines.entries()].map(([title, e]) => ({
+        price: money(e.price),
+        rate: e.rate,
+        title,
+        price_set: moneySet(e.price),
+        channel_liable: false,
+      })),
       taxes_included: false,
       test: false,
       token: o.token,
@@ -786,7 +927,17 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
       billing_address: address(p, false),
       customer: o.customer ? customerBody(o.customer, atMs, true) : null,
       discount_applications: o.discount
-        ? [{ target_type: "line_item", type: "discount_code", value: `${o.discount.pct}.0`, value_type: "percentage", allocation_method: "across", target_selection: "all", code: o.discount.code }]
+        ? [
+            {
+              target_type: "line_item",
+              type: "discount_code",
+              value: `${o.discount.pct}.0`,
+              value_type: "percentage",
+              allocation_method: "across",
+              target_selection: "all",
+              code: o.discount.code,
+            },
+          ]
         : [],
       fulfillments: o.fulfillments.map((f) => ({ ...f })),
       line_items: o.lines.map((l) => lineBody(o, l)),
@@ -835,7 +986,9 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
       tracking_company: giftCardOnly ? null : "UPS",
       tracking_number: giftCardOnly ? null : `1Z${o.token.slice(0, 16).toUpperCase()}`,
       tracking_numbers: giftCardOnly ? [] : [`1Z${o.token.slice(0, 16).toUpperCase()}`],
-      tracking_url: giftCardOnly ? null : `https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1Z${o.token.slice(0, 16).toUpperCase()}`,
+      tracking_url: giftCardOnly
+        ? null
+        : `https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1Z${o.token.slice(0, 16).toUpperCase()}`,
       tracking_urls: [],
       updated_at: shopTime(ms),
       line_items: lines.map(({ l, qty }) => ({ ...lineBody(o, l), quantity: qty })),
@@ -950,7 +1103,9 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
   const refundable = (o: OrderState) => o.lines.some((l) => !l.product.giftCard);
   const partialable = (o: OrderState) =>
     o.lines.filter((l) => !l.product.giftCard).reduce((s, l) => s + l.quantity, 0) + o.lines.filter((l) => l.product.giftCard).length > 1;
-  let cP = 0, cF = 0, cC = 0;
+  let cP = 0,
+    cF = 0,
+    cC = 0;
   for (const i of idx) {
     const o = orders[i]!;
     if (!refundable(o)) continue;
@@ -987,7 +1142,12 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
     const physLines = o.lines.filter((l) => !l.product.giftCard);
     if (giftLines.length) {
       t += rng.int(1, 3) * MIN;
-      fulfill(o, t, giftLines.map((l) => ({ l, qty: l.quantity })), true);
+      fulfill(
+        o,
+        t,
+        giftLines.map((l) => ({ l, qty: l.quantity })),
+        true,
+      );
       if (!physLines.length) {
         push(t + 1000, "orders/fulfilled", orderBody(o, t + 1000));
         stats.fulfillments++;
@@ -1007,7 +1167,11 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
       if (fate === "cancelAfterPartial") {
         t += rng.int(20, 300) * MIN;
         const item = pickPartial();
-        push(t, "refunds/create", refund(o, t, [item], { shipping: false, restockType: "cancel", note: "Customer changed mind about one item" }));
+        push(
+          t,
+          "refunds/create",
+          refund(o, t, [item], { shipping: false, restockType: "cancel", note: "Customer changed mind about one item" }),
+        );
         stats.refunds++;
       }
       t += rng.int(30, 18 * 60) * MIN;
@@ -1031,13 +1195,22 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
       const units = open.reduce((s, l) => s + (l.quantity - l.refundedQty - l.fulfilledQty), 0);
       if (units > 1 && rng.chance(0.15)) {
         // first shipment: part of the lines/quantities, then the rest a day or two later
-        const first = open.length > 1 ? open.slice(0, Math.ceil(open.length / 2)).map((l) => ({ l, qty: l.quantity - l.refundedQty - l.fulfilledQty })) : [{ l: open[0]!, qty: 1 }];
+        const first =
+          open.length > 1
+            ? open.slice(0, Math.ceil(open.length / 2)).map((l) => ({ l, qty: l.quantity - l.refundedQty - l.fulfilledQty }))
+            : [{ l: open[0]!, qty: 1 }];
         fulfill(o, at, first);
         at += rng.int(12 * 60, 48 * 60) * MIN;
-        const rest = physLines.filter((l) => l.quantity - l.refundedQty - l.fulfilledQty > 0).map((l) => ({ l, qty: l.quantity - l.refundedQty - l.fulfilledQty }));
+        const rest = physLines
+          .filter((l) => l.quantity - l.refundedQty - l.fulfilledQty > 0)
+          .map((l) => ({ l, qty: l.quantity - l.refundedQty - l.fulfilledQty }));
         fulfill(o, at, rest);
       } else {
-        fulfill(o, at, open.map((l) => ({ l, qty: l.quantity - l.refundedQty - l.fulfilledQty })));
+        fulfill(
+          o,
+          at,
+          open.map((l) => ({ l, qty: l.quantity - l.refundedQty - l.fulfilledQty })),
+        );
       }
       push(at + 1000, "orders/fulfilled", orderBody(o, at + 1000));
       stats.fulfillments++;
@@ -1055,7 +1228,15 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
     let rt = (shipped ? fulfilledTime : t) + rng.int(2 * 60, 3 * 24 * 60) * MIN;
     const restockType = shipped ? "return" : "cancel";
     if (fate === "partial") {
-      push(rt, "refunds/create", refund(o, rt, [pickPartial()], { shipping: false, restockType, note: shipped ? "Returned: damaged in transit" : "Item no longer wanted" }));
+      push(
+        rt,
+        "refunds/create",
+        refund(o, rt, [pickPartial()], {
+          shipping: false,
+          restockType,
+          note: shipped ? "Returned: damaged in transit" : "Item no longer wanted",
+        }),
+      );
       stats.refunds++;
       stats.partialRefunds++;
     } else {
@@ -1065,7 +1246,15 @@ export function generateStoreWeek(opts: StoreWeekOptions): StoreWeek {
         rt += rng.int(60, 36 * 60) * MIN;
       }
       const remaining = o.lines.filter((l) => l.quantity - l.refundedQty > 0).map((l) => ({ l, qty: l.quantity - l.refundedQty }));
-      push(rt, "refunds/create", refund(o, rt, remaining, { shipping: true, restockType: remaining.every((x) => x.l.product.giftCard) ? "no_restock" : restockType, note: "Full refund" }));
+      push(
+        rt,
+        "refunds/create",
+        refund(o, rt, remaining, {
+          shipping: true,
+          restockType: remaining.every((x) => x.l.product.giftCard) ? "no_restock" : restockType,
+          note: "Full refund",
+        }),
+      );
       stats.refunds++;
       stats.fullRefunds++;
     }

@@ -23,10 +23,16 @@ function key(value: string): Key {
 }
 
 // Read on every call (a rotation or a test changes the environment); cheap next to the IO.
-function keys(): { current: Key; all: Key[] } {
+// Derived again only when the configured keys change: intake hashes an email per delivery.
+let derived: { from: string; current: Key; all: Key[]; permanent: Map<string, Buffer> } | undefined;
+function keys() {
   const { POSTVENTA_ENCRYPTION_KEY, POSTVENTA_ENCRYPTION_KEYS_PREVIOUS } = config();
-  const current = key(POSTVENTA_ENCRYPTION_KEY);
-  return { current, all: [current, ...POSTVENTA_ENCRYPTION_KEYS_PREVIOUS.map(key)] };
+  const from = [POSTVENTA_ENCRYPTION_KEY, ...POSTVENTA_ENCRYPTION_KEYS_PREVIOUS].join(",");
+  if (derived?.from !== from) {
+    const current = key(POSTVENTA_ENCRYPTION_KEY);
+    derived = { from, current, all: [current, ...POSTVENTA_ENCRYPTION_KEYS_PREVIOUS.map(key)], permanent: new Map() };
+  }
+  return derived;
 }
 
 export interface SecretContext {
@@ -97,6 +103,8 @@ function hkdf(k: Key, purpose: string): Buffer {
 // the last of POSTVENTA_ENCRYPTION_KEYS_PREVIOUS, or the current key before any rotation — so a
 // rotation leaves it unchanged. That key must therefore stay configured.
 export function permanentKey(purpose: string): Buffer {
-  const { all } = keys();
-  return hkdf(all[all.length - 1], purpose);
+  const { all, permanent } = keys();
+  let k = permanent.get(purpose);
+  if (!k) permanent.set(purpose, (k = hkdf(all[all.length - 1], purpose)));
+  return k;
 }

@@ -102,7 +102,11 @@ console.log(`Requests: ${[...byPath].map(([p, n]) => `${p} ×${n}`).join(", ")}`
 console.log(
   `Synced ${records} records (${held.state.contacts.length} contacts, ${held.state.notes.length} notes) in ${seconds.toFixed(1)} s with ${stats.requests} requests.`,
 );
-worker.kill("SIGTERM");
+// The worker first: Postgres stopping under a worker still shutting down makes it crash loudly.
+await new Promise((resolve) => {
+  worker.once("exit", resolve);
+  worker.kill("SIGTERM");
+});
 await stack.stop();
 await sandbox.close();
 console.log(

@@ -30,8 +30,6 @@ import { takeRequestSlot } from "./budget.server";
 import { tuning } from "./tuning.server";
 import { config } from "../config.server";
 
-// HubSpot's cap per batch request. Lower only to exercise many small requests in tests.
-
 export interface SyncRun {
   outcome: "done" | "busy" | "not_connected" | "paused" | "retry_later";
   contacts: number;
@@ -59,9 +57,6 @@ export async function syncShop(shop: string): Promise<SyncRun> {
     lockClient.release();
   }
 }
-
-// Requests in flight at once for one shop: enough to keep the account's budget busy while the
-// database work of the previous batch is done. They share the one budget.
 
 // Contacts a lane of this run is writing (the run holds the shop's lock, so memory is enough; a
 // contact written twice by a stale read is harmless: the upsert is idempotent). Notes are claimed

@@ -5,7 +5,7 @@ import { requestTiming } from "../../integrations/hubspot/client.server";
 
 export const tuning = {
   batchSize: 100, // records per request (HubSpot's batch maximum)
-  lanes: 3, // requests in flight per shop
+  lanes: 3, // requests in flight per shop: the budget stays busy while a batch's database work is done
   maxTransientInARow: 5, // 5xx or timeouts before the job yields and retries in a minute
   coalesceMs: 2000, // how long a change waits for others to share its sync
   // A little longer than HubSpot's 10 s: our stamp is taken before the request travels, HubSpot's after.

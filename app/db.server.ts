@@ -7,17 +7,21 @@ import { config } from "./config.server";
 
 declare global {
   // Survives Vite's dev-mode module reloads.
-  var __postventaDb: { pool: pg.Pool; prisma: PrismaClient } | undefined;
+  var __postventaDb: { pool: pg.Pool; prisma: PrismaClient; closing: boolean } | undefined;
 }
 
 function connect() {
   const { DATABASE_URL: url, DATABASE_POOL_SIZE: max } = config();
   if (!url) throw new Error("DATABASE_URL is not set: start the app through server/main.ts or set it");
   const pool = new pg.Pool({ connectionString: url, max });
-  // An idle connection dropped by the server (restart, failover) must not crash the process.
-  pool.on("error", (error) => console.error(JSON.stringify({ level: "warn", msg: "idle database connection lost", error: error.message })));
+  // An idle connection dropped by the server (restart, failover) must not crash the process; once
+  // we are shutting down, the server going away is expected and not worth a warning.
+  pool.on("error", (error) => {
+    if (!globalThis.__postventaDb?.closing)
+      console.error(JSON.stringify({ level: "warn", msg: "idle database connection lost", error: error.message }));
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return { pool, prisma };
+  return { pool, prisma, closing: false };
 }
 
 globalThis.__postventaDb ??= connect();
@@ -27,6 +31,7 @@ const prisma: PrismaClient = globalThis.__postventaDb.prisma;
 export default prisma;
 
 export async function disconnectDb() {
+  globalThis.__postventaDb!.closing = true;
   await prisma.$disconnect();
   await pool.end();
 }

@@ -1,6 +1,7 @@
 // `npm run demo`: a realistic store's week, delivered as signed webhooks to the real app, then the
 // shop connects to HubSpot (the local sandbox) and the backfill writes everyone's story there.
 // `npm run demo -- --keep` leaves the server running afterwards.
+import { eventIdOf } from "../integrations/hubspot/client.server.ts";
 import { generateStoreWeek, deliverAll } from "../test/sandboxes/shopify/store-week.ts";
 import { startHubSpotSandbox } from "../test/sandboxes/hubspot/server.ts";
 import { hubspotHoldings } from "../test/hubspot-helpers.ts";
@@ -134,7 +135,7 @@ const interactions = await q<{ key: string; title: string; email: string; state:
   [shop],
 );
 const contactIdByEmail = new Map([...held.contactsByEmail].map(([e, cs]) => [e, cs[0].id]));
-const noteIdByEvent = new Map(held.state.notes.map((n) => [n.properties.postventa_event_id, n.id]));
+const noteIdByEvent = new Map(held.state.notes.map((n) => [eventIdOf(n.properties.hs_note_body), n.id]));
 const misplaced = interactions.filter((i) => held.noteContact.get(noteIdByEvent.get(i.key) ?? "") !== contactIdByEmail.get(i.email));
 const duplicatedNotes = [...held.notesByEvent.values()].filter((n) => n > 1).length;
 const duplicatedContacts = [...held.contactsByEmail.values()].filter((c) => c.length > 1).length;

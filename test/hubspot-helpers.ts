@@ -1,5 +1,6 @@
 // Dev/test only: what the HubSpot tests, the demo and the benchmark share — order webhooks for a
 // shop, waiting for the HubSpot outbox to drain, and reading back what the sandbox holds.
+import { eventIdOf } from "../integrations/hubspot/client.server.ts";
 import type pg from "pg";
 import { stringifyShopifyJson, webhookHeaders } from "./sandboxes/shopify/signing.ts";
 import type { HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
@@ -122,7 +123,7 @@ export function hubspotHoldings(sandbox: HubSpotSandbox, portalId: number) {
   const s = sandbox.state(portalId);
   const notesByEvent = new Map<string, number>();
   for (const n of s.notes) {
-    const k = n.properties.postventa_event_id;
+    const k = eventIdOf(n.properties.hs_note_body);
     if (k) notesByEvent.set(k, (notesByEvent.get(k) ?? 0) + 1);
   }
   const contactsByEmail = new Map<string, typeof s.contacts>();

@@ -1,5 +1,6 @@
 // The HubSpot sync end to end: signed webhooks into the real server, the outbox, the queue's sync
 // job, @hubspot/api-client, and the local HubSpot sandbox holding what arrived.
+import { eventIdOf } from "../integrations/hubspot/client.server.ts";
 import { tuneHubSpotSync } from "../app/hubspot/tuning.server.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHubSpotSandbox, type HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
@@ -30,7 +31,7 @@ beforeAll(async () => {
   }
   sandbox = await startHubSpotSandbox({ rollingLimit: 190 });
   process.env.HUBSPOT_BASE_URL = sandbox.url;
-  tuneHubSpotSync({ coalesceMs: 500, requestTimeoutMs: 1500 });
+  tuneHubSpotSync({ coalesceMs: 500, requestTimeoutMs: 1500, landingGraceMs: 500 });
   sandbox.oauthClient({ ...DEV_HUBSPOT_CLIENT, redirectUri: "http://localhost:3000/hubspot/callback" });
   stack = await startStack({ database: "postventa_test_hubspot", build: false });
   await stack.installShop(SHOP);
@@ -70,7 +71,8 @@ describe("connecting", () => {
       "detractor",
     ]);
     expect(ours.find((p) => p.name === "postventa_last_order_date")?.type).toBe("date");
-    expect(s.properties.notes.filter((p) => p.name === "postventa_event_id")).toHaveLength(1);
+    // HubSpot documents no custom properties on notes: none is created (the sandbox refuses them).
+    expect(s.properties.notes.filter((p) => p.name.startsWith("postventa_"))).toHaveLength(0);
   });
 
   it("stores the token encrypted", async () => {
@@ -110,7 +112,7 @@ describe("what flows", () => {
       expect(r.state).toBe("synced");
       expect(h.notesByEvent.get(r.key)).toBe(1);
     }
-    const paidNote = h.state.notes.find((n) => n.properties.postventa_event_id === "order:5001:paid")!;
+    const paidNote = h.state.notes.find((n) => eventIdOf(n.properties.hs_note_body) === "order:5001:paid")!;
     expect(paidNote.properties.hs_note_body).toContain("250.00 USD");
     expect(h.noteContact.get(paidNote.id)).toBe(lucia[0].id);
   });
@@ -197,7 +199,23 @@ describe("faults", () => {
     sandbox.faults.clear();
     await waitForHubSpot(stack.pool, SHOP);
     expect(hubspotHoldings(sandbox, portal.portalId).notesByEvent.get("order:6550:paid")).toBe(1);
-    expect(sent(/notes\/search/).length).toBeGreaterThan(0);
+    // Looked up on the contact (strongly consistent), never by search (eventually consistent).
+    expect(sent(/associations\/contacts\/notes\/batch\/read/).length).toBeGreaterThan(0);
+    expect(sent(/search/)).toHaveLength(0);
+    expect([...hubspotHoldings(sandbox, portal.portalId).notesByEvent.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("waits out a write that lands after the request was given up, then finds it instead of writing it again", async () => {
+    sandbox.resetLog();
+    // HubSpot applies the batch 1.7 s after receiving it; we abort at 1.5 s and look only 2 s after sending.
+    sandbox.faults.slowWrites(1700, /notes\/batch\/create/);
+    await deliver(stack.url, SHOP, "orders/paid", paidOrder(6560n, { id: 8560n, email: "tarde@example.com" }));
+    const deadline = Date.now() + 30_000;
+    while (!hubspotHoldings(sandbox, portal.portalId).notesByEvent.has("order:6560:paid") && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    sandbox.faults.clear();
+    await waitForHubSpot(stack.pool, SHOP);
+    expect(hubspotHoldings(sandbox, portal.portalId).notesByEvent.get("order:6560:paid")).toBe(1);
     expect([...hubspotHoldings(sandbox, portal.portalId).notesByEvent.values()].every((n) => n === 1)).toBe(true);
   });
 

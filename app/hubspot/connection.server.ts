@@ -14,7 +14,6 @@ import {
   accountDetails,
   authorizeUrl,
   ensureContactProperties,
-  ensureNoteProperties,
   exchangeCode,
   HubSpotFailure,
   hubspotClient,
@@ -112,7 +111,6 @@ async function prepareAccount(client: ReturnType<typeof hubspotClient>, authType
     const slot = () => takeRequestSlot(accountKey({ portalId: account.portalId, authType }), rollingLimit);
     await slot(); // counts the request just made, now that we know whose budget it used
     await ensureContactProperties(client, slot);
-    await ensureNoteProperties(client, slot);
     return account;
   } catch (e) {
     if (e instanceof HubSpotFailure && e.kind === "auth")

@@ -17,7 +17,8 @@ import type { OrderFacts, RefundFacts } from "../domain/facts";
 import {
   createNotes,
   createTimelineEvents,
-  findNotes,
+  notesOnContacts,
+  uncertainAfterMs,
   findTimelineEvents,
   HubSpotFailure,
   hubspotClient,
@@ -65,6 +66,7 @@ interface Claims {
   contacts: Set<string>;
   written: Map<string, number>; // customer → version written in this pass: a stale read must not write it again
   busy: number;
+  failed?: boolean; // a lane threw: the others stop
 }
 
 async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
@@ -73,15 +75,33 @@ async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
     const recovered = await lane(shop, run, (ctx) => recoverUncertainNotes(ctx));
     if (recovered !== "done") return recovered;
     const claims: Claims = { contacts: new Set(), written: new Map(), busy: 0 };
-    const outcomes = await Promise.all(
+    // Every lane ends before the run does (and before the shop's lock is released): one that fails
+    // stops the others at their next step instead of leaving them sending unsupervised.
+    const settled = await Promise.allSettled(
       Array.from({ length: tuning.lanes }, () =>
-        lane(shop, run, async (ctx) => (await writeContactBatch(ctx, claims)) || (await writeNoteBatch(ctx)), claims),
+        lane(shop, run, async (ctx) => (await writeContactBatch(ctx, claims)) || (await writeNoteBatch(ctx)), claims).catch((e) => {
+          claims.failed = true;
+          throw e;
+        }),
       ),
     );
+    const failure = settled.find((r) => r.status === "rejected");
+    if (failure) throw failure.reason;
+    const outcomes = settled.map((r) => (r as PromiseFulfilledResult<SyncRun["outcome"]>).value);
     const stopped = outcomes.find((o) => o !== "done");
     if (stopped) return stopped;
-    const left = await prisma.hubSpotInteraction.count({ where: { shop, state: "sending" } });
-    if (left) continue;
+    // Sends still uncertain: looked at once HubSpot can no longer be applying them.
+    const { rows: uncertain } = await pool.query<{ waitMs: number | null }>(
+      `SELECT ceil(extract(epoch FROM (min("sendingAt") + $2 * interval '1 millisecond' - now())) * 1000)::int AS "waitMs"
+         FROM "HubSpotInteraction" WHERE shop = $1 AND state = 'sending'`,
+      [shop, uncertainAfterMs()],
+    );
+    const waitMs = uncertain[0].waitMs;
+    if (waitMs !== null && waitMs <= 0) continue;
+    if (waitMs !== null) {
+      await requestSync(shop, waitMs + 100);
+      return "retry_later";
+    }
     const conn = await prisma.hubSpotConnection.findUnique({ where: { shop } });
     if (!conn) return "not_connected";
     // Only an active connection: a pause set meanwhile (by another process) keeps its message.
@@ -99,6 +119,7 @@ async function lane(shop: string, run: SyncRun, step: (ctx: Ctx) => Promise<bool
   let transientInARow = 0;
   let refreshed = false;
   for (;;) {
+    if (claims?.failed) return "done";
     const conn = await prisma.hubSpotConnection.findUnique({ where: { shop } });
     if (!conn) return "not_connected";
     if (conn.state === "paused") {
@@ -188,7 +209,8 @@ async function lane(shop: string, run: SyncRun, step: (ctx: Ctx) => Promise<bool
 }
 
 async function pause(shop: string, reason: string, message: string, until?: Date) {
-  await prisma.hubSpotConnection.update({
+  // updateMany: a shop disconnected meanwhile has no row left to pause.
+  await prisma.hubSpotConnection.updateMany({
     where: { shop },
     data: { state: "paused", pausedReason: reason, pausedUntil: until ?? null, lastError: message },
   });
@@ -236,27 +258,33 @@ async function releaseNotes(ids: string[]) {
   await pool.query(`UPDATE "HubSpotInteraction" SET state = 'pending', "sendingAt" = NULL WHERE id = ANY($1::bigint[])`, [ids]);
 }
 
+// Notes marked `sending` whose answer never came (a timeout, a 5xx, a killed worker), once HubSpot
+// can no longer be applying them: the ones HubSpot holds are marked synced, the rest go back to
+// the queue. Notes are looked up on their contacts (strongly consistent reads), never by search.
 async function recoverUncertainNotes(ctx: Ctx): Promise<boolean> {
-  const rows = await prisma.hubSpotInteraction.findMany({
-    where: { shop: ctx.conn.shop, state: "sending" },
-    orderBy: { id: "asc" },
-    take: tuning.batchSize,
-    select: { id: true, key: true, sentAs: true },
-  });
+  const { rows } = await pool.query<{ id: string; key: string; sentAs: string | null; contactId: string | null }>(
+    `SELECT i.id::text, i.key, i."sentAs", s."hubspotContactId" AS "contactId"
+       FROM "HubSpotInteraction" i LEFT JOIN "HubSpotContactSync" s ON s."customerId" = i."customerId"
+      WHERE i.shop = $1 AND i.state = 'sending' AND i."sendingAt" <= now() - $2 * interval '1 millisecond'
+      ORDER BY i.id LIMIT $3`,
+    [ctx.conn.shop, uncertainAfterMs(), tuning.batchSize],
+  );
   if (!rows.length) return false;
-  const asNotes = rows.filter((r) => r.sentAs !== "timeline_event").map((r) => r.key);
+  const asNotes = rows.filter((r) => r.sentAs !== "timeline_event" && r.contactId);
   const asEvents = rows.filter((r) => r.sentAs === "timeline_event").map((r) => r.key);
   const found = new Map<string, string>();
-  if (asNotes.length) for (const [k, v] of await send(ctx, () => findNotes(ctx.client, asNotes))) found.set(k, v);
+  if (asNotes.length)
+    for (const [k, v] of await notesOnContacts(ctx.client, [...new Set(asNotes.map((r) => r.contactId!))], () => takeSlot(ctx)))
+      found.set(k, v);
   if (asEvents.length)
     for (const [k, v] of await findTimelineEvents(ctx.client, timelineTemplateId(), asEvents, () => takeSlot(ctx))) found.set(k, v);
   const held = rows.filter((r) => found.has(r.key));
   await markNotesSynced(
     ctx,
-    held.map((r) => String(r.id)),
+    held.map((r) => r.id),
     held.map((r) => found.get(r.key)!),
   );
-  await releaseNotes(rows.filter((r) => !found.has(r.key)).map((r) => String(r.id)));
+  await releaseNotes(rows.filter((r) => !found.has(r.key)).map((r) => r.id));
   return true;
 }
 

@@ -12,11 +12,14 @@ export const tuning = {
   rollingWindowMs: 10_250,
 };
 
-export type Tuning = typeof tuning & { requestTimeoutMs: number };
+// requestTimeoutMs: a request without an answer is aborted; landingGraceMs: how long after that a
+// send is still uncertain (HubSpot may be applying it), before the sync looks whether it landed.
+export type Tuning = typeof tuning & { requestTimeoutMs: number; landingGraceMs: number };
 
 export function tuneHubSpotSync(over: Partial<Tuning>): void {
-  const { requestTimeoutMs, ...rest } = over;
+  const { requestTimeoutMs, landingGraceMs, ...rest } = over;
   if (rest.batchSize !== undefined) rest.batchSize = Math.min(100, rest.batchSize);
   Object.assign(tuning, rest);
   if (requestTimeoutMs !== undefined) requestTiming.timeoutMs = requestTimeoutMs;
+  if (landingGraceMs !== undefined) requestTiming.landingGraceMs = landingGraceMs;
 }

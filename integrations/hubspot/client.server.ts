@@ -2,12 +2,16 @@
 // `basePath` at the local sandbox (HUBSPOT_BASE_URL); production leaves it unset (config.server.ts
 // refuses it there).
 // Nothing here logs, and no error message it builds carries a token.
+import http from "node:http";
+import https from "node:https";
+import type { Socket } from "node:net";
 import { Client } from "@hubspot/api-client";
-import { CONTACT_PROPERTIES, NOTE_PROPERTIES, PROPERTY_GROUP } from "./properties";
+import { CONTACT_PROPERTIES, PROPERTY_GROUP } from "./properties";
 import { config } from "../../app/config.server";
 
-// How long a request may take before it counts as unanswered (tests shorten it).
-export const requestTiming = { timeoutMs: 30_000 };
+// How long a request may take before it counts as unanswered and is aborted, and how long after
+// that HubSpot may still be applying what it had received (tests shorten both).
+export const requestTiming = { timeoutMs: 30_000, landingGraceMs: 30_000 };
 const basePath = () => config().HUBSPOT_BASE_URL;
 const NOTE_TO_CONTACT = 202; // HubSpot-defined association type
 export const OAUTH_SCOPES = [
@@ -18,10 +22,36 @@ export const OAUTH_SCOPES = [
 ];
 export const OPTIONAL_OAUTH_SCOPES = ["tickets", "timeline"];
 
-export function hubspotClient(accessToken: string): Client {
-  // Retries are ours (the sync job), so one budget accounting decides when to call again.
-  return new Client({ accessToken, basePath: basePath(), numberOfApiCallRetries: 0 });
+// A request that gets no byte back within the timeout is aborted (its socket destroyed), not
+// just abandoned: a write still travelling could otherwise land long after we decided it was lost.
+// What HubSpot received before the abort may still be applied; the sync waits that out
+// (`uncertainAfterMs`) before it looks.
+function abortingAgent(secure: boolean) {
+  const Base = secure ? https.Agent : http.Agent;
+  return new (class extends Base {
+    createConnection(...args: Parameters<http.Agent["createConnection"]>) {
+      const socket = super.createConnection(...args) as Socket | undefined;
+      socket?.setTimeout(requestTiming.timeoutMs, () => socket.destroy(new Error(`no answer within ${requestTiming.timeoutMs} ms`)));
+      return socket;
+    }
+  })({ keepAlive: true });
 }
+const agents = { http: abortingAgent(false), https: abortingAgent(true) };
+
+export function hubspotClient(accessToken: string): Client {
+  const base = basePath();
+  // Retries are ours (the sync job), so one budget accounting decides when to call again.
+  return new Client({
+    accessToken,
+    basePath: base,
+    numberOfApiCallRetries: 0,
+    httpAgent: base?.startsWith("http:") ? agents.http : agents.https,
+  });
+}
+
+// How long after a send whose answer never came HubSpot may still apply it: the request was
+// aborted at the timeout, and HubSpot finishes what it had received within the grace.
+export const uncertainAfterMs = () => requestTiming.timeoutMs + requestTiming.landingGraceMs;
 
 // ----------------------------------------------------------------------------------------------
 // Failures, sorted by what the caller should do about them
@@ -154,7 +184,7 @@ type Gate = () => Promise<void>;
 const open: Gate = async () => {};
 async function ensureProperties(
   client: Client,
-  objectType: "contacts" | "notes",
+  objectType: "contacts",
   wanted: typeof CONTACT_PROPERTIES,
   beforeRequest: Gate,
 ): Promise<string[]> {
@@ -179,8 +209,6 @@ async function ensureProperties(
 }
 export const ensureContactProperties = (client: Client, beforeRequest = open) =>
   ensureProperties(client, "contacts", CONTACT_PROPERTIES, beforeRequest);
-export const ensureNoteProperties = (client: Client, beforeRequest = open) =>
-  ensureProperties(client, "notes", NOTE_PROPERTIES, beforeRequest);
 
 // ----------------------------------------------------------------------------------------------
 // Contacts
@@ -216,7 +244,10 @@ export async function writeContacts(client: Client, inputs: ContactWrite[]): Pro
 }
 
 // ----------------------------------------------------------------------------------------------
-// Notes: a note per interaction, associated to its contact, carrying our stable event id
+// Notes: a note per interaction, associated to its contact. The note's body ends with a marker
+// naming our stable event id: HubSpot documents no custom properties on notes, so the marker is
+// what a later read recognises. "Is it there already?" is answered by reading the contact's note
+// associations (v4) and those notes by id: both strongly consistent, unlike CRM search.
 // ----------------------------------------------------------------------------------------------
 
 export interface NoteWrite {
@@ -226,39 +257,68 @@ export interface NoteWrite {
   body: string;
 }
 
+const MARKER = /Postventa ref: ([^\s<]+)/;
+export const withMarker = (body: string, eventId: string) => `${body}<p><small>Postventa ref: ${eventId}</small></p>`;
+export const eventIdOf = (body: string | null | undefined): string | null => (body && MARKER.exec(body)?.[1]) || null;
+
 export async function createNotes(client: Client, inputs: NoteWrite[]): Promise<BatchOutcome> {
   return call(async () => {
     const answer = await client.crm.objects.notes.batchApi.create({
       inputs: inputs.map((n) => ({
-        properties: { hs_timestamp: n.timestamp.toISOString(), hs_note_body: n.body, postventa_event_id: n.eventId },
+        properties: { hs_timestamp: n.timestamp.toISOString(), hs_note_body: withMarker(n.body, n.eventId) },
         associations: [
           { to: { id: n.contactId }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: NOTE_TO_CONTACT }] },
         ],
       })),
     });
     const written = new Map<string, string>();
-    for (const r of answer.results) if (r.properties.postventa_event_id) written.set(r.properties.postventa_event_id, r.id);
+    for (const r of answer.results) {
+      const eventId = eventIdOf(r.properties.hs_note_body);
+      if (eventId) written.set(eventId, r.id);
+    }
     return { written, errors: inputErrors((answer as { errors?: [] }).errors) };
   });
 }
 
-// Which of these event ids HubSpot already holds a note for (after a send whose answer was lost).
-export async function findNotes(client: Client, eventIds: string[]): Promise<Map<string, string>> {
-  return call(async () => {
-    const found = new Map<string, string>();
-    let after: string | undefined;
-    do {
-      const page = await client.crm.objects.notes.searchApi.doSearch({
-        filterGroups: [{ filters: [{ propertyName: "postventa_event_id", operator: "IN" as never, values: eventIds }] }],
-        properties: ["postventa_event_id"],
-        limit: 100,
-        after: after as never,
-      });
-      for (const r of page.results) if (r.properties.postventa_event_id) found.set(r.properties.postventa_event_id, r.id);
-      after = page.paging?.next?.after;
-    } while (after);
-    return found;
-  });
+// The Postventa notes HubSpot holds on these contacts, by event id. `beforeRequest` runs before
+// each request (the shared budget): one association read per 100 contacts and page, then one
+// batch read per 100 notes.
+export async function notesOnContacts(client: Client, contactIds: string[], beforeRequest: Gate = open): Promise<Map<string, string>> {
+  const noteIds = new Set<string>();
+  let pending = contactIds.map((id) => ({ id, after: undefined as string | undefined }));
+  while (pending.length) {
+    const page = pending.slice(0, 100);
+    pending = pending.slice(100);
+    await beforeRequest();
+    const answer = await call(() =>
+      client.crm.associations.v4.batchApi.getPage("contacts", "notes", {
+        inputs: page.map((p) => ({ id: p.id, after: p.after })),
+      } as never),
+    );
+    for (const r of answer.results) {
+      // Every note on the contact (contact→note is type 201, the inverse of our 202); ours carry the marker.
+      for (const to of r.to) noteIds.add(String(to.toObjectId));
+      const next = r.paging?.next?.after;
+      if (next) pending.push({ id: r._from.id, after: next });
+    }
+  }
+  const found = new Map<string, string>();
+  const ids = [...noteIds];
+  for (let i = 0; i < ids.length; i += 100) {
+    await beforeRequest();
+    const answer = await call(() =>
+      client.crm.objects.notes.batchApi.read({
+        inputs: ids.slice(i, i + 100).map((id) => ({ id })),
+        properties: ["hs_note_body"],
+        propertiesWithHistory: [],
+      }),
+    );
+    for (const n of answer.results) {
+      const eventId = eventIdOf(n.properties.hs_note_body);
+      if (eventId) found.set(eventId, n.id);
+    }
+  }
+  return found;
 }
 
 // ----------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ export interface ContactPropertyDefinition {
   type: "number" | "date" | "enumeration" | "string";
   fieldType: "number" | "date" | "select" | "text";
   description: string;
-  options?: Array<{ label: string; value: string; displayOrder: number }>;
+  options?: Array<{ label: string; value: string; displayOrder: number; hidden: boolean }>; // HubSpot's OptionInput requires `hidden`
 }
 
 const number = (name: string, label: string, description: string): ContactPropertyDefinition => ({
@@ -45,23 +45,11 @@ export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
     fieldType: "select",
     description: "Promoter (9–10), passive (7–8) or detractor (0–6).",
     options: [
-      { label: "Promoter", value: "promoter", displayOrder: 0 },
-      { label: "Passive", value: "passive", displayOrder: 1 },
-      { label: "Detractor", value: "detractor", displayOrder: 2 },
+      { label: "Promoter", value: "promoter", displayOrder: 0, hidden: false },
+      { label: "Passive", value: "passive", displayOrder: 1, hidden: false },
+      { label: "Detractor", value: "detractor", displayOrder: 2, hidden: false },
     ],
   },
   date("postventa_last_nps_date", "Last NPS date", "When the latest NPS answer was given."),
   number("postventa_last_csat", "Last CSAT", "Latest satisfaction score (1–5)."),
-];
-
-// Every note Postventa writes carries the stable id of the interaction it records, so a send whose
-// answer was lost can be checked before it is sent again.
-export const NOTE_PROPERTIES: ContactPropertyDefinition[] = [
-  {
-    name: "postventa_event_id",
-    label: "Postventa event id",
-    type: "string",
-    fieldType: "text",
-    description: "Stable id of the Postventa interaction this note records.",
-  },
 ];

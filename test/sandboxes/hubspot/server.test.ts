@@ -91,7 +91,47 @@ describe("HubSpot sandbox through the real SDK", () => {
         after: "0",
         sorts: [],
       });
-      expect(found.total).toBe(1);
+      expect(found.total).toBe(0); // CRM search is eventually consistent: not indexed yet
+    });
+
+    it("refuses an enumeration option without `hidden`, as the spec's OptionInput requires it", async () => {
+      const { privateAppToken } = sandbox.createPortal();
+      const client = sdk(sandbox, privateAppToken);
+      const property = (hidden?: boolean) => ({
+        name: `pv_band_${hidden === undefined ? "a" : "b"}`,
+        label: "Band",
+        type: "enumeration" as any,
+        fieldType: "select" as any,
+        groupName: "contactinformation",
+        options: [{ label: "High", value: "high", displayOrder: 0, ...(hidden === undefined ? {} : { hidden }) }] as any,
+      });
+      await expect(client.crm.properties.coreApi.create("contacts", property())).rejects.toMatchObject({ code: 400 });
+      expect((await client.crm.properties.coreApi.create("contacts", property(false))).options[0].hidden).toBe(false);
+    });
+
+    it("finds objects by search only after the index delay, and limits searches per second with a 429", async () => {
+      const quick = await startHubSpotSandbox({ searchIndexDelayMs: 300, searchPerSecond: 5 });
+      try {
+        const { privateAppToken } = quick.createPortal();
+        const client = sdk(quick, privateAppToken);
+        await client.crm.contacts.batchApi.upsert({ inputs: [{ id: "later@example.com", idProperty: "email", properties: {} }] });
+        const search = () =>
+          client.crm.contacts.searchApi.doSearch({
+            filterGroups: [{ filters: [{ propertyName: "email", operator: "EQ" as any, value: "later@example.com" }] }],
+            properties: ["email"],
+            limit: 10,
+            after: "0",
+            sorts: [],
+          });
+        expect((await search()).total).toBe(0);
+        await new Promise((r) => setTimeout(r, 350));
+        expect((await search()).total).toBe(1);
+        const burst = await Promise.allSettled([search(), search(), search(), search()]);
+        const refused = burst.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.code);
+        expect(refused).toEqual([429]); // 2 + 3 within the second are allowed, the sixth is not
+      } finally {
+        await quick.close();
+      }
     });
 
     it("rejects 101 inputs with HubSpot's VALIDATION_ERROR and writes nothing", async () => {
@@ -435,21 +475,24 @@ describe("HubSpot sandbox through the real SDK", () => {
   });
 
   describe("notes and tickets", () => {
-    it("creates a note associated to a contact (type 202) and finds it by a custom property", async () => {
+    it("refuses a custom note property, creates a note associated to a contact (type 202), and reads it back through the contact's associations", async () => {
       const { portalId, privateAppToken } = sandbox.createPortal();
       const client = sdk(sandbox, privateAppToken);
       const c = await client.crm.contacts.batchApi.upsert({ inputs: [{ id: "note@example.com", idProperty: "email", properties: {} }] });
       const contactId = c.results[0].id;
-      await client.crm.properties.coreApi.create("notes", {
-        name: "pv_source_id",
-        label: "Postventa id",
-        type: "string" as any,
-        fieldType: "text" as any,
-        groupName: "engagement",
-      });
+      // HubSpot documents no custom properties on notes.
+      await expect(
+        client.crm.properties.coreApi.create("notes", {
+          name: "pv_source_id",
+          label: "Postventa id",
+          type: "string" as any,
+          fieldType: "text" as any,
+          groupName: "engagement",
+        }),
+      ).rejects.toMatchObject({ code: 400 });
 
       const note = await client.crm.objects.notes.basicApi.create({
-        properties: { hs_timestamp: "2026-02-01T10:00:00Z", hs_note_body: "Warranty claim approved", pv_source_id: "claim-1" },
+        properties: { hs_timestamp: "2026-02-01T10:00:00Z", hs_note_body: "Warranty claim approved" },
         associations: [{ to: { id: contactId }, types: [{ associationCategory: "HUBSPOT_DEFINED" as any, associationTypeId: 202 }] }],
       });
       expect(note.properties.hs_note_body).toBe("Warranty claim approved");
@@ -466,15 +509,15 @@ describe("HubSpot sandbox through the real SDK", () => {
         }),
       );
 
-      const found = await client.crm.objects.notes.searchApi.doSearch({
-        filterGroups: [{ filters: [{ propertyName: "pv_source_id", operator: "EQ" as any, value: "claim-1" }] }],
-        properties: ["pv_source_id"],
-        limit: 1,
-        after: "0",
-        sorts: [],
+      // Strongly consistent, at once: the contact's note associations (v4), then the notes by id.
+      const assoc = await client.crm.associations.v4.batchApi.getPage("contacts", "notes", { inputs: [{ id: contactId }] } as any);
+      expect(assoc.results[0].to.map((t) => String(t.toObjectId))).toEqual([note.id]);
+      const read = await client.crm.objects.notes.batchApi.read({
+        inputs: [{ id: note.id }],
+        properties: ["hs_note_body"],
+        propertiesWithHistory: [],
       });
-      expect(found.total).toBe(1);
-      expect(found.results[0].id).toBe(note.id);
+      expect(read.results[0].properties.hs_note_body).toBe("Warranty claim approved");
 
       const withAssoc = await client.crm.objects.notes.basicApi.getById(note.id, ["hs_note_body"], undefined, ["contacts"]);
       expect(withAssoc.associations?.contacts.results[0].id).toBe(contactId);

@@ -27,6 +27,12 @@ export interface SandboxOptions {
   /** Daily budget per portal, shared by its private apps (HubSpot applies no daily budget to OAuth apps). */
   dailyLimit?: number;
   maxBatch?: number;
+  /** CRM search is eventually consistent: a new object is found only after this delay (default 3 s). */
+  searchIndexDelayMs?: number;
+  /** CRM search's own limit per portal, apart from the 10-second budget (HubSpot: about 5/s). */
+  searchPerSecond?: number;
+  /** HubSpot documents no custom properties on notes: creating one is refused unless this is on. */
+  customNoteProperties?: boolean;
 }
 
 export interface CrmObject {
@@ -141,6 +147,8 @@ export interface HubSpotSandbox {
     latency(ms: number): void;
     /** Processes each request at once but holds its answer for `ms`: HubSpot did the work, the caller has not heard. */
     slowAnswers(ms: number, path?: RegExp): void;
+    /** Holds each request for `ms` before doing its work: a write that lands after the caller gave up. */
+    slowWrites(ms: number, path?: RegExp): void;
     exhaustDaily(portalId: number): void;
     clear(): void;
   };
@@ -707,6 +715,12 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
   let outageUntil = 0;
   let latencyMs = 0;
   let slowAnswerMs = 0;
+  let slowWriteMs = 0;
+  let slowWritePath: RegExp | undefined;
+  const searchIndexDelayMs = options.searchIndexDelayMs ?? 3000;
+  const searchPerSecond = options.searchPerSecond ?? 5;
+  const customNoteProperties = options.customNoteProperties ?? false;
+  const searches = new Map<number, number[]>(); // portal → times of its searches in the last second
   let slowAnswerPath: RegExp | undefined;
   const requestLog: RequestLogEntry[] = [];
   let nextTemplateId = 1_000_000 + Math.floor(Math.random() * 10_000);
@@ -1351,6 +1365,18 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
   }
 
   function handleSearch(ctx: Ctx, portal: Portal, type: ObjectType) {
+    const now = Date.now();
+    const recent = (searches.get(portal.portalId) ?? []).filter((t) => t > now - 1000);
+    if (recent.length >= searchPerSecond)
+      throw new HttpError(429, {
+        status: "error",
+        message: "You have reached your secondly limit.",
+        errorType: "RATE_LIMIT",
+        correlationId: ctx.correlationId,
+        policyName: "SECONDLY",
+        category: "RATE_LIMITS",
+      });
+    searches.set(portal.portalId, [...recent, now]);
     const body = (ctx.body ?? {}) as {
       filterGroups?: Array<{ filters?: Array<{ propertyName?: string; operator?: string; value?: unknown; values?: unknown[] }> }>;
       properties?: string[];
@@ -1402,9 +1428,9 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         }
       }
     };
-    const matched = [...portal.objects[type].values()].filter((o) =>
-      groups.length === 0 ? true : groups.some((g) => (g.filters ?? []).every((f) => test(o, f))),
-    );
+    // Only what the search index has caught up with.
+    const indexed = [...portal.objects[type].values()].filter((o) => Date.parse(o.createdAt) <= now - searchIndexDelayMs);
+    const matched = indexed.filter((o) => (groups.length === 0 ? true : groups.some((g) => (g.filters ?? []).every((f) => test(o, f)))));
     const after = Number(body.after ?? 0);
     const page = matched.slice(after, after + limit);
     const out: Record<string, unknown> = { total: matched.length, results: page.map((o) => renderObject(type, o, body.properties)) };
@@ -1449,6 +1475,9 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       if (typeof o?.label !== "string" || typeof o?.value !== "string" || o.label === "" || o.value === "") {
         return { error: `Invalid input JSON on line 1: Cannot build OptionInput, some of required attributes are not set [label, value]` };
       }
+      // The spec's OptionInput lists `hidden` as required.
+      if (typeof o.hidden !== "boolean")
+        return { error: `Invalid input JSON on line 1: Cannot build OptionInput, some of required attributes are not set [hidden]` };
       if (seen.has(o.value)) return { error: `Duplicate option value: ${o.value}` };
       seen.add(o.value);
       out.push({
@@ -1508,6 +1537,10 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     if (!portal.groups[type].has(p.groupName as string)) {
       return bad(`Property group ${String(p.groupName)} does not exist`, "VALIDATION_ERROR", 400, { groupName: [String(p.groupName)] });
     }
+    // CHOICE: HubSpot documents custom properties for contacts, companies, deals, tickets and
+    // custom objects, and among activities only for calls; a note property is refused here.
+    if (type === "notes" && !customNoteProperties)
+      return bad(`Custom properties are not supported for object type notes`, "VALIDATION_ERROR", 400, { name: [name] });
     const o = checkOptions(p.options);
     if ("error" in o) return bad(o.error);
     let options = o.options;
@@ -2042,6 +2075,53 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       }
       throw notFound(ctx);
     }
+    // /crm/v4/associations/{from}/{to}/batch/read: an object's associations, read from the primary
+    // store (no index delay, unlike search); at most 500 per object and page, `after` to go on.
+    if (
+      parts[0] === "crm" &&
+      parts[1] === "v4" &&
+      parts[2] === "associations" &&
+      parts[5] === "batch" &&
+      parts[6] === "read" &&
+      m === "POST"
+    ) {
+      const from = parseObjectType(ctx, parts[3]);
+      const to = parseObjectType(ctx, parts[4]);
+      requireScope(ctx, [...objectScopes(from, false), ...objectScopes(to, false)]);
+      const started = nowIso();
+      const results: unknown[] = [];
+      const errors: InputError[] = [];
+      for (const input of batchInputs(ctx) as Array<{ id?: unknown; after?: unknown }>) {
+        const id = String(input?.id ?? "");
+        if (!portal.objects[from].has(id)) {
+          errors.push({
+            status: "error",
+            category: "OBJECT_NOT_FOUND",
+            message: `No ${from} with ID ${id} exists`,
+            context: { fromObjectId: [id] },
+            httpStatus: 404,
+          } as InputError);
+          continue;
+        }
+        const byTarget = new Map<string, Array<{ category: string; typeId: number; label: string | null }>>();
+        for (const a of portal.associations)
+          if (a.fromObjectType === from && a.fromId === id && a.toObjectType === to)
+            byTarget.set(a.toId, [
+              ...(byTarget.get(a.toId) ?? []),
+              { category: a.associationCategory, typeId: a.associationTypeId, label: null },
+            ]);
+        const all = [...byTarget].map(([toId, associationTypes]) => ({ toObjectId: Number(toId), associationTypes }));
+        const offset = Number(input.after ?? 0);
+        const page = all.slice(offset, offset + 500);
+        results.push({
+          from: { id },
+          to: page,
+          ...(offset + 500 < all.length ? { paging: { next: { after: String(offset + 500) } } } : {}),
+        });
+      }
+      const a = batchAnswer(ctx, 200, started, results, errors);
+      return a;
+    }
     // /account-info/v3/details: any valid token may read its own account's details
     if (parts[0] === "account-info" && parts[1] === "v3" && parts[2] === "details" && m === "GET") {
       return {
@@ -2254,6 +2334,7 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
           throw fail(415, ctx, `Content type '${ctx.contentType}' not supported`, "VALIDATION_ERROR");
         }
       }
+      if (slowWriteMs > 0 && ctx.method !== "GET" && (!slowWritePath || slowWritePath.test(ctx.path))) await sleep(slowWriteMs);
       const a = route(ctx);
       if (a instanceof HttpError) throw a;
       if (slowAnswerMs > 0 && (!slowAnswerPath || slowAnswerPath.test(ctx.path))) await sleep(slowAnswerMs);
@@ -2374,6 +2455,10 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         slowAnswerMs = ms;
         slowAnswerPath = path;
       },
+      slowWrites(ms, path) {
+        slowWriteMs = ms;
+        slowWritePath = path;
+      },
       latency(ms) {
         latencyMs = ms;
       },
@@ -2387,6 +2472,7 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         outageUntil = 0;
         latencyMs = 0;
         slowAnswerMs = 0;
+        slowWriteMs = 0;
       },
     },
     state(portalId) {

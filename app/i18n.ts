@@ -101,6 +101,8 @@ const es = {
   "connectError.state_other_browser":
     "Esta autorización de HubSpot se empezó en otro navegador (o este navegador no guardó su cookie). Termínala en el navegador donde pulsaste «Conectar con HubSpot», o vuelve a empezar desde la página de HubSpot en Postventa en este.",
   "connectError.oauth_refused": "HubSpot ha rechazado la autorización: {detail}. Vuelve a empezar desde la página de HubSpot en Postventa.",
+  "connectError.oauth_misconfigured":
+    "HubSpot no ha aceptado las credenciales de la app de Postventa, así que no se ha conectado ninguna cuenta. No tienes que cambiar nada: contacta con el soporte de Postventa.",
   "connectError.token_refused": "HubSpot no ha aceptado este token. Cópialo de nuevo de la pestaña «Auth» de tu app privada.",
   "connectError.missing_scopes":
     "Al token le falta un permiso que Postventa necesita: crm.objects.contacts.read/write y crm.schemas.contacts.read/write.",
@@ -207,6 +209,8 @@ const en: Messages = {
   "connectError.state_other_browser":
     "This HubSpot authorization was started in another browser (or this browser did not keep its cookie). Finish it in the browser where you clicked “Connect with HubSpot”, or start again from the HubSpot page in Postventa in this one.",
   "connectError.oauth_refused": "HubSpot refused the authorization: {detail}. Start again from the HubSpot page in Postventa.",
+  "connectError.oauth_misconfigured":
+    "HubSpot did not accept Postventa's app credentials, so no account was connected. Nothing needs changing on your side: contact Postventa support.",
   "connectError.token_refused": "HubSpot did not accept this token. Copy it again from your private app's Auth tab.",
   "connectError.missing_scopes":
     "The token lacks a scope Postventa needs: crm.objects.contacts.read/write and crm.schemas.contacts.read/write.",

@@ -189,7 +189,38 @@ describe("GET /hubspot/start and /hubspot/callback", () => {
     const fresh = await startInBrowser();
     const replay = await callback({ code, state: fresh.state }, { ...EN, Cookie: fresh.cookie });
     expect(replay.status).toBe(400);
-    expect(await replay.text()).toMatch(/HubSpot refused the authorization/);
+    expect(await replay.text()).toMatch(/HubSpot refused the authorization: missing or unknown auth code \(invalid_grant\)\. Start again/);
+  });
+
+  it("turns HubSpot's OAuth errors into a 400 the merchant can act on, never a 500, and changes no connection", async () => {
+    const before = await storedAccessToken(SHOP);
+    const tokenPath = /^\/oauth\/2026-03\/token$/;
+    const attempt = async () => {
+      const { code, state, cookie } = await approve();
+      const res = await callback({ code, state }, { ...EN, Cookie: cookie });
+      return { status: res.status, text: await res.text() };
+    };
+    try {
+      // HubSpot refuses Postventa's own credentials (a rotated client secret): nothing for the merchant to redo.
+      sandbox.oauthClient({ ...DEV_HUBSPOT_CLIENT, clientSecret: "rotated-in-hubspot", redirectUri: REDIRECT_URI });
+      const misconfigured = await attempt();
+      expect(misconfigured.status).toBe(400);
+      expect(misconfigured.text).toMatch(/HubSpot did not accept Postventa&#39;s app credentials.*contact Postventa support/);
+      sandbox.oauthClient({ ...DEV_HUBSPOT_CLIENT, redirectUri: REDIRECT_URI });
+
+      // HubSpot down (a JSON 503, a gateway's HTML 502): wait and start again.
+      for (const status of [503, 502] as const) {
+        sandbox.faults.failNext(1, status, { path: tokenPath });
+        const down = await attempt();
+        expect(down.status, String(status)).toBe(400);
+        expect(down.text).toMatch(/HubSpot could not be reached to finish connecting: .*Try again in a moment/);
+      }
+    } finally {
+      sandbox.faults.clear();
+      sandbox.oauthClient({ ...DEV_HUBSPOT_CLIENT, redirectUri: REDIRECT_URI });
+    }
+    expect(await connections()).toBe(1);
+    expect(await storedAccessToken(SHOP)).toBe(before);
   });
 });
 

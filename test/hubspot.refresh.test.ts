@@ -40,12 +40,12 @@ async function expireStoredToken() {
 }
 const accepted = async (token: string) =>
   (await fetch(`${sandbox.url}/account-info/v3/details`, { headers: { Authorization: `Bearer ${token}` } })).status === 200;
-const tokenRequests = () => sandbox.requestLog.filter((r) => r.path === "/oauth/v1/token").length;
+const tokenRequests = () => sandbox.requestLog.filter((r) => r.path === "/oauth/2026-03/token").length;
 
 describe("HubSpot token refresh", () => {
   it("holds no lock while HubSpot is slow: other writes to the connection row go through at once", async () => {
     await expireStoredToken();
-    sandbox.faults.slowAnswers(3000, /^\/oauth\/v1\/token$/);
+    sandbox.faults.slowAnswers(3000, /^\/oauth\/2026-03\/token$/);
     try {
       const refreshing = connection.accessTokenFor(
         await (await import("../app/db.server.ts")).default.hubSpotConnection.findUniqueOrThrow({ where: { shop: SHOP } }),
@@ -85,7 +85,7 @@ describe("HubSpot token refresh", () => {
     const { decryptSecret } = await import("../app/secrets.server.ts");
     const rejected = decryptSecret(before.accessTokenEnc, { shop: SHOP, field: "HubSpotConnection.accessToken" });
     sandbox.resetLog();
-    sandbox.faults.slowAnswers(1000, /^\/oauth\/v1\/token$/);
+    sandbox.faults.slowAnswers(1000, /^\/oauth\/2026-03\/token$/);
     try {
       // As two sync lanes that both just got a 401 for the same token.
       const [a, b, c] = await Promise.all([
@@ -110,7 +110,7 @@ describe("HubSpot token refresh", () => {
 
   it("a reconnect while a refresh is on its way wins: the refresh does not write over the new tokens", async () => {
     await expireStoredToken();
-    sandbox.faults.slowAnswers(1500, /^\/oauth\/v1\/token$/);
+    sandbox.faults.slowAnswers(1500, /^\/oauth\/2026-03\/token$/);
     try {
       const refreshing = connection.refresh(SHOP);
       await new Promise((r) => setTimeout(r, 500));
@@ -153,5 +153,21 @@ describe("HubSpot token refresh", () => {
     expect(after.accessTokenEnc).toMatch(/^v2:/);
     expect(after.refreshTokenEnc).toMatch(/^v2:/);
     expect(decryptSecret(after.refreshTokenEnc, { shop: SHOP, field: "HubSpotConnection.refreshToken" })).toBe(plain.refresh);
+  });
+
+  it("a refresh token HubSpot refuses ends in `auth` with HubSpot's error_description and what to do", async () => {
+    await expireStoredToken();
+    const { decryptSecret } = await import("../app/secrets.server.ts");
+    const before = await row();
+    sandbox.revoke(decryptSecret(before.refreshTokenEnc, { shop: SHOP, field: "HubSpotConnection.refreshToken" }));
+    const refused = await connection.refresh(SHOP).then(
+      () => expect.unreachable("HubSpot refused the refresh token"),
+      (e: unknown) => e as { kind: string; message: string },
+    );
+    expect(refused.kind).toBe("auth");
+    expect(refused.message).toBe(
+      "HubSpot refused to renew Postventa's access: refresh token is invalid, expired or revoked (invalid_grant). Connect again from the HubSpot page.",
+    );
+    expect(await row()).toMatchObject({ refreshingUntil: null, tokenVersion: before.tokenVersion }); // the lease is given back
   });
 });

@@ -9,6 +9,7 @@ export type ConnectErrorCode =
   | "state_used"
   | "state_other_browser"
   | "oauth_refused"
+  | "oauth_misconfigured"
   | "token_refused"
   | "missing_scopes"
   | "unreachable"

@@ -7,6 +7,7 @@ import { decryptSecret, encryptSecret, needsReencryption } from "../secrets.serv
 import { takeRequestSlot } from "./budget.server";
 import { tuning } from "./tuning.server";
 import { config } from "../config.server";
+import { log } from "../log.server";
 import { ConnectError } from "./connect-error";
 import { bindOAuthState, createOAuthState } from "./oauth-state.server";
 import {
@@ -17,6 +18,7 @@ import {
   exchangeCode,
   HubSpotFailure,
   hubspotClient,
+  OAuthFailure,
   requestTiming,
   refreshAccessToken,
 } from "../../integrations/hubspot/client.server";
@@ -84,11 +86,7 @@ export async function completeOAuth(shop: string, code: string): Promise<void> {
     tokens = await exchangeCode(code, oauthRedirectUri());
     info = await accessTokenInfo(tokens.accessToken);
   } catch (e) {
-    throw new ConnectError(
-      "oauth_refused",
-      `HubSpot refused the authorization: ${(e as Error).message}. Start again from the HubSpot page in Postventa.`,
-      (e as Error).message,
-    );
+    throw oauthConnectError(e);
   }
   const account = await prepareAccount(hubspotClient(tokens.accessToken), "oauth", OAUTH_ROLLING_LIMIT);
   await saveConnection(shop, {
@@ -101,6 +99,32 @@ export async function completeOAuth(shop: string, code: string): Promise<void> {
     timeZone: account.timeZone,
     rollingLimit: OAUTH_ROLLING_LIMIT,
   });
+}
+
+// What the merchant can do when HubSpot does not hand over the tokens: wait and start again
+// (HubSpot unreachable), nothing (HubSpot refuses Postventa's own client credentials: ours to fix),
+// or start again (a spent or stale code), with HubSpot's `error_description` as the detail.
+function oauthConnectError(e: unknown): unknown {
+  if (!(e instanceof HubSpotFailure)) return e;
+  if (e.kind === "transient" || e.kind === "rate_limited")
+    return new ConnectError(
+      "unreachable",
+      `HubSpot could not be reached to finish connecting: ${e.message}. Try again in a moment.`,
+      e.message,
+    );
+  if (e instanceof OAuthFailure && e.error === "invalid_client") {
+    log.error("hubspot oauth: HubSpot refuses the app's client credentials", { error: e.message });
+    return new ConnectError(
+      "oauth_misconfigured",
+      "HubSpot did not accept Postventa's app credentials, so no account was connected. Nothing needs changing on your side: contact Postventa support.",
+      e.message,
+    );
+  }
+  return new ConnectError(
+    "oauth_refused",
+    `HubSpot refused the authorization: ${e.message}. Start again from the HubSpot page in Postventa.`,
+    e.message,
+  );
 }
 
 // Checks the token against the account and creates the Postventa properties (idempotent), inside
@@ -261,8 +285,10 @@ async function refreshHoldingLease(c: HubSpotConnection): Promise<string | null>
     t = await refreshAccessToken(unseal(c.shop, "refreshToken", c.refreshTokenEnc!));
   } catch (e) {
     await prisma.hubSpotConnection.updateMany({ where: { shop: c.shop, tokenVersion: c.tokenVersion }, data: { refreshingUntil: null } });
-    if (e instanceof HubSpotFailure && e.kind === "invalid")
-      throw new HubSpotFailure("auth", "HubSpot revoked Postventa's access (the refresh token was refused). Connect again.");
+    // Refused (the refresh token, or the request): HubSpot will not change its mind, so the sync
+    // pauses with what HubSpot said instead of retrying.
+    if (e instanceof HubSpotFailure && (e.kind === "auth" || e.kind === "invalid"))
+      throw new HubSpotFailure("auth", `HubSpot refused to renew Postventa's access: ${e.message}. Connect again from the HubSpot page.`);
     throw e;
   }
   const saved = await prisma.hubSpotConnection.updateMany({

@@ -1,6 +1,6 @@
-// The one module that talks to HubSpot (through @hubspot/api-client). Tests and the demo point
-// `basePath` at the local sandbox (HUBSPOT_BASE_URL); production leaves it unset (config.server.ts
-// refuses it there).
+// The one module that talks to HubSpot (through @hubspot/api-client; OAuth with plain fetch). Tests
+// and the demo point it at the local sandbox (HUBSPOT_BASE_URL); production leaves that unset
+// (config.server.ts refuses it there).
 // Nothing here logs, and no error message it builds carries a token.
 import http from "node:http";
 import https from "node:https";
@@ -154,22 +154,69 @@ export function authorizeUrl(state: string, redirectUri: string): string {
   return url.toString();
 }
 
-async function tokens(grant: { code: string; redirectUri: string } | { refreshToken: string }): Promise<OAuthTokens> {
-  const { clientId, clientSecret } = oauthCredentials();
-  const oauth = new Client({ basePath: basePath() }).oauth.tokensApi;
-  const t = await call(() =>
-    "code" in grant
-      ? oauth.create("authorization_code", grant.code, grant.redirectUri, clientId, clientSecret)
-      : oauth.create("refresh_token", undefined, undefined, clientId, clientSecret, grant.refreshToken),
-  );
-  return { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: new Date(Date.now() + t.expiresIn * 1000) };
-}
-export const exchangeCode = (code: string, redirectUri: string) => tokens({ code, redirectUri });
-export const refreshAccessToken = (refreshToken: string) => tokens({ refreshToken });
+// HubSpot's dated OAuth API, with plain fetch: @hubspot/api-client 14 speaks only /oauth/v1, which
+// HubSpot retires on 2027-02-16. Every parameter goes in a form body, never in a URL.
+const OAUTH_API = "/oauth/2026-03";
 
+/** An OAuth endpoint's refusal, with HubSpot's RFC 6749 code (`invalid_grant`, `invalid_client`, …). */
+export class OAuthFailure extends HubSpotFailure {
+  constructor(
+    kind: FailureKind,
+    message: string,
+    status: number,
+    readonly error: string,
+  ) {
+    super(kind, message, status);
+  }
+}
+
+// `refusedGrant`: what an `invalid_grant` means to the caller (a refresh token HubSpot no longer
+// takes is `auth`; a spent or stale code is `invalid`).
+async function oauthPost<T>(path: string, fields: Record<string, string>, refusedGrant: FailureKind = "invalid"): Promise<T> {
+  const { clientId, clientSecret } = oauthCredentials();
+  const base = (config().HUBSPOT_BASE_URL ?? "https://api.hubapi.com").replace(/\/+$/, "");
+  return call(async () => {
+    const res = await fetch(`${base}${OAUTH_API}${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+      body: new URLSearchParams({ ...fields, client_id: clientId, client_secret: clientSecret }),
+    });
+    const text = await res.text();
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // a gateway's HTML page: the status says enough
+    }
+    if (res.ok) return body as T;
+    const error = typeof body.error === "string" ? body.error : "";
+    const description = typeof body.error_description === "string" ? body.error_description : "";
+    const message = description ? `${description} (${error})` : error || `HubSpot answered ${res.status}`;
+    if (res.status === 429) throw new OAuthFailure("rate_limited", message, 429, error);
+    if (res.status >= 500) throw new OAuthFailure("transient", message, res.status, error);
+    throw new OAuthFailure(error === "invalid_grant" ? refusedGrant : "invalid", message, res.status, error);
+  });
+}
+
+async function tokens(fields: Record<string, string>, refusedGrant?: FailureKind): Promise<OAuthTokens> {
+  const t = await oauthPost<{ access_token?: string; refresh_token?: string; expires_in?: number }>("/token", fields, refusedGrant);
+  if (!t.access_token || !t.refresh_token || typeof t.expires_in !== "number")
+    throw new HubSpotFailure("transient", "HubSpot's token answer lacked a token or its lifetime");
+  return { accessToken: t.access_token, refreshToken: t.refresh_token, expiresAt: new Date(Date.now() + t.expires_in * 1000) };
+}
+export const exchangeCode = (code: string, redirectUri: string) =>
+  tokens({ grant_type: "authorization_code", code, redirect_uri: redirectUri });
+export const refreshAccessToken = (refreshToken: string) => tokens({ grant_type: "refresh_token", refresh_token: refreshToken }, "auth");
+
+// Fields of the 2026-03 introspection answer (HubSpot's `PublicAccessTokenInfoResponse`).
 export async function accessTokenInfo(accessToken: string): Promise<{ portalId: string; scopes: string[] }> {
-  const info = await call(() => new Client({ basePath: basePath() }).oauth.accessTokensApi.get(accessToken));
-  return { portalId: String(info.hubId), scopes: info.scopes };
+  const info = await oauthPost<{ active?: boolean; hub_id?: number; scopes?: string[] }>("/token/introspect", {
+    token: accessToken,
+    token_type_hint: "access_token",
+  });
+  if (!info.active || typeof info.hub_id !== "number")
+    throw new HubSpotFailure("auth", "HubSpot reports the access token it just issued as not active");
+  return { portalId: String(info.hub_id), scopes: info.scopes ?? [] };
 }
 
 // ----------------------------------------------------------------------------------------------

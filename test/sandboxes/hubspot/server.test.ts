@@ -1,6 +1,7 @@
 /**
  * The HubSpot sandbox, exercised only through the real `@hubspot/api-client` (v14) pointed at it
- * with `basePath`, so what passes here is what the SDK actually sends and actually parses.
+ * with `basePath`, so what passes here is what the SDK actually sends and actually parses. OAuth,
+ * which the SDK speaks only in its retired v1 form, through form POSTs as HubSpot documents them.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@hubspot/api-client";
@@ -19,6 +20,13 @@ async function apiError(p: Promise<unknown>): Promise<{ code: number; body: any;
     return err as { code: number; body: any; headers: Record<string, string> };
   }
   throw new Error("expected the SDK call to fail");
+}
+
+/** A form POST to HubSpot's dated OAuth API (2026-03), as HubSpot documents it (the SDK only speaks v1). */
+async function oauthPost(sandbox: HubSpotSandbox, path: string, fields: Record<string, string>): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${sandbox.url}/oauth/2026-03${path}`, { method: "POST", body: new URLSearchParams(fields) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -334,45 +342,47 @@ describe("HubSpot sandbox through the real SDK", () => {
       expect(err.body.errors[0].context.requiredGranularScopes).toEqual(["crm.objects.contacts.write"]);
     });
 
-    it("runs the OAuth flow: code → tokens → API call → expiry → refresh", async () => {
+    it("runs the OAuth flow on the dated endpoints: code → tokens → introspection → API call → expiry → refresh → revoke", async () => {
       const { portalId } = sandbox.createPortal();
-      sandbox.oauthClient({ clientId: "pv-client", clientSecret: "pv-secret", redirectUri: "https://app.example/auth/hubspot/callback" });
+      const redirect_uri = "https://app.example/auth/hubspot/callback";
+      sandbox.oauthClient({ clientId: "pv-client", clientSecret: "pv-secret", redirectUri: redirect_uri });
       const { code } = sandbox.authorize(portalId, "pv-client", [
         "oauth",
         "crm.objects.contacts.write",
         "crm.objects.contacts.read",
         "crm.schemas.contacts.write",
       ]);
-      const anon = new Client({ basePath: sandbox.url, numberOfApiCallRetries: 0 });
+      const creds = { client_id: "pv-client", client_secret: "pv-secret" };
 
-      const badSecret = await apiError(
-        anon.oauth.tokensApi.create("authorization_code", code, "https://app.example/auth/hubspot/callback", "pv-client", "wrong"),
-      );
-      expect(badSecret.code).toBe(400);
-
-      const tokens = await anon.oauth.tokensApi.create(
-        "authorization_code",
+      const badSecret = await oauthPost(sandbox, "/token", {
+        grant_type: "authorization_code",
         code,
-        "https://app.example/auth/hubspot/callback",
-        "pv-client",
-        "pv-secret",
-      );
-      expect(tokens.tokenType).toBe("bearer");
-      expect(tokens.expiresIn).toBe(1800);
-      expect(tokens.accessToken).toBeTruthy();
-      expect(tokens.refreshToken).toBeTruthy();
+        redirect_uri,
+        ...creds,
+        client_secret: "wrong",
+      });
+      expect(badSecret.status).toBe(400);
+      expect(badSecret.body).toMatchObject({ error: "invalid_client", error_description: expect.any(String) });
 
-      const reused = await apiError(
-        anon.oauth.tokensApi.create("authorization_code", code, "https://app.example/auth/hubspot/callback", "pv-client", "pv-secret"),
-      );
-      expect(reused.code).toBe(400);
-      expect(reused.body).toMatchObject({ status: "BAD_AUTH_CODE" });
+      const issued = await oauthPost(sandbox, "/token", { grant_type: "authorization_code", code, redirect_uri, ...creds });
+      expect(issued.status).toBe(200);
+      const tokens = issued.body;
+      expect(tokens).toMatchObject({ token_type: "bearer", expires_in: 1800, hub_id: portalId, scopes: expect.arrayContaining(["oauth"]) });
+      expect(tokens.access_token).toBeTruthy();
+      expect(tokens.refresh_token).toBeTruthy();
 
-      const info = await anon.oauth.accessTokensApi.get(tokens.accessToken);
-      expect(info.hubId).toBe(portalId);
-      expect(info.scopes).toContain("crm.objects.contacts.write");
+      const reused = await oauthPost(sandbox, "/token", { grant_type: "authorization_code", code, redirect_uri, ...creds });
+      expect(reused).toMatchObject({ status: 400, body: { error: "invalid_grant", error_description: "missing or unknown auth code" } });
 
-      const client = sdk(sandbox, tokens.accessToken);
+      const info = await oauthPost(sandbox, "/token/introspect", { token: tokens.access_token, token_type_hint: "access_token", ...creds });
+      expect(info.body).toMatchObject({ active: true, token_use: "access_token", hub_id: portalId, client_id: "pv-client" });
+      expect(info.body.scopes).toContain("crm.objects.contacts.write");
+      expect(info.body.expires_in).toBeGreaterThan(1700);
+      const refreshInfo = await oauthPost(sandbox, "/token/introspect", { token: tokens.refresh_token, ...creds });
+      expect(refreshInfo.body).toMatchObject({ active: true, token_use: "refresh_token", hub_id: portalId });
+      expect((await oauthPost(sandbox, "/token/introspect", { token: "nope", ...creds })).body).toEqual({ active: false });
+
+      const client = sdk(sandbox, tokens.access_token);
       const res = await client.crm.contacts.batchApi.upsert({ inputs: [{ id: "oauth@example.com", idProperty: "email", properties: {} }] });
       expect(res.results[0]._new).toBe(true);
       const noTicketScope = await apiError(
@@ -387,32 +397,98 @@ describe("HubSpot sandbox through the real SDK", () => {
       expect(expired.code).toBe(401);
       expect(expired.body.category).toBe("EXPIRED_AUTHENTICATION");
       expect(expired.body.message).toMatch(/^The OAuth token used to make this call expired \d+ second\(s\) ago\.$/);
+      expect((await oauthPost(sandbox, "/token/introspect", { token: tokens.access_token, ...creds })).body).toEqual({ active: false });
 
-      const badRefresh = await apiError(
-        anon.oauth.tokensApi.create("refresh_token", undefined, undefined, "pv-client", "pv-secret", "na1-nope"),
-      );
-      expect(badRefresh.body).toMatchObject({ status: "BAD_REFRESH_TOKEN" });
+      const badRefresh = await oauthPost(sandbox, "/token", { grant_type: "refresh_token", refresh_token: "na1-nope", ...creds });
+      expect(badRefresh).toMatchObject({
+        status: 400,
+        body: { error: "invalid_grant", error_description: "refresh token is invalid, expired or revoked" },
+      });
 
-      const refreshed = await anon.oauth.tokensApi.create(
-        "refresh_token",
-        undefined,
-        undefined,
-        "pv-client",
-        "pv-secret",
-        tokens.refreshToken,
-      );
-      expect(refreshed.accessToken).not.toBe(tokens.accessToken);
-      const after = await sdk(sandbox, refreshed.accessToken).crm.contacts.batchApi.upsert({
+      const refreshed = await oauthPost(sandbox, "/token", { grant_type: "refresh_token", refresh_token: tokens.refresh_token, ...creds });
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body.access_token).not.toBe(tokens.access_token);
+      expect(refreshed.body.refresh_token).toBe(tokens.refresh_token);
+      const after = await sdk(sandbox, refreshed.body.access_token).crm.contacts.batchApi.upsert({
         inputs: [{ id: "oauth@example.com", idProperty: "email", properties: { firstname: "O" } }],
       });
       expect(after.results[0]._new).toBe(false);
 
-      sandbox.revoke(tokens.refreshToken);
-      expect((await apiError(sdk(sandbox, refreshed.accessToken).crm.properties.groupsApi.getAll("contacts"))).code).toBe(401);
-      expect(
-        (await apiError(anon.oauth.tokensApi.create("refresh_token", undefined, undefined, "pv-client", "pv-secret", tokens.refreshToken)))
-          .body.status,
-      ).toBe("BAD_REFRESH_TOKEN");
+      // Revoking the refresh token (HubSpot's revoke endpoint, or the sandbox's helper) ends its access tokens too.
+      expect((await oauthPost(sandbox, "/token/revoke", { token: tokens.refresh_token, ...creds })).status).toBe(200);
+      expect((await apiError(sdk(sandbox, refreshed.body.access_token).crm.properties.groupsApi.getAll("contacts"))).code).toBe(401);
+      const again = await oauthPost(sandbox, "/token", { grant_type: "refresh_token", refresh_token: tokens.refresh_token, ...creds });
+      expect(again.body.error).toBe("invalid_grant");
+    });
+
+    it("serves no OAuth v1 endpoint: HubSpot retires them on 2027-02-16", async () => {
+      const { portalId } = sandbox.createPortal();
+      sandbox.oauthClient({ clientId: "pv-v1", clientSecret: "pv-secret", redirectUri: "https://app.example/cb" });
+      const { code } = sandbox.authorize(portalId, "pv-v1", ["oauth"]);
+      const anon = new Client({ basePath: sandbox.url, numberOfApiCallRetries: 0 });
+      // What @hubspot/api-client 14 sends.
+      const token = await apiError(anon.oauth.tokensApi.create("authorization_code", code, "https://app.example/cb", "pv-v1", "pv-secret"));
+      expect(token.code).toBe(404);
+      expect((await apiError(anon.oauth.accessTokensApi.get("whatever"))).code).toBe(404);
+      expect((await apiError(anon.oauth.refreshTokensApi.archive("whatever"))).code).toBe(404);
+      // The code was not spent by the refused call: the dated endpoint still takes it.
+      const dated = await oauthPost(sandbox, "/token", {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: "https://app.example/cb",
+        client_id: "pv-v1",
+        client_secret: "pv-secret",
+      });
+      expect(dated.status).toBe(200);
+    });
+
+    it("refuses a JSON body and missing or unknown grant fields with HubSpot's 400 {error, error_description}", async () => {
+      const { portalId } = sandbox.createPortal();
+      sandbox.oauthClient({ clientId: "pv-strict", clientSecret: "pv-secret", redirectUri: "https://app.example/cb" });
+      const { code } = sandbox.authorize(portalId, "pv-strict", ["oauth"]);
+      const creds = { client_id: "pv-strict", client_secret: "pv-secret" };
+      const shape = (error: string, description: RegExp) => ({
+        status: 400,
+        body: expect.objectContaining({ error, error_description: expect.stringMatching(description) }),
+      });
+
+      for (const path of ["/token", "/token/introspect", "/token/revoke"]) {
+        const json = await fetch(`${sandbox.url}/oauth/2026-03${path}`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ grant_type: "authorization_code", code, redirect_uri: "https://app.example/cb", token: "x", ...creds }),
+        });
+        expect({ status: json.status, body: await json.json() }, path).toEqual(shape("invalid_request", /x-www-form-urlencoded/));
+      }
+      const cases: Array<[Record<string, string>, string, RegExp]> = [
+        [{ ...creds }, "invalid_request", /missing grant_type/],
+        [{ grant_type: "client_credentials", ...creds }, "unsupported_grant_type", /client_credentials/],
+        [{ grant_type: "authorization_code", redirect_uri: "https://app.example/cb", ...creds }, "invalid_request", /missing code/],
+        [{ grant_type: "authorization_code", code, ...creds }, "invalid_request", /missing redirect_uri/],
+        [
+          { grant_type: "authorization_code", code, redirect_uri: "https://elsewhere.example/cb", ...creds },
+          "invalid_grant",
+          /redirect_uri/,
+        ],
+        [{ grant_type: "refresh_token", ...creds }, "invalid_request", /missing refresh_token/],
+        [{ grant_type: "authorization_code", code, redirect_uri: "https://app.example/cb" }, "invalid_client", /client id/],
+        [
+          { grant_type: "authorization_code", code, redirect_uri: "https://app.example/cb", client_id: "pv-strict" },
+          "invalid_client",
+          /secret/,
+        ],
+      ];
+      for (const [fields, error, description] of cases)
+        expect(await oauthPost(sandbox, "/token", fields), JSON.stringify(fields)).toEqual(shape(error, description));
+      expect(await oauthPost(sandbox, "/token/introspect", creds)).toEqual(shape("invalid_request", /missing token/));
+      // None of those spent the code.
+      const ok = await oauthPost(sandbox, "/token", {
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: "https://app.example/cb",
+        ...creds,
+      });
+      expect(ok.status).toBe(200);
     });
   });
 

@@ -1,12 +1,13 @@
 /**
  * Local stand-in for the HubSpot API, spoken over HTTP in HubSpot's wire format.
  *
- * The app reaches it only through `@hubspot/api-client`'s `basePath` option, so every answer here
- * is shaped as HubSpot shapes it (and as the SDK 14.0.1 parses it): error bodies
+ * The app reaches it through `@hubspot/api-client`'s `basePath` option (and, for OAuth, plain
+ * `fetch` to the same base URL), so every answer here is shaped as HubSpot shapes it (and as the
+ * SDK 14.0.1 parses it): error bodies
  * `{status:"error", message, correlationId, category, ...}`, batch answers
  * `{status:"COMPLETE", results, startedAt, completedAt}` and 207 `{..., numErrors, errors}`,
  * rate-limit 429 bodies carrying `errorType:"RATE_LIMIT"` + `policyName` (the SDK's RetryDecorator
- * keys on `policyName === "TEN_SECONDLY_ROLLING"`), OAuth errors `{status:"BAD_AUTH_CODE", message}`.
+ * keys on `policyName === "TEN_SECONDLY_ROLLING"`), OAuth errors (dated endpoints only) `{error, error_description, ...}`.
  *
  * Where HubSpot's documentation is silent the choice made is written next to the code
  * ("CHOICE:"), so a reader can tell a documented fact from a guess.
@@ -1829,33 +1830,49 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
   }
 
   // -------------------------------------------------------------------------------------------
-  // OAuth endpoints (no bearer token, not portal-scoped)
+  // OAuth endpoints (no bearer token, not portal-scoped): only the dated API (2026-03), as HubSpot
+  // serves it after the v1 endpoints' retirement on 2027-02-16; `/oauth/v1/*` answers 404.
+  // Every parameter travels in a form body. Errors follow RFC 6749:
+  // `{error, error_description}`, plus `status` and `message` that HubSpot keeps for older clients
+  // (changelog "New OAuth v3 API Endpoints and Standardized Error Responses").
   // -------------------------------------------------------------------------------------------
 
-  function oauthError(status: string, message: string, ctx: Ctx) {
-    return new HttpError(400, { status, message, correlationId: ctx.correlationId });
+  // CHOICE: HubSpot documents the shape, not which status or `error` code each refusal gets; these
+  // follow RFC 6749 §5.2 (every refusal 400) and the v1 endpoint's `status` names.
+  function oauthError(ctx: Ctx, error: string, status: string, description: string) {
+    return new HttpError(400, { error, error_description: description, status, message: description, correlationId: ctx.correlationId });
+  }
+
+  /** The form body of an OAuth request, and the OAuth app its client credentials name. */
+  function oauthForm(ctx: Ctx): { f: URLSearchParams; app: App } {
+    if (ctx.method !== "POST") throw notFound(ctx);
+    if (!ctx.contentType.includes("application/x-www-form-urlencoded"))
+      throw oauthError(ctx, "invalid_request", "BAD_REQUEST", "Content-Type must be application/x-www-form-urlencoded");
+    const f = new URLSearchParams(ctx.rawBody);
+    const app = appsByClientId.get(f.get("client_id") ?? "");
+    if (!app) throw oauthError(ctx, "invalid_client", "BAD_CLIENT_ID", "missing or unknown client id");
+    if (f.get("client_secret") !== app.clientSecret)
+      throw oauthError(ctx, "invalid_client", "BAD_CLIENT_SECRET", "missing or invalid client secret");
+    return { f, app };
+  }
+
+  function required(ctx: Ctx, f: URLSearchParams, name: string): string {
+    const v = f.get(name);
+    if (!v) throw oauthError(ctx, "invalid_request", "BAD_REQUEST", `missing ${name}`);
+    return v;
   }
 
   function handleToken(ctx: Ctx) {
-    if (ctx.method !== "POST") throw notFound(ctx);
-    if (!ctx.contentType.includes("application/x-www-form-urlencoded")) {
-      throw oauthError("BAD_REQUEST", "Content-Type must be application/x-www-form-urlencoded", ctx);
-    }
-    const f = new URLSearchParams(ctx.rawBody);
-    const grant = f.get("grant_type");
-    const clientId = f.get("client_id") ?? "";
-    const app = appsByClientId.get(clientId);
-    if (grant !== "authorization_code" && grant !== "refresh_token")
-      throw oauthError("BAD_GRANT_TYPE", "missing or unknown grant_type", ctx);
-    if (!app) throw oauthError("BAD_CLIENT_ID", "missing or unknown client id", ctx);
-    if (f.get("client_secret") !== app.clientSecret) throw oauthError("BAD_CLIENT_SECRET", "missing or invalid client secret", ctx);
+    const { f, app } = oauthForm(ctx);
+    const grant = required(ctx, f, "grant_type");
     if (grant === "authorization_code") {
-      const code = codes.get(f.get("code") ?? "");
-      if (!code || code.used || code.appId !== app.appId) throw oauthError("BAD_AUTH_CODE", "missing or unknown auth code", ctx);
-      if (code.expiresAt < Date.now()) throw oauthError("EXPIRED_AUTH_CODE", "auth code is expired", ctx);
-      const redirect = f.get("redirect_uri");
+      const code = codes.get(required(ctx, f, "code"));
+      const redirect = required(ctx, f, "redirect_uri");
+      if (!code || code.used || code.appId !== app.appId)
+        throw oauthError(ctx, "invalid_grant", "BAD_AUTH_CODE", "missing or unknown auth code");
+      if (code.expiresAt < Date.now()) throw oauthError(ctx, "invalid_grant", "EXPIRED_AUTH_CODE", "auth code is expired");
       if (code.redirectUri && redirect !== code.redirectUri)
-        throw oauthError("BAD_REDIRECT_URI", "redirect_uri does not match initial auth code URL", ctx);
+        throw oauthError(ctx, "invalid_grant", "BAD_REDIRECT_URI", "redirect_uri does not match initial auth code URL");
       code.used = true;
       const refresh = `na1-${randomBytes(2).toString("hex")}-${randomUUID()}`;
       tokens.set(refresh, {
@@ -1867,45 +1884,80 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         revoked: false,
         user: "merchant@example.com",
       });
-      const access = mintAccess(code.portalId, app.appId, code.scopes, refresh);
-      return { status: 200, body: { token_type: "bearer", refresh_token: refresh, access_token: access.token, expires_in: 1800 } };
+      return tokenAnswer(mintAccess(code.portalId, app.appId, code.scopes, refresh));
     }
-    const refresh = tokens.get(f.get("refresh_token") ?? "");
+    if (grant !== "refresh_token") throw oauthError(ctx, "unsupported_grant_type", "BAD_GRANT_TYPE", `unsupported grant_type ${grant}`);
+    const refresh = tokens.get(required(ctx, f, "refresh_token"));
     if (!refresh || refresh.kind !== "refresh" || refresh.revoked || refresh.appId !== app.appId) {
-      throw oauthError("BAD_REFRESH_TOKEN", "missing or invalid refresh token", ctx);
+      throw oauthError(ctx, "invalid_grant", "BAD_REFRESH_TOKEN", "refresh token is invalid, expired or revoked");
     }
-    const access = mintAccess(refresh.portalId, refresh.appId, refresh.scopes ?? [], refresh.token);
-    return { status: 200, body: { token_type: "bearer", refresh_token: refresh.token, access_token: access.token, expires_in: 1800 } };
+    // CHOICE: the same refresh token comes back (HubSpot documents no rotation).
+    return tokenAnswer(mintAccess(refresh.portalId, refresh.appId, refresh.scopes ?? [], refresh.token));
   }
 
-  function handleTokenInfo(ctx: Ctx, kind: "access" | "refresh", token: string) {
-    const t = tokens.get(decodeURIComponent(token));
-    const ok = t && t.kind === kind && !t.revoked && (kind === "refresh" || (t.expiresAt ?? 0) > Date.now());
-    if (ctx.method === "DELETE" && kind === "refresh") {
-      if (!t || t.kind !== "refresh") throw fail(404, ctx, "refresh token not found", "OBJECT_NOT_FOUND");
-      revoke(t.token);
-      return { status: 204, body: undefined };
-    }
-    if (ctx.method !== "GET") throw notFound(ctx);
-    if (!ok) {
-      // CHOICE: HubSpot answers an unknown/expired token lookup with a 404 error body.
-      throw fail(404, ctx, `${kind} token not found`, "OBJECT_NOT_FOUND");
-    }
-    const app = apps.get(t.appId)!;
-    const body: Record<string, unknown> = {
-      token: t.token,
-      user: t.user,
-      hub_domain: `portal-${t.portalId}.hubspot.example`,
-      scopes: t.scopes ?? [],
-      hub_id: t.portalId,
-      app_id: app.appId,
-      user_id: 9_000_001,
-      token_type: kind,
-      client_id: app.clientId,
+  // The token answer carries hub_id and scopes too (changelog "Additional details returned when
+  // generating OAuth access tokens").
+  function tokenAnswer(access: TokenRecord) {
+    return {
+      status: 200,
+      body: {
+        token_type: "bearer",
+        refresh_token: access.refreshToken,
+        access_token: access.token,
+        expires_in: 1800,
+        hub_id: access.portalId,
+        scopes: access.scopes ?? [],
+      },
     };
-    if (kind === "access") body.expires_in = Math.max(0, Math.floor(((t.expiresAt ?? 0) - Date.now()) / 1000));
+  }
+
+  // Fields as in the spec collection's 2026-03 `PublicAccessTokenInfoResponse` /
+  // `PublicRefreshTokenInfoResponse` (without `signed_access_token`, which no client here reads).
+  function handleIntrospect(ctx: Ctx) {
+    const { f, app } = oauthForm(ctx);
+    const t = tokens.get(required(ctx, f, "token"));
+    const active =
+      t &&
+      (t.kind === "access" || t.kind === "refresh") &&
+      t.appId === app.appId &&
+      !t.revoked &&
+      (t.kind === "refresh" || (t.expiresAt ?? 0) > Date.now());
+    // CHOICE: an unknown, expired, revoked or other app's token is `{active: false}` (RFC 7662 §2.2).
+    if (!active) return { status: 200, body: { active: false } };
+    const body: Record<string, unknown> = {
+      active: true,
+      token: t.token,
+      token_use: t.kind === "access" ? "access_token" : "refresh_token",
+      token_type: t.kind === "access" ? "bearer" : "refresh",
+      user: t.user,
+      user_id: 9_000_001,
+      hub_id: t.portalId,
+      hub_domain: `portal-${t.portalId}.hubspot.example`,
+      app_id: app.appId,
+      client_id: app.clientId,
+      scopes: t.scopes ?? [],
+    };
+    if (t.kind === "access") {
+      body.expires_in = Math.max(0, Math.floor(((t.expiresAt ?? 0) - Date.now()) / 1000));
+      body.is_private_distribution = false;
+    }
     return { status: 200, body };
   }
+
+  // Replaces v1's DELETE /oauth/v1/refresh-tokens/{token} (changelog "v1 OAuth API Deprecation").
+  function handleRevoke(ctx: Ctx) {
+    const { f, app } = oauthForm(ctx);
+    const t = tokens.get(required(ctx, f, "token"));
+    // CHOICE: revoking an unknown or another app's token answers as a revocation would (RFC 7009 §2.2).
+    if (t && t.kind === "refresh" && t.appId === app.appId) revoke(t.token);
+    return { status: 200, body: undefined };
+  }
+
+  const OAUTH_ROUTES = new Map<string, (ctx: Ctx) => { status: number; body: unknown }>([
+    ["/oauth/2026-03/token", handleToken],
+    ["/oauth/2026-03/token/introspect", handleIntrospect],
+    ["/oauth/2026-03/token/revoke", handleRevoke],
+  ]);
 
   // -------------------------------------------------------------------------------------------
   // Auth, scopes, budgets
@@ -2282,7 +2334,9 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     let headers: Record<string, string> = {};
     try {
       // OAuth endpoints: no bearer token
-      if (ctx.path === "/oauth/v1/token") {
+      if (ctx.path.startsWith("/oauth/v1/")) throw notFound(ctx); // retired on 2027-02-16
+      const oauth = OAUTH_ROUTES.get(ctx.path);
+      if (oauth) {
         const fault = takeFault(ctx);
         if (fault) {
           const a = faultAnswer(ctx, fault);
@@ -2290,15 +2344,8 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
           log(a.status);
           return;
         }
-        const a = handleToken(ctx);
+        const a = oauth(ctx);
         if (slowAnswerMs > 0 && slowAnswerPath?.test(ctx.path)) await sleep(slowAnswerMs); // only when asked for by path
-        send(res, ctx, a.status, a.body);
-        log(a.status);
-        return;
-      }
-      const tm = /^\/oauth\/v1\/(access|refresh)-tokens\/([^/]+)$/.exec(ctx.path);
-      if (tm) {
-        const a = handleTokenInfo(ctx, tm[1] as "access" | "refresh", tm[2]);
         send(res, ctx, a.status, a.body);
         log(a.status);
         return;

@@ -180,6 +180,8 @@ async function oauthPost<T>(path: string, fields: Record<string, string>, refuse
       method: "POST",
       headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
       body: new URLSearchParams({ ...fields, client_id: clientId, client_secret: clientSecret }),
+      // Aborted, not abandoned, at the timeout (as every other request here).
+      signal: AbortSignal.timeout(requestTiming.timeoutMs),
     });
     const text = await res.text();
     let body: Record<string, unknown> = {};

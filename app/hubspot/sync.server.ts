@@ -179,6 +179,10 @@ async function lane(shop: string, run: SyncRun, step: (ctx: Ctx) => Promise<bool
               if (!(r instanceof HubSpotFailure) || r.kind !== "auth") throw r;
               e.message = r.message;
             }
+          } else if (conn.authType === "oauth") {
+            // Refused again with a token just refreshed: HubSpot's 401 text would not tell the merchant what to do.
+            e.message =
+              "HubSpot refused Postventa's access even after renewing it (the app was uninstalled or its access revoked). Connect with HubSpot again.";
           }
           await pause(
             shop,
@@ -209,9 +213,10 @@ async function lane(shop: string, run: SyncRun, step: (ctx: Ctx) => Promise<bool
 }
 
 async function pause(shop: string, reason: string, message: string, until?: Date) {
-  // updateMany: a shop disconnected meanwhile has no row left to pause.
+  // updateMany: a shop disconnected meanwhile has no row left to pause; a pause another lane set
+  // first keeps its message (it is the one closest to the cause).
   await prisma.hubSpotConnection.updateMany({
-    where: { shop },
+    where: { shop, state: "active" },
     data: { state: "paused", pausedReason: reason, pausedUntil: until ?? null, lastError: message },
   });
   log.warn("hubspot sync paused", { shop, reason });

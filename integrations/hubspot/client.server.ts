@@ -402,6 +402,8 @@ export async function createTimelineEvents(client: Client, eventTemplateId: stri
       // the others may be too. Treated as a lost answer: each event is then looked up.
       if ((e as { code?: number }).code === 409 && inputs.length > 1)
         throw new HubSpotFailure("transient", "HubSpot already holds some of these events", 409);
+      // A lone event refused as a duplicate is the proof an earlier send arrived: written, never dead.
+      if ((e as { code?: number }).code === 409) return { written: new Map([[inputs[0].eventId, inputs[0].eventId]]), errors: [] };
       throw e;
     }
     const written = new Map<string, string>();

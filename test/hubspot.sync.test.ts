@@ -308,8 +308,17 @@ describe("OAuth, two shops, two accounts", () => {
     sandbox.revoke(decryptSecret(rows[0].refreshTokenEnc, { shop: OTHER, field: "HubSpotConnection.refreshToken" }));
     sandbox.expireAccessTokens(oauthPortal.portalId);
     await deliver(stack.url, OTHER, "orders/paid", paidOrder(9003n, { id: 9901n, email: "otra@example.com" }));
-    await waitForHubSpot(stack.pool, OTHER);
-    expect((await status.hubspotStatus(OTHER)).connection).toMatchObject({ state: "paused", pausedReason: "auth" });
+    // Waits for the pause itself (the backlog's emptiness says nothing here), and says what it saw if none came.
+    const deadline = Date.now() + 30_000;
+    let seen = await status.hubspotStatus(OTHER);
+    while (seen.connection?.state !== "paused" && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await status.hubspotStatus(OTHER);
+    }
+    expect(seen.connection, JSON.stringify({ backlog: seen.backlog, failures: seen.failures, skipped: seen.skipped })).toMatchObject({
+      state: "paused",
+      pausedReason: "auth",
+    });
   });
 
   it("disconnecting forgets the tokens and stops the sync", async () => {

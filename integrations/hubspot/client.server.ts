@@ -88,6 +88,8 @@ function describe(e: unknown): HubSpotFailure {
     return new HubSpotFailure("invalid", message, err.code);
   }
   // No HTTP answer: a timeout or a dropped connection. The request may have been applied.
+  if ((e as Error)?.name === "TimeoutError")
+    return new HubSpotFailure("transient", `HubSpot did not answer within ${requestTiming.timeoutMs} ms`);
   return new HubSpotFailure("transient", `HubSpot did not answer: ${err?.message ?? String(e)}`);
 }
 

@@ -88,7 +88,9 @@ function describe(e: unknown): HubSpotFailure {
     return new HubSpotFailure("invalid", message, err.code);
   }
   // No HTTP answer: a timeout or a dropped connection. The request may have been applied.
-  return new HubSpotFailure("transient", `HubSpot did not answer: ${err?.message ?? String(e)}`);
+  // fetch's own message is only "fetch failed"; its cause says why (DNS, refused, reset).
+  const cause = (e as { cause?: { message?: string } })?.cause?.message;
+  return new HubSpotFailure("transient", `HubSpot did not answer: ${err?.message ?? String(e)}${cause ? ` (${cause})` : ""}`);
 }
 
 async function call<T>(work: () => Promise<T>): Promise<T> {

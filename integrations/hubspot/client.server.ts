@@ -90,7 +90,9 @@ function describe(e: unknown): HubSpotFailure {
   // No HTTP answer: a timeout or a dropped connection. The request may have been applied.
   if ((e as Error)?.name === "TimeoutError")
     return new HubSpotFailure("transient", `HubSpot did not answer within ${requestTiming.timeoutMs} ms`);
-  return new HubSpotFailure("transient", `HubSpot did not answer: ${err?.message ?? String(e)}`);
+  // fetch's own message is only "fetch failed"; its cause says why (DNS, refused, reset).
+  const cause = (e as { cause?: { message?: string } })?.cause?.message;
+  return new HubSpotFailure("transient", `HubSpot did not answer: ${err?.message ?? String(e)}${cause ? ` (${cause})` : ""}`);
 }
 
 async function call<T>(work: () => Promise<T>): Promise<T> {
@@ -261,6 +263,45 @@ async function ensureProperties(
 export const ensureContactProperties = (client: Client, beforeRequest = open) =>
   ensureProperties(client, "contacts", CONTACT_PROPERTIES, beforeRequest);
 
+// The Postventa group's contact properties as HubSpot holds them (name → type and group).
+export async function postventaContactProperties(client: Client): Promise<Map<string, { type: string; groupName: string }>> {
+  return call(async () => {
+    const all = await client.crm.properties.coreApi.getAll("contacts");
+    return new Map(
+      all.results.filter((p) => p.name.startsWith("postventa_")).map((p) => [p.name, { type: p.type, groupName: p.groupName }]),
+    );
+  });
+}
+
+// The rate-limit headers HubSpot sends on a plain CRM read (one request; the SDK does not expose
+// response headers). Missing headers come back as null.
+export async function rateLimitHeaders(
+  accessToken: string,
+): Promise<{ max: string | null; remaining: string | null; intervalMs: string | null }> {
+  const base = (basePath() ?? "https://api.hubapi.com").replace(/\/+$/, "");
+  return call(async () => {
+    const res = await fetch(`${base}/crm/v3/objects/contacts?limit=1`, {
+      headers: { Authorization: `Bearer ${accessToken}`, Accept: "application/json" },
+      signal: AbortSignal.timeout(requestTiming.timeoutMs),
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      let body: unknown = {};
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON: the status says enough
+      }
+      throw { code: res.status, body };
+    }
+    return {
+      max: res.headers.get("X-HubSpot-RateLimit-Max"),
+      remaining: res.headers.get("X-HubSpot-RateLimit-Remaining"),
+      intervalMs: res.headers.get("X-HubSpot-RateLimit-Interval-Milliseconds"),
+    };
+  });
+}
+
 // ----------------------------------------------------------------------------------------------
 // Contacts
 // ----------------------------------------------------------------------------------------------
@@ -371,6 +412,10 @@ export async function notesOnContacts(client: Client, contactIds: string[], befo
   }
   return found;
 }
+
+// Deleting (archiving) one object by id: `npm run hubspot:check` removes what it wrote with these.
+export const archiveNote = (client: Client, noteId: string) => call(() => client.crm.objects.notes.basicApi.archive(noteId));
+export const archiveContact = (client: Client, contactId: string) => call(() => client.crm.contacts.basicApi.archive(contactId));
 
 // ----------------------------------------------------------------------------------------------
 // Timeline events: for an app HubSpot approved for them, instead of notes. The event id is our

@@ -66,6 +66,9 @@ const es = {
   "hubspot.connect.done": "Conectado. Ha empezado el envío inicial.",
 
   "hubspot.disconnect": "Desconectar",
+  "hubspot.eraseOnRedact": "Borrar de HubSpot lo que Postventa escribió de un cliente que pide ser olvidado",
+  "hubspot.eraseOnRedact.help":
+    "Cuando Shopify envía la solicitud de borrado (RGPD) de un cliente, Postventa elimina sus notas y vacía sus propiedades Postventa en HubSpot. El contacto es suyo y se queda.",
   "hubspot.timeline": "Registrar las interacciones como eventos de la línea de tiempo",
   "hubspot.timeline.help": "En lugar de notas. Las ya enviadas siguen como notas.",
   "hubspot.disconnect.confirm":
@@ -178,6 +181,9 @@ const en: Messages = {
   "hubspot.connect.done": "Connected. The initial sync has started.",
 
   "hubspot.disconnect": "Disconnect",
+  "hubspot.eraseOnRedact": "Erase from HubSpot what Postventa wrote about a customer who asks to be forgotten",
+  "hubspot.eraseOnRedact.help":
+    "When Shopify sends a customer's redaction request (GDPR), Postventa deletes its notes and empties its Postventa properties in HubSpot. The contact is yours and stays.",
   "hubspot.timeline": "Record interactions as timeline events",
   "hubspot.timeline.help": "Instead of notes. Those already sent stay notes.",
   "hubspot.disconnect.confirm":

@@ -203,6 +203,12 @@ export function timelineEventsAvailable(c: Pick<HubSpotConnection, "authType" | 
   return !!config().HUBSPOT_TIMELINE_TEMPLATE_ID && c.authType === "oauth" && c.scopes.includes("timeline");
 }
 
+// Whether a customers/redact also erases what Postventa wrote in HubSpot about the customer.
+export async function setEraseOnRedact(shop: string, enabled: boolean): Promise<void> {
+  const { count } = await prisma.hubSpotConnection.updateMany({ where: { shop }, data: { eraseOnRedact: enabled } });
+  if (!count) throw new ConnectError("not_connected", "Connect a HubSpot account first.");
+}
+
 export async function setTimelineEvents(shop: string, enabled: boolean): Promise<void> {
   const c = await prisma.hubSpotConnection.findUnique({ where: { shop } });
   if (!c) throw new ConnectError("not_connected", "Connect a HubSpot account first.");
@@ -330,7 +336,8 @@ export async function sweep(): Promise<void> {
     `SELECT c.shop FROM "HubSpotConnection" c
       WHERE (c.state = 'active' OR (c."pausedReason" = 'daily_limit' AND c."pausedUntil" <= now()))
         AND (EXISTS (SELECT 1 FROM "HubSpotContactSync" s WHERE s.shop = c.shop AND s.state = 'pending')
-          OR EXISTS (SELECT 1 FROM "HubSpotInteraction" i WHERE i.shop = c.shop AND i.state IN ('pending', 'sending')))`,
+          OR EXISTS (SELECT 1 FROM "HubSpotInteraction" i WHERE i.shop = c.shop AND i.state IN ('pending', 'sending'))
+          OR EXISTS (SELECT 1 FROM "HubSpotErasure" e WHERE e.shop = c.shop AND e."notBefore" <= now()))`,
   );
   for (const { shop } of rows) await requestSync(shop, 0);
 }

@@ -15,6 +15,7 @@ export interface HubSpotStatus {
     rollingLimit: number;
     connectedAt: string;
     useTimelineEvents: boolean;
+    eraseOnRedact: boolean;
     timelineEventsAvailable: boolean;
   } | null;
   backlog: { contacts: number; notes: number; waiting: number };
@@ -59,6 +60,7 @@ export async function hubspotStatus(shop: string): Promise<HubSpotStatus> {
       rollingLimit: c.rollingLimit,
       connectedAt: c.connectedAt.toISOString(),
       useTimelineEvents: c.useTimelineEvents,
+      eraseOnRedact: c.eraseOnRedact,
       timelineEventsAvailable: timelineEventsAvailable(c),
     },
     backlog: { contacts: r.contacts, notes: r.notes, waiting: r.waiting },

@@ -19,6 +19,8 @@ import {
   createTimelineEvents,
   notesOnContacts,
   uncertainAfterMs,
+  archiveNotes,
+  clearPostventaProperties,
   findTimelineEvents,
   HubSpotFailure,
   hubspotClient,
@@ -71,7 +73,10 @@ interface Claims {
 
 async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
   for (;;) {
-    // Notes left `sending` by a killed run, or by a lane whose answer was lost: ask HubSpot first.
+    // Redacted customers' contacts are cleared first, then notes left `sending` by a killed run, or
+    // by a lane whose answer was lost, are looked up before anything is sent.
+    const erased = await lane(shop, run, (ctx) => eraseRedacted(ctx));
+    if (erased !== "done") return erased;
     const recovered = await lane(shop, run, (ctx) => recoverUncertainNotes(ctx));
     if (recovered !== "done") return recovered;
     const claims: Claims = { contacts: new Set(), written: new Map(), busy: 0 };
@@ -90,10 +95,11 @@ async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
     const outcomes = settled.map((r) => (r as PromiseFulfilledResult<SyncRun["outcome"]>).value);
     const stopped = outcomes.find((o) => o !== "done");
     if (stopped) return stopped;
-    // Sends still uncertain: looked at once HubSpot can no longer be applying them.
+    // Sends still uncertain, and erasures: done once HubSpot can no longer be applying a send.
     const { rows: uncertain } = await pool.query<{ waitMs: number | null }>(
-      `SELECT ceil(extract(epoch FROM (min("sendingAt") + $2 * interval '1 millisecond' - now())) * 1000)::int AS "waitMs"
-         FROM "HubSpotInteraction" WHERE shop = $1 AND state = 'sending'`,
+      `SELECT ceil(extract(epoch FROM (least(
+                (SELECT min("sendingAt") + $2 * interval '1 millisecond' FROM "HubSpotInteraction" WHERE shop = $1 AND state = 'sending'),
+                (SELECT min("notBefore") FROM "HubSpotErasure" WHERE shop = $1)) - now())) * 1000)::int AS "waitMs"`,
       [shop, uncertainAfterMs()],
     );
     const waitMs = uncertain[0].waitMs;
@@ -261,6 +267,30 @@ async function send<T>(ctx: Ctx, work: () => Promise<T>): Promise<T> {
 // Back to the queue: HubSpot did not write them (or recovery found they are not there).
 async function releaseNotes(ids: string[]) {
   await pool.query(`UPDATE "HubSpotInteraction" SET state = 'pending', "sendingAt" = NULL WHERE id = ANY($1::bigint[])`, [ids]);
+}
+
+// A redacted customer's contact: the notes Postventa wrote on it (found by their marker) are
+// deleted and Postventa's properties emptied; the contact stays, it is the merchant's. An erasure
+// recorded for another HubSpot account than the one connected now cannot be carried out: dropped.
+async function eraseRedacted(ctx: Ctx): Promise<boolean> {
+  const { rows } = await pool.query<{ id: string; contactId: string; portalId: string }>(
+    `SELECT id::text, "contactId", "portalId" FROM "HubSpotErasure" WHERE shop = $1 AND "notBefore" <= now() ORDER BY id LIMIT 100`,
+    [ctx.conn.shop],
+  );
+  if (!rows.length) return false;
+  const contactIds = [...new Set(rows.filter((r) => r.portalId === ctx.conn.portalId).map((r) => r.contactId))];
+  if (contactIds.length) {
+    const noteIds = [...(await notesOnContacts(ctx.client, contactIds, () => takeSlot(ctx))).values()];
+    for (let i = 0; i < noteIds.length; i += 100) await send(ctx, () => archiveNotes(ctx.client, noteIds.slice(i, i + 100)));
+    try {
+      await send(ctx, () => clearPostventaProperties(ctx.client, contactIds));
+    } catch (e) {
+      // The merchant deleted the contact meanwhile: nothing of ours is left on it.
+      if (!(e instanceof HubSpotFailure && e.kind === "invalid")) throw e;
+    }
+  }
+  await pool.query(`DELETE FROM "HubSpotErasure" WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+  return true;
 }
 
 // Notes marked `sending` whose answer never came (a timeout, a 5xx, a killed worker), once HubSpot

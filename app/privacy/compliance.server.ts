@@ -11,6 +11,8 @@ import { orderFactsWithoutPersonalData, type OrderFacts } from "../domain/facts"
 import { scrubWebhookBody } from "../../integrations/shopify/personal-data";
 import { emailHash, holdShopForRedaction } from "./tombstone.server";
 import { COMPLIANCE_REQUESTS } from "../webhooks/topics";
+import { uncertainAfterMs } from "../../integrations/hubspot/client.server";
+import { requestSync } from "../hubspot/connection.server";
 
 interface Who {
   customerId: string | null;
@@ -52,6 +54,7 @@ function deliveriesAbout(subjects: { shopifyIds: string[]; hashes: string[] }, o
 }
 
 export async function redactCustomer(shop: string, req: Who & { ordersToRedact: string[] }) {
+  let erasing = false;
   await prisma.$transaction(
     async (tx) => {
       await holdShopForRedaction(tx, shop);
@@ -103,18 +106,33 @@ export async function redactCustomer(shop: string, req: Who & { ordersToRedact: 
       });
       for (const d of waiting) await tx.webhookDelivery.update({ where: { id: d.id }, data: { payload: scrubWebhookBody(d.payload) } });
 
+      // What Postventa wrote in the merchant's HubSpot about them is erased by the sync (notes and
+      // Postventa's contact properties), unless the merchant turned that off; the contact is theirs.
+      const conn = await tx.hubSpotConnection.findUnique({ where: { shop }, select: { portalId: true, eraseOnRedact: true } });
+      if (conn?.eraseOnRedact) {
+        const contacts = await tx.hubSpotContactSync.findMany({
+          where: { customerId: { in: ids }, hubspotContactId: { not: null }, syncedPortalId: conn.portalId },
+          select: { hubspotContactId: true },
+        });
+        const notBefore = new Date(Date.now() + uncertainAfterMs()); // after any send about them could still land
+        await tx.hubSpotErasure.createMany({
+          data: contacts.map((c) => ({ shop, portalId: conn.portalId, contactId: c.hubspotContactId!, notBefore })),
+        });
+        erasing = contacts.length > 0;
+      }
       await tx.complianceRequest.deleteMany({ where: { shop, customerId: { in: ids } } });
-      // The HubSpot outbox holds their email and history; what was already synced lives in the
-      // merchant's own HubSpot account, under the merchant's control.
+      // The HubSpot outbox holds their email and history.
       await tx.hubSpotInteraction.deleteMany({ where: { customerId: { in: ids } } });
       await tx.hubSpotContactSync.deleteMany({ where: { customerId: { in: ids } } });
     },
     { timeout: 60_000 },
   );
+  if (erasing) await requestSync(shop, uncertainAfterMs() + 100);
 }
 
 export async function redactShop(shop: string) {
   await prisma.$transaction([
+    prisma.hubSpotErasure.deleteMany({ where: { shop } }),
     prisma.hubSpotInteraction.deleteMany({ where: { shop } }),
     prisma.hubSpotContactSync.deleteMany({ where: { shop } }),
     prisma.hubSpotConnection.deleteMany({ where: { shop } }),

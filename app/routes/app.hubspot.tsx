@@ -25,7 +25,7 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { hubspotStatus, retryFailures } from "../hubspot/status.server";
-import { ConnectError, connectPrivateApp, disconnect, setTimelineEvents, startOAuth } from "../hubspot/connection.server";
+import { ConnectError, connectPrivateApp, disconnect, setEraseOnRedact, setTimelineEvents, startOAuth } from "../hubspot/connection.server";
 import { interpolate, localeFrom, messages, t, type Locale } from "../i18n";
 import { log } from "../log.server";
 
@@ -55,6 +55,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         return json<ActionResult>({ ok: true });
       case "timeline":
         await setTimelineEvents(session.shop, form.get("enabled") === "true");
+        return json<ActionResult>({ ok: true });
+      case "erase_on_redact":
+        await setEraseOnRedact(session.shop, form.get("enabled") === "true");
         return json<ActionResult>({ ok: true });
       case "retry":
         await retryFailures(session.shop);
@@ -201,6 +204,13 @@ export default function HubSpotPage() {
                   {tr("hubspot.rollingLimit", { limit: c.rollingLimit })}
                 </Text>
                 <Text as="p">{c.lastSyncAt ? withWhen(strings["hubspot.lastSync"], c.lastSyncAt, locale) : tr("hubspot.neverSynced")}</Text>
+                <Checkbox
+                  label={tr("hubspot.eraseOnRedact")}
+                  helpText={tr("hubspot.eraseOnRedact.help")}
+                  checked={c.eraseOnRedact}
+                  disabled={pending === "erase_on_redact"}
+                  onChange={(checked) => submit("erase_on_redact", { enabled: String(checked) })}
+                />
                 {c.timelineEventsAvailable && (
                   <Checkbox
                     label={tr("hubspot.timeline")}

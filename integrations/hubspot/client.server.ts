@@ -417,6 +417,17 @@ export async function notesOnContacts(client: Client, contactIds: string[], befo
 export const archiveNote = (client: Client, noteId: string) => call(() => client.crm.objects.notes.basicApi.archive(noteId));
 export const archiveContact = (client: Client, contactId: string) => call(() => client.crm.contacts.basicApi.archive(contactId));
 
+// A redacted customer: their notes (at most 100 ids a request) go, and Postventa's properties on
+// their contact are emptied (at most 100 contacts a request). The contact itself is the merchant's.
+export const archiveNotes = (client: Client, noteIds: string[]) =>
+  call(() => client.crm.objects.notes.batchApi.archive({ inputs: noteIds.map((id) => ({ id })) }));
+export const clearPostventaProperties = (client: Client, contactIds: string[]) =>
+  call(() =>
+    client.crm.contacts.batchApi.update({
+      inputs: contactIds.map((id) => ({ id, properties: Object.fromEntries(CONTACT_PROPERTIES.map((p) => [p.name, ""])) })),
+    }),
+  );
+
 // ----------------------------------------------------------------------------------------------
 // Timeline events: for an app HubSpot approved for them, instead of notes. The event id is our
 // stable event id; HubSpot refuses a second event with the same id (409), which is the proof that

@@ -1290,6 +1290,16 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     return batchAnswer(ctx, 200, started, results, errors);
   }
 
+  function deleteObject(portal: Portal, type: ObjectType, id: string) {
+    const gone = portal.objects[type].get(id);
+    if (type === "contacts" && gone?.properties.email) portal.contactsByEmail.delete(gone.properties.email.toLowerCase());
+    portal.objects[type].delete(id);
+    portal.associations = portal.associations.filter(
+      (a) => !(a.fromObjectType === type && a.fromId === id) && !(a.toObjectType === type && a.toId === id),
+    );
+    portal.associationKeys = new Set(portal.associations.map(associationKey));
+  }
+
   function handleBatchRead(ctx: Ctx, portal: Portal, type: ObjectType) {
     const started = nowIso();
     const inputs = batchInputs(ctx) as Array<{ id?: unknown }>;
@@ -2096,6 +2106,11 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         if (rest[1] === "upsert") return handleBatchUpsert(ctx, portal, type);
         if (rest[1] === "update") return handleBatchUpdate(ctx, portal, type);
         if (rest[1] === "read") return handleBatchRead(ctx, portal, type);
+        if (rest[1] === "archive") {
+          // HubSpot answers 204 whether or not each id existed.
+          for (const i of batchInputs(ctx) as Array<{ id?: unknown }>) deleteObject(portal, type, String(i?.id ?? ""));
+          return { status: 204, body: undefined };
+        }
       }
       if (rest.length === 1 && rest[0] !== "batch" && rest[0] !== "search") {
         if (m === "GET") return handleGetOne(ctx, portal, type, rest[0]);
@@ -2115,13 +2130,7 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
           return { status: 200, body: renderWritten(type, o, Object.keys(values)) };
         }
         if (m === "DELETE") {
-          const gone = portal.objects[type].get(rest[0]);
-          if (type === "contacts" && gone?.properties.email) portal.contactsByEmail.delete(gone.properties.email.toLowerCase());
-          portal.objects[type].delete(rest[0]);
-          portal.associations = portal.associations.filter(
-            (a) => !(a.fromObjectType === type && a.fromId === rest[0]) && !(a.toObjectType === type && a.toId === rest[0]),
-          );
-          portal.associationKeys = new Set(portal.associations.map(associationKey));
+          deleteObject(portal, type, rest[0]);
           return { status: 204, body: undefined };
         }
       }

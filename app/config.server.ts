@@ -52,7 +52,6 @@ const variables = z.object({
   HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
   HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
   HUBSPOT_REDIRECT_URI: optionalUrl,
-  HUBSPOT_TIMELINE_TEMPLATE_ID: z.string().regex(/^\d+$/, "is the numeric id of the app's timeline event template").optional(),
   // Dev and tests only: the local stand-ins in test/sandboxes/ instead of Shopify and HubSpot.
   SHOPIFY_ADMIN_BASE_URL: optionalUrl,
   HUBSPOT_BASE_URL: optionalUrl,

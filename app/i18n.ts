@@ -69,8 +69,6 @@ const es = {
   "hubspot.eraseOnRedact": "Borrar de HubSpot lo que Postventa escribió de un cliente que pide ser olvidado",
   "hubspot.eraseOnRedact.help":
     "Cuando Shopify envía la solicitud de borrado (RGPD) de un cliente, Postventa elimina sus notas y vacía sus propiedades Postventa en HubSpot. El contacto es suyo y se queda.",
-  "hubspot.timeline": "Registrar las interacciones como eventos de la línea de tiempo",
-  "hubspot.timeline.help": "En lugar de notas. Las ya enviadas siguen como notas.",
   "hubspot.disconnect.confirm":
     "¿Desconectar HubSpot? Postventa dejará de enviar datos y borrará el token. Lo que ya está en HubSpot se queda allí.",
   "hubspot.disconnect.yes": "Sí, desconectar",
@@ -112,8 +110,6 @@ const es = {
   "connectError.unreachable":
     "No se ha podido contactar con HubSpot para terminar de conectar: {detail}. Inténtalo de nuevo en un momento.",
   "connectError.not_connected": "Conecta primero una cuenta de HubSpot.",
-  "connectError.timeline_unavailable":
-    "Los eventos de la línea de tiempo necesitan la app de Postventa en HubSpot con el permiso «timeline»: conecta con HubSpot (OAuth) y acéptalo.",
 } as const;
 
 export type MessageKey = keyof typeof es;
@@ -184,8 +180,6 @@ const en: Messages = {
   "hubspot.eraseOnRedact": "Erase from HubSpot what Postventa wrote about a customer who asks to be forgotten",
   "hubspot.eraseOnRedact.help":
     "When Shopify sends a customer's redaction request (GDPR), Postventa deletes its notes and empties its Postventa properties in HubSpot. The contact is yours and stays.",
-  "hubspot.timeline": "Record interactions as timeline events",
-  "hubspot.timeline.help": "Instead of notes. Those already sent stay notes.",
   "hubspot.disconnect.confirm":
     "Disconnect HubSpot? Postventa stops sending data and deletes the token. What is already in HubSpot stays there.",
   "hubspot.disconnect.yes": "Yes, disconnect",
@@ -222,8 +216,6 @@ const en: Messages = {
     "The token lacks a scope Postventa needs: crm.objects.contacts.read/write and crm.schemas.contacts.read/write.",
   "connectError.unreachable": "HubSpot could not be reached to finish connecting: {detail}. Try again in a moment.",
   "connectError.not_connected": "Connect a HubSpot account first.",
-  "connectError.timeline_unavailable":
-    "Timeline events need the Postventa HubSpot app with the “timeline” scope granted; connect with HubSpot (OAuth) and accept it.",
 };
 
 const dictionaries: Record<Locale, Messages> = { es, en };

@@ -10,7 +10,6 @@ import { CONTACT_PROPERTIES } from "../integrations/hubspot/properties.ts";
 
 const SHOP = "hubspot-test.myshopify.com";
 const OTHER = "otra-tienda.myshopify.com";
-const TIMELINE = "linea-de-tiempo.myshopify.com";
 let stack: Stack;
 let sandbox: HubSpotSandbox;
 let connection: typeof import("../app/hubspot/connection.server.ts");
@@ -36,7 +35,6 @@ beforeAll(async () => {
   stack = await startStack({ database: "postventa_test_hubspot", build: false });
   await stack.installShop(SHOP);
   await stack.installShop(OTHER);
-  await stack.installShop(TIMELINE);
   connection = await import("../app/hubspot/connection.server.ts");
   status = await import("../app/hubspot/status.server.ts");
   portal = sandbox.createPortal({ rollingLimit: 190 });
@@ -281,7 +279,7 @@ describe("OAuth, two shops, two accounts", () => {
 
   it("connects the other shop by OAuth, refreshes an expired token, and never mixes the shops", async () => {
     oauthPortal = sandbox.createPortal({ rollingLimit: 110 });
-    // The merchant grants the required scopes (the optional ones, tickets and timeline, are not approved here).
+    // The merchant grants the required scopes (the optional one, tickets, is not approved here).
     const { authorize, code, state, cookie } = await approveOAuth(connection, sandbox, OTHER, oauthPortal.portalId);
     expect(authorize.searchParams.get("scope")).toContain("crm.objects.contacts.write");
     const { consumeOAuthState } = await import("../app/hubspot/oauth-state.server.ts");
@@ -329,49 +327,6 @@ describe("OAuth, two shops, two accounts", () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(sandbox.requestLog.length).toBe(before);
     expect((await status.hubspotStatus(OTHER)).connection).toBeNull();
-  });
-});
-
-describe("timeline events, for an app HubSpot approved for them", () => {
-  it("switches interactions to timeline events, each written once even when an answer is lost", async () => {
-    await expect(connection.setTimelineEvents(TIMELINE, true)).rejects.toThrow(/Connect a HubSpot account first/);
-    await expect(connection.setTimelineEvents(SHOP, true)).rejects.toThrow(/timeline/); // a private app token: not available
-
-    const approved = sandbox.createPortal({ rollingLimit: 110, timelineApproved: true });
-    process.env.HUBSPOT_TIMELINE_TEMPLATE_ID = sandbox.createTimelineTemplate({
-      clientId: DEV_HUBSPOT_CLIENT.clientId,
-      tokens: ["title", "body"],
-    }).eventTemplateId;
-    const { code } = await approveOAuth(connection, sandbox, TIMELINE, approved.portalId, { extraScopes: ["timeline"] });
-    await connection.completeOAuth(TIMELINE, code);
-    await connection.setTimelineEvents(TIMELINE, true);
-    expect((await status.hubspotStatus(TIMELINE)).connection).toMatchObject({ useTimelineEvents: true, timelineEventsAvailable: true });
-
-    await deliver(stack.url, TIMELINE, "orders/paid", paidOrder(9501n, { id: 9951n, email: "linea@example.com" }));
-    await waitForHubSpot(stack.pool, TIMELINE);
-    sandbox.resetLog();
-    sandbox.faults.slowAnswers(2500, /integrators\/timeline\/v3\/events\/batch/); // written, answered after our 1.5 s timeout
-    await deliver(stack.url, TIMELINE, "orders/paid", paidOrder(9502n, { id: 9951n, email: "linea@example.com" }));
-    const deadline = Date.now() + 30_000;
-    while (!sandbox.state(approved.portalId).timelineEvents.some((e) => e.id === "order:9502:paid") && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 1600));
-    sandbox.faults.clear();
-    await waitForHubSpot(stack.pool, TIMELINE);
-
-    const s = sandbox.state(approved.portalId);
-    const contact = hubspotHoldings(sandbox, approved.portalId).contactsByEmail.get("linea@example.com")![0];
-    const { rows } = await stack.pool.query(`SELECT key, state FROM "HubSpotInteraction" WHERE shop = $1`, [TIMELINE]);
-    expect(rows.length).toBe(6);
-    for (const r of rows) {
-      expect(r.state).toBe("synced");
-      const events = s.timelineEvents.filter((e) => e.id === r.key);
-      expect(events).toHaveLength(1);
-      expect(events[0].objectId).toBe(contact.id);
-    }
-    expect(s.notes).toHaveLength(0);
-    expect(s.timelineEvents.find((e) => e.id === "order:9501:paid")?.tokens.title).toMatch(/Order #9501 paid/);
-    expect(sandbox.requestLog.some((r) => r.method === "GET" && /integrators\/timeline\/v3\/events\//.test(r.path))).toBe(true);
   });
 });
 

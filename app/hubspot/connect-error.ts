@@ -13,8 +13,7 @@ export type ConnectErrorCode =
   | "token_refused"
   | "missing_scopes"
   | "unreachable"
-  | "not_connected"
-  | "timeline_unavailable";
+  | "not_connected";
 export class ConnectError extends Error {
   constructor(
     readonly code: ConnectErrorCode,

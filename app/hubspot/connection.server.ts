@@ -165,7 +165,6 @@ async function saveConnection(shop: string, c: NewConnection): Promise<void> {
     async (tx) => {
       const fresh = {
         ...c,
-        ...(timelineEventsAvailable(c) ? {} : { useTimelineEvents: false }),
         state: "active",
         pausedReason: null,
         pausedUntil: null,
@@ -197,27 +196,10 @@ async function saveConnection(shop: string, c: NewConnection): Promise<void> {
   await requestSync(shop, 0);
 }
 
-// Interactions as timeline events instead of notes: only for an OAuth connection that granted the
-// `timeline` scope, and when the app's event template is configured.
-export function timelineEventsAvailable(c: Pick<HubSpotConnection, "authType" | "scopes">): boolean {
-  return !!config().HUBSPOT_TIMELINE_TEMPLATE_ID && c.authType === "oauth" && c.scopes.includes("timeline");
-}
-
 // Whether a customers/redact also erases what Postventa wrote in HubSpot about the customer.
 export async function setEraseOnRedact(shop: string, enabled: boolean): Promise<void> {
   const { count } = await prisma.hubSpotConnection.updateMany({ where: { shop }, data: { eraseOnRedact: enabled } });
   if (!count) throw new ConnectError("not_connected", "Connect a HubSpot account first.");
-}
-
-export async function setTimelineEvents(shop: string, enabled: boolean): Promise<void> {
-  const c = await prisma.hubSpotConnection.findUnique({ where: { shop } });
-  if (!c) throw new ConnectError("not_connected", "Connect a HubSpot account first.");
-  if (enabled && !timelineEventsAvailable(c))
-    throw new ConnectError(
-      "timeline_unavailable",
-      "Timeline events need the Postventa HubSpot app with the “timeline” scope granted; connect with HubSpot (OAuth) and accept it.",
-    );
-  await prisma.hubSpotConnection.update({ where: { shop }, data: { useTimelineEvents: enabled } });
 }
 
 export async function disconnect(shop: string): Promise<void> {

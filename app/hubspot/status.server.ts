@@ -1,7 +1,7 @@
 // What the HubSpot page shows: connection state, last sync, backlog, backfill progress and the
 // failures list. Never a token.
 import prisma, { pool } from "../db.server";
-import { requestSync, timelineEventsAvailable } from "./connection.server";
+import { requestSync } from "./connection.server";
 
 export interface HubSpotStatus {
   connection: {
@@ -14,9 +14,7 @@ export interface HubSpotStatus {
     lastSyncAt: string | null;
     rollingLimit: number;
     connectedAt: string;
-    useTimelineEvents: boolean;
     eraseOnRedact: boolean;
-    timelineEventsAvailable: boolean;
   } | null;
   backlog: { contacts: number; notes: number; waiting: number };
   backfill: { running: boolean; done: number; total: number };
@@ -59,9 +57,7 @@ export async function hubspotStatus(shop: string): Promise<HubSpotStatus> {
       lastSyncAt: c.lastSyncAt?.toISOString() ?? null,
       rollingLimit: c.rollingLimit,
       connectedAt: c.connectedAt.toISOString(),
-      useTimelineEvents: c.useTimelineEvents,
       eraseOnRedact: c.eraseOnRedact,
-      timelineEventsAvailable: timelineEventsAvailable(c),
     },
     backlog: { contacts: r.contacts, notes: r.notes, waiting: r.waiting },
     backfill: { running: !!c && !c.backfillFinishedAt, done: r.done, total: r.total },

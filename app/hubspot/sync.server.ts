@@ -16,12 +16,10 @@ import { contactProperties } from "../domain/customer-profile";
 import type { OrderFacts, RefundFacts } from "../domain/facts";
 import {
   createNotes,
-  createTimelineEvents,
   notesOnContacts,
   uncertainAfterMs,
   archiveNotes,
   clearPostventaProperties,
-  findTimelineEvents,
   HubSpotFailure,
   hubspotClient,
   writeContacts,
@@ -31,7 +29,6 @@ import {
 import { accessTokenFor, accountKey, refresh, requestSync } from "./connection.server";
 import { takeRequestSlot } from "./budget.server";
 import { tuning } from "./tuning.server";
-import { config } from "../config.server";
 
 export interface SyncRun {
   outcome: "done" | "busy" | "not_connected" | "paused" | "retry_later";
@@ -297,22 +294,16 @@ async function eraseRedacted(ctx: Ctx): Promise<boolean> {
 // can no longer be applying them: the ones HubSpot holds are marked synced, the rest go back to
 // the queue. Notes are looked up on their contacts (strongly consistent reads), never by search.
 async function recoverUncertainNotes(ctx: Ctx): Promise<boolean> {
-  const { rows } = await pool.query<{ id: string; key: string; sentAs: string | null; contactId: string | null }>(
-    `SELECT i.id::text, i.key, i."sentAs", s."hubspotContactId" AS "contactId"
+  const { rows } = await pool.query<{ id: string; key: string; contactId: string | null }>(
+    `SELECT i.id::text, i.key, s."hubspotContactId" AS "contactId"
        FROM "HubSpotInteraction" i LEFT JOIN "HubSpotContactSync" s ON s."customerId" = i."customerId"
       WHERE i.shop = $1 AND i.state = 'sending' AND i."sendingAt" <= now() - $2 * interval '1 millisecond'
       ORDER BY i.id LIMIT $3`,
     [ctx.conn.shop, uncertainAfterMs(), tuning.batchSize],
   );
   if (!rows.length) return false;
-  const asNotes = rows.filter((r) => r.sentAs !== "timeline_event" && r.contactId);
-  const asEvents = rows.filter((r) => r.sentAs === "timeline_event").map((r) => r.key);
-  const found = new Map<string, string>();
-  if (asNotes.length)
-    for (const [k, v] of await notesOnContacts(ctx.client, [...new Set(asNotes.map((r) => r.contactId!))], () => takeSlot(ctx)))
-      found.set(k, v);
-  if (asEvents.length)
-    for (const [k, v] of await findTimelineEvents(ctx.client, timelineTemplateId(), asEvents, () => takeSlot(ctx))) found.set(k, v);
+  const contactIds = [...new Set(rows.filter((r) => r.contactId).map((r) => r.contactId!))];
+  const found = contactIds.length ? await notesOnContacts(ctx.client, contactIds, () => takeSlot(ctx)) : new Map<string, string>();
   const held = rows.filter((r) => found.has(r.key));
   await markNotesSynced(
     ctx,
@@ -496,15 +487,8 @@ async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, R
 }
 
 // ----------------------------------------------------------------------------------------------
-// Notes (or timeline events, where the merchant switched to them)
+// Notes
 // ----------------------------------------------------------------------------------------------
-
-// The app's event template (created once in HubSpot's developer account, tokens `title` and `body`).
-function timelineTemplateId(): string {
-  const id = config().HUBSPOT_TIMELINE_TEMPLATE_ID;
-  if (!id) throw new HubSpotFailure("scopes", "Timeline events are switched on but HUBSPOT_TIMELINE_TEMPLATE_ID is not set");
-  return id;
-}
 
 interface NoteRow {
   id: string;
@@ -529,16 +513,10 @@ async function writeNoteRows(ctx: Ctx, rows: NoteRow[]): Promise<void> {
   let outcome: BatchOutcome;
   try {
     outcome = await send(ctx, () =>
-      ctx.conn.useTimelineEvents
-        ? createTimelineEvents(
-            ctx.client,
-            timelineTemplateId(),
-            rows.map((r) => ({ eventId: r.key, contactId: r.hubspotContactId, timestamp: r.occurredAt, title: r.title, body: r.body })),
-          )
-        : createNotes(
-            ctx.client,
-            rows.map((r) => ({ eventId: r.key, contactId: r.hubspotContactId, timestamp: r.occurredAt, body: r.body })),
-          ),
+      createNotes(
+        ctx.client,
+        rows.map((r) => ({ eventId: r.key, contactId: r.hubspotContactId, timestamp: r.occurredAt, body: r.body })),
+      ),
     );
   } catch (e) {
     if (e instanceof HubSpotFailure && e.kind === "transient") throw e; // HubSpot may have written them: stay `sending`, checked next
@@ -589,9 +567,9 @@ async function claimNotes(conn: HubSpotConnection, attemptsFilter: string, limit
         WHERE i.shop = $1 AND i.state = 'pending' AND ${attemptsFilter}
           AND s."hubspotContactId" IS NOT NULL AND s."syncedPortalId" = $2
         ORDER BY i.id LIMIT $3 FOR UPDATE OF i SKIP LOCKED)
-     UPDATE "HubSpotInteraction" i SET state = 'sending', "sendingAt" = now(), "sentAs" = $4 FROM picked WHERE i.id = picked.id
+     UPDATE "HubSpotInteraction" i SET state = 'sending', "sendingAt" = now() FROM picked WHERE i.id = picked.id
      RETURNING i.id::text, i.key, i.title, i."occurredAt", i.body, i.attempts, picked."hubspotContactId"`,
-    [conn.shop, conn.portalId, limit, conn.useTimelineEvents ? "timeline_event" : "note"],
+    [conn.shop, conn.portalId, limit],
   );
   return rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
 }

@@ -25,7 +25,7 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { hubspotStatus, retryFailures } from "../hubspot/status.server";
-import { ConnectError, connectPrivateApp, disconnect, setEraseOnRedact, setTimelineEvents, startOAuth } from "../hubspot/connection.server";
+import { ConnectError, connectPrivateApp, disconnect, setEraseOnRedact, startOAuth } from "../hubspot/connection.server";
 import { interpolate, localeFrom, messages, t, type Locale } from "../i18n";
 import { log } from "../log.server";
 
@@ -52,9 +52,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         return json<ActionResult>({ ok: true, redirectTo: await startOAuth(session.shop) });
       case "disconnect":
         await disconnect(session.shop);
-        return json<ActionResult>({ ok: true });
-      case "timeline":
-        await setTimelineEvents(session.shop, form.get("enabled") === "true");
         return json<ActionResult>({ ok: true });
       case "erase_on_redact":
         await setEraseOnRedact(session.shop, form.get("enabled") === "true");
@@ -211,15 +208,6 @@ export default function HubSpotPage() {
                   disabled={pending === "erase_on_redact"}
                   onChange={(checked) => submit("erase_on_redact", { enabled: String(checked) })}
                 />
-                {c.timelineEventsAvailable && (
-                  <Checkbox
-                    label={tr("hubspot.timeline")}
-                    helpText={tr("hubspot.timeline.help")}
-                    checked={c.useTimelineEvents}
-                    disabled={pending === "timeline"}
-                    onChange={(checked) => submit("timeline", { enabled: String(checked) })}
-                  />
-                )}
               </BlockStack>
             ) : (
               <Text as="p">{tr("hubspot.notConnected")}</Text>

@@ -20,7 +20,7 @@ export const OAUTH_SCOPES = [
   "crm.schemas.contacts.read",
   "crm.schemas.contacts.write",
 ];
-export const OPTIONAL_OAUTH_SCOPES = ["tickets", "timeline"];
+export const OPTIONAL_OAUTH_SCOPES = ["tickets"];
 
 // A request that gets no byte back within the timeout is aborted (its socket destroyed), not
 // just abandoned: a write still travelling could otherwise land long after we decided it was lost.
@@ -427,73 +427,3 @@ export const clearPostventaProperties = (client: Client, contactIds: string[]) =
       inputs: contactIds.map((id) => ({ id, properties: Object.fromEntries(CONTACT_PROPERTIES.map((p) => [p.name, ""])) })),
     }),
   );
-
-// ----------------------------------------------------------------------------------------------
-// Timeline events: for an app HubSpot approved for them, instead of notes. The event id is our
-// stable event id; HubSpot refuses a second event with the same id (409), which is the proof that
-// the first one arrived.
-// ----------------------------------------------------------------------------------------------
-
-export interface TimelineEventWrite {
-  eventId: string;
-  contactId: string;
-  timestamp: Date;
-  title: string;
-  body: string;
-}
-
-export async function createTimelineEvents(client: Client, eventTemplateId: string, inputs: TimelineEventWrite[]): Promise<BatchOutcome> {
-  return call(async () => {
-    let answer;
-    try {
-      answer = await client.crm.timeline.eventsApi.createBatch({
-        inputs: inputs.map((e) => ({
-          eventTemplateId,
-          id: e.eventId,
-          objectId: e.contactId,
-          timestamp: e.timestamp,
-          tokens: { title: e.title, body: e.body },
-        })),
-      });
-    } catch (e) {
-      // Every input refused, and HubSpot names only the first reason: if it is "already exists",
-      // the others may be too. Treated as a lost answer: each event is then looked up.
-      if ((e as { code?: number }).code === 409 && inputs.length > 1)
-        throw new HubSpotFailure("transient", "HubSpot already holds some of these events", 409);
-      // A lone event refused as a duplicate is the proof an earlier send arrived: written, never dead.
-      if ((e as { code?: number }).code === 409) return { written: new Map([[inputs[0].eventId, inputs[0].eventId]]), errors: [] };
-      throw e;
-    }
-    const written = new Map<string, string>();
-    for (const r of answer?.results ?? []) written.set(r.id, r.id);
-    const wanted = new Set(inputs.map((i) => i.eventId));
-    const errors: InputError[] = [];
-    for (const e of inputErrors((answer as { errors?: [] } | undefined)?.errors)) {
-      const id = e.ids.find((x) => wanted.has(x));
-      if (id && /already exists/i.test(e.message))
-        written.set(id, id); // an earlier send whose answer was lost
-      else errors.push(e);
-    }
-    return { written, errors };
-  });
-}
-
-// Which of these events HubSpot holds (one request each: only after an answer was lost).
-export async function findTimelineEvents(
-  client: Client,
-  eventTemplateId: string,
-  eventIds: string[],
-  beforeRequest: Gate,
-): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  for (const id of eventIds) {
-    await beforeRequest();
-    try {
-      await call(() => client.crm.timeline.eventsApi.getById(eventTemplateId, id));
-      found.set(id, id);
-    } catch (e) {
-      if (!(e instanceof HubSpotFailure && e.status === 404)) throw e;
-    }
-  }
-  return found;
-}

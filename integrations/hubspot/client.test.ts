@@ -1,7 +1,7 @@
 // Through the real SDK against the local HubSpot sandbox.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHubSpotSandbox, type HubSpotSandbox } from "../../test/sandboxes/hubspot/server";
-import { createTimelineEvents, ensureContactProperties, hubspotClient, writeContacts } from "./client.server";
+import { ensureContactProperties, hubspotClient } from "./client.server";
 import { CONTACT_PROPERTIES } from "./properties";
 
 let sandbox: HubSpotSandbox;
@@ -35,25 +35,5 @@ describe("Postventa contact properties", () => {
     await ensureContactProperties(hubspotClient(a.privateAppToken));
     const stateB = sandbox.state(b.portalId) as unknown as { properties: Record<string, Array<{ name: string }>> };
     expect((stateB.properties.contacts ?? []).some((p) => p.name.startsWith("postventa_"))).toBe(false);
-  });
-});
-
-describe("timeline events", () => {
-  it("a lone event HubSpot already holds (409 on a resend) counts as written, never as refused", async () => {
-    const { privateAppToken } = sandbox.createPortal({ timelineApproved: true });
-    const { eventTemplateId } = sandbox.createTimelineTemplate({ privateAppToken, tokens: ["title", "body"] });
-    const client = hubspotClient(privateAppToken);
-    const contact = await writeContacts(client, [{ email: "evento@example.com", properties: {} }]);
-    const event = {
-      eventId: "order:1:paid",
-      contactId: contact.written.get("evento@example.com")!,
-      timestamp: new Date(),
-      title: "t",
-      body: "b",
-    };
-    expect((await createTimelineEvents(client, eventTemplateId, [event])).written.has("order:1:paid")).toBe(true);
-    const again = await createTimelineEvents(client, eventTemplateId, [event]);
-    expect(again.written.has("order:1:paid")).toBe(true);
-    expect(again.errors).toEqual([]);
   });
 });

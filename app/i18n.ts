@@ -66,6 +66,9 @@ const es = {
   "hubspot.connect.done": "Conectado. Ha empezado el envío inicial.",
 
   "hubspot.disconnect": "Desconectar",
+  "hubspot.check": "Comprobar la conexión",
+  "hubspot.check.help":
+    "Comprueba en su cuenta de HubSpot todo lo que Postventa necesita; escribe y borra un contacto y una nota de prueba.",
   "hubspot.eraseOnRedact": "Borrar de HubSpot lo que Postventa escribió de un cliente que pide ser olvidado",
   "hubspot.eraseOnRedact.help":
     "Cuando Shopify envía la solicitud de borrado (RGPD) de un cliente, Postventa elimina sus notas y vacía sus propiedades Postventa en HubSpot. El contacto es suyo y se queda.",
@@ -177,6 +180,8 @@ const en: Messages = {
   "hubspot.connect.done": "Connected. The initial sync has started.",
 
   "hubspot.disconnect": "Disconnect",
+  "hubspot.check": "Check the connection",
+  "hubspot.check.help": "Checks in your HubSpot account everything Postventa relies on; writes and deletes a test contact and note.",
   "hubspot.eraseOnRedact": "Erase from HubSpot what Postventa wrote about a customer who asks to be forgotten",
   "hubspot.eraseOnRedact.help":
     "When Shopify sends a customer's redaction request (GDPR), Postventa deletes its notes and empties its Postventa properties in HubSpot. The contact is yours and stays.",

@@ -322,6 +322,20 @@ describe("/app/hubspot (session token, as App Bridge sends it)", () => {
     expect(await refusedEn.json()).toEqual({ ok: false, error: expect.stringMatching(/private app access token/) });
   });
 
+  it("checks the connection from the page: every check the sync relies on passes, and HubSpot keeps nothing of it", async () => {
+    const portalId = Number(
+      (await stack.pool.query(`SELECT "portalId" FROM "HubSpotConnection" WHERE shop = $1`, [SHOP])).rows[0].portalId,
+    );
+    const contactsBefore = sandbox.state(portalId).contacts.length;
+    const res = await post({ intent: "check" }, "&locale=en");
+    expect(res.status).toBe(200);
+    const { ok, checks } = await res.json();
+    expect(ok).toBe(true);
+    expect(checks.length).toBeGreaterThanOrEqual(7);
+    expect(checks.filter((l: string) => !l.startsWith("PASS"))).toEqual([]);
+    expect(sandbox.state(portalId).contacts.length).toBe(contactsBefore);
+  });
+
   it("the action hands back the app's own start link for OAuth, and disconnects", async () => {
     const oauth = await post({ intent: "connect_oauth" });
     expect(oauth.status).toBe(200);

@@ -6,6 +6,7 @@ import prisma, { pool } from "../db.server";
 import { decryptSecret, encryptSecret, needsReencryption } from "../secrets.server";
 import { takeRequestSlot } from "./budget.server";
 import { tuning } from "./tuning.server";
+import { runHubSpotCheck } from "../../integrations/hubspot/check.server";
 import { config } from "../config.server";
 import { log } from "../log.server";
 import { ConnectError } from "./connect-error";
@@ -194,6 +195,16 @@ async function saveConnection(shop: string, c: NewConnection): Promise<void> {
     { maxWait: 10_000, timeout: 60_000 },
   );
   await requestSync(shop, 0);
+}
+
+// The HubSpot page's "Check the connection": `npm run hubspot:check`'s checks with this shop's
+// token, one line each.
+export async function checkConnection(shop: string): Promise<string[]> {
+  const c = await prisma.hubSpotConnection.findUnique({ where: { shop } });
+  if (!c) throw new ConnectError("not_connected", "Connect a HubSpot account first.");
+  const lines: string[] = [];
+  await runHubSpotCheck(await accessTokenFor(c), (line) => lines.push(line));
+  return lines;
 }
 
 // Whether a customers/redact also erases what Postventa wrote in HubSpot about the customer.

@@ -25,11 +25,11 @@ import {
 } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { hubspotStatus, retryFailures } from "../hubspot/status.server";
-import { ConnectError, connectPrivateApp, disconnect, setEraseOnRedact, startOAuth } from "../hubspot/connection.server";
+import { checkConnection, ConnectError, connectPrivateApp, disconnect, setEraseOnRedact, startOAuth } from "../hubspot/connection.server";
 import { interpolate, localeFrom, messages, t, type Locale } from "../i18n";
 import { log } from "../log.server";
 
-type ActionResult = { ok: boolean; error?: string; redirectTo?: string };
+type ActionResult = { ok: boolean; error?: string; redirectTo?: string; checks?: string[] };
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -53,6 +53,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       case "disconnect":
         await disconnect(session.shop);
         return json<ActionResult>({ ok: true });
+      case "check":
+        return json<ActionResult>({ ok: true, checks: await checkConnection(session.shop) });
       case "erase_on_redact":
         await setEraseOnRedact(session.shop, form.get("enabled") === "true");
         return json<ActionResult>({ ok: true });
@@ -228,11 +230,24 @@ export default function HubSpotPage() {
                   </BlockStack>
                 </Box>
               ) : (
-                <InlineStack>
-                  <Button tone="critical" variant="secondary" onClick={() => setConfirmingDisconnect(true)}>
-                    {tr("hubspot.disconnect")}
-                  </Button>
-                </InlineStack>
+                <BlockStack gap="200">
+                  <InlineStack gap="200">
+                    <Button onClick={() => submit("check")} loading={pending === "check"}>
+                      {tr("hubspot.check")}
+                    </Button>
+                    <Button tone="critical" variant="secondary" onClick={() => setConfirmingDisconnect(true)}>
+                      {tr("hubspot.disconnect")}
+                    </Button>
+                  </InlineStack>
+                  <Text as="p" tone="subdued">
+                    {tr("hubspot.check.help")}
+                  </Text>
+                  {result?.checks?.map((line) => (
+                    <Text as="p" key={line} tone={line.startsWith("PASS") ? "success" : "critical"}>
+                      {line}
+                    </Text>
+                  ))}
+                </BlockStack>
               ))}
           </BlockStack>
         </Card>

@@ -8,10 +8,12 @@ import { DEV_HUBSPOT_CLIENT, DEV_SECRET } from "./stack.ts";
 
 let seq = 0;
 
+// One line at `price`, or (with `products`) one line per product id, each at `price`.
 export function paidOrder(
   id: bigint,
   customer: { id: bigint | null; email: string | null; firstName?: string; lastName?: string },
   price = "120.00",
+  products: Array<string | null> = [null],
 ) {
   const now = new Date().toISOString();
   return {
@@ -36,21 +38,19 @@ export function paidOrder(
           phone: null,
         }
       : null,
-    line_items: [
-      {
-        id: id * 10n + 1n,
-        product_id: null,
-        variant_id: null,
-        title: "Molinillo Baratza",
-        vendor: "Baratza",
-        quantity: 1,
-        price,
-        total_discount: "0.00",
-        discount_allocations: [],
-        gift_card: false,
-        tax_lines: [],
-      },
-    ],
+    line_items: products.map((product, i) => ({
+      id: id * 10n + BigInt(i + 1),
+      product_id: product === null ? null : BigInt(product),
+      variant_id: null,
+      title: "Molinillo Baratza",
+      vendor: "Baratza",
+      quantity: 1,
+      price,
+      total_discount: "0.00",
+      discount_allocations: [],
+      gift_card: false,
+      tax_lines: [],
+    })),
     fulfillments: [],
   };
 }

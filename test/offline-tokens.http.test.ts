@@ -1,8 +1,8 @@
 // Expiring offline tokens, over HTTP through the real stack: the Admin sandbox issues tokens that
 // expire after an hour and rotate on refresh, as Shopify does, and its clock can be moved.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { stringifyShopifyJson, webhookHeaders } from "./sandboxes/shopify/signing.ts";
-import { DEV_SECRET, startStack, type Stack } from "./stack.ts";
+import { startStack, type Stack } from "./stack.ts";
+import { deliver, paidOrder } from "./hubspot-helpers.ts";
 
 const HOUR = 3600_000;
 const TAGGED = "9007199254990001"; // tagged warranty-24m: 24 months, if its facts can be had
@@ -16,7 +16,6 @@ const POLICY = {
   ],
 };
 let stack: Stack;
-let seq = 0;
 
 async function install(shop: string) {
   await stack.installShop(shop);
@@ -28,39 +27,7 @@ async function install(shop: string) {
 }
 
 async function orderPaid(shop: string, id: bigint, products = [TAGGED]) {
-  const now = new Date().toISOString();
-  const body = {
-    id,
-    admin_graphql_api_id: `gid://shopify/Order/${id}`,
-    name: `#${seq}`,
-    email: "ana@example.com",
-    created_at: now,
-    processed_at: now,
-    currency: "USD",
-    financial_status: "paid",
-    cancelled_at: null,
-    taxes_included: false,
-    total_tax: "0.00",
-    total_shipping_price_set: { shop_money: { amount: "0.00", currency_code: "USD" } },
-    customer: { id: 9007199254990100n, email: "ana@example.com", first_name: "Ana", last_name: "García", phone: null },
-    line_items: products.map((p, i) => ({
-      id: id + BigInt(i + 1),
-      product_id: BigInt(p),
-      variant_id: null,
-      title: "Item",
-      vendor: "Lucca",
-      quantity: 1,
-      price: "100.00",
-      total_discount: "0.00",
-      discount_allocations: [],
-      gift_card: false,
-      tax_lines: [],
-    })),
-    fulfillments: [],
-  };
-  const rawBody = stringifyShopifyJson(body);
-  const headers = webhookHeaders({ secret: DEV_SECRET, topic: "orders/paid", shop, rawBody, eventId: `tok-${++seq}` });
-  expect((await fetch(`${stack.url}/webhooks`, { method: "POST", headers, body: rawBody })).status).toBe(200);
+  await deliver(stack.url, shop, "orders/paid", paidOrder(id, { id: 9007199254990100n, email: "ana@example.com" }, "100.00", products));
   await stack.waitForDrain();
 }
 

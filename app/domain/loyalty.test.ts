@@ -120,6 +120,32 @@ describe("earning", () => {
   });
 });
 
+// Plans after each arrival, as processing does; returns the points reversed after each step.
+function arrive(o: OrderFacts, rule: EarnRule, arrivals: RefundFacts[]) {
+  const ledger: Array<{ key: string; points: number }> = [];
+  let snapshot: EarnSnapshot | null = null;
+  const known: RefundFacts[] = [];
+  const reversedAfter: number[] = [];
+  for (const r of [null, ...arrivals]) {
+    if (r) known.push(r);
+    const plan = planOrderLedger({
+      order: o,
+      paid: true,
+      fulfilled: true,
+      cancelled: false,
+      refunds: [...known],
+      rule,
+      snapshot,
+      existing: ledger,
+    });
+    snapshot = plan.snapshot;
+    ledger.push(...plan.append);
+    reversedAfter.push(ledger.filter((e) => e.key !== `order:${o.id}:earn`).reduce((s, e) => s - e.points, 0));
+  }
+  const earned = ledger.find((e) => e.key === `order:${o.id}:earn`)!.points;
+  return { earned, reversedAfter };
+}
+
 describe("reversals", () => {
   it("a partial refund takes back its share", () => {
     expect(replay(["paid", "r1"]).sum).toBe(60);
@@ -165,25 +191,8 @@ describe("reversals", () => {
     const o3: OrderFacts = { ...order, lineItems: [{ ...order.lineItems[0], quantity: 3, unitPriceMinor: 3333, discountMinor: 0 }] };
     const parts = ["a", "b", "c"].map((id, i) => ({ ...refund(id, 1, 3333, `2026-11-0${i + 2}T00:00:00Z`), orderId: "1" }));
     for (const perm of permutations(parts)) {
-      const ledger: Array<{ key: string; points: number }> = [];
-      let snapshot: EarnSnapshot | null = null;
-      const known: RefundFacts[] = [];
-      for (const r of [null, ...perm]) {
-        if (r) known.push(r);
-        const plan = planOrderLedger({
-          order: o3,
-          paid: true,
-          fulfilled: false,
-          cancelled: false,
-          refunds: [...known],
-          rule: DEFAULT_EARN_RULE,
-          snapshot,
-          existing: ledger,
-        });
-        snapshot = plan.snapshot;
-        ledger.push(...plan.append);
-      }
-      expect(ledger.reduce((s, e) => s + e.points, 0)).toBe(0);
+      const { earned, reversedAfter } = arrive(o3, DEFAULT_EARN_RULE, perm);
+      expect(earned - reversedAfter.at(-1)!).toBe(0);
     }
   });
 });
@@ -369,32 +378,6 @@ describe("reversals under every rule combination (property)", () => {
     refunds[int(parts)].shippingMinor += shipCut;
     refunds[int(parts)].shippingMinor += shippingMinor - shipCut;
     return { o, refunds };
-  }
-
-  // Plans after each arrival, as processing does; returns the points reversed after each step.
-  function arrive(o: OrderFacts, rule: EarnRule, arrivals: RefundFacts[]) {
-    const ledger: Array<{ key: string; points: number }> = [];
-    let snapshot: EarnSnapshot | null = null;
-    const known: RefundFacts[] = [];
-    const reversedAfter: number[] = [];
-    for (const r of [null, ...arrivals]) {
-      if (r) known.push(r);
-      const plan = planOrderLedger({
-        order: o,
-        paid: true,
-        fulfilled: true,
-        cancelled: false,
-        refunds: [...known],
-        rule,
-        snapshot,
-        existing: ledger,
-      });
-      snapshot = plan.snapshot;
-      ledger.push(...plan.append);
-      reversedAfter.push(ledger.filter((e) => e.key !== `order:${o.id}:earn`).reduce((s, e) => s - e.points, 0));
-    }
-    const earned = ledger.find((e) => e.key === `order:${o.id}:earn`)!.points;
-    return { earned, reversedAfter };
   }
 
   function shuffle<T>(xs: T[], rand: () => number): T[] {

@@ -97,10 +97,14 @@ export async function waitForSyncIdle(pool: pg.Pool, shop: string, timeoutMs = 3
 export async function waitForHubSpot(pool: pg.Pool, shop: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    // What the merchant's page calls the backlog, plus deliveries still to process.
+    // Deliveries still to process, then what the merchant's page calls the backlog — in that order:
+    // a delivery processed between the two reads has already written its outbox rows.
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n FROM "WebhookDelivery" WHERE shop = $1 AND state NOT IN ('processed', 'skipped')`,
+      [shop],
+    );
     const { hubspotStatus } = await import("../app/hubspot/status.server.ts");
     const status = await hubspotStatus(shop);
-    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM "WebhookDelivery" WHERE shop = $1 AND state <> 'processed'`, [shop]);
     const c = status.connection;
     const paused = c?.state === "paused" && (!c.pausedUntil || new Date(c.pausedUntil) > new Date());
     const left = rows[0].n + status.backlog.contacts + status.backlog.notes;

@@ -1,0 +1,115 @@
+// What the shopper API answers: the contract between app/routes/api.* and extensions/*. Types only
+// (extensions import them with `import type`, so nothing of the app reaches their bundles).
+// Every sentence a shopper reads is already rendered in the request's locale (`?locale=es|en`,
+// else Accept-Language); extensions translate only their own chrome (headings, buttons).
+
+export type ShopperLocale = "es" | "en";
+
+export interface Money {
+  amount: string; // decimal string in the currency's minor-unit precision, e.g. "12.50"
+  currency: string;
+}
+
+export interface TierProgress {
+  name: string;
+  next: { name: string; pointsNeeded: number } | null; // null at the top tier
+  progress: number; // 0..1 of the way from this tier's threshold to the next one's
+  text: string; // "120 points to Silver" / "Te faltan 120 puntos para Silver"
+}
+
+export interface HistoryItem {
+  id: string;
+  at: string; // ISO date-time
+  kind: "earned" | "reversed" | "claimed" | "redeemed" | "restored" | "expired";
+  points: number; // signed
+  text: string; // "Earned on order #1042" / "Ganados en el pedido #1042"
+}
+
+export interface RewardOffer {
+  id: string;
+  kind: "amount_off" | "free_shipping" | "store_credit";
+  title: string; // "$5.00 off your next order"
+  cost: number; // points
+  value: Money | null; // null for free shipping
+  minimumOrder: Money | null;
+  canRedeem: boolean;
+  unavailableText: string | null; // why not, when canRedeem is false: "You need 80 more points"
+}
+
+export type RewardCodeStatus = "pending" | "unused" | "used" | "expired" | "failed";
+
+export interface IssuedReward {
+  redemptionId: string;
+  title: string;
+  code: string | null; // null for store credit, and until Shopify holds the code
+  status: RewardCodeStatus;
+  statusText: string; // "Unused — expires 12 March 2027" / "Used on order #1051"
+  usedOnOrder: string | null; // order name
+  expiresAt: string | null;
+  createdAt: string;
+}
+
+export interface WarrantyItem {
+  id: string;
+  product: string;
+  orderName: string;
+  quantity: number;
+  status: "pending_fulfillment" | "active" | "expired" | "voided";
+  coverageEnd: string | null; // ISO date; null until fulfilled
+  daysLeft: number | null;
+  text: string; // "Covered until 3 May 2027 (161 days left)" / "Coverage starts when it ships"
+}
+
+export interface AccountView {
+  locale: ShopperLocale;
+  shopName: string | null;
+  firstName: string | null;
+  points: { balance: number; lifetime: number };
+  tier: TierProgress;
+  history: HistoryItem[]; // newest first, at most 50
+  rewards: RewardOffer[];
+  issued: IssuedReward[]; // newest first
+  warranties: WarrantyItem[]; // active and awaiting fulfilment first
+  birthday: Birthday | null;
+}
+
+export interface OrderView {
+  locale: ShopperLocale;
+  orderName: string | null; // null when the order is not known to Postventa yet
+  points: {
+    status: "earned" | "pending_payment" | "pending_fulfillment" | "reversed" | "none" | "unknown";
+    points: number;
+    text: string;
+  };
+  warranties: WarrantyItem[];
+}
+
+export interface ThankYouView {
+  locale: ShopperLocale;
+  points: number; // what this order earns under the shop's rule (an estimate until the order is processed)
+  text: string; // "This order earns 120 points" / "Este pedido te da 120 puntos"
+  guest: boolean; // no logged-in customer: the points wait for an account with the order's email
+  guestText: string | null;
+  tier: TierProgress | null; // logged-in customers only
+}
+
+export interface Birthday {
+  month: number; // 1..12
+  day: number; // 1..31, valid for the month (29 February allowed)
+}
+
+export interface RedeemRequest {
+  rewardId: string;
+  redemptionId: string; // a UUID the extension makes once per click: a retry or double click redeems once
+}
+
+export interface RedeemAnswer {
+  issued: IssuedReward;
+  balance: number;
+}
+
+/** Every 4xx answer of the shopper API. */
+export interface ShopperError {
+  error: string; // a sentence in the request's locale
+  code: string; // machine-readable: "unauthenticated", "not_enough_points", ...
+}

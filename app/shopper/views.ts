@@ -2,6 +2,15 @@
 // (extensions import them with `import type`, so nothing of the app reaches their bundles).
 // Every sentence a shopper reads is already rendered in the request's locale (`?locale=es|en`,
 // else Accept-Language); extensions translate only their own chrome (headings, buttons).
+//
+// Endpoints (all answer JSON with `Access-Control-Allow-Origin: *`; errors are ShopperError):
+//   GET  /api/account            customer-account token  → AccountView
+//   GET  /api/orders/:orderId    customer-account token  → OrderView (orderId: numeric id or Order gid)
+//   POST /api/thank-you          checkout token, body ThankYouRequest → ThankYouView (a guest has no `sub`)
+//   GET  /api/birthday           customer-account token  → { birthday: Birthday | null }
+//   POST /api/birthday           customer-account token, body { birthday: Birthday | null } → same
+//   POST /api/redeem             customer-account token, body RedeemRequest → RedeemAnswer
+// Only GET and POST: Shopify's library answers the CORS preflight without Allow-Methods.
 
 export type ShopperLocale = "es" | "en";
 
@@ -91,6 +100,11 @@ export interface ThankYouView {
   guest: boolean; // no logged-in customer: the points wait for an account with the order's email
   guestText: string | null;
   tier: TierProgress | null; // logged-in customers only
+}
+
+export interface ThankYouRequest {
+  orderId: string | null; // the order confirmation's Order gid, when the page has it
+  subtotal: Money; // the checkout's subtotal: the estimate's base until the order is processed
 }
 
 export interface Birthday {

@@ -4,7 +4,7 @@
 // the same variables. Test-only knobs are options passed by tests, never variables here.
 import { z } from "zod";
 
-const DEFAULT_SCOPES = "read_orders,read_customers,read_products"; // as shopify.app.toml
+const DEFAULT_SCOPES = "read_orders,read_customers,read_products,write_discounts,write_store_credit_account_transactions"; // as shopify.app.toml
 
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);

@@ -9,6 +9,7 @@ import { scrubWebhookBody } from "../integrations/shopify/personal-data";
 import { requestSync, sweep } from "./hubspot/connection.server";
 import { syncShop } from "./hubspot/sync.server";
 import { recheckWarrantyPolicy } from "./orders/orders.server";
+import { settleRedemption } from "./loyalty/redemption.server";
 
 // The first retry of a delivery that failed inside a batch; later ones follow the queue's backoff.
 const RETRY_ALONE_AFTER_MS = 3_000;
@@ -36,6 +37,11 @@ export const taskList: TaskList = {
   },
   // Scheduled by the order's reconcile when a warranty got default coverage; throws while the
   // facts are still unavailable, so the queue tries again with backoff.
+  // Scheduled with each reservation: settles one whose answer from Shopify was lost.
+  redemption_settle: async (payload) => {
+    const { shop, redemptionId } = payload as { shop: string; redemptionId: string };
+    await settleRedemption(shop, redemptionId);
+  },
   warranty_policy_check: async (payload) => {
     const { shop, orderId } = payload as { shop: string; orderId: string };
     await recheckWarrantyPolicy(shop, orderId);

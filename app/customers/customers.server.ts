@@ -71,12 +71,8 @@ async function claimGuest(tx: Tx, shop: string, email: string, customerId: strin
   const accounts = await tx.rows<{ customerId: string; balance: number }>`
     SELECT "customerId", balance FROM "PointsAccount" WHERE "customerId" IN (${guest.id}, ${customerId}) ORDER BY "customerId" FOR UPDATE`;
   const points = accounts.find((a) => a.customerId === guest.id)?.balance ?? 0;
-  await appendLedger(tx, shop, guest.id, [
-    { key: `claim:${guest.id}:${customerId}:out`, kind: "claim_out", points: -points, note: `Claimed by customer account` },
-  ]);
-  await appendLedger(tx, shop, customerId, [
-    { key: `claim:${guest.id}:${customerId}:in`, kind: "claim_in", points, note: `Guest orders claimed (guest ${guest.id})` },
-  ]);
+  await appendLedger(tx, shop, guest.id, [{ key: `claim:${guest.id}:${customerId}:out`, kind: "claim_out", points: -points, params: {} }]);
+  await appendLedger(tx, shop, customerId, [{ key: `claim:${guest.id}:${customerId}:in`, kind: "claim_in", points, params: {} }]);
   await tx.run`UPDATE "Order" SET "customerId" = ${customerId}, "updatedAt" = now() WHERE shop = ${shop} AND "customerId" = ${guest.id}`;
   await tx.run`UPDATE "WarrantyRegistration" SET "customerId" = ${customerId}, "updatedAt" = now() WHERE shop = ${shop} AND "customerId" = ${guest.id}`;
   await moveToClaimer(tx, guest.id, customerId);

@@ -30,6 +30,7 @@ export interface OrderFacts {
   taxesIncluded: boolean;
   shippingMinor: number;
   taxMinor: number;
+  discountCodes?: string[]; // absent on facts stored before codes were read
   lineItems: OrderLineFacts[];
   fulfillments: FulfillmentFacts[];
 }

@@ -4,10 +4,13 @@ import type { OrderFacts } from "./facts";
 import { orderTotalMinor } from "./customer-profile";
 import { fromMinor } from "./money";
 import { escapeHtml } from "./html";
+import type { LedgerParams } from "./loyalty";
+import { historyText } from "./shopper-text";
 
 export interface Interaction {
   key: string; // stable: the id HubSpot's copy carries
-  kind: "order_paid" | "points_earned" | "points_reversed" | "points_claimed" | "warranty_registered";
+  kind:
+    "order_paid" | "points_earned" | "points_reversed" | "points_claimed" | "points_redeemed" | "points_restored" | "warranty_registered";
   occurredAt: string;
   title: string;
   body: string;
@@ -26,31 +29,35 @@ export function orderPaid(order: OrderFacts): Interaction {
   };
 }
 
-const LEDGER_KINDS: Record<string, Interaction["kind"] | undefined> = {
-  earn: "points_earned",
-  refund_reversal: "points_reversed",
-  cancel_reversal: "points_reversed",
-  claim_in: "points_claimed",
+const LEDGER_KINDS: Record<string, { kind: Interaction["kind"]; verb: string } | undefined> = {
+  earn: { kind: "points_earned", verb: "Earned" },
+  refund_reversal: { kind: "points_reversed", verb: "Reversed" },
+  cancel_reversal: { kind: "points_reversed", verb: "Reversed" },
+  claim_in: { kind: "points_claimed", verb: "Claimed" },
+  redeem: { kind: "points_redeemed", verb: "Redeemed" },
+  redeem_release: { kind: "points_restored", verb: "Returned" },
 };
 
 // claim_out is the guest side of a claim: the guest and the account are one contact in HubSpot.
+// The marketer reads the shopper's sentence, in English.
 export function ledgerEntry(e: {
   key: string;
   kind: string;
   points: number;
   balanceAfter: number;
-  note: string;
+  params: LedgerParams;
+  currency: string;
   at: string;
 }): Interaction | null {
-  const kind = LEDGER_KINDS[e.kind];
-  if (!kind || e.points === 0) return null;
-  const verb = kind === "points_earned" ? "Earned" : kind === "points_reversed" ? "Reversed" : "Claimed";
+  const known = LEDGER_KINDS[e.kind];
+  if (!known || e.points === 0) return null;
+  const what = historyText(e.kind, e.params, e.currency, "en");
   return {
     key: `ledger:${e.key}`,
-    kind,
+    kind: known.kind,
     occurredAt: e.at,
-    title: `${verb} ${Math.abs(e.points)} points`,
-    body: `<p><strong>${verb} ${Math.abs(e.points)} points</strong>: ${escapeHtml(e.note)}.</p><p>Balance: ${e.balanceAfter} points.</p>`,
+    title: `${known.verb} ${Math.abs(e.points)} points`,
+    body: `<p><strong>${known.verb} ${Math.abs(e.points)} points</strong>: ${escapeHtml(what)}.</p><p>Balance: ${e.balanceAfter} points.</p>`,
   };
 }
 

@@ -36,12 +36,25 @@ export interface EarnSnapshot {
   points: number;
 }
 
+// What a ledger entry is about, beside its kind: read by the shopper's page and HubSpot notes,
+// which write the sentence in their reader's language. Nothing personal.
+export interface LedgerParams {
+  orderName?: string;
+  reward?: { id: string; kind: "amount_off" | "free_shipping" | "store_credit"; valueMinor: number | null; currency: string };
+}
+
+export type LedgerKind = "earn" | "refund_reversal" | "cancel_reversal" | "claim_in" | "claim_out" | "redeem" | "redeem_release";
+
+// Spending points (and getting them back when Shopify refused the reward) leaves a tier alone:
+// lifetime points count what was earned, net of refunds.
+export const countsTowardLifetime = (kind: string) => kind !== "redeem" && kind !== "redeem_release";
+
 export interface PlannedEntry {
   key: string;
   kind: "earn" | "refund_reversal" | "cancel_reversal";
   points: number;
   refundId?: string;
-  note: string;
+  params: LedgerParams;
 }
 
 export function eligibleAmount(order: OrderFacts, rule: EarnRule): number {
@@ -138,7 +151,7 @@ export function planOrderLedger(input: {
         points: pointsFor(eligibleMinor, order.currency, input.rule),
       };
     }
-    append.push({ key: earnKey, kind: "earn", points: clampPoints(Math.max(0, snapshot.points)), note: `Earned on order ${order.name}` });
+    append.push({ key: earnKey, kind: "earn", points: clampPoints(Math.max(0, snapshot.points)), params: { orderName: order.name } });
   }
   // A snapshot or entry from before the ceiling is read within it too.
   const earned = clampPoints(Math.max(0, have.get(earnKey) ?? snapshot!.points));
@@ -159,7 +172,7 @@ export function planOrderLedger(input: {
     if (!have.has(key)) {
       const take = Math.min(remaining, Math.max(0, dueNow - dueBefore));
       remaining -= take;
-      lastNew = { key, kind: "refund_reversal", points: -take, refundId: refund.id, note: `Refund on order ${order.name}` };
+      lastNew = { key, kind: "refund_reversal", points: -take, refundId: refund.id, params: { orderName: order.name } };
       append.push(lastNew);
     }
     dueBefore = dueNow;
@@ -173,7 +186,7 @@ export function planOrderLedger(input: {
   }
   const cancelKey = `order:${order.id}:cancel`;
   if (input.cancelled && !have.has(cancelKey)) {
-    append.push({ key: cancelKey, kind: "cancel_reversal", points: -remaining, note: `Order ${order.name} cancelled` });
+    append.push({ key: cancelKey, kind: "cancel_reversal", points: -remaining, params: { orderName: order.name } });
   }
   return { snapshot, append };
 }

@@ -3,15 +3,15 @@
 // database CHECK refuses a negative balance whatever a caller does. A key already in the ledger is
 // skipped: appending twice has one effect.
 import type { Tx } from "../db.server";
-import { addLifetime, clampPoints, clampToBalance } from "../domain/loyalty";
+import { addLifetime, clampPoints, clampToBalance, countsTowardLifetime, type LedgerKind, type LedgerParams } from "../domain/loyalty";
 import { ledgerEntry } from "../domain/interactions";
 import { markContactChanged, recordInteraction } from "../hubspot/outbox.server";
 
 export interface LedgerAppend {
   key: string;
-  kind: string;
+  kind: LedgerKind;
   points: number;
-  note: string;
+  params: LedgerParams;
   orderId?: string | null;
   refundId?: string | null;
 }
@@ -19,15 +19,16 @@ export interface LedgerAppend {
 export async function appendLedger(tx: Tx, shop: string, customerId: string, entries: LedgerAppend[]): Promise<void> {
   if (!entries.length) return;
   await tx.run`INSERT INTO "PointsAccount" ("customerId", shop, "updatedAt") VALUES (${customerId}, ${shop}, now()) ON CONFLICT DO NOTHING`;
-  const [account] = await tx.rows<{ balance: number; lifetimeEarned: number }>`
-    SELECT balance, "lifetimeEarned" FROM "PointsAccount" WHERE "customerId" = ${customerId} FOR UPDATE`;
+  const [account] = await tx.rows<{ balance: number; lifetimeEarned: number; currency: string }>`
+    SELECT a.balance, a."lifetimeEarned", COALESCE(s.currency, 'USD') AS currency
+      FROM "PointsAccount" a LEFT JOIN "Shop" s ON s.domain = a.shop WHERE a."customerId" = ${customerId} FOR UPDATE OF a`;
   let { balance, lifetimeEarned } = account;
   for (const e of entries) {
     const requested = clampPoints(e.points);
     const points = clampToBalance(requested, balance);
     const inserted = await tx.run`
-      INSERT INTO "PointsLedgerEntry" (shop, "customerId", "idempotencyKey", kind, points, requested, "balanceAfter", "orderId", "refundId", note)
-      VALUES (${shop}, ${customerId}, ${e.key}, ${e.kind}, ${points}, ${requested}, ${balance + points}, ${e.orderId ?? null}, ${e.refundId ?? null}, ${e.note})
+      INSERT INTO "PointsLedgerEntry" (shop, "customerId", "idempotencyKey", kind, points, requested, "balanceAfter", "orderId", "refundId", params)
+      VALUES (${shop}, ${customerId}, ${e.key}, ${e.kind}, ${points}, ${requested}, ${balance + points}, ${e.orderId ?? null}, ${e.refundId ?? null}, ${JSON.stringify(e.params)}::jsonb)
       ON CONFLICT (shop, "idempotencyKey") DO NOTHING`;
     if (!inserted) continue;
     balance += points;
@@ -36,12 +37,12 @@ export async function appendLedger(tx: Tx, shop: string, customerId: string, ent
       kind: e.kind,
       points,
       balanceAfter: balance,
-      note: e.note,
+      params: e.params,
+      currency: account.currency,
       at: new Date().toISOString(),
     });
     if (interaction) await recordInteraction(tx, shop, customerId, interaction);
-    // Lifetime points (for tiers) count what was earned net of refunds; spending will not lower it.
-    lifetimeEarned = addLifetime(lifetimeEarned, points);
+    if (countsTowardLifetime(e.kind)) lifetimeEarned = addLifetime(lifetimeEarned, points);
   }
   await markContactChanged(tx, shop, customerId);
   await tx.run`UPDATE "PointsAccount" SET balance = ${balance}, "lifetimeEarned" = ${lifetimeEarned}, "updatedAt" = now() WHERE "customerId" = ${customerId}`;

@@ -8,6 +8,7 @@ import { DEFAULT_EARN_RULE, planOrderLedger, type EarnRule, type EarnSnapshot } 
 import { DEFAULT_WARRANTY_POLICY, planOrderWarranties, type ProductFacts, type WarrantyPolicy } from "../domain/warranty";
 import { resolveOrderCustomer } from "../customers/customers.server";
 import { appendLedger } from "../loyalty/ledger.server";
+import { markCodesUsed } from "../loyalty/redemption.server";
 import { fetchProductFacts } from "../../integrations/shopify/admin.server";
 import { withOfflineAdmin } from "../shopify.server";
 import { parseRefund } from "../../integrations/shopify/payloads";
@@ -132,6 +133,8 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
   const refunds = (
     await tx.rows<{ facts: RefundFacts }>`SELECT facts FROM "OrderRefund" WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId}`
   ).map((r) => r.facts);
+  // Before the points account: a customer's redemptions are locked before it (redemption.server.ts).
+  await markCodesUsed(tx, shop, facts);
   if (order.customerId) {
     const existing = await tx.rows<{ key: string; points: number }>`
       SELECT "idempotencyKey" AS key, points FROM "PointsLedgerEntry" WHERE shop = ${shop} AND "orderId" = ${orderId}`;

@@ -79,6 +79,8 @@ export async function redactCustomer(shop: string, req: Who & { ordersToRedact: 
           phone: null,
           tags: [],
           marketingConsent: null,
+          birthMonth: null,
+          birthDay: null,
           redactedAt: new Date(),
         },
       });
@@ -173,6 +175,7 @@ export async function exportCustomerData(shop: string, req: Who & { dataRequestI
         orders,
         refunds: await tx.orderRefund.findMany({ where: { shop, shopifyOrderId: { in: orderIds } } }),
         warranties: await tx.warrantyRegistration.findMany({ where: { shop, customerId: { in: ids } } }),
+        redemptions: await tx.redemption.findMany({ where: { customerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
         hubspotContact: await tx.hubSpotContactSync.findMany({ where: { customerId: { in: ids } } }),
         hubspotInteractions: await tx.hubSpotInteraction.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
         webhookDeliveries: await tx.webhookDelivery.findMany({

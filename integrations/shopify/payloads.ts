@@ -257,6 +257,10 @@ export function parseOrder(raw: string): OrderFacts {
     taxesIncluded: o.taxes_included === true,
     shippingMinor,
     taxMinor,
+    // The codes the shopper entered: a reward code used on this order shows as used on it.
+    discountCodes: objects(o.discount_codes, "discount_codes")
+      .map((d) => str(d.code)?.slice(0, 255))
+      .filter((c): c is string => !!c),
     lineItems,
     fulfillments,
   };

@@ -1,0 +1,220 @@
+// The sentences a shopper reads, in their language, written at read time from what was stored
+// (ledger kinds and parameters, reward definitions, coverage dates). HubSpot notes use the same
+// sentences in English. Pure.
+import type { LedgerParams } from "./loyalty";
+import type { Reward, RewardKind, IssuedStatus } from "./rewards";
+import type { TierStanding } from "./tiers";
+import { fromMinor } from "./money";
+
+export type TextLocale = "es" | "en";
+
+export function pickLocale(requested: string | null | undefined, acceptLanguage: string | null | undefined): TextLocale {
+  const first = (requested || acceptLanguage?.split(",")[0] || "").trim().toLowerCase();
+  return first.startsWith("es") ? "es" : "en";
+}
+
+const tag = (locale: TextLocale) => (locale === "es" ? "es-ES" : "en-US");
+
+export function formatMoney(minor: number, currency: string, locale: TextLocale): string {
+  const amount = Number(fromMinor(minor, currency));
+  try {
+    return new Intl.NumberFormat(tag(locale), { style: "currency", currency }).format(amount);
+  } catch {
+    return `${fromMinor(minor, currency)} ${currency}`; // a currency code Intl does not know
+  }
+}
+
+export function formatDate(iso: string | Date, locale: TextLocale): string {
+  return new Intl.DateTimeFormat(tag(locale), { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
+}
+
+const n = (value: number, locale: TextLocale) => new Intl.NumberFormat(tag(locale)).format(value);
+const pts = (value: number, locale: TextLocale) =>
+  locale === "es" ? `${n(value, locale)} ${value === 1 ? "punto" : "puntos"}` : `${n(value, locale)} ${value === 1 ? "point" : "points"}`;
+
+export function rewardTitle(
+  reward: { kind: RewardKind; valueMinor: number | null; minimumOrderMinor?: number | null },
+  currency: string,
+  locale: TextLocale,
+): string {
+  const value = reward.valueMinor === null ? "" : formatMoney(reward.valueMinor, currency, locale);
+  const min = reward.minimumOrderMinor ? formatMoney(reward.minimumOrderMinor, currency, locale) : null;
+  if (locale === "es") {
+    if (reward.kind === "free_shipping") return min ? `Envío gratis en pedidos desde ${min}` : "Envío gratis en tu próximo pedido";
+    if (reward.kind === "store_credit") return `${value} de saldo en la tienda`;
+    return min ? `${value} de descuento en pedidos desde ${min}` : `${value} de descuento en tu próximo pedido`;
+  }
+  if (reward.kind === "free_shipping") return min ? `Free shipping on orders from ${min}` : "Free shipping on your next order";
+  if (reward.kind === "store_credit") return `${value} store credit`;
+  return min ? `${value} off orders from ${min}` : `${value} off your next order`;
+}
+
+export type HistoryKind = "earned" | "reversed" | "claimed" | "redeemed" | "restored" | "expired";
+
+export function historyKind(ledgerKind: string): HistoryKind {
+  switch (ledgerKind) {
+    case "earn":
+      return "earned";
+    case "refund_reversal":
+    case "cancel_reversal":
+      return "reversed";
+    case "claim_in":
+    case "claim_out":
+      return "claimed";
+    case "redeem":
+      return "redeemed";
+    case "redeem_release":
+      return "restored";
+    default:
+      return "expired";
+  }
+}
+
+export function historyText(kind: string, params: LedgerParams, currency: string, locale: TextLocale): string {
+  const order = params.orderName ?? "";
+  const reward = params.reward ? rewardTitle(params.reward, params.reward.currency || currency, locale) : "";
+  const es = locale === "es";
+  switch (kind) {
+    case "earn":
+      return es ? `Ganados en el pedido ${order}` : `Earned on order ${order}`;
+    case "refund_reversal":
+      return es ? `Descontados por un reembolso del pedido ${order}` : `Reversed by a refund on order ${order}`;
+    case "cancel_reversal":
+      return es ? `Descontados al cancelarse el pedido ${order}` : `Reversed: order ${order} was cancelled`;
+    case "claim_in":
+      return es ? "Puntos de tus compras como invitado" : "Points from your guest orders";
+    case "claim_out":
+      return es ? "Pasados a tu cuenta de cliente" : "Moved to your customer account";
+    case "redeem":
+      return es ? `Canjeados por: ${reward}` : `Redeemed for: ${reward}`;
+    case "redeem_release":
+      return es ? `Devueltos: no se pudo crear «${reward}»` : `Returned: “${reward}” could not be created`;
+    default:
+      return es ? "Puntos caducados" : "Points expired";
+  }
+}
+
+export function tierText(t: TierStanding, locale: TextLocale): string {
+  if (!t.next) return locale === "es" ? `Estás en el nivel más alto: ${t.name}` : `You're at the top tier: ${t.name}`;
+  return locale === "es"
+    ? `Te falta${t.next.pointsNeeded === 1 ? "" : "n"} ${pts(t.next.pointsNeeded, locale)} para ${t.next.name}`
+    : `${pts(t.next.pointsNeeded, locale)} to ${t.next.name}`;
+}
+
+export function unavailableText(
+  r: { reason: "not_enough_points"; missing: number } | { reason: "tier" },
+  reward: Reward,
+  locale: TextLocale,
+): string {
+  if (r.reason === "tier") {
+    const tiers = (reward.tiers ?? []).join(", ");
+    return locale === "es" ? `Solo para los niveles ${tiers}` : `Only for ${tiers} members`;
+  }
+  return locale === "es" ? `Te falta${r.missing === 1 ? "" : "n"} ${pts(r.missing, locale)}` : `You need ${pts(r.missing, locale)} more`;
+}
+
+export function issuedStatusText(
+  status: IssuedStatus,
+  r: { usedOrderName: string | null; expiresAt: Date | null; kind: RewardKind },
+  locale: TextLocale,
+): string {
+  const es = locale === "es";
+  switch (status) {
+    case "pending":
+      return es ? "Creándose en la tienda…" : "Being created in the store…";
+    case "failed":
+      return es ? "No se pudo crear; te devolvimos los puntos" : "Could not be created; your points were returned";
+    case "used":
+      return es ? `Usado en el pedido ${r.usedOrderName}` : `Used on order ${r.usedOrderName}`;
+    case "expired":
+      return es ? `Caducó el ${formatDate(r.expiresAt!, locale)}` : `Expired on ${formatDate(r.expiresAt!, locale)}`;
+    default:
+      if (r.kind === "store_credit") return es ? "Añadido a tu saldo en la tienda" : "Added to your store credit";
+      if (!r.expiresAt) return es ? "Sin usar" : "Unused";
+      return es ? `Sin usar: caduca el ${formatDate(r.expiresAt, locale)}` : `Unused: expires ${formatDate(r.expiresAt, locale)}`;
+  }
+}
+
+export function warrantyText(
+  w: { status: string; coverageEnd: Date | null; daysLeft: number | null; voidReason: string | null },
+  locale: TextLocale,
+): string {
+  const es = locale === "es";
+  if (w.status === "pending_fulfillment") return es ? "La garantía empieza cuando se envíe" : "Coverage starts when it ships";
+  if (w.status === "voided")
+    return w.voidReason === "not_covered"
+      ? es
+        ? "Este producto no tiene garantía"
+        : "This product has no warranty"
+      : es
+        ? "Sin garantía: el artículo se reembolsó o canceló"
+        : "No coverage: the item was refunded or cancelled";
+  if (w.status === "expired" || !w.coverageEnd || (w.daysLeft ?? 0) <= 0)
+    return w.coverageEnd
+      ? es
+        ? `La garantía terminó el ${formatDate(w.coverageEnd, locale)}`
+        : `Coverage ended on ${formatDate(w.coverageEnd, locale)}`
+      : es
+        ? "Sin garantía"
+        : "Not covered";
+  const days = w.daysLeft!;
+  return es
+    ? `Cubierto hasta el ${formatDate(w.coverageEnd, locale)} (${days === 1 ? "queda 1 día" : `quedan ${n(days, locale)} días`})`
+    : `Covered until ${formatDate(w.coverageEnd, locale)} (${days === 1 ? "1 day" : `${n(days, locale)} days`} left)`;
+}
+
+export type OrderPointsStatus = "earned" | "pending_payment" | "pending_fulfillment" | "reversed" | "none" | "unknown";
+
+export function orderPointsText(status: OrderPointsStatus, points: number, locale: TextLocale): string {
+  const es = locale === "es";
+  switch (status) {
+    case "earned":
+      return es ? `Este pedido te dio ${pts(points, locale)}` : `This order earned you ${pts(points, locale)}`;
+    case "pending_payment":
+      return es ? `Ganarás ${pts(points, locale)} cuando se pague el pedido` : `You'll earn ${pts(points, locale)} once the order is paid`;
+    case "pending_fulfillment":
+      return es ? `Ganarás ${pts(points, locale)} cuando se envíe el pedido` : `You'll earn ${pts(points, locale)} once the order ships`;
+    case "reversed":
+      return es
+        ? "Los puntos de este pedido se descontaron al reembolsarse o cancelarse"
+        : "This order's points were reversed by a refund or cancellation";
+    case "none":
+      return es ? "Este pedido no suma puntos" : "This order earns no points";
+    default:
+      return es
+        ? "Estamos procesando tu pedido; los puntos aparecerán en un momento"
+        : "We're processing your order; its points will appear shortly";
+  }
+}
+
+export function thankYouText(points: number, locale: TextLocale): string {
+  if (points <= 0) return locale === "es" ? "Este pedido no suma puntos" : "This order earns no points";
+  return locale === "es" ? `Este pedido te da ${pts(points, locale)}` : `This order earns you ${pts(points, locale)}`;
+}
+
+export function guestText(points: number, locale: TextLocale): string {
+  return locale === "es"
+    ? `Guardamos tus ${pts(points, locale)}: crea una cuenta con el email de este pedido y serán tuyos.`
+    : `We're keeping your ${pts(points, locale)}: create an account with this order's email and they're yours.`;
+}
+
+export const SHOPPER_ERRORS = {
+  unauthenticated: { es: "Inicia sesión en tu cuenta para ver tus puntos.", en: "Sign in to your account to see your points." },
+  not_installed: { es: "Esta tienda no usa Postventa.", en: "This store does not use Postventa." },
+  not_enough_points: { es: "No tienes puntos suficientes para esta recompensa.", en: "You don't have enough points for this reward." },
+  tier: { es: "Esta recompensa es solo para otros niveles.", en: "This reward is for other tiers only." },
+  unknown_reward: { es: "Esta recompensa ya no está disponible.", en: "This reward is no longer available." },
+  bad_request: { es: "No pudimos leer la petición: {detail}", en: "We could not read the request: {detail}" },
+  not_found: { es: "No encontramos ese pedido en tu cuenta.", en: "We could not find that order in your account." },
+  refused: {
+    es: "La tienda no pudo crear la recompensa; te devolvimos los puntos.",
+    en: "The store could not create the reward; your points were returned.",
+  },
+  busy: { es: "Hay demasiadas peticiones; inténtalo en unos segundos.", en: "Too many requests; try again in a few seconds." },
+} as const;
+
+export type ShopperErrorCode = keyof typeof SHOPPER_ERRORS;
+
+export function errorText(code: ShopperErrorCode, locale: TextLocale, detail = ""): string {
+  return SHOPPER_ERRORS[code][locale].replace("{detail}", detail);
+}

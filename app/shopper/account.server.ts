@@ -1,0 +1,292 @@
+// What a shopper's own pages show, read for the customer the session token names (never one the
+// request body or query names). Each view is one round trip to Postgres.
+import { pool, transaction } from "../db.server";
+import { DEFAULT_EARN_RULE, pointsFor, eligibleAmount, type EarnRule, type LedgerParams } from "../domain/loyalty";
+import { canRedeem, defaultRewards, issuedStatus, offeredRewards, type Reward } from "../domain/rewards";
+import { tierStanding } from "../domain/tiers";
+import {
+  historyKind,
+  historyText,
+  issuedStatusText,
+  orderPointsText,
+  rewardTitle,
+  thankYouText,
+  guestText,
+  tierText,
+  unavailableText,
+  warrantyText,
+  type OrderPointsStatus,
+  type TextLocale,
+} from "../domain/shopper-text";
+import { fromMinor, toMinor, MoneyError } from "../domain/money";
+import { parseBirthday } from "../domain/birthday";
+import type { OrderFacts } from "../domain/facts";
+import { isRedacted } from "../privacy/tombstone.server";
+import type { AccountView, Birthday, IssuedReward, OrderView, RewardOffer, ThankYouView, TierProgress, WarrantyItem } from "./views";
+
+const DAY_MS = 86_400_000;
+
+interface ShopRow {
+  name: string | null;
+  currency: string;
+  rewards: Reward[] | null;
+  scopes: string | null;
+  earnRule: EarnRule | null;
+}
+
+export function catalogOf(shop: Pick<ShopRow, "rewards" | "currency" | "scopes">): Reward[] {
+  return offeredRewards(shop.rewards ?? defaultRewards(shop.currency), (shop.scopes ?? "").split(","));
+}
+
+function tierProgress(lifetime: number, locale: TextLocale): TierProgress {
+  const t = tierStanding(lifetime);
+  return { ...t, text: tierText(t, locale) };
+}
+
+interface WarrantyRow {
+  id: string;
+  title: string;
+  orderName: string | null;
+  quantity: number;
+  status: string;
+  voidReason: string | null;
+  coverageEnd: Date | null;
+}
+
+function warrantyItem(w: WarrantyRow, now: Date, locale: TextLocale): WarrantyItem {
+  const end = w.coverageEnd ? new Date(w.coverageEnd) : null;
+  const daysLeft = end ? Math.max(0, Math.ceil((end.getTime() - now.getTime()) / DAY_MS)) : null;
+  const status = (w.status === "active" && end && end <= now ? "expired" : w.status) as WarrantyItem["status"];
+  return {
+    id: w.id,
+    product: w.title,
+    orderName: w.orderName ?? "",
+    quantity: w.quantity,
+    status,
+    coverageEnd: end ? end.toISOString().slice(0, 10) : null,
+    daysLeft: status === "active" ? daysLeft : null,
+    text: warrantyText({ status, coverageEnd: end, daysLeft, voidReason: w.voidReason }, locale),
+  };
+}
+
+const WARRANTY_ORDER: Record<string, number> = { active: 0, pending_fulfillment: 1, expired: 2, voided: 3 };
+
+interface RedemptionRow {
+  id: string;
+  requestId: string;
+  reward: Reward;
+  state: string;
+  code: string | null;
+  usedOrderName: string | null;
+  expiresAt: Date | null;
+  createdAt: Date;
+}
+
+export function issuedReward(r: RedemptionRow, currency: string, locale: TextLocale, now = new Date()): IssuedReward {
+  const expiresAt = r.expiresAt ? new Date(r.expiresAt) : null;
+  const status = issuedStatus({ state: r.state, usedOrderName: r.usedOrderName, expiresAt }, now);
+  return {
+    redemptionId: r.requestId,
+    title: rewardTitle(r.reward, currency, locale),
+    code: r.state === "issued" ? r.code : null,
+    status,
+    statusText: issuedStatusText(status, { usedOrderName: r.usedOrderName, expiresAt, kind: r.reward.kind }, locale),
+    usedOnOrder: r.usedOrderName,
+    expiresAt: expiresAt?.toISOString() ?? null,
+    createdAt: new Date(r.createdAt).toISOString(),
+  };
+}
+
+export async function accountView(shop: string, shopifyCustomerId: string, locale: TextLocale): Promise<AccountView> {
+  const { rows } = await pool.query<{
+    shop: ShopRow;
+    customer: { id: string; firstName: string | null; birthMonth: number | null; birthDay: number | null; redacted: boolean } | null;
+    account: { balance: number; lifetimeEarned: number } | null;
+    history: Array<{ id: string; kind: string; points: number; params: LedgerParams; createdAt: string }>;
+    redemptions: RedemptionRow[];
+    warranties: WarrantyRow[];
+  }>(
+    `WITH c AS (SELECT * FROM "Customer" WHERE shop = $1 AND "shopifyCustomerId" = $2)
+     SELECT
+       (SELECT json_build_object('name', name, 'currency', currency, 'rewards', rewards, 'scopes', COALESCE((SELECT scope FROM "Session" WHERE id = 'offline_' || domain), scopes), 'earnRule', "earnRule") FROM "Shop" WHERE domain = $1) AS shop,
+       (SELECT json_build_object('id', id, 'firstName', "firstName", 'birthMonth', "birthMonth", 'birthDay', "birthDay", 'redacted', "redactedAt" IS NOT NULL) FROM c) AS customer,
+       (SELECT json_build_object('balance', a.balance, 'lifetimeEarned', a."lifetimeEarned") FROM "PointsAccount" a JOIN c ON c.id = a."customerId") AS account,
+       COALESCE((SELECT json_agg(h ORDER BY h.id DESC) FROM (
+         SELECT e.id::text AS id, e.kind, e.points, e.params, e."createdAt" FROM "PointsLedgerEntry" e JOIN c ON c.id = e."customerId"
+         WHERE e.points <> 0 ORDER BY e.id DESC LIMIT 50) h), '[]') AS history,
+       COALESCE((SELECT json_agg(r ORDER BY r."createdAt" DESC) FROM (
+         SELECT r.id, r."requestId", r.reward, r.state, r.code, r."usedOrderName", r."expiresAt", r."createdAt"
+         FROM "Redemption" r JOIN c ON c.id = r."customerId" ORDER BY r."createdAt" DESC LIMIT 50) r), '[]') AS redemptions,
+       COALESCE((SELECT json_agg(w) FROM (
+         SELECT w.id, w.title, o.name AS "orderName", w.quantity, w.status, w."voidReason", w."coverageEnd"
+         FROM "WarrantyRegistration" w JOIN c ON c.id = w."customerId"
+         LEFT JOIN "Order" o ON o.shop = w.shop AND o."shopifyOrderId" = w."shopifyOrderId"
+         ORDER BY w."coverageEnd" DESC NULLS FIRST LIMIT 200) w), '[]') AS warranties`,
+    [shop, shopifyCustomerId],
+  );
+  const row = rows[0];
+  const now = new Date();
+  const shopRow = row.shop ?? { name: null, currency: "USD", rewards: null, scopes: null, earnRule: null };
+  const currency = shopRow.currency;
+  const customer = row.customer?.redacted ? null : row.customer;
+  const balance = customer ? (row.account?.balance ?? 0) : 0;
+  const lifetime = customer ? (row.account?.lifetimeEarned ?? 0) : 0;
+  const tier = tierProgress(lifetime, locale);
+  const rewards: RewardOffer[] = catalogOf(shopRow).map((reward) => {
+    const can = canRedeem(reward, { balance, tier: tier.name });
+    return {
+      id: reward.id,
+      kind: reward.kind,
+      title: rewardTitle(reward, currency, locale),
+      cost: reward.cost,
+      value: reward.valueMinor === null ? null : { amount: fromMinor(reward.valueMinor, currency), currency },
+      minimumOrder: reward.minimumOrderMinor ? { amount: fromMinor(reward.minimumOrderMinor, currency), currency } : null,
+      canRedeem: can.ok,
+      unavailableText: can.ok ? null : unavailableText(can, reward, locale),
+    };
+  });
+  const warranties = (customer ? row.warranties : [])
+    .map((w) => warrantyItem(w, now, locale))
+    .filter((w) => w.status !== "voided")
+    .sort((a, b) => WARRANTY_ORDER[a.status] - WARRANTY_ORDER[b.status] || (a.coverageEnd ?? "").localeCompare(b.coverageEnd ?? ""));
+  return {
+    locale,
+    shopName: shopRow.name,
+    firstName: customer?.firstName ?? null,
+    points: { balance, lifetime },
+    tier,
+    history: (customer ? row.history : []).map((e) => ({
+      id: e.id,
+      at: new Date(e.createdAt).toISOString(),
+      kind: historyKind(e.kind),
+      points: e.points,
+      text: historyText(e.kind, e.params, currency, locale),
+    })),
+    rewards,
+    issued: (customer ? row.redemptions : []).map((r) => issuedReward(r, currency, locale, now)),
+    warranties,
+    birthday: customer?.birthMonth && customer.birthDay ? { month: customer.birthMonth, day: customer.birthDay } : null,
+  };
+}
+
+// An order of this shopper's (directly, or as a guest they claimed by signing up). Any other
+// order — someone else's, or one not processed yet — answers the same "unknown" view.
+export async function orderView(shop: string, shopifyCustomerId: string, orderId: string, locale: TextLocale): Promise<OrderView> {
+  const { rows } = await pool.query<{
+    name: string;
+    facts: OrderFacts | null;
+    paidSeen: boolean;
+    fulfilledSeen: boolean;
+    earnSnapshot: { points: number } | null;
+    earnRule: EarnRule | null;
+    entries: Array<{ kind: string; points: number }>;
+    warranties: WarrantyRow[];
+  }>(
+    `SELECT o.name, o.facts, o."paidSeen", o."fulfilledSeen", o."earnSnapshot", s."earnRule",
+       COALESCE((SELECT json_agg(json_build_object('kind', e.kind, 'points', e.points)) FROM "PointsLedgerEntry" e
+                 WHERE e.shop = o.shop AND e."orderId" = o."shopifyOrderId"), '[]') AS entries,
+       COALESCE((SELECT json_agg(json_build_object('id', w.id, 'title', w.title, 'orderName', o.name, 'quantity', w.quantity, 'status', w.status,
+                   'voidReason', w."voidReason", 'coverageEnd', w."coverageEnd") ORDER BY w."lineItemId", w."unitIndex")
+                 FROM "WarrantyRegistration" w WHERE w.shop = o.shop AND w."shopifyOrderId" = o."shopifyOrderId"), '[]') AS warranties
+     FROM "Order" o
+     JOIN "Customer" c ON c.id = o."customerId"
+     LEFT JOIN "Customer" claimer ON claimer.id = c."claimedById"
+     LEFT JOIN "Shop" s ON s.domain = o.shop
+     WHERE o.shop = $1 AND o."shopifyOrderId" = $2 AND c."redactedAt" IS NULL
+       AND (c."shopifyCustomerId" = $3 OR claimer."shopifyCustomerId" = $3)`,
+    [shop, orderId, shopifyCustomerId],
+  );
+  const o = rows[0];
+  if (!o)
+    return {
+      locale,
+      orderName: null,
+      points: { status: "unknown", points: 0, text: orderPointsText("unknown", 0, locale) },
+      warranties: [],
+    };
+  const earn = o.entries.find((e) => e.kind === "earn");
+  const net = o.entries.reduce((s, e) => s + (e.kind.endsWith("_reversal") || e.kind === "earn" ? e.points : 0), 0);
+  let status: OrderPointsStatus;
+  let points: number;
+  if (earn) {
+    points = earn.points;
+    status = earn.points === 0 ? "none" : net <= 0 ? "reversed" : "earned";
+  } else {
+    const rule = o.earnRule ?? DEFAULT_EARN_RULE;
+    points = o.earnSnapshot?.points ?? (o.facts ? pointsFor(eligibleAmount(o.facts, rule), o.facts.currency, rule) : 0);
+    status = points === 0 ? "none" : rule.earnOn === "fulfilled" && o.paidSeen ? "pending_fulfillment" : "pending_payment";
+  }
+  const now = new Date();
+  return {
+    locale,
+    orderName: o.name,
+    points: { status, points, text: orderPointsText(status, points, locale) },
+    warranties: o.warranties.map((w) => warrantyItem(w, now, locale)),
+  };
+}
+
+export class ShopperInputError extends Error {}
+
+// The thank-you page: an estimate from the checkout's subtotal under the shop's rule until the
+// order is processed. A guest (no `sub`) gets the estimate and nothing about any customer.
+export async function thankYouView(
+  shop: string,
+  shopifyCustomerId: string | null,
+  input: { orderId: string | null; subtotal: { amount: string; currency: string } },
+  locale: TextLocale,
+): Promise<ThankYouView> {
+  const { rows } = await pool.query<{ earnRule: EarnRule | null; currency: string; lifetime: number | null; earned: number | null }>(
+    `SELECT s."earnRule", s.currency,
+       (SELECT a."lifetimeEarned" FROM "Customer" c JOIN "PointsAccount" a ON a."customerId" = c.id
+         WHERE c.shop = s.domain AND c."shopifyCustomerId" = $2 AND c."redactedAt" IS NULL) AS lifetime,
+       (SELECT e.points FROM "PointsLedgerEntry" e JOIN "Customer" c ON c.id = e."customerId"
+         WHERE e.shop = s.domain AND e."idempotencyKey" = 'order:' || $3 || ':earn' AND c."shopifyCustomerId" = $2) AS earned
+     FROM "Shop" s WHERE s.domain = $1`,
+    [shop, shopifyCustomerId, input.orderId ?? ""],
+  );
+  const shopRow = rows[0];
+  const rule = shopRow?.earnRule ?? DEFAULT_EARN_RULE;
+  let estimate = 0;
+  try {
+    estimate = pointsFor(toMinor(input.subtotal.amount, input.subtotal.currency), input.subtotal.currency, rule);
+  } catch (error) {
+    if (error instanceof MoneyError) throw new ShopperInputError(`subtotal.amount: ${error.message}`);
+    throw error;
+  }
+  const points = shopifyCustomerId && shopRow?.earned != null ? shopRow.earned : estimate;
+  const guest = !shopifyCustomerId;
+  return {
+    locale,
+    points,
+    text: thankYouText(points, locale),
+    guest,
+    guestText: guest && points > 0 ? guestText(points, locale) : null,
+    tier: guest ? null : tierProgress((shopRow?.lifetime ?? 0) + (shopRow?.earned == null ? points : 0), locale),
+  };
+}
+
+export async function birthdayOf(shop: string, shopifyCustomerId: string): Promise<Birthday | null> {
+  const { rows } = await pool.query<{ birthMonth: number | null; birthDay: number | null }>(
+    `SELECT "birthMonth", "birthDay" FROM "Customer" WHERE shop = $1 AND "shopifyCustomerId" = $2 AND "redactedAt" IS NULL`,
+    [shop, shopifyCustomerId],
+  );
+  const r = rows[0];
+  return r?.birthMonth && r.birthDay ? { month: r.birthMonth, day: r.birthDay } : null;
+}
+
+/** Stores (or clears, with null) the shopper's birthday. Throws ShopperInputError on bad input. */
+export async function setBirthday(shop: string, shopifyCustomerId: string, input: unknown): Promise<Birthday | null> {
+  const parsed = parseBirthday(input);
+  if (!parsed.ok) throw new ShopperInputError(parsed.error);
+  const b = parsed.birthday;
+  await transaction(async (tx) => {
+    // A customer erased by customers/redact stays erased: nothing is stored about them again.
+    if (await isRedacted(tx, shop, { customerId: shopifyCustomerId })) return;
+    await tx.run`
+      INSERT INTO "Customer" (id, shop, "shopifyCustomerId", "birthMonth", "birthDay", "updatedAt")
+      VALUES (gen_random_uuid(), ${shop}, ${shopifyCustomerId}, ${b?.month ?? null}, ${b?.day ?? null}, now())
+      ON CONFLICT (shop, "shopifyCustomerId") DO UPDATE SET "birthMonth" = EXCLUDED."birthMonth", "birthDay" = EXCLUDED."birthDay", "updatedAt" = now()
+      WHERE "Customer"."redactedAt" IS NULL`;
+  });
+  return b;
+}

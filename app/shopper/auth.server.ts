@@ -1,0 +1,111 @@
+// Who is asking, for every shopper API call. Shopify's library verifies the session token's
+// signature and expiry and answers CORS preflights; it does not check `aud`, does not require
+// `sub`, and its 401 has no CORS headers (the extension's browser would report a CORS error, not
+// the 401). So the app checks the rest itself, and every answer — errors included — carries CORS.
+import { authenticate } from "../shopify.server";
+import { config } from "../config.server";
+import { pool } from "../db.server";
+import { errorText, pickLocale, type ShopperErrorCode, type TextLocale } from "../domain/shopper-text";
+import type { ShopperError } from "./views";
+
+export interface Shopper {
+  shop: string;
+  shopifyCustomerId: string | null; // from the token's `sub`; null only where a guest is allowed
+  locale: TextLocale;
+}
+
+const CORS = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Headers": "Authorization, Content-Type",
+  "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+  "Access-Control-Max-Age": "7200",
+  Vary: "Accept-Language",
+};
+
+export function shopperJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...CORS, ...headers },
+  });
+}
+
+export function shopperError(status: number, code: ShopperErrorCode, locale: TextLocale, detail?: string): Response {
+  const body: ShopperError = { error: errorText(code, locale, detail), code };
+  return shopperJson(body, status);
+}
+
+export function requestLocale(request: Request): TextLocale {
+  return pickLocale(new URL(request.url).searchParams.get("locale"), request.headers.get("Accept-Language"));
+}
+
+const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/([1-9][0-9]{0,19})$/;
+
+/**
+ * Authenticates a shopper API request or throws the Response to answer (401, the preflight's 204,
+ * a bot's 410), always with CORS headers. `guest: "allowed"` (the thank-you page) accepts a token
+ * without `sub`; the caller then reads nothing about any customer.
+ */
+export async function authenticateShopper(
+  request: Request,
+  surface: "customerAccount" | "checkout",
+  opts: { guest?: "allowed" } = {},
+): Promise<Shopper> {
+  const locale = requestLocale(request);
+  if (request.method === "OPTIONS") throw otherMethod(request, "GET, POST");
+  let token: { dest: string; aud: string | string[]; sub?: string };
+  try {
+    const auth = surface === "checkout" ? authenticate.public.checkout : authenticate.public.customerAccount;
+    ({ sessionToken: token } = (await auth(request)) as unknown as { sessionToken: typeof token });
+  } catch (error) {
+    if (!(error instanceof Response)) throw error;
+    if (error.status === 401) throw shopperError(401, "unauthenticated", locale);
+    throw new Response(error.body, { status: error.status, headers: { ...Object.fromEntries(error.headers), ...CORS } });
+  }
+  const audiences = Array.isArray(token.aud) ? token.aud : [token.aud];
+  if (!audiences.includes(config().SHOPIFY_API_KEY)) throw shopperError(401, "unauthenticated", locale);
+  const shop = shopOf(token.dest);
+  if (!shop || !(await installed(shop))) throw shopperError(401, "not_installed", locale);
+  const match = typeof token.sub === "string" ? CUSTOMER_GID.exec(token.sub) : null;
+  if (!match && opts.guest !== "allowed") throw shopperError(401, "unauthenticated", locale);
+  return { shop, shopifyCustomerId: match ? match[1] : null, locale };
+}
+
+// `dest` is the bare myshopify domain for customer accounts; accept a URL form as well.
+function shopOf(dest: unknown): string | null {
+  if (typeof dest !== "string") return null;
+  const host = dest
+    .replace(/^https:\/\//, "")
+    .replace(/\/$/, "")
+    .toLowerCase();
+  return /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(host) ? host : null;
+}
+
+async function installed(shop: string): Promise<boolean> {
+  const { rows } = await pool.query(
+    `SELECT 1 FROM "Shop" s WHERE s.domain = $1 AND s."uninstalledAt" IS NULL
+       AND EXISTS (SELECT 1 FROM "Session" WHERE id = 'offline_' || s.domain)`,
+    [shop],
+  );
+  return rows.length > 0;
+}
+
+/** Reads a JSON body, or throws a 400 that says what is wrong. */
+export async function shopperBody(request: Request, locale: TextLocale): Promise<unknown> {
+  const text = await request.text();
+  if (text.length > 10_000)
+    throw shopperError(413, "bad_request", locale, locale === "es" ? "el cuerpo es demasiado grande" : "the body is too large");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw shopperError(400, "bad_request", locale, locale === "es" ? "el cuerpo no es JSON" : "the body is not JSON");
+  }
+}
+
+/**
+ * Any method a route does not serve. Remix hands OPTIONS to the loader and other methods to the
+ * action: the CORS preflight (which carries no token) gets its 204, anything else a 405.
+ */
+export function otherMethod(request: Request, allow: string): Response {
+  if (request.method === "OPTIONS") return shopperJson(null, 204);
+  return shopperJson({ error: `Use ${allow}.`, code: "method_not_allowed" }, 405, { Allow: `${allow}, OPTIONS` });
+}

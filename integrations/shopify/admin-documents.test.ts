@@ -7,10 +7,19 @@ import { describe, expect, it } from "vitest";
 import { loadAdminSchema } from "../../test/sandboxes/shopify/admin-graphql";
 import { ADMIN_API_VERSION } from "./api-version";
 import * as admin from "./admin.server";
+import * as rewards from "./rewards.server";
 
 const graphql = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const DOCUMENTS: Record<string, string> = { PRODUCT_FACTS_QUERY: admin.PRODUCT_FACTS_QUERY };
+const DOCUMENTS: Record<string, string> = {
+  PRODUCT_FACTS_QUERY: admin.PRODUCT_FACTS_QUERY,
+  REWARD_CODE_BASIC_CREATE: rewards.REWARD_CODE_BASIC_CREATE,
+  REWARD_CODE_FREE_SHIPPING_CREATE: rewards.REWARD_CODE_FREE_SHIPPING_CREATE,
+  REWARD_STORE_CREDIT: rewards.REWARD_STORE_CREDIT,
+  REWARD_CODE_LOOKUP: rewards.REWARD_CODE_LOOKUP,
+  REWARD_SHOP_CURRENCY: rewards.REWARD_SHOP_CURRENCY,
+  REWARD_STORE_CREDIT_HISTORY: rewards.REWARD_STORE_CREDIT_HISTORY,
+};
 
 function sources(dir: string): string[] {
   return readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
@@ -23,6 +32,15 @@ describe("Admin GraphQL documents", () => {
     const schema = loadAdminSchema();
     for (const [name, doc] of Object.entries(DOCUMENTS))
       expect({ name, errors: graphql.validate(schema, graphql.parse(doc)).map((e) => e.message) }).toEqual({ name, errors: [] });
+    // None of them selects a deprecated field.
+    for (const [name, doc] of Object.entries(DOCUMENTS))
+      expect({
+        name,
+        deprecated: graphql.validate(schema, graphql.parse(doc), [graphql.NoDeprecatedCustomRule]).map((e) => e.message),
+      }).toEqual({
+        name,
+        deprecated: [],
+      });
     // The check can fail: a field that does not exist is refused.
     expect(graphql.validate(schema, graphql.parse(admin.PRODUCT_FACTS_QUERY.replace("productType", "productKind"))).length).toBeGreaterThan(
       0,

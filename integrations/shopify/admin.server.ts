@@ -59,7 +59,8 @@ export async function fetchProductFacts(graphql: AdminGraphql, productIds: strin
   }
 }
 
-function throttledWaitMs(error: unknown): number | null {
+/** How long to wait before retrying a THROTTLED answer, or null when the error is something else. */
+export function throttledWaitMs(error: unknown): number | null {
   if (!(error instanceof GraphqlQueryError)) return null;
   const body = error.body as
     | {

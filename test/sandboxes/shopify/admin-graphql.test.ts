@@ -338,3 +338,412 @@ describe("admin sandbox: throttling", () => {
     expect(body.errors[0].extensions.code).toBe("MAX_COST_EXCEEDED");
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Reward grants: code discounts, store credit, scopes and faults
+// ---------------------------------------------------------------------------------------------
+
+const BASIC_CREATE = `mutation($input: DiscountCodeBasicInput!) { discountCodeBasicCreate(basicCodeDiscount: $input) { codeDiscountNode { id codeDiscount { __typename ... on DiscountCodeBasic { title status asyncUsageCount usageLimit appliesOncePerCustomer context { __typename ... on DiscountCustomers { customers { id } } } customerGets { value { ... on DiscountAmount { amount { amount currencyCode } } } items { ... on AllDiscountItems { allItems } } } minimumRequirement { ... on DiscountMinimumSubtotal { greaterThanOrEqualToSubtotal { amount } } } codes(first: 1) { nodes { code } } } } } userErrors { field message code extraInfo } } }`;
+const FREE_SHIPPING_CREATE = `mutation($input: DiscountCodeFreeShippingInput!) { discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) { codeDiscountNode { id codeDiscount { __typename ... on DiscountCodeFreeShipping { status destinationSelection { __typename ... on DiscountCountryAll { allCountries } } } } } userErrors { field message code extraInfo } } }`;
+const BY_CODE = `query($code: String!) { codeDiscountNodeByCode(code: $code) { id codeDiscount { ... on DiscountCodeBasic { status asyncUsageCount codes(first: 1) { nodes { code } } } ... on DiscountCodeFreeShipping { status } } } }`;
+const CREDIT = `mutation($id: ID!, $input: StoreCreditAccountCreditInput!) { storeCreditAccountCredit(id: $id, creditInput: $input) { storeCreditAccountTransaction { id amount { amount currencyCode } balanceAfterTransaction { amount currencyCode } event expiresAt account { id balance { amount currencyCode } } } userErrors { field message code } } }`;
+const CUSTOMER = "gid://shopify/Customer/7001";
+const inAYear = new Date(Date.now() + 365 * 86_400_000).toISOString();
+
+function basicInput(code: string, extra: Record<string, unknown> = {}) {
+  return {
+    title: `Reward ${code}`,
+    code,
+    startsAt: new Date(Date.now() - 60_000).toISOString(),
+    endsAt: inAYear,
+    context: { customers: { add: [CUSTOMER] } },
+    customerGets: { value: { discountAmount: { amount: "10.00", appliesOnEachItem: false } }, items: { all: true } },
+    minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: "50.00" } },
+    usageLimit: 1,
+    appliesOncePerCustomer: true,
+    combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
+    ...extra,
+  };
+}
+
+function freeShippingInput(code: string, extra: Record<string, unknown> = {}) {
+  return {
+    title: `Free shipping ${code}`,
+    code,
+    startsAt: new Date(Date.now() - 60_000).toISOString(),
+    endsAt: inAYear,
+    context: { customers: { add: [CUSTOMER] } },
+    destination: { all: true },
+    usageLimit: 1,
+    appliesOncePerCustomer: true,
+    combinesWith: { orderDiscounts: true, productDiscounts: true, shippingDiscounts: false },
+    ...extra,
+  };
+}
+
+describe("admin sandbox: code discounts", () => {
+  it("discountCodeBasicCreate creates a single-use code for one customer, in the shop's currency", async () => {
+    const { body } = await q(BASIC_CREATE, { input: basicInput("THANKS-A1") });
+    expect(body.errors).toBeUndefined();
+    const { codeDiscountNode, userErrors } = body.data.discountCodeBasicCreate;
+    expect(userErrors).toEqual([]);
+    expect(codeDiscountNode.id).toMatch(/^gid:\/\/shopify\/DiscountCodeNode\/\d+$/);
+    expect(codeDiscountNode.codeDiscount).toEqual({
+      __typename: "DiscountCodeBasic",
+      title: "Reward THANKS-A1",
+      status: "ACTIVE",
+      asyncUsageCount: 0,
+      usageLimit: 1,
+      appliesOncePerCustomer: true,
+      context: { __typename: "DiscountCustomers", customers: [{ id: CUSTOMER }] },
+      customerGets: { value: { amount: { amount: "10.0", currencyCode: "USD" } }, items: { allItems: true } },
+      minimumRequirement: { greaterThanOrEqualToSubtotal: { amount: "50.0" } },
+      codes: { nodes: [{ code: "THANKS-A1" }] },
+    });
+    expect(sb.discountsOf(SHOP).find((d) => d.code === "THANKS-A1")).toMatchObject({
+      id: codeDiscountNode.id,
+      type: "DiscountCodeBasic",
+      customers: [CUSTOMER],
+      amount: "10.0",
+      minimumSubtotal: "50.0",
+      usageLimit: 1,
+      appliesOncePerCustomer: true,
+      combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
+      usageCount: 0,
+    });
+  });
+
+  it("refuses a code already taken, whatever its case, with Shopify's TAKEN userError", async () => {
+    const before = sb.discountsOf(SHOP).length;
+    const { body } = await q(BASIC_CREATE, { input: basicInput("thanks-a1") });
+    expect(body.data.discountCodeBasicCreate).toEqual({
+      codeDiscountNode: null,
+      userErrors: [
+        {
+          field: ["basicCodeDiscount", "code"],
+          message: "Code must be unique. Please try a different code.",
+          code: "TAKEN",
+          extraInfo: null,
+        },
+      ],
+    });
+    // Taken across discount types too.
+    const free = await q(FREE_SHIPPING_CREATE, { input: freeShippingInput("Thanks-A1") });
+    expect(free.body.data.discountCodeFreeShippingCreate.userErrors[0]).toMatchObject({
+      field: ["freeShippingCodeDiscount", "code"],
+      code: "TAKEN",
+    });
+    expect(sb.discountsOf(SHOP)).toHaveLength(before);
+  });
+
+  it("codeDiscountNodeByCode finds a code case-insensitively, with its usage; null for an unknown code", async () => {
+    const found = await q(BY_CODE, { code: "thanks-A1" });
+    expect(found.body.data.codeDiscountNodeByCode).toMatchObject({
+      id: sb.discountsOf(SHOP).find((d) => d.code === "THANKS-A1")!.id,
+      codeDiscount: { status: "ACTIVE", asyncUsageCount: 0, codes: { nodes: [{ code: "THANKS-A1" }] } },
+    });
+    sb.useDiscountCode(SHOP, "thanks-a1");
+    expect((await q(BY_CODE, { code: "THANKS-A1" })).body.data.codeDiscountNodeByCode.codeDiscount.asyncUsageCount).toBe(1);
+    expect((await q(BY_CODE, { code: "NO-SUCH-CODE" })).body.data.codeDiscountNodeByCode).toBeNull();
+  });
+
+  it("derives the status from the dates: scheduled before startsAt, expired after endsAt", async () => {
+    const soon = new Date(Date.now() + 3_600_000).toISOString();
+    await q(BASIC_CREATE, { input: basicInput("LATER-1", { startsAt: soon, endsAt: new Date(Date.now() + 7_200_000).toISOString() }) });
+    expect((await q(BY_CODE, { code: "LATER-1" })).body.data.codeDiscountNodeByCode.codeDiscount.status).toBe("SCHEDULED");
+    sb.advanceClock(3 * 3_600_000);
+    try {
+      expect((await q(BY_CODE, { code: "LATER-1" })).body.data.codeDiscountNodeByCode.codeDiscount.status).toBe("EXPIRED");
+    } finally {
+      sb.resetClock();
+    }
+  });
+
+  it("answers Shopify's userErrors for invalid input and creates nothing", async () => {
+    const before = sb.discountsOf(SHOP).length;
+    const errorsOf = async (input: Record<string, unknown>) => (await q(BASIC_CREATE, { input })).body.data.discountCodeBasicCreate;
+    expect(await errorsOf(basicInput("DATES-1", { endsAt: new Date(Date.now() - 86_400_000).toISOString() }))).toEqual({
+      codeDiscountNode: null,
+      userErrors: [
+        { field: ["basicCodeDiscount", "endsAt"], message: "Ends at needs to be after starts_at", code: "INVALID", extraInfo: null },
+      ],
+    });
+    // Shopify stores the amount negated, hence its wording.
+    expect(
+      (await errorsOf(basicInput("NEG-1", { customerGets: { value: { discountAmount: { amount: "-5" } }, items: { all: true } } })))
+        .userErrors,
+    ).toEqual([
+      {
+        field: ["basicCodeDiscount", "customerGets", "value", "discountAmount", "amount"],
+        message: "Value must be less than or equal to 0",
+        code: "LESS_THAN_OR_EQUAL_TO",
+        extraInfo: null,
+      },
+    ]);
+    expect((await errorsOf(basicInput("LIMIT-1", { usageLimit: 0 }))).userErrors).toEqual([
+      { field: ["basicCodeDiscount", "usageLimit"], message: "Usage limit must be greater than 0", code: "GREATER_THAN", extraInfo: null },
+    ]);
+    expect((await errorsOf(basicInput("", { title: " " }))).userErrors).toEqual([
+      { field: ["basicCodeDiscount", "title"], message: "Title can't be blank", code: "BLANK", extraInfo: null },
+      { field: ["basicCodeDiscount", "code"], message: "Code is too short (minimum is 1 character)", code: "TOO_SHORT", extraInfo: null },
+    ]);
+    expect((await errorsOf(basicInput("BOTH-1", { customerSelection: { all: true } }))).userErrors).toEqual([
+      {
+        field: ["basicCodeDiscount", "context"],
+        message: "Only one of context or customerSelection can be provided.",
+        code: "INVALID",
+        extraInfo: null,
+      },
+    ]);
+    expect(sb.discountsOf(SHOP)).toHaveLength(before);
+    // Shopify accepts a zero amount.
+    expect(
+      (await errorsOf(basicInput("ZERO-1", { customerGets: { value: { discountAmount: { amount: "0" } }, items: { all: true } } })))
+        .userErrors,
+    ).toEqual([]);
+  });
+
+  it("discountCodeFreeShippingCreate creates a code for all countries, and refuses one that combines with shipping discounts", async () => {
+    const ok = await q(FREE_SHIPPING_CREATE, { input: freeShippingInput("SHIPFREE-1") });
+    expect(ok.body.data.discountCodeFreeShippingCreate).toMatchObject({
+      codeDiscountNode: {
+        codeDiscount: {
+          __typename: "DiscountCodeFreeShipping",
+          status: "ACTIVE",
+          destinationSelection: { __typename: "DiscountCountryAll", allCountries: true },
+        },
+      },
+      userErrors: [],
+    });
+    expect(sb.discountsOf(SHOP).find((d) => d.code === "SHIPFREE-1")).toMatchObject({
+      type: "DiscountCodeFreeShipping",
+      destination: "all",
+      customers: [CUSTOMER],
+    });
+    const bad = await q(FREE_SHIPPING_CREATE, { input: freeShippingInput("SHIPFREE-2", { combinesWith: { shippingDiscounts: true } }) });
+    expect(bad.body.data.discountCodeFreeShippingCreate.userErrors).toEqual([
+      {
+        field: ["freeShippingCodeDiscount", "combinesWith"],
+        message: "The combinesWith settings are not valid for the discount class.",
+        code: "INVALID_COMBINES_WITH_FOR_DISCOUNT_CLASS",
+        extraInfo: null,
+      },
+    ]);
+  });
+
+  it("refuses a customer it does not know, once it knows the shop's customers", async () => {
+    const shop = "known-customers.myshopify.com";
+    sb.addShop(shop, "shpat_known");
+    sb.addResource(shop, CUSTOMER);
+    const create = (input: Record<string, unknown>) => adminGraphql(sb, shop, "shpat_known", BASIC_CREATE, { input });
+    expect((await create(basicInput("KNOWN-1"))).body.data.discountCodeBasicCreate.userErrors).toEqual([]);
+    const unknown = await create(basicInput("KNOWN-2", { context: { customers: { add: ["gid://shopify/Customer/404"] } } }));
+    expect(unknown.body.data.discountCodeBasicCreate.userErrors).toEqual([
+      {
+        field: ["basicCodeDiscount", "context", "customers", "add"],
+        message: "Customer with id: 404 is invalid",
+        code: "INVALID",
+        extraInfo: null,
+      },
+    ]);
+  });
+});
+
+describe("admin sandbox: store credit", () => {
+  const account = (shop = SHOP, customer = CUSTOMER) => sb.storeCreditOf(shop, customer);
+
+  it("storeCreditAccountCredit opens the customer's account in that currency and adds to its balance", async () => {
+    const first = await q(CREDIT, { id: CUSTOMER, input: { creditAmount: { amount: "7.23", currencyCode: "USD" } } });
+    expect(first.body.errors).toBeUndefined();
+    const tx = first.body.data.storeCreditAccountCredit.storeCreditAccountTransaction;
+    expect(first.body.data.storeCreditAccountCredit.userErrors).toEqual([]);
+    expect(tx).toMatchObject({
+      id: expect.stringMatching(/^gid:\/\/shopify\/StoreCreditAccountCreditTransaction\/\d+$/),
+      amount: { amount: "7.23", currencyCode: "USD" },
+      balanceAfterTransaction: { amount: "7.23", currencyCode: "USD" },
+      event: "ADJUSTMENT",
+      expiresAt: null,
+      account: {
+        id: expect.stringMatching(/^gid:\/\/shopify\/StoreCreditAccount\/\d+$/),
+        balance: { amount: "7.23", currencyCode: "USD" },
+      },
+    });
+    // By account id as well as by customer id.
+    const second = await q(CREDIT, {
+      id: tx.account.id,
+      input: { creditAmount: { amount: "1.11", currencyCode: "USD" }, expiresAt: inAYear },
+    });
+    expect(second.body.data.storeCreditAccountCredit.storeCreditAccountTransaction.balanceAfterTransaction.amount).toBe("8.34");
+    // Another currency is another account.
+    await q(CREDIT, { id: CUSTOMER, input: { creditAmount: { amount: "5", currencyCode: "EUR" } } });
+    expect(account().map((a) => [a.currency, a.balance, a.transactions.length])).toEqual([
+      ["USD", "8.34", 2],
+      ["EUR", "5.0", 1],
+    ]);
+  });
+
+  it("answers Shopify's userErrors, first problem only, and credits nothing", async () => {
+    const usd = account().find((a) => a.currency === "USD")!;
+    const credit = async (id: string, input: Record<string, unknown>) =>
+      (await q(CREDIT, { id, input })).body.data.storeCreditAccountCredit;
+    const past = new Date(Date.now() - 86_400_000).toISOString();
+    expect(await credit(CUSTOMER, { creditAmount: { amount: "-1", currencyCode: "USD" }, expiresAt: past })).toEqual({
+      storeCreditAccountTransaction: null,
+      userErrors: [{ field: ["creditInput", "expiresAt"], message: "The expiry date must be in the future", code: "EXPIRES_AT_IN_PAST" }],
+    });
+    expect((await credit(CUSTOMER, { creditAmount: { amount: "0", currencyCode: "USD" } })).userErrors).toEqual([
+      {
+        field: ["creditInput", "creditAmount", "amount"],
+        message: "A positive amount must be used to credit a store credit account",
+        code: "NEGATIVE_OR_ZERO_AMOUNT",
+      },
+    ]);
+    expect((await credit(usd.id, { creditAmount: { amount: "1", currencyCode: "CAD" } })).userErrors).toEqual([
+      {
+        field: ["creditInput", "creditAmount", "currencyCode"],
+        message: "The currency provided does not match the currency of the store credit account",
+        code: "MISMATCHING_CURRENCY",
+      },
+    ]);
+    expect((await credit("gid://shopify/StoreCreditAccount/1", { creditAmount: { amount: "1", currencyCode: "USD" } })).userErrors).toEqual(
+      [{ field: ["id"], message: "Store credit account does not exist", code: "ACCOUNT_NOT_FOUND" }],
+    );
+    expect((await credit("gid://shopify/Product/1", { creditAmount: { amount: "1", currencyCode: "USD" } })).userErrors).toEqual([
+      { field: ["id"], message: "Owner does not exist", code: "OWNER_NOT_FOUND" },
+    ]);
+    expect(account().find((a) => a.currency === "USD")!.balance).toBe(usd.balance);
+  });
+
+  it("refuses an owner it does not know, once it knows the shop's customers", async () => {
+    const r = await adminGraphql(sb, "known-customers.myshopify.com", "shpat_known", CREDIT, {
+      id: "gid://shopify/Customer/404",
+      input: { creditAmount: { amount: "1", currencyCode: "USD" } },
+    });
+    expect(r.body.data.storeCreditAccountCredit.userErrors).toEqual([
+      { field: ["id"], message: "Owner does not exist", code: "OWNER_NOT_FOUND" },
+    ]);
+  });
+
+  it("reads the customer's accounts by currency and their credits, newest first", async () => {
+    const { body } = await q(
+      `query($id: ID!) { customer(id: $id) { storeCreditAccounts(first: 5, query: "currency_code:USD") { nodes { currency: balance { currencyCode } balance { amount } transactions(first: 5, reverse: true, query: "type:credit") { nodes { ... on StoreCreditAccountCreditTransaction { amount { amount } expiresAt } } pageInfo { hasNextPage } } } } } }`,
+      { id: CUSTOMER },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.customer.storeCreditAccounts.nodes).toEqual([
+      {
+        currency: { currencyCode: "USD" },
+        balance: { amount: "8.34" },
+        transactions: {
+          nodes: [
+            { amount: { amount: "1.11" }, expiresAt: inAYear },
+            { amount: { amount: "7.23" }, expiresAt: null },
+          ],
+          pageInfo: { hasNextPage: false },
+        },
+      },
+    ]);
+  });
+
+  it("credits again when the same @idempotent key is sent twice: Shopify documents no idempotency for this mutation", async () => {
+    const doc = CREDIT.replace("creditInput: $input)", 'creditInput: $input) @idempotent(key: "redemption-42")');
+    const customer = "gid://shopify/Customer/7002";
+    await q(doc, { id: customer, input: { creditAmount: { amount: "3", currencyCode: "USD" } } });
+    const again = await q(doc, { id: customer, input: { creditAmount: { amount: "3", currencyCode: "USD" } } });
+    expect(again.body.errors).toBeUndefined();
+    expect(sb.storeCreditOf(SHOP, customer)[0]!.balance).toBe("6.0");
+  });
+});
+
+describe("admin sandbox: scopes the shop granted", () => {
+  const shop = "no-discounts.myshopify.com";
+  beforeAll(() => sb.addShop(shop, "shpat_scoped", { scopes: "read_orders,read_customers,read_products" }));
+
+  it("answers Shopify's ACCESS_DENIED for a reward mutation without its write scope, and creates nothing", async () => {
+    const { status, body } = await adminGraphql(sb, shop, "shpat_scoped", BASIC_CREATE, { input: basicInput("DENIED-1") });
+    expect(status).toBe(200);
+    expect(body.data).toEqual({ discountCodeBasicCreate: null });
+    expect(body.errors).toEqual([
+      {
+        message: "Access denied for discountCodeBasicCreate field. Required access: `write_discounts` access scope.",
+        locations: [{ line: 1, column: expect.any(Number) }],
+        path: ["discountCodeBasicCreate"],
+        extensions: {
+          code: "ACCESS_DENIED",
+          documentation: "https://shopify.dev/api/usage/access-scopes",
+          requiredAccess: "`write_discounts` access scope.",
+        },
+      },
+    ]);
+    const credit = await adminGraphql(sb, shop, "shpat_scoped", CREDIT, {
+      id: CUSTOMER,
+      input: { creditAmount: { amount: "1", currencyCode: "USD" } },
+    });
+    expect(credit.body.errors[0].message).toBe(
+      "Access denied for storeCreditAccountCredit field. Required access: `write_store_credit_account_transactions` access scope.",
+    );
+    expect((await adminGraphql(sb, shop, "shpat_scoped", BY_CODE, { code: "X" })).body.errors[0].extensions.code).toBe("ACCESS_DENIED");
+    expect(sb.discountsOf(shop)).toEqual([]);
+    expect(sb.storeCreditOf(shop, CUSTOMER)).toEqual([]);
+  });
+
+  it("a write scope grants its read scope", async () => {
+    const granted = "granted.myshopify.com";
+    sb.addShop(granted, "shpat_granted", { scopes: "write_discounts,write_store_credit_account_transactions" });
+    expect(
+      (await adminGraphql(sb, granted, "shpat_granted", BASIC_CREATE, { input: basicInput("OK-1") })).body.data.discountCodeBasicCreate
+        .userErrors,
+    ).toEqual([]);
+    expect((await adminGraphql(sb, granted, "shpat_granted", BY_CODE, { code: "ok-1" })).body.data.codeDiscountNodeByCode).not.toBeNull();
+    // Reading accounts needs read_store_credit_accounts, which this shop did not grant.
+    const read = await adminGraphql(
+      sb,
+      granted,
+      "shpat_granted",
+      `query($id: ID!) { customer(id: $id) { storeCreditAccounts(first: 1) { nodes { id } } } }`,
+      {
+        id: CUSTOMER,
+      },
+    );
+    expect(read.body.errors[0]).toMatchObject({ path: ["customer", "storeCreditAccounts"], extensions: { code: "ACCESS_DENIED" } });
+  });
+});
+
+describe("admin sandbox: reward faults", () => {
+  const shop = "faulty.myshopify.com";
+  const token = "shpat_faulty";
+  beforeAll(() => sb.addShop(shop, token));
+  const create = (code: string, init: { signal?: AbortSignal } = {}) =>
+    fetch(sb.graphqlUrl(shop), {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-Shopify-Access-Token": token },
+      body: JSON.stringify({ query: BASIC_CREATE, variables: { input: basicInput(code) } }),
+      ...init,
+    });
+
+  it("error: answers 5xx without creating, for the next N reward calls only; other documents answer as usual", async () => {
+    sb.faultRewards(shop, { mode: "error", status: 502, calls: 2 });
+    expect((await create("FAULT-1")).status).toBe(502);
+    expect((await adminGraphql(sb, shop, token, "{ shop { name } }")).status).toBe(200);
+    expect((await create("FAULT-1")).status).toBe(502);
+    expect(sb.discountsOf(shop)).toEqual([]);
+    expect((await create("FAULT-1")).status).toBe(200);
+    expect(sb.discountsOf(shop).map((d) => d.code)).toEqual(["FAULT-1"]);
+  });
+
+  it("slow: creates at once but answers late, so a client that gives up at its timeout sees nothing", async () => {
+    sb.faultRewards(shop, { mode: "slow", delayMs: 400 });
+    await expect(create("SLOW-1", { signal: AbortSignal.timeout(100) })).rejects.toThrow();
+    expect(sb.discountsOf(shop).map((d) => d.code)).toContain("SLOW-1");
+    const late = await create("SLOW-2");
+    expect(late.status).toBe(200);
+    sb.faultRewards(shop, null);
+  });
+
+  it("drop: creates, then closes the connection without an answer", async () => {
+    sb.faultRewards(shop, { mode: "drop", calls: 1 });
+    await expect(create("DROP-1")).rejects.toThrow();
+    expect(sb.discountsOf(shop).map((d) => d.code)).toContain("DROP-1");
+    expect((await create("DROP-2")).status).toBe(200);
+  });
+});

@@ -5,7 +5,10 @@
  * version (test/contracts/shopify-admin-2026-07.json.gz), variables are coerced against the
  * operation's definitions, answers carry Shopify's `extensions.cost` and a per-shop leaky bucket
  * throttles like Shopify does. Shop, products, variants, `nodes`, `tagsAdd`/`tagsRemove` and
- * `metafieldsSet` are real (backed by the seeded store); everything else is answered with
+ * `metafieldsSet` are real (backed by the seeded store); so are reward grants: code discounts
+ * (`discountCodeBasicCreate`, `discountCodeFreeShippingCreate`, `codeDiscountNodeByCode`) and store
+ * credit (`storeCreditAccountCredit`, `customer { storeCreditAccounts }`), with Shopify's userErrors,
+ * its access-denied answer for a missing scope, and test faults. Everything else is answered with
  * schema-true mocks (`@graphql-tools/mock`) whose mutation payloads carry `userErrors: []`.
  *
  * Tokens as Shopify issues them to a public app (`/admin/oauth/access_token`): the token-exchange
@@ -15,7 +18,7 @@
  * (a used refresh token is refused with `invalid_grant`). Only one token is live per shop. An
  * expired or unknown access token gets 401. The sandbox's clock can be moved (`advanceClock`).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
@@ -93,7 +96,69 @@ export interface ShopData {
   currencyCode?: string;
   email?: string;
   ianaTimezone?: string;
+  /**
+   * The access scopes the shop granted the app, comma-separated as Shopify's token answer lists them
+   * (default: the sandbox's `scopes` option). A `write_` scope implies its `read_`. Only the reward
+   * operations check them; with no scopes given anywhere they are not checked.
+   */
+  scopes?: string;
 }
+
+/** A code discount created through discountCodeBasicCreate / discountCodeFreeShippingCreate. */
+export interface SandboxDiscount {
+  /** gid://shopify/DiscountCodeNode/N */
+  id: string;
+  type: "DiscountCodeBasic" | "DiscountCodeFreeShipping";
+  code: string;
+  title: string;
+  startsAt: string;
+  endsAt: string | null;
+  /** Customer gids from `context.customers.add`, or "all". */
+  customers: string[] | "all";
+  usageLimit: number | null;
+  appliesOncePerCustomer: boolean;
+  /** Fixed amount off (DiscountCodeBasic with discountAmount), in the shop's currency. */
+  amount: string | null;
+  /** Percentage off, 0–1 (DiscountCodeBasic with percentage). */
+  percentage: number | null;
+  minimumSubtotal: string | null;
+  combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };
+  /** Free shipping: "all" countries or a list of country codes. */
+  destination: "all" | string[] | null;
+  usageCount: number;
+  createdAt: string;
+}
+
+export interface SandboxStoreCreditTransaction {
+  /** gid://shopify/StoreCreditAccountCreditTransaction/N */
+  id: string;
+  amount: string;
+  balanceAfter: string;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+/** One store credit account: an owner holds one per currency. */
+export interface SandboxStoreCreditAccount {
+  /** gid://shopify/StoreCreditAccount/N */
+  id: string;
+  ownerId: string;
+  currency: string;
+  balance: string;
+  transactions: SandboxStoreCreditTransaction[];
+}
+
+/**
+ * A fault for the reward mutations (discountCodeBasicCreate, discountCodeFreeShippingCreate,
+ * storeCreditAccountCredit) of one shop; every other document is answered as usual. `calls`: how
+ * many such requests it hits before it clears itself (default: all, until `faultRewards(shop, null)`).
+ * - `error`: answer `status` (default 503) without creating anything.
+ * - `slow`: create, but answer only after `delayMs` (a client that gave up at its timeout saw
+ *   nothing, yet the discount or credit exists).
+ * - `drop`: create, then close the connection without answering.
+ */
+export type RewardFault =
+  { mode: "error"; status?: number; calls?: number } | { mode: "slow"; delayMs: number; calls?: number } | { mode: "drop"; calls?: number };
 
 export interface SandboxRequest {
   shop: string;
@@ -156,6 +221,14 @@ export interface AdminSandbox {
   requests: SandboxRequest[];
   /** Set the shop's bucket to `available` points now (and optionally its restore rate, points/s). */
   throttle(shop: string, opts: { available: number; restoreRate?: number }): void;
+  /** Code discounts created in the shop, oldest first. */
+  discountsOf(shop: string): SandboxDiscount[];
+  /** A checkout used the code (case-insensitive): its usage count goes up by one. */
+  useDiscountCode(shop: string, code: string): void;
+  /** The customer's store credit accounts (one per currency), with their credit transactions. */
+  storeCreditOf(shop: string, customerGid: string): SandboxStoreCreditAccount[];
+  /** Set (or clear, with null) a fault for the shop's reward mutations (see RewardFault). */
+  faultRewards(shop: string, fault: RewardFault | null): void;
 }
 
 export interface AdminSandboxOptions {
@@ -361,7 +434,10 @@ interface ShopState {
   refreshExpiresAt: number;
   failStatus: number | null;
   shopNum: number;
-  data: Required<ShopData>;
+  data: Required<Omit<ShopData, "scopes">>;
+  /** Granted scopes as given (the token answer's `scope`), and as a set; null = not checked. */
+  scopeText: string | null;
+  scopes: Set<string> | null;
   products: SandboxProduct[];
   /** gid -> tags (products + registered resources) */
   tags: Map<string, Set<string>>;
@@ -369,10 +445,15 @@ interface ShopState {
   known: Set<string>;
   metafields: Map<string, SandboxMetafield>;
   bucket: { available: number; at: number; restoreRate: number; max: number };
+  discounts: SandboxDiscount[];
+  storeCredit: SandboxStoreCreditAccount[];
+  rewardFault: RewardFault | null;
 }
 
 interface Ctx {
   state: ShopState;
+  /** The sandbox clock (ms), for discount status and store credit expiry. */
+  now: number;
 }
 
 const GID_RE = /^gid:\/\/shopify\/([A-Za-z]+)\/([0-9]+)(\?.*)?$/;
@@ -757,6 +838,12 @@ function buildMockedSchema(): GraphQLSchema {
             (p) => productNode(ctx.state, p),
           );
         },
+        codeDiscountNodeByCode: (_s: unknown, a: { code: string }, ctx: Ctx) => {
+          requireAccess(ctx.state, "codeDiscountNodeByCode");
+          const d = findDiscountByCode(ctx.state, a.code);
+          return d ? discountCodeNode(ctx.state, d, ctx.now) : null;
+        },
+        customer: (_s: unknown, a: { id: string }, ctx: Ctx) => customerNode(ctx.state, a.id),
         productVariants: (_s: unknown, a: ConnArgs & { query?: string | null }, ctx: Ctx) => {
           const list = ctx.state.products.flatMap((p) => p.variants.map((v) => ({ p, v })));
           return connection(
@@ -772,6 +859,20 @@ function buildMockedSchema(): GraphQLSchema {
         tagsRemove: (_s: unknown, a: { id: string; tags: string[] }, ctx: Ctx) => tagsChange(ctx.state, a.id, a.tags, "remove"),
         metafieldsSet: (_s: unknown, a: { metafields: Array<Record<string, string | null | undefined>> }, ctx: Ctx) =>
           metafieldsSet(ctx.state, a.metafields),
+        discountCodeBasicCreate: (_s: unknown, a: { basicCodeDiscount: Input }, ctx: Ctx) => {
+          requireAccess(ctx.state, "discountCodeBasicCreate");
+          return discountCodeCreate(ctx.state, ctx.now, "DiscountCodeBasic", "basicCodeDiscount", a.basicCodeDiscount);
+        },
+        discountCodeFreeShippingCreate: (_s: unknown, a: { freeShippingCodeDiscount: Input }, ctx: Ctx) => {
+          requireAccess(ctx.state, "discountCodeFreeShippingCreate");
+          return discountCodeCreate(ctx.state, ctx.now, "DiscountCodeFreeShipping", "freeShippingCodeDiscount", a.freeShippingCodeDiscount);
+        },
+        // Shopify documents no idempotency for this mutation (the @idempotent directive works only
+        // where a mutation's description says so), so a key sent with it changes nothing here either.
+        storeCreditAccountCredit: (_s: unknown, a: { id: string; creditInput: Input }, ctx: Ctx) => {
+          requireAccess(ctx.state, "storeCreditAccountCredit");
+          return storeCreditAccountCredit(ctx.state, ctx.now, a.id, a.creditInput);
+        },
       },
     }),
   });
@@ -883,6 +984,336 @@ function metafieldsSet(state: ShopState, inputs: Array<Record<string, string | n
     return metafieldNode(mf);
   });
   return { metafields: out, userErrors: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reward grants: code discounts and store credit
+// ---------------------------------------------------------------------------------------------
+// Messages, codes and fields below are Shopify's, as recorded from real stores (2026-04 API) by the
+// public conformance captures of Shopify's Admin API; the few not found there are marked "assumed".
+
+/** Scopes the reward operations need: the field's `requiredAccess` in the 2026-07 schema. */
+const REQUIRED_ACCESS: Record<string, string> = {
+  discountCodeBasicCreate: "write_discounts",
+  discountCodeFreeShippingCreate: "write_discounts",
+  codeDiscountNodeByCode: "read_discounts",
+  storeCreditAccountCredit: "write_store_credit_account_transactions",
+  storeCreditAccounts: "read_store_credit_accounts",
+  transactions: "read_store_credit_account_transactions",
+};
+
+export const REWARD_MUTATIONS = new Set(["discountCodeBasicCreate", "discountCodeFreeShippingCreate", "storeCreditAccountCredit"]);
+
+function hasScope(state: ShopState, scope: string): boolean {
+  if (!state.scopes) return true;
+  // Granting write_x grants read_x as well.
+  return state.scopes.has(scope) || (scope.startsWith("read_") && state.scopes.has(`write_${scope.slice(5)}`));
+}
+
+/** Shopify's answer to a field the token's scopes do not cover: a top-level error, the field null. */
+function requireAccess(state: ShopState, field: string): void {
+  const scope = REQUIRED_ACCESS[field]!;
+  if (hasScope(state, scope)) return;
+  const required = `\`${scope}\` access scope.`;
+  throw new GraphQLError(`Access denied for ${field} field. Required access: ${required}`, {
+    extensions: { code: "ACCESS_DENIED", documentation: "https://shopify.dev/api/usage/access-scopes", requiredAccess: required },
+  });
+}
+
+// Money as integer micro-units, so balances add up exactly.
+const MICROS = 1_000_000n;
+
+function toMicros(v: unknown): bigint | null {
+  const s = String(v ?? "").trim();
+  const m = /^(-?)(\d+)(?:\.(\d{1,6})\d*)?$/.exec(s);
+  if (!m) return null;
+  const micros = BigInt(m[2]!) * MICROS + BigInt((m[3] ?? "").padEnd(6, "0"));
+  return m[1] ? -micros : micros;
+}
+
+/** Shopify writes decimals without trailing zeros but with at least one decimal: "7.23", "10.0". */
+function fromMicros(n: bigint): string {
+  const neg = n < 0n;
+  const abs = neg ? -n : n;
+  const frac = (abs % MICROS).toString().padStart(6, "0").replace(/0+$/, "");
+  return `${neg ? "-" : ""}${abs / MICROS}.${frac || "0"}`;
+}
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function canonicalGid(id: unknown): string | null {
+  const g = parseGid(id);
+  return g ? `gid://shopify/${g.type}/${g.num}` : null;
+}
+
+/** The sandbox knows a shop's customers once any Customer gid was registered with addResource. */
+function knowsCustomers(state: ShopState): boolean {
+  for (const gid of state.known) if (gid.startsWith("gid://shopify/Customer/")) return true;
+  return false;
+}
+
+function customerExists(state: ShopState, gid: string | null): boolean {
+  if (!gid || !gid.startsWith("gid://shopify/Customer/")) return false;
+  return !knowsCustomers(state) || state.known.has(gid);
+}
+
+function findDiscountByCode(state: ShopState, code: string): SandboxDiscount | undefined {
+  // Codes are unique per shop regardless of case, and found regardless of case.
+  const wanted = code.toLowerCase();
+  return state.discounts.find((d) => d.code.toLowerCase() === wanted);
+}
+
+function discountStatus(d: SandboxDiscount, now: number): "ACTIVE" | "EXPIRED" | "SCHEDULED" {
+  if (Date.parse(d.startsAt) > now) return "SCHEDULED";
+  if (d.endsAt && Date.parse(d.endsAt) <= now) return "EXPIRED";
+  return "ACTIVE";
+}
+
+function money(state: ShopState, amount: string, currency = state.data.currencyCode) {
+  return { __typename: "MoneyV2", amount: fromMicros(toMicros(amount) ?? 0n), currencyCode: currency };
+}
+
+function discountCodeNode(state: ShopState, d: SandboxDiscount, now: number): Record<string, unknown> {
+  const redeemCode = { __typename: "DiscountRedeemCode", id: `gid://shopify/DiscountRedeemCode/${d.id.split("/").pop()}`, code: d.code };
+  const common = {
+    __typename: d.type,
+    title: d.title,
+    status: discountStatus(d, now),
+    startsAt: d.startsAt,
+    endsAt: d.endsAt,
+    createdAt: d.createdAt,
+    updatedAt: d.createdAt,
+    asyncUsageCount: d.usageCount,
+    usageLimit: d.usageLimit,
+    appliesOncePerCustomer: d.appliesOncePerCustomer,
+    codes: (args: ConnArgs) =>
+      connection(
+        [redeemCode],
+        () => d.id.split("/").pop()!,
+        args,
+        (c) => ({ ...c, asyncUsageCount: d.usageCount }),
+      ),
+    codesCount: { count: 1, precision: "EXACT" },
+    context:
+      d.customers === "all"
+        ? { __typename: "DiscountBuyerSelectionAll", all: "ALL" }
+        : { __typename: "DiscountCustomers", customers: d.customers.map((id) => ({ __typename: "Customer", id })) },
+    combinesWith: { ...d.combinesWith, productDiscountsWithTagsOnSameCartLine: null },
+    minimumRequirement: d.minimumSubtotal
+      ? { __typename: "DiscountMinimumSubtotal", greaterThanOrEqualToSubtotal: money(state, d.minimumSubtotal) }
+      : null,
+    tags: [],
+  };
+  const codeDiscount =
+    d.type === "DiscountCodeBasic"
+      ? {
+          ...common,
+          discountClasses: ["ORDER"],
+          customerGets: {
+            appliesOnOneTimePurchase: true,
+            appliesOnSubscription: false,
+            items: { __typename: "AllDiscountItems", allItems: true },
+            value:
+              d.amount !== null
+                ? { __typename: "DiscountAmount", amount: money(state, d.amount), appliesOnEachItem: false }
+                : { __typename: "DiscountPercentage", percentage: d.percentage },
+          },
+        }
+      : {
+          ...common,
+          discountClasses: ["SHIPPING"],
+          destinationSelection:
+            d.destination === "all" || !d.destination
+              ? { __typename: "DiscountCountryAll", allCountries: true }
+              : { __typename: "DiscountCountries", countries: d.destination, includeRestOfWorld: false },
+        };
+  return { __typename: "DiscountCodeNode", id: d.id, codeDiscount };
+}
+
+type Input = Record<string, any>;
+
+function discountCodeCreate(state: ShopState, now: number, type: SandboxDiscount["type"], inputName: string, input: Input) {
+  const userErrors: Array<Record<string, unknown>> = [];
+  const err = (field: string[], message: string, code: string) =>
+    userErrors.push({ __typename: "DiscountUserError", field: [inputName, ...field], message, code, extraInfo: null });
+
+  if (typeof input.title !== "string" || !input.title.trim()) err(["title"], "Title can't be blank", "BLANK");
+  const code = input.code as string | null | undefined;
+  if (code === null || code === undefined) err(["code"], "Code can't be blank", "BLANK");
+  else if (code === "") err(["code"], "Code is too short (minimum is 1 character)", "TOO_SHORT");
+  else if (/[\r\n]/.test(code)) err(["code"], "Code cannot contain newline characters.", "INVALID");
+  else if (code.length > 255) err(["code"], "Code is too long (maximum is 255 characters)", "TOO_LONG");
+  else if (findDiscountByCode(state, code)) err(["code"], "Code must be unique. Please try a different code.", "TAKEN");
+  if (!input.startsAt) err(["startsAt"], "Starts at can't be blank", "BLANK");
+  // Assumed: an end equal to the start is refused too ("needs to be after").
+  else if (input.endsAt && Date.parse(input.endsAt) <= Date.parse(input.startsAt))
+    err(["endsAt"], "Ends at needs to be after starts_at", "INVALID");
+  if (input.context && input.customerSelection) err(["context"], "Only one of context or customerSelection can be provided.", "INVALID");
+  const added: unknown[] = input.context?.customers?.add ?? [];
+  for (const id of added) {
+    // Assumed wording, after Shopify's "Product with id: N is invalid" for unknown products.
+    const gid = canonicalGid(id);
+    if (!customerExists(state, gid))
+      err(["context", "customers", "add"], `Customer with id: ${parseGid(id)?.num ?? String(id)} is invalid`, "INVALID");
+  }
+  if (typeof input.usageLimit === "number" && input.usageLimit <= 0)
+    err(["usageLimit"], "Usage limit must be greater than 0", "GREATER_THAN");
+
+  let amount: string | null = null;
+  let percentage: number | null = null;
+  if (type === "DiscountCodeBasic") {
+    const value = input.customerGets?.value ?? {};
+    if (!input.customerGets) err(["customerGets"], "Customer gets can't be blank", "BLANK"); // assumed wording
+    if (value.discountAmount) {
+      const micros = toMicros(value.discountAmount.amount);
+      // Shopify keeps the amount negated, hence its inverted wording; zero is accepted.
+      if (micros !== null && micros < 0n)
+        err(["customerGets", "value", "discountAmount", "amount"], "Value must be less than or equal to 0", "LESS_THAN_OR_EQUAL_TO");
+      amount = micros === null ? null : fromMicros(micros);
+    } else if (typeof value.percentage === "number") {
+      if (value.percentage < 0 || value.percentage > 1)
+        err(["customerGets", "value", "percentage"], "Value must be between 0.0 and 1.0", "VALUE_OUTSIDE_RANGE");
+      percentage = value.percentage;
+    }
+  } else if (input.combinesWith?.shippingDiscounts) {
+    err(["combinesWith"], "The combinesWith settings are not valid for the discount class.", "INVALID_COMBINES_WITH_FOR_DISCOUNT_CLASS");
+  }
+  if (userErrors.length) return { codeDiscountNode: null, userErrors };
+
+  const subtotal = input.minimumRequirement?.subtotal?.greaterThanOrEqualToSubtotal;
+  const d: SandboxDiscount = {
+    id: gidOf("DiscountCodeNode", nextNum()),
+    type,
+    code: code!,
+    title: input.title,
+    startsAt: input.startsAt,
+    endsAt: input.endsAt ?? null,
+    customers: added.length ? added.map((id) => canonicalGid(id)!) : "all",
+    usageLimit: input.usageLimit ?? null,
+    appliesOncePerCustomer: input.appliesOncePerCustomer ?? false,
+    amount,
+    percentage,
+    minimumSubtotal: subtotal === undefined || subtotal === null ? null : fromMicros(toMicros(subtotal) ?? 0n),
+    combinesWith: {
+      orderDiscounts: input.combinesWith?.orderDiscounts ?? false,
+      productDiscounts: input.combinesWith?.productDiscounts ?? false,
+      shippingDiscounts: input.combinesWith?.shippingDiscounts ?? false,
+    },
+    destination: type === "DiscountCodeFreeShipping" ? (input.destination?.countries?.add ?? "all") : null,
+    usageCount: 0,
+    createdAt: isoSeconds(now),
+  };
+  state.discounts.push(d);
+  return { codeDiscountNode: discountCodeNode(state, d, now), userErrors: [] };
+}
+
+function storeCreditAccountNode(state: ShopState, a: SandboxStoreCreditAccount): Record<string, unknown> {
+  return {
+    __typename: "StoreCreditAccount",
+    id: a.id,
+    balance: money(state, a.balance, a.currency),
+    owner: { __typename: "Customer", id: a.ownerId },
+    transactions: (args: ConnArgs & { query?: string | null; sortKey?: string | null }) => {
+      requireAccess(state, "transactions");
+      // Every transaction here is a credit; a filter on another type finds none.
+      const type = /\btype:(\w+)/.exec(args.query ?? "")?.[1];
+      const list = type && type !== "credit" ? [] : a.transactions;
+      return connection(
+        list,
+        (t) => t.id.split("/").pop()!,
+        args,
+        (t) => storeCreditTransactionNode(state, a, t),
+      );
+    },
+  };
+}
+
+function storeCreditTransactionNode(state: ShopState, a: SandboxStoreCreditAccount, t: SandboxStoreCreditTransaction) {
+  return {
+    __typename: "StoreCreditAccountCreditTransaction",
+    id: t.id,
+    amount: money(state, t.amount, a.currency),
+    balanceAfterTransaction: money(state, t.balanceAfter, a.currency),
+    remainingAmount: money(state, t.amount, a.currency),
+    createdAt: t.createdAt,
+    expiresAt: t.expiresAt,
+    event: "ADJUSTMENT",
+    origin: null,
+    account: () => storeCreditAccountNode(state, a),
+  };
+}
+
+function storeCreditAccountCredit(state: ShopState, now: number, id: string, input: Input) {
+  // Shopify answers with the first problem it finds, in this order.
+  const refuse = (field: string[], message: string, code: string) => ({
+    storeCreditAccountTransaction: null,
+    userErrors: [{ __typename: "StoreCreditAccountCreditUserError", field, message, code }],
+  });
+  const gid = canonicalGid(id);
+  let account: SandboxStoreCreditAccount | undefined;
+  if (gid?.startsWith("gid://shopify/StoreCreditAccount/")) {
+    account = state.storeCredit.find((a) => a.id === gid);
+    if (!account) return refuse(["id"], "Store credit account does not exist", "ACCOUNT_NOT_FOUND");
+  } else if (!customerExists(state, gid)) {
+    return refuse(["id"], "Owner does not exist", "OWNER_NOT_FOUND");
+  }
+  if (input.expiresAt && Date.parse(input.expiresAt) <= now)
+    return refuse(["creditInput", "expiresAt"], "The expiry date must be in the future", "EXPIRES_AT_IN_PAST");
+  const amount = toMicros(input.creditAmount?.amount);
+  if (amount === null || amount <= 0n)
+    return refuse(
+      ["creditInput", "creditAmount", "amount"],
+      "A positive amount must be used to credit a store credit account",
+      "NEGATIVE_OR_ZERO_AMOUNT",
+    );
+  const currency = String(input.creditAmount.currencyCode);
+  if (account && account.currency !== currency)
+    return refuse(
+      ["creditInput", "creditAmount", "currencyCode"],
+      "The currency provided does not match the currency of the store credit account",
+      "MISMATCHING_CURRENCY",
+    );
+  if (!account) {
+    // A customer id opens the customer's account in that currency on first credit.
+    account = state.storeCredit.find((a) => a.ownerId === gid && a.currency === currency);
+    if (!account) {
+      account = { id: gidOf("StoreCreditAccount", nextNum()), ownerId: gid!, currency, balance: "0.0", transactions: [] };
+      state.storeCredit.push(account);
+    }
+  }
+  const balance = (toMicros(account.balance) ?? 0n) + amount;
+  account.balance = fromMicros(balance);
+  const t: SandboxStoreCreditTransaction = {
+    id: gidOf("StoreCreditAccountCreditTransaction", nextNum()),
+    amount: fromMicros(amount),
+    balanceAfter: account.balance,
+    createdAt: isoSeconds(now),
+    expiresAt: input.expiresAt ?? null,
+  };
+  account.transactions.push(t);
+  return { storeCreditAccountTransaction: storeCreditTransactionNode(state, account, t), userErrors: [] };
+}
+
+function customerNode(state: ShopState, id: string): Record<string, unknown> | null {
+  const gid = canonicalGid(id);
+  if (!customerExists(state, gid)) return null;
+  return {
+    __typename: "Customer",
+    id: gid,
+    storeCreditAccounts: (args: ConnArgs & { query?: string | null }) => {
+      requireAccess(state, "storeCreditAccounts");
+      const currency = /\bcurrency_code:(\w+)/i.exec(args.query ?? "")?.[1]?.toUpperCase();
+      const list = state.storeCredit.filter((a) => a.ownerId === gid && (!currency || a.currency === currency));
+      return connection(
+        list,
+        (a) => a.id.split("/").pop()!,
+        args,
+        (a) => storeCreditAccountNode(state, a),
+      );
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1182,6 +1613,20 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
   let shopCounter = 60_000_000_000;
   let clockOffsetMs = 0;
   const now = () => Date.now() + clockOffsetMs;
+  // Answers held back by a "slow" fault; close() drops them.
+  const pending = new Set<NodeJS.Timeout>();
+
+  /** The shop's reward fault, if this operation is one of the reward mutations; counts the call. */
+  function rewardFaultFor(state: ShopState, op: OperationDefinitionNode): RewardFault | null {
+    const fault = state.rewardFault;
+    if (!fault || op.operation !== "mutation") return null;
+    if (!op.selectionSet.selections.some((sel) => sel.kind === Kind.FIELD && REWARD_MUTATIONS.has(sel.name.value))) return null;
+    if (fault.calls !== undefined) {
+      const left = fault.calls - 1;
+      state.rewardFault = left > 0 ? { ...fault, calls: left } : null;
+    }
+    return fault;
+  }
 
   function issueTokens(s: ShopState, expiring: boolean) {
     s.token = `shpat_${randomBytes(16).toString("hex")}`;
@@ -1190,7 +1635,7 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
     s.refreshExpiresAt = now() + REFRESH_TOKEN_TTL_S * 1000;
     return {
       access_token: s.token,
-      scope: opts.scopes ?? "",
+      scope: s.scopeText ?? "",
       ...(expiring ? { expires_in: ACCESS_TOKEN_TTL_S, refresh_token: s.refreshToken, refresh_token_expires_in: REFRESH_TOKEN_TTL_S } : {}),
     };
   }
@@ -1409,12 +1854,18 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
         extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus(state) } },
       });
     }
+    const fault = rewardFaultFor(state, op);
+    if (fault?.mode === "error") {
+      const status = fault.status ?? 503;
+      record({ query, variables, operationName: (operationName as string | null) ?? null, status });
+      return send(res, status, { errors: STATUS_CODES[status] ?? "Internal Server Error" });
+    }
     const result = await execute({
       schema: mocked,
       document: doc,
       operationName: op.name?.value,
       variableValues: variables as Record<string, unknown>,
-      contextValue: { state } satisfies Ctx,
+      contextValue: { state, now: now() } satisfies Ctx,
     });
     const actual = requested;
     state.bucket.available -= actual;
@@ -1422,6 +1873,25 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
       const j = e.toJSON() as ShopifyError;
       return { ...j, extensions: { code: "INTERNAL_SERVER_ERROR", ...(j.extensions ?? {}) } };
     });
+    if (fault?.mode === "drop") {
+      record({ query, variables, operationName: (operationName as string | null) ?? null, status: 0 });
+      res.socket?.destroy();
+      return;
+    }
+    if (fault?.mode === "slow") {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          pending.delete(timer);
+          resolve();
+        }, fault.delayMs);
+        pending.add(timer);
+      });
+      // The client may have given up meanwhile; what was created stays created.
+      if (res.destroyed || res.socket?.destroyed) {
+        record({ query, variables, operationName: (operationName as string | null) ?? null, status: 0 });
+        return;
+      }
+    }
     return answer(200, {
       ...(errors ? { errors } : {}),
       data: result.data ?? null,
@@ -1455,6 +1925,8 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
     graphqlUrl: (shop, apiVersion = ADMIN_API_VERSION) => `${url}/shops/${shop}/admin/api/${apiVersion}/graphql.json`,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const timer of pending) clearTimeout(timer);
+        pending.clear();
         server.close((e) => (e ? reject(e) : resolve()));
         server.closeAllConnections?.();
       }),
@@ -1468,6 +1940,16 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
         refreshExpiresAt: 0,
         failStatus: null,
         shopNum,
+        scopeText: data.scopes ?? opts.scopes ?? null,
+        scopes:
+          (data.scopes ?? opts.scopes) === undefined
+            ? null
+            : new Set(
+                (data.scopes ?? opts.scopes)!
+                  .split(",")
+                  .map((x) => x.trim())
+                  .filter(Boolean),
+              ),
         data: {
           name: data.name ?? shop.replace(/\.myshopify\.com$/, ""),
           currencyCode: data.currencyCode ?? "USD",
@@ -1479,6 +1961,9 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
         known: new Set([gidOf("Shop", shopNum)]),
         metafields: new Map(),
         bucket: { available: maxAvail, at: Date.now(), restoreRate: defaultRestore, max: maxAvail },
+        discounts: [],
+        storeCredit: [],
+        rewardFault: null,
       };
       shops.set(shop, state);
     },
@@ -1539,6 +2024,23 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
       s.bucket.available = Math.max(0, Math.min(s.bucket.max, available));
       s.bucket.at = Date.now();
       if (restoreRate !== undefined) s.bucket.restoreRate = restoreRate;
+    },
+    discountsOf(shop) {
+      return must(shop).discounts.map((d) => structuredClone(d));
+    },
+    useDiscountCode(shop, code) {
+      const d = findDiscountByCode(must(shop), code);
+      if (!d) throw new Error(`useDiscountCode: ${shop} has no code ${code}`);
+      d.usageCount++;
+    },
+    storeCreditOf(shop, customerGid) {
+      const gid = canonicalGid(customerGid);
+      return must(shop)
+        .storeCredit.filter((a) => a.ownerId === gid)
+        .map((a) => structuredClone(a));
+    },
+    faultRewards(shop, fault) {
+      must(shop).rewardFault = fault;
     },
   };
 }

@@ -4,7 +4,8 @@
 // the same variables. Test-only knobs are options passed by tests, never variables here.
 import { z } from "zod";
 
-const DEFAULT_SCOPES = "read_orders,read_customers,read_products,write_discounts,write_store_credit_account_transactions"; // as shopify.app.toml
+const DEFAULT_SCOPES =
+  "read_orders,read_customers,read_products,write_discounts,read_store_credit_accounts,write_store_credit_account_transactions"; // as shopify.app.toml
 
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -45,6 +46,9 @@ const variables = z.object({
     .regex(/^[a-z_]+(,[a-z_]+)*$/, "is a comma-separated list of access scopes")
     .default(DEFAULT_SCOPES),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  // How long a shopper's redemption waits for Shopify to make the code; past it the request is
+  // aborted and the reservation settled later (app/loyalty/redemption.server.ts).
+  SHOPIFY_REWARD_TIMEOUT_MS: int(100, 60_000).default(10_000),
   SHOPIFY_LOG_LEVEL: z.enum(["error", "warning", "info", "debug"]).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   POSTVENTA_ENCRYPTION_KEY: key32,

@@ -8,7 +8,7 @@
 //   the request can no longer land (aborted at its timeout), looks the code up: found → issued,
 //   absent → released. A crash between the steps is settled by the same job.
 import { randomBytes } from "node:crypto";
-import { transaction, type Tx } from "../db.server";
+import { pool, transaction, type Tx } from "../db.server";
 import { appendLedger } from "./ledger.server";
 import { canRedeem, rewardCode, rewardExpiry, type Reward } from "../domain/rewards";
 import { tierFor } from "../domain/tiers";
@@ -25,17 +25,16 @@ import {
 } from "../../integrations/shopify/rewards.server";
 import { catalogOf, issuedReward } from "../shopper/account.server";
 import { log } from "../log.server";
+import { config } from "../config.server";
 import type { IssuedReward } from "../shopper/views";
 
-export const redemptionTiming = {
-  timeoutMs: 10_000, // Shopify's answer to the grant; the request is aborted then
-  settleAfterMs: 60_000, // the settle job runs this long after the reservation: past any timeout and a refresh
+// Shopify's answer to a grant is awaited this long, then the request is aborted; the settle job
+// runs three times as long after the reservation: past the timeout, a token refresh before it, and
+// any answer still on its way.
+const timing = () => {
+  const timeoutMs = config().SHOPIFY_REWARD_TIMEOUT_MS;
+  return { timeoutMs, settleAfterMs: 3 * timeoutMs };
 };
-
-/** Tests shorten the waits. */
-export function tuneRedemptions(t: Partial<typeof redemptionTiming>): void {
-  Object.assign(redemptionTiming, t);
-}
 
 export type RedeemResult =
   | { ok: true; issued: IssuedReward; balance: number }
@@ -96,7 +95,7 @@ export async function redeem(
     ]);
     await tx.run`
       SELECT graphile_worker.add_job('redemption_settle', json_build_object('shop', ${shop}::text, 'redemptionId', ${row.id}::text),
-        run_at => now() + ${`${redemptionTiming.settleAfterMs} milliseconds`}::interval, job_key => 'redemption_settle:' || ${row.id}::text,
+        run_at => now() + ${`${timing().settleAfterMs} milliseconds`}::interval, job_key => 'redemption_settle:' || ${row.id}::text,
         max_attempts => 25)`;
     return { row, currency, fresh: true };
   });
@@ -129,7 +128,7 @@ function grantFor(row: RedemptionRow, shopifyCustomerId: string, currency: strin
 async function send(shop: string, shopifyCustomerId: string, row: RedemptionRow, currency: string): Promise<GrantOutcome> {
   try {
     const outcome = await withOfflineAdmin(shop, (graphql) =>
-      grantReward(graphql, grantFor(row, shopifyCustomerId, currency), { timeoutMs: redemptionTiming.timeoutMs }),
+      grantReward(graphql, grantFor(row, shopifyCustomerId, currency), { timeoutMs: timing().timeoutMs }),
     );
     // No token Shopify accepts: the grant was refused before anything could be made.
     if ("noAdmin" in outcome) return { refused: `no Shopify access (${outcome.noAdmin})` };
@@ -197,7 +196,10 @@ export async function settleRedemption(shop: string, redemptionId: string): Prom
   if (row.reward.kind === "store_credit") {
     const grant = grantFor(row, row.shopifyCustomerId ?? "0", row.currency);
     const answer = await withOfflineAdmin(shop, (graphql) =>
-      settleStoreCredit(graphql, grant as Extract<RewardGrant, { kind: "store_credit" }>, { timeoutMs: redemptionTiming.timeoutMs }),
+      settleStoreCredit(graphql, grant as Extract<RewardGrant, { kind: "store_credit" }>, {
+        timeoutMs: timing().timeoutMs,
+        attemptedAt: row.createdAt,
+      }),
     );
     if ("noAdmin" in answer)
       throw new Error(`no Shopify access to settle redemption ${redemptionId} (${answer.noAdmin}); the queue tries again`);
@@ -224,8 +226,6 @@ export async function markCodesUsed(tx: Tx, shop: string, order: { id: string; n
 }
 
 async function balanceOf(customerId: string): Promise<number> {
-  return transaction(async (tx) => {
-    const [a] = await tx.rows<{ balance: number }>`SELECT balance FROM "PointsAccount" WHERE "customerId" = ${customerId}`;
-    return a?.balance ?? 0;
-  });
+  const { rows } = await pool.query<{ balance: number }>(`SELECT balance FROM "PointsAccount" WHERE "customerId" = $1`, [customerId]);
+  return rows[0]?.balance ?? 0;
 }

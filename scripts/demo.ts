@@ -4,8 +4,10 @@
 import { eventIdOf } from "../integrations/hubspot/client.server.ts";
 import { generateStoreWeek, deliverAll } from "../test/sandboxes/shopify/store-week.ts";
 import { startHubSpotSandbox } from "../test/sandboxes/hubspot/server.ts";
-import { hubspotHoldings } from "../test/hubspot-helpers.ts";
+import { hubspotHoldings, waitForHubSpot } from "../test/hubspot-helpers.ts";
 import { DEV_SECRET, startStack } from "../test/stack.ts";
+import { shopperCall, shopperToken } from "../test/shopper-helpers.ts";
+import type { AccountView, RedeemAnswer } from "../app/shopper/views.ts";
 
 const keep = process.argv.includes("--keep");
 const shop = "cafe-demo.myshopify.com";
@@ -169,7 +171,67 @@ console.log(
 );
 console.log(`Requests to HubSpot: ${hubspot.stats().requests} (${hubspot.stats().http429} answered 429).`);
 
-const ok = result.failed.length === 0 && totals.failed === 0 && differing.length === 0 && hubspotOk;
+// What two shoppers see on their account's rewards page (the customer-account extension renders
+// exactly this answer), one in Spanish; then one of them redeems a reward.
+const shoppers = await q<{ id: string; email: string }>(
+  `SELECT c."shopifyCustomerId" AS id, c.email FROM "Customer" c JOIN "PointsAccount" a ON a."customerId" = c.id
+    WHERE c.shop = $1 AND c."shopifyCustomerId" IS NOT NULL AND c."redactedAt" IS NULL ORDER BY a.balance DESC, c.id LIMIT 2`,
+  [shop],
+);
+const page = async (customer: string, locale: string) =>
+  (await shopperCall(stack.url, "/api/account", shopperToken(shop, customer), { locale })).body as AccountView;
+function printPage(v: AccountView, email: string) {
+  const es = v.locale === "es";
+  console.log(`\n  ${email} — ${es ? "página de recompensas" : "rewards page"} (${v.locale})`);
+  console.log(`    ${es ? "Puntos" : "Points"}: ${v.points.balance} · ${es ? "Nivel" : "Tier"}: ${v.tier.name} — ${v.tier.text}`);
+  for (const h of v.history.slice(0, 3))
+    console.log(`    ${h.at.slice(0, 10)}  ${String(h.points > 0 ? `+${h.points}` : h.points).padStart(6)}  ${h.text}`);
+  for (const r of v.rewards)
+    console.log(
+      `    [${r.canRedeem ? (es ? "Canjear" : "Redeem") : "  —  "}] ${pad(r.title, 44)} ${r.cost} pts${r.unavailableText ? ` · ${r.unavailableText}` : ""}`,
+    );
+  for (const w of v.warranties.slice(0, 3)) console.log(`    ${es ? "Garantía" : "Warranty"}: ${w.product} (${w.orderName}) — ${w.text}`);
+  for (const c of v.issued.slice(0, 3)) console.log(`    ${es ? "Código" : "Code"} ${c.code ?? "—"}: ${c.title} — ${c.statusText}`);
+}
+console.log(`\nShoppers: what the customer-account extension shows, from GET /api/account`);
+const [first, second] = shoppers;
+printPage(await page(first.id, "es"), first.email);
+if (second) printPage(await page(second.id, "en"), second.email);
+const offer = (await page(first.id, "es")).rewards.find((r) => r.canRedeem && r.kind === "amount_off");
+let redeemOk = !!offer;
+if (offer) {
+  const answer = await shopperCall(stack.url, "/api/redeem", shopperToken(shop, first.id), {
+    body: { rewardId: offer.id, redemptionId: crypto.randomUUID() },
+    locale: "es",
+  });
+  const { issued, balance } = answer.body as RedeemAnswer;
+  const held = stack.admin.discountsOf(shop).find((d) => d.code === issued.code);
+  console.log(
+    `\n  ${first.email} canjea «${offer.title}» (${offer.cost} puntos): HTTP ${answer.status}, código ${issued.code}, nuevo saldo ${balance}.`,
+  );
+  console.log(
+    held
+      ? `  Shopify (Admin sandbox) now holds discount ${held.code}: ${held.type}, ${held.amount} off, usage limit ${held.usageLimit}, once per customer ${held.appliesOncePerCustomer}, for ${JSON.stringify(held.customers)}, ends ${held.endsAt?.slice(0, 10)}.`
+      : `  Shopify holds NO discount with code ${issued.code}.`,
+  );
+  printPage(await page(first.id, "es"), first.email);
+  await waitForHubSpot(stack.pool, shop);
+  const contact = hubspotHoldings(hubspot, portal.portalId).contactsByEmail.get(first.email)?.[0];
+  const note = hubspotHoldings(hubspot, portal.portalId).state.notes.find((n) =>
+    n.properties.hs_note_body?.includes(`Redeemed ${offer.cost} points`),
+  );
+  console.log(
+    `  HubSpot: ${first.email}'s points balance is now ${contact?.properties.postventa_points_balance}; note: ${note ? `“Redeemed ${offer.cost} points”` : "none"}.`,
+  );
+  redeemOk =
+    contact?.properties.postventa_points_balance === String(balance) &&
+    !!note &&
+    answer.status === 200 &&
+    !!held &&
+    balance === (await page(first.id, "es")).points.balance;
+}
+
+const ok = result.failed.length === 0 && totals.failed === 0 && differing.length === 0 && hubspotOk && redeemOk;
 if (keep) {
   console.log(`\nServer left running at ${stack.url} (Ctrl-C to stop).`);
   process.on("SIGINT", async () => {

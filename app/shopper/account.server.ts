@@ -111,8 +111,8 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
        (SELECT json_build_object('name', name, 'currency', currency, 'rewards', rewards, 'scopes', COALESCE((SELECT scope FROM "Session" WHERE id = 'offline_' || domain), scopes), 'earnRule', "earnRule") FROM "Shop" WHERE domain = $1) AS shop,
        (SELECT json_build_object('id', id, 'firstName', "firstName", 'birthMonth', "birthMonth", 'birthDay', "birthDay", 'redacted', "redactedAt" IS NOT NULL) FROM c) AS customer,
        (SELECT json_build_object('balance', a.balance, 'lifetimeEarned', a."lifetimeEarned") FROM "PointsAccount" a JOIN c ON c.id = a."customerId") AS account,
-       COALESCE((SELECT json_agg(h ORDER BY h.id DESC) FROM (
-         SELECT e.id::text AS id, e.kind, e.points, e.params, e."createdAt" FROM "PointsLedgerEntry" e JOIN c ON c.id = e."customerId"
+       COALESCE((SELECT json_agg(json_build_object('id', h.id::text, 'kind', h.kind, 'points', h.points, 'params', h.params, 'createdAt', h."createdAt") ORDER BY h.id DESC) FROM (
+         SELECT e.id, e.kind, e.points, e.params, e."createdAt" FROM "PointsLedgerEntry" e JOIN c ON c.id = e."customerId"
          WHERE e.points <> 0 ORDER BY e.id DESC LIMIT 50) h), '[]') AS history,
        COALESCE((SELECT json_agg(r ORDER BY r."createdAt" DESC) FROM (
          SELECT r.id, r."requestId", r.reward, r.state, r.code, r."usedOrderName", r."expiresAt", r."createdAt"

@@ -36,7 +36,8 @@ export function decimalAmount(amount: number, currency: string): string {
   } catch {
     // An unknown currency code: keep two decimals.
   }
-  return amount.toFixed(digits);
+  // Intl rounds the number as written (1.005 → "1.01"), where toFixed rounds its binary value ("1.00").
+  return new Intl.NumberFormat("en", { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(amount);
 }
 
 /** A Money of the API ("12.50", "USD") in the shopper's locale. */

@@ -50,6 +50,19 @@ export default tseslint.config(
     files: ["extensions/**/*.{ts,tsx}"],
     languageOptions: { globals: { ...globals.browser, shopify: "readonly" } },
     rules: {
+      // The Shopify CLI bakes every `process.env.X` of its environment and the app's .env (secrets
+      // included) into the public bundle: extensions read APP_URL only.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.object.name='process'][object.property.name='env'][computed=false][property.name!='APP_URL']",
+          message: "Extensions read only process.env.APP_URL: the CLI would bake any other variable, secrets included, into the bundle.",
+        },
+        {
+          selector: "MemberExpression[object.object.name='process'][object.property.name='env'][computed=true]",
+          message: "Extensions read only process.env.APP_URL: the CLI would bake any other variable, secrets included, into the bundle.",
+        },
+      ],
       "no-restricted-imports": "off",
       "@typescript-eslint/no-restricted-imports": [
         "error",

@@ -9,7 +9,7 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const eslint = new ESLint({ cwd: ROOT });
 const lint = async (file: string, code: string) =>
   (await eslint.lintText(code, { filePath: path.join(ROOT, file) }))[0].messages
-    .filter((m) => m.ruleId === "no-restricted-imports" || m.ruleId === "@typescript-eslint/no-restricted-imports")
+    .filter((m) => ["no-restricted-imports", "@typescript-eslint/no-restricted-imports", "no-restricted-syntax"].includes(m.ruleId ?? ""))
     .map((m) => m.message);
 
 describe("import rules", () => {
@@ -52,5 +52,15 @@ describe("import rules", () => {
         `import { callApi } from "../../shared/api.ts";\nimport { render } from "preact";\nexport const c = [callApi, render];\n`,
       ),
     ).toEqual([]);
+  });
+
+  it("extensions read no environment variable but APP_URL (the CLI would bake it into the public bundle)", async () => {
+    const file = "extensions/shared/probe.ts";
+    expect(await lint(file, `declare const process: any;\nexport const u = process.env.APP_URL;\n`)).toEqual([]);
+    expect(await lint(file, `declare const process: any;\nexport const s = process.env.SHOPIFY_API_SECRET;\n`)).toEqual([
+      expect.stringMatching(/only process.env.APP_URL/),
+    ]);
+    expect(await lint(file, `declare const process: any;\nexport const s = process.env["DATABASE_URL"];\n`)).toHaveLength(1);
+    expect(await lint("scripts/probe.ts", `export const s = process.env.DATABASE_URL;\n`)).toEqual([]);
   });
 });

@@ -87,7 +87,7 @@ export function button(label: string, root: ParentNode = document.body): HTMLEle
   return found[0];
 }
 
-/** Unmounts the Preact tree (the tester's tearDown only empties the body when it cannot require preact). */
+/** Unmounts the Preact tree, before the tester's tearDown (which falls back to emptying the body when it cannot load preact). */
 export function unmount() {
   render(null, document.body);
 }

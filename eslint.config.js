@@ -1,7 +1,9 @@
 // Lint rules, starting from Shopify's Remix template (recommended JS/TS and React hooks rules,
 // Prettier for formatting), plus the architecture written as import rules:
 // - app/domain/** is plain TypeScript: it imports nothing outside itself;
-// - outside services' SDKs are imported only under integrations/** (and by the tests' stand-ins).
+// - outside services' SDKs are imported only under integrations/** (and by the tests' stand-ins);
+// - extensions/** (Shopify UI extensions, bundled for the shopper's browser) import nothing of the
+//   app but `import type` from app/shopper/views.ts, and no Node, React or admin packages.
 import js from "@eslint/js";
 import prettier from "eslint-config-prettier";
 import reactHooks from "eslint-plugin-react-hooks";
@@ -44,6 +46,46 @@ export default tseslint.config(
     },
   },
   { files: ["integrations/**", "test/**", "bench/**"], rules: { "no-restricted-imports": "off" } },
+  {
+    files: ["extensions/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser, shopify: "readonly" } },
+    rules: {
+      // The Shopify CLI bakes every `process.env.X` of its environment and the app's .env (secrets
+      // included) into the public bundle: extensions read APP_URL only.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.object.name='process'][object.property.name='env'][computed=false][property.name!='APP_URL']",
+          message: "Extensions read only process.env.APP_URL: the CLI would bake any other variable, secrets included, into the bundle.",
+        },
+        {
+          selector: "MemberExpression[object.object.name='process'][object.property.name='env'][computed=true]",
+          message: "Extensions read only process.env.APP_URL: the CLI would bake any other variable, secrets included, into the bundle.",
+        },
+      ],
+      "no-restricted-imports": "off",
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "(^|/)app/shopper/views(\\.ts)?$",
+              allowTypeImports: true,
+              message: 'Extensions take only types from the app: `import type { ... } from ".../app/shopper/views.ts"`.',
+            },
+            {
+              regex: "^(~/|(\\.\\./)+(app|integrations|server|prisma|scripts|test)/)(?!shopper/views(\\.ts)?$)",
+              message: "Extensions run in the shopper's browser: they import nothing of the app but types from app/shopper/views.ts.",
+            },
+            {
+              regex: "^(node:|react$|react-dom|@remix-run/|@shopify/(polaris|app-bridge|shopify-)|@prisma/|@hubspot/|pg$)",
+              message: "Extensions are Preact + Polaris web components in a web worker: no Node, React, admin or server packages.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Fuzzers and stand-ins walk arbitrary JSON.
   { files: ["**/*.test.ts", "test/**"], rules: { "@typescript-eslint/no-explicit-any": "off" } },
   prettier,

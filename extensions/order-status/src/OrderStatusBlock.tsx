@@ -1,0 +1,49 @@
+// customer-account.order-status.block.render: the points this order earned (or will earn) and the
+// warranty of each unit. GET /api/orders/<numeric id of shopify.order>. The sentences are the
+// API's; the heading, empty and error states are this extension's locales.
+import "@shopify/ui-extensions/preact";
+import { render } from "preact";
+import type { OrderView } from "../../../app/shopper/views.ts";
+import { apiLocale, callApi, type ApiContext } from "../../shared/api.ts";
+import { numericId, type I18nLike } from "../../shared/format.ts";
+import { ErrorState, Skeleton, useResource, WarrantyList } from "../../shared/ui.tsx";
+
+export default async () => {
+  render(<OrderStatusBlock />, document.body);
+};
+
+function OrderStatusBlock() {
+  const order = shopify.order.value;
+  // Without an order there is nothing to say (the page always has one; a preview may not).
+  return order ? <OrderRewards orderId={numericId(order.id)} /> : null;
+}
+
+function OrderRewards({ orderId }: { orderId: string }) {
+  const i18n = shopify.i18n as I18nLike;
+  const t = i18n.translate;
+  const locale = apiLocale(shopify.localization.language.value?.isoCode);
+  const api: ApiContext = { token: () => shopify.sessionToken.get(), locale };
+  const { state, retry } = useResource(() => callApi<OrderView>(api, `/api/orders/${encodeURIComponent(orderId)}`), `${locale} ${orderId}`);
+
+  return (
+    <s-section heading={t("heading")}>
+      {state.status === "error" ? (
+        <ErrorState i18n={i18n} error={state.error} onRetry={retry} />
+      ) : state.status === "loading" ? (
+        <Skeleton lines={["This order earned 120 points", "Espresso machine", "Covered until 3 May 2027 (161 days left)"]} />
+      ) : (
+        <s-stack gap="base">
+          <s-text type={state.data.points.points > 0 ? "strong" : "generic"}>{state.data.points.text}</s-text>
+          <s-stack gap="small-200">
+            <s-heading>{t("warranties.heading")}</s-heading>
+            {state.data.warranties.length ? (
+              <WarrantyList warranties={state.data.warranties} />
+            ) : (
+              <s-text color="subdued">{t("warranties.empty")}</s-text>
+            )}
+          </s-stack>
+        </s-stack>
+      )}
+    </s-section>
+  );
+}

@@ -154,12 +154,10 @@ describe("when Shopify refuses or does not answer", () => {
     const zero = { id: "broken", kind: "amount_off", cost: 100, valueMinor: 500, minimumOrderMinor: null, validDays: -1, tiers: null };
     await stack.pool.query(`UPDATE "Shop" SET rewards = $1 WHERE domain = $2`, [JSON.stringify([zero]), shop]);
     const eva = await customerWith(300, shop);
-    const res = await redeem(eva, "broken", undefined, shop);
-    expect(res.status).toBe(502);
-    expect(res.body).toMatchObject({
-      balance: 300,
-      issued: { status: "failed", code: null, statusText: "Could not be created; your points were returned" },
-    });
+    const click = crypto.randomUUID();
+    const res = await redeem(eva, "broken", click, shop);
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ code: "refused", error: "The store could not create the reward; your points were returned." });
     expect(stack.admin.discountsOf(shop)).toHaveLength(0);
     const { rows } = await stack.pool.query(`SELECT kind, points FROM "PointsLedgerEntry" WHERE shop = $1 ORDER BY id`, [shop]);
     expect(rows).toEqual([
@@ -167,7 +165,13 @@ describe("when Shopify refuses or does not answer", () => {
       { kind: "redeem", points: -100 },
       { kind: "redeem_release", points: 100 },
     ]);
-    expect((await account(eva, "en", shop)).history[0].text).toMatch(/^Returned: /);
+    // The same click asked again: the same final answer, nothing spent or returned again.
+    expect((await redeem(eva, "broken", click, shop)).body.code).toBe("refused");
+    expect((await stack.pool.query(`SELECT 1 FROM "PointsLedgerEntry" WHERE shop = $1`, [shop])).rows).toHaveLength(3);
+    const view = await account(eva, "en", shop);
+    expect(view.points.balance).toBe(300);
+    expect(view.history[0].text).toMatch(/^Returned: /);
+    expect(view.issued[0]).toMatchObject({ status: "failed", code: null, statusText: "Could not be created; your points were returned" });
   });
 
   it("on a 5xx keeps the reservation, then releases it once Shopify is known to hold no code", async () => {

@@ -39,9 +39,11 @@ export async function disconnectDb() {
 // The webhook processing path runs in plain SQL on the pool: through Prisma it cost ~13 ms of CPU
 // per order (its query compiler and result mapping), which capped processing at ~45 orders/s.
 // `tx.rows` / `tx.run` take a tagged template; each ${value} becomes a bound parameter.
+// `tx.query` takes a statement with $n placeholders, for SQL text composed from constants.
 export interface Tx {
   rows<T = Record<string, unknown>>(strings: TemplateStringsArray, ...values: unknown[]): Promise<T[]>;
   run(strings: TemplateStringsArray, ...values: unknown[]): Promise<number>;
+  query<T = Record<string, unknown>>(text: string, values: unknown[]): Promise<T[]>;
 }
 
 function compile(strings: TemplateStringsArray): string {
@@ -61,6 +63,7 @@ export async function transaction<T>(work: (tx: Tx) => Promise<T>, opts: { timeo
   const tx: Tx = {
     rows: async <R>(strings: TemplateStringsArray, ...values: unknown[]) => (await client.query(compile(strings), values)).rows as R[],
     run: async (strings: TemplateStringsArray, ...values: unknown[]) => (await client.query(compile(strings), values)).rowCount ?? 0,
+    query: async <R>(text: string, values: unknown[]) => (await client.query(text, values)).rows as R[],
   };
   let broken: Error | undefined;
   try {

@@ -272,6 +272,7 @@ describe("customers/data_request", () => {
         "redemptions",
         "refunds",
         "warranties",
+        "warrantyClaims",
         "webhookDeliveries",
       ].sort(),
     );

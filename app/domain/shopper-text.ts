@@ -211,10 +211,97 @@ export const SHOPPER_ERRORS = {
     en: "The store could not create the reward; your points were returned.",
   },
   busy: { es: "Hay demasiadas peticiones; inténtalo en unos segundos.", en: "Too many requests; try again in a few seconds." },
+  claim_not_found: {
+    es: "No encontramos esa garantía o reclamación en tu cuenta.",
+    en: "We could not find that warranty or claim in your account.",
+  },
+  not_claimable: { es: "No se puede reclamar: {detail}.", en: "This unit cannot be claimed: {detail}." },
+  reopened_already: { es: "Esta reclamación ya se reabrió una vez.", en: "This claim was reopened once already." },
+  claim_not_allowed: { es: "Esta reclamación no se puede reabrir ahora.", en: "This claim cannot be reopened now." },
 } as const;
 
 export type ShopperErrorCode = keyof typeof SHOPPER_ERRORS;
 
 export function errorText(code: ShopperErrorCode, locale: TextLocale, detail = ""): string {
   return SHOPPER_ERRORS[code][locale].replace("{detail}", detail);
+}
+
+// Warranty claims.
+export function claimUnavailableText(
+  reason: "not_started" | "expired" | "voided" | "open_claim",
+  coverageEnd: Date | null,
+  locale: TextLocale,
+): string {
+  const es = locale === "es";
+  switch (reason) {
+    case "not_started":
+      return es ? "La garantía empieza cuando se envíe el producto" : "Coverage starts when the item ships";
+    case "voided":
+      return es
+        ? "Esta unidad no tiene garantía (reembolsada, cancelada o sin cobertura)"
+        : "This unit has no coverage (refunded, cancelled or not covered)";
+    case "open_claim":
+      return es ? "Ya hay una reclamación abierta para esta unidad" : "There is already an open claim for this unit";
+    default:
+      return coverageEnd
+        ? es
+          ? `La garantía terminó el ${formatDate(coverageEnd, locale)}`
+          : `Coverage ended on ${formatDate(coverageEnd, locale)}`
+        : es
+          ? "La garantía terminó"
+          : "Coverage has ended";
+  }
+}
+
+const RESOLUTION_TEXT: Record<string, { es: string; en: string }> = {
+  repair: { es: "reparamos tu producto", en: "we'll repair your item" },
+  replacement: { es: "te enviamos uno nuevo", en: "we'll send you a replacement" },
+  refund: { es: "te devolvemos el dinero", en: "we'll refund you" },
+  store_credit: { es: "te damos saldo en la tienda", en: "we'll give you store credit" },
+};
+
+export function claimStatusText(
+  c: { status: string; resolution: string | null; rejectionReason: string | null },
+  locale: TextLocale,
+): string {
+  const es = locale === "es";
+  const resolution = c.resolution ? RESOLUTION_TEXT[c.resolution]?.[locale] : null;
+  switch (c.status) {
+    case "submitted":
+      return es ? "Enviada: la tienda la revisará pronto" : "Sent: the store will review it soon";
+    case "in_review":
+      return es ? "En revisión" : "In review";
+    case "approved":
+      return es ? `Aprobada: ${resolution ?? "la tienda te contactará"}` : `Approved: ${resolution ?? "the store will contact you"}`;
+    case "rejected":
+      return es
+        ? `Rechazada${c.rejectionReason ? `: ${c.rejectionReason}` : ""}`
+        : `Not accepted${c.rejectionReason ? `: ${c.rejectionReason}` : ""}`;
+    default:
+      return es ? `Resuelta${resolution ? `: ${resolution}` : ""}` : `Resolved${resolution ? `: ${resolution}` : ""}`;
+  }
+}
+
+export function claimEventText(e: { type: string; actor: string; params: { resolution?: string } }, locale: TextLocale): string {
+  const es = locale === "es";
+  const resolution = e.params.resolution ? RESOLUTION_TEXT[e.params.resolution]?.[locale] : null;
+  switch (e.type) {
+    case "submitted":
+      return es ? "Enviaste la reclamación" : "You sent the claim";
+    case "review_started":
+      return es ? "La tienda empezó a revisarla" : "The store started reviewing it";
+    case "approved":
+      return es
+        ? `La tienda la aprobó${resolution ? `: ${resolution}` : ""}`
+        : `The store approved it${resolution ? `: ${resolution}` : ""}`;
+    case "rejected":
+      return es ? "La tienda no la aceptó" : "The store did not accept it";
+    case "resolved":
+      return es ? "La tienda la dio por resuelta" : "The store marked it resolved";
+    case "reopened":
+      if (e.actor === "shopper") return es ? "La reabriste" : "You reopened it";
+      return es ? "La tienda la reabrió" : "The store reopened it";
+    default:
+      return e.type;
+  }
 }

@@ -84,6 +84,8 @@ export async function redactCustomer(shop: string, req: Who & { ordersToRedact: 
           redactedAt: new Date(),
         },
       });
+      // The shopper's own words about a broken unit; the claim itself (status, dates) stays, anonymous.
+      await tx.warrantyClaim.updateMany({ where: { customerId: { in: ids } }, data: { description: null } });
       const orders = await tx.order.findMany({
         where: { shop, OR: [{ customerId: { in: ids } }, { shopifyOrderId: { in: req.ordersToRedact } }] },
         select: { shopifyOrderId: true, facts: true },
@@ -176,6 +178,7 @@ export async function exportCustomerData(shop: string, req: Who & { dataRequestI
         refunds: await tx.orderRefund.findMany({ where: { shop, shopifyOrderId: { in: orderIds } } }),
         warranties: await tx.warrantyRegistration.findMany({ where: { shop, customerId: { in: ids } } }),
         redemptions: await tx.redemption.findMany({ where: { customerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
+        warrantyClaims: await tx.warrantyClaim.findMany({ where: { customerId: { in: ids } }, include: { events: true }, orderBy: { submittedAt: "asc" } }),
         hubspotContact: await tx.hubSpotContactSync.findMany({ where: { customerId: { in: ids } } }),
         hubspotInteractions: await tx.hubSpotInteraction.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
         webhookDeliveries: await tx.webhookDelivery.findMany({

@@ -15,6 +15,7 @@ import {
   tierText,
   unavailableText,
   warrantyText,
+  claimUnavailableText,
   type OrderPointsStatus,
   type TextLocale,
 } from "../domain/shopper-text";
@@ -22,6 +23,8 @@ import { fromMinor, toMinor, MoneyError } from "../domain/money";
 import { parseBirthday } from "../domain/birthday";
 import type { OrderFacts } from "../domain/facts";
 import { isRedacted } from "../privacy/tombstone.server";
+import { claimable } from "../domain/claims";
+import { claimsOf } from "../warranty/claims.server";
 import type { AccountView, Birthday, IssuedReward, OrderView, RewardOffer, ThankYouView, TierProgress, WarrantyItem } from "./views";
 
 const DAY_MS = 86_400_000;
@@ -51,12 +54,14 @@ interface WarrantyRow {
   status: string;
   voidReason: string | null;
   coverageEnd: Date | null;
+  openClaimId: string | null;
 }
 
 function warrantyItem(w: WarrantyRow, now: Date, locale: TextLocale): WarrantyItem {
   const end = w.coverageEnd ? new Date(w.coverageEnd) : null;
   const daysLeft = end ? Math.max(0, Math.ceil((end.getTime() - now.getTime()) / DAY_MS)) : null;
   const status = (w.status === "active" && end && end <= now ? "expired" : w.status) as WarrantyItem["status"];
+  const can = claimable({ status, coverageEnd: end }, !!w.openClaimId, now);
   return {
     id: w.id,
     product: w.title,
@@ -66,8 +71,13 @@ function warrantyItem(w: WarrantyRow, now: Date, locale: TextLocale): WarrantyIt
     coverageEnd: end ? end.toISOString().slice(0, 10) : null,
     daysLeft: status === "active" ? daysLeft : null,
     text: warrantyText({ status, coverageEnd: end, daysLeft, voidReason: w.voidReason }, locale),
+    canClaim: can.ok,
+    claimUnavailableText: can.ok ? null : claimUnavailableText(can.reason, end, locale),
+    openClaimId: w.openClaimId,
   };
 }
+
+const OPEN_CLAIM = `SELECT k.id FROM "WarrantyClaim" k WHERE k."warrantyId" = w.id AND k.status IN ('submitted', 'in_review', 'approved') LIMIT 1`;
 
 const WARRANTY_ORDER: Record<string, number> = { active: 0, pending_fulfillment: 1, expired: 2, voided: 3 };
 
@@ -98,6 +108,7 @@ export function issuedReward(r: RedemptionRow, currency: string, locale: TextLoc
 }
 
 export async function accountView(shop: string, shopifyCustomerId: string, locale: TextLocale): Promise<AccountView> {
+  const claims = claimsOf(shop, shopifyCustomerId, locale); // in parallel with the view's query
   const { rows } = await pool.query<{
     shop: ShopRow;
     customer: { id: string; firstName: string | null; birthMonth: number | null; birthDay: number | null; redacted: boolean } | null;
@@ -118,13 +129,14 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
          SELECT r.id, r."requestId", r.reward, r.state, r.code, r."usedOrderName", r."expiresAt", r."createdAt"
          FROM "Redemption" r JOIN c ON c.id = r."customerId" ORDER BY r."createdAt" DESC LIMIT 50) r), '[]') AS redemptions,
        COALESCE((SELECT json_agg(w) FROM (
-         SELECT w.id, w.title, o.name AS "orderName", w.quantity, w.status, w."voidReason", w."coverageEnd"
+         SELECT w.id, w.title, o.name AS "orderName", w.quantity, w.status, w."voidReason", w."coverageEnd", (${OPEN_CLAIM}) AS "openClaimId"
          FROM "WarrantyRegistration" w JOIN c ON c.id = w."customerId"
          LEFT JOIN "Order" o ON o.shop = w.shop AND o."shopifyOrderId" = w."shopifyOrderId"
          ORDER BY w."coverageEnd" DESC NULLS FIRST LIMIT 200) w), '[]') AS warranties`,
     [shop, shopifyCustomerId],
   );
   const row = rows[0];
+  const claimList = await claims;
   const now = new Date();
   const shopRow = row.shop ?? { name: null, currency: "USD", rewards: null, scopes: null, earnRule: null };
   const currency = shopRow.currency;
@@ -166,6 +178,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     issued: (customer ? row.redemptions : []).map((r) => issuedReward(r, currency, locale, now)),
     warranties,
     birthday: customer?.birthMonth && customer.birthDay ? { month: customer.birthMonth, day: customer.birthDay } : null,
+    claims: customer ? claimList : [],
   };
 }
 
@@ -186,7 +199,7 @@ export async function orderView(shop: string, shopifyCustomerId: string, orderId
        COALESCE((SELECT json_agg(json_build_object('kind', e.kind, 'points', e.points)) FROM "PointsLedgerEntry" e
                  WHERE e.shop = o.shop AND e."orderId" = o."shopifyOrderId"), '[]') AS entries,
        COALESCE((SELECT json_agg(json_build_object('id', w.id, 'title', w.title, 'orderName', o.name, 'quantity', w.quantity, 'status', w.status,
-                   'voidReason', w."voidReason", 'coverageEnd', w."coverageEnd") ORDER BY w."lineItemId", w."unitIndex")
+                   'voidReason', w."voidReason", 'coverageEnd', w."coverageEnd", 'openClaimId', (${OPEN_CLAIM})) ORDER BY w."lineItemId", w."unitIndex")
                  FROM "WarrantyRegistration" w WHERE w.shop = o.shop AND w."shopifyOrderId" = o."shopifyOrderId"), '[]') AS warranties
      FROM "Order" o
      JOIN "Customer" c ON c.id = o."customerId"

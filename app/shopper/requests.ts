@@ -1,5 +1,5 @@
 // Parsing what extensions send. Pure; errors say what to fix.
-import type { RedeemRequest, ThankYouRequest } from "./views";
+import type { ClaimRequest, RedeemRequest, ThankYouRequest } from "./views";
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -26,4 +26,14 @@ export function parseThankYouRequest(body: unknown): Parsed<ThankYouRequest> {
   if ((typeof amount !== "string" && typeof amount !== "number") || typeof currency !== "string" || !/^[A-Z]{3}$/.test(currency))
     return { ok: false, error: "subtotal must be { amount, currency } with a 3-letter currency code" };
   return { ok: true, value: { orderId, subtotal: { amount: String(amount), currency } } };
+}
+
+export function parseClaimRequest(body: unknown): Parsed<ClaimRequest> {
+  const b = (body ?? {}) as Partial<Record<keyof ClaimRequest, unknown>>;
+  if (typeof b.warrantyId !== "string" || !UUID.test(b.warrantyId))
+    return { ok: false, error: "warrantyId must be one of your warranties' ids" };
+  if (typeof b.requestId !== "string" || !UUID.test(b.requestId))
+    return { ok: false, error: "requestId must be a UUID made once per submission" };
+  if (typeof b.description !== "string") return { ok: false, error: "description must say what is wrong" };
+  return { ok: true, value: { warrantyId: b.warrantyId, requestId: b.requestId.toLowerCase(), description: b.description } };
 }

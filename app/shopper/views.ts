@@ -10,6 +10,9 @@
 //   GET  /api/birthday           customer-account token  → { birthday: Birthday | null }
 //   POST /api/birthday           customer-account token, body { birthday: Birthday | null } → same
 //   POST /api/redeem             customer-account token, body RedeemRequest → RedeemAnswer
+//   GET  /api/claims             customer-account token  → { claims: ClaimView[] }
+//   POST /api/claims             customer-account token, body ClaimRequest → ClaimView (201; the same click again: 200)
+//   POST /api/claims/:id/reopen  customer-account token  → ClaimView (once per claim, after it was resolved or rejected)
 // Only GET and POST: Shopify's library answers the CORS preflight without Allow-Methods.
 
 export type ShopperLocale = "es" | "en";
@@ -67,6 +70,9 @@ export interface WarrantyItem {
   coverageEnd: string | null; // ISO date; null until fulfilled
   daysLeft: number | null;
   text: string; // "Covered until 3 May 2027 (161 days left)" / "Coverage starts when it ships"
+  canClaim: boolean;
+  claimUnavailableText: string | null; // why not, when canClaim is false: "Coverage ended on 3 May 2027"
+  openClaimId: string | null;
 }
 
 export interface AccountView {
@@ -80,6 +86,29 @@ export interface AccountView {
   issued: IssuedReward[]; // newest first
   warranties: WarrantyItem[]; // active and awaiting fulfilment first
   birthday: Birthday | null;
+  claims: ClaimView[]; // newest first
+}
+
+export type ClaimStatus = "submitted" | "in_review" | "approved" | "rejected" | "resolved";
+
+export interface ClaimView {
+  id: string;
+  requestId: string;
+  warrantyId: string;
+  product: string;
+  orderName: string;
+  status: ClaimStatus;
+  statusText: string; // "In review" / "Aprobada: te enviamos un repuesto" / "Rechazada: <the store's reason>"
+  description: string | null;
+  submittedAt: string;
+  events: Array<{ at: string; text: string }>; // oldest first: "You sent the claim", "The store started reviewing it"…
+  canReopen: boolean;
+}
+
+export interface ClaimRequest {
+  warrantyId: string;
+  requestId: string; // a UUID made once per submission: a retry does not open a second claim
+  description: string; // what is wrong, 10–2000 characters
 }
 
 export interface OrderView {

@@ -1,0 +1,185 @@
+// Warranty claims: a shopper claims one of their registered units; the merchant reviews, approves
+// (with a resolution) or rejects; the shopper may reopen once. Every change is a row in the claim's
+// append-only event log, written in the same transaction as the claim. The rules are
+// app/domain/claims.ts; this module only reads, locks and writes.
+import { pool, transaction, type Tx } from "../db.server";
+import {
+  claimable,
+  isOpenClaim,
+  parseClaimDescription,
+  transition,
+  type ClaimAction,
+  type ClaimActor,
+  type ClaimStatus,
+} from "../domain/claims";
+import { claimEventText, claimStatusText, type TextLocale } from "../domain/shopper-text";
+import { holdShopForProcessing, isRedacted } from "../privacy/tombstone.server";
+import { markContactChanged } from "../hubspot/outbox.server";
+import type { ClaimView } from "../shopper/views";
+
+export class ClaimInputError extends Error {
+  constructor(
+    readonly code: "bad_request" | "not_found" | "not_claimable" | "not_allowed",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface ClaimRow {
+  id: string;
+  requestId: string;
+  warrantyId: string;
+  customerId: string;
+  status: ClaimStatus;
+  description: string | null;
+  resolution: string | null;
+  rejectionReason: string | null;
+  reopenCount: number;
+  submittedAt: Date;
+  product: string;
+  orderName: string | null;
+  events: Array<{ type: string; actor: string; params: { resolution?: string }; at: string }>;
+}
+
+const CLAIM_SELECT = `
+  SELECT k.id, k."requestId", k."warrantyId", k."customerId", k.status, k.description, k.resolution, k."rejectionReason", k."reopenCount",
+         k."submittedAt", w.title AS product, o.name AS "orderName",
+         COALESCE((SELECT json_agg(json_build_object('type', e.type, 'actor', e.actor, 'params', e.params, 'at', e.at) ORDER BY e.id)
+                   FROM "WarrantyClaimEvent" e WHERE e."claimId" = k.id), '[]') AS events
+  FROM "WarrantyClaim" k
+  JOIN "WarrantyRegistration" w ON w.id = k."warrantyId"
+  LEFT JOIN "Order" o ON o.shop = w.shop AND o."shopifyOrderId" = w."shopifyOrderId"`;
+
+export function claimView(c: ClaimRow, locale: TextLocale): ClaimView {
+  return {
+    id: c.id,
+    requestId: c.requestId,
+    warrantyId: c.warrantyId,
+    product: c.product,
+    orderName: c.orderName ?? "",
+    status: c.status,
+    statusText: claimStatusText(c, locale),
+    description: c.description,
+    submittedAt: new Date(c.submittedAt).toISOString(),
+    events: c.events.map((e) => ({ at: new Date(e.at).toISOString(), text: claimEventText(e, locale) })),
+    canReopen: transition(c, { type: "reopen" }).ok,
+  };
+}
+
+async function customerOf(tx: Tx, shop: string, shopifyCustomerId: string): Promise<string | null> {
+  const [c] = await tx.rows<{ id: string }>`
+    SELECT id FROM "Customer" WHERE shop = ${shop} AND "shopifyCustomerId" = ${shopifyCustomerId} AND "redactedAt" IS NULL FOR UPDATE`;
+  return c?.id ?? null;
+}
+
+async function readClaim(tx: Tx, claimId: string): Promise<ClaimRow> {
+  const [row] = await tx.query<ClaimRow>(`${CLAIM_SELECT} WHERE k.id = $1`, [claimId]);
+  return row;
+}
+
+async function addEvent(tx: Tx, claimId: string, type: string, actor: ClaimActor, params: Record<string, unknown> = {}) {
+  await tx.run`INSERT INTO "WarrantyClaimEvent" ("claimId", type, actor, params) VALUES (${claimId}, ${type}, ${actor}, ${JSON.stringify(params)}::jsonb)`;
+}
+
+/** A shopper's claim on one of their units. The same requestId again answers the claim it made. */
+export async function submitClaim(
+  shop: string,
+  shopifyCustomerId: string,
+  input: { warrantyId: string; requestId: string; description: unknown },
+): Promise<{ claim: ClaimRow; created: boolean }> {
+  const description = parseClaimDescription(input.description);
+  if (!description.ok) throw new ClaimInputError("bad_request", description.error);
+  return transaction(async (tx) => {
+    await holdShopForProcessing(tx, shop);
+    const customerId = await customerOf(tx, shop, shopifyCustomerId);
+    if (!customerId || (await isRedacted(tx, shop, { customerId: shopifyCustomerId })))
+      throw new ClaimInputError("not_found", "no such unit among your warranties");
+    const [existing] = await tx.rows<{ id: string }>`
+      SELECT id FROM "WarrantyClaim" WHERE shop = ${shop} AND "customerId" = ${customerId} AND "requestId" = ${input.requestId}`;
+    if (existing) return { claim: await readClaim(tx, existing.id), created: false };
+    // The unit must be this shopper's: someone else's unit is "not found", never "not yours".
+    const [unit] = await tx.rows<{ status: string; coverageEnd: Date | null }>`
+      SELECT w.status, w."coverageEnd" FROM "WarrantyRegistration" w
+      JOIN "Customer" c ON c.id = w."customerId"
+      WHERE w.id = ${input.warrantyId} AND w.shop = ${shop} AND (c.id = ${customerId} OR c."claimedById" = ${customerId})
+      FOR SHARE OF w`;
+    if (!unit) throw new ClaimInputError("not_found", "no such unit among your warranties");
+    const [open] = await tx.rows<{ id: string }>`
+      SELECT id FROM "WarrantyClaim" WHERE "warrantyId" = ${input.warrantyId} AND status IN ('submitted', 'in_review', 'approved')`;
+    const can = claimable({ status: unit.status, coverageEnd: unit.coverageEnd && new Date(unit.coverageEnd) }, !!open, new Date());
+    if (!can.ok) throw new ClaimInputError("not_claimable", can.reason);
+    const [row] = await tx.rows<{ id: string }>`
+      INSERT INTO "WarrantyClaim" (id, shop, "customerId", "warrantyId", "requestId", status, description, "updatedAt")
+      VALUES (gen_random_uuid()::text, ${shop}, ${customerId}, ${input.warrantyId}, ${input.requestId}, 'submitted', ${description.description}, now())
+      RETURNING id`;
+    await addEvent(tx, row.id, "submitted", "shopper");
+    await markContactChanged(tx, shop, customerId);
+    return { claim: await readClaim(tx, row.id), created: true };
+  });
+}
+
+const EVENT_OF: Record<ClaimAction["type"], string> = {
+  review: "review_started",
+  approve: "approved",
+  reject: "rejected",
+  resolve: "resolved",
+  reopen: "reopened",
+};
+
+/**
+ * Moves a claim through its workflow. `customerId` (a shopper acting) limits it to their own
+ * claims; a merchant acts on any claim of their shop.
+ */
+export async function actOnClaim(
+  shop: string,
+  claimId: string,
+  action: ClaimAction,
+  actor: ClaimActor,
+  opts: { shopifyCustomerId?: string } = {},
+): Promise<ClaimRow> {
+  return transaction(async (tx) => {
+    await holdShopForProcessing(tx, shop);
+    const [owner] = await tx.rows<{ customerId: string; shopifyCustomerId: string | null }>`
+      SELECT k."customerId", c."shopifyCustomerId" FROM "WarrantyClaim" k JOIN "Customer" c ON c.id = k."customerId"
+      WHERE k.id = ${claimId} AND k.shop = ${shop}`;
+    if (!owner || (opts.shopifyCustomerId !== undefined && owner.shopifyCustomerId !== opts.shopifyCustomerId))
+      throw new ClaimInputError("not_found", "no such claim");
+    await tx.run`SELECT 1 FROM "Customer" WHERE id = ${owner.customerId} FOR UPDATE`;
+    const [claim] = await tx.rows<{ status: ClaimStatus; reopenCount: number; warrantyId: string }>`
+      SELECT status, "reopenCount", "warrantyId" FROM "WarrantyClaim" WHERE id = ${claimId} FOR UPDATE`;
+    const next = transition(claim, action);
+    if (!next.ok) throw new ClaimInputError("not_allowed", next.error);
+    // Reopening needs the unit free of another open claim (the partial unique index says so too).
+    if (action.type === "reopen") {
+      const [other] = await tx.rows`
+        SELECT 1 FROM "WarrantyClaim" WHERE "warrantyId" = ${claim.warrantyId} AND id <> ${claimId} AND status IN ('submitted', 'in_review', 'approved')`;
+      if (other) throw new ClaimInputError("not_allowed", "open_claim");
+    }
+    const closing = next.status === "resolved" || next.status === "rejected";
+    await tx.run`
+      UPDATE "WarrantyClaim" SET status = ${next.status}, "reopenCount" = ${next.reopenCount},
+        resolution = CASE WHEN ${action.type} = 'approve' THEN ${action.type === "approve" ? action.resolution : null}
+                          WHEN ${action.type} IN ('reject', 'reopen') THEN NULL ELSE resolution END,
+        "rejectionReason" = CASE WHEN ${action.type} = 'reject' THEN ${action.type === "reject" ? action.reason.trim().slice(0, 500) : null}
+                                 WHEN ${action.type} = 'reopen' THEN NULL ELSE "rejectionReason" END,
+        "firstResponseAt" = CASE WHEN ${actor} = 'merchant' THEN COALESCE("firstResponseAt", now()) ELSE "firstResponseAt" END,
+        "closedAt" = CASE WHEN ${closing} THEN now() ELSE NULL END,
+        "updatedAt" = now()
+      WHERE id = ${claimId}`;
+    await addEvent(tx, claimId, EVENT_OF[action.type], actor, action.type === "approve" ? { resolution: action.resolution } : {});
+    if (isOpenClaim(claim.status) !== isOpenClaim(next.status)) await markContactChanged(tx, shop, owner.customerId);
+    return readClaim(tx, claimId);
+  });
+}
+
+export async function claimsOf(shop: string, shopifyCustomerId: string, locale: TextLocale): Promise<ClaimView[]> {
+  const { rows } = await pool.query<ClaimRow>(
+    `${CLAIM_SELECT}
+     JOIN "Customer" c ON c.id = k."customerId"
+     WHERE k.shop = $1 AND c."shopifyCustomerId" = $2 AND c."redactedAt" IS NULL
+     ORDER BY k."submittedAt" DESC LIMIT 100`,
+    [shop, shopifyCustomerId],
+  );
+  return rows.map((r) => claimView(r, locale));
+}

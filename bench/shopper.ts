@@ -38,7 +38,7 @@ import { deliverAll, generateStoreWeek } from "../test/sandboxes/shopify/store-w
 import { BROWSER_UA, shopperCall, shopperToken } from "../test/shopper-helpers.ts";
 import type { AccountView } from "../app/shopper/views.ts";
 import { supervise, waitForLine } from "./children.ts";
-import { groupCores, machineCores, parentPid, processCores, sampleCpu, treeCores, type CpuSample } from "./cpu.ts";
+import { busiest, groupCores, machineCores, parentPid, processCores, sampleCpu, treeCores, type CpuSample } from "./cpu.ts";
 import type { ShopperRunRequest, ShopperRunResult } from "./shopper-load.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -265,7 +265,18 @@ await sup.run(async () => {
       ["bench", processCores(p.before, p.after, process.pid)],
     ];
     const others = Math.max(0, m.busy - ours.reduce((t, [, v]) => t + v, 0));
-    return `cpu ${label}: ${ours.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}, others ${others.toFixed(2)}; machine ${m.busy.toFixed(2)} of ${m.of.toFixed(0)} cores busy`;
+    // This machine may be shared (other clones' tests): say who the others were, if anyone.
+    const groups = new Set([load.pid, ceiling.pid, server.pid]);
+    const strangers = busiest(
+      p.before,
+      p.after,
+      (pid, x) => groups.has(x.pgrp) || pid === postmaster || x.ppid === postmaster || pid === process.pid,
+    );
+    return (
+      `cpu ${label}: ${ours.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(", ")}, others ${others.toFixed(2)}` +
+      (strangers.length ? ` (${strangers.map((x) => `${x.comm} ${x.pid} ${x.cores.toFixed(2)}`).join(", ")})` : "") +
+      `; machine ${m.busy.toFixed(2)} of ${m.of.toFixed(0)} cores busy`
+    );
   };
   const line = (name: string, x: ShopperRunResult) =>
     `${name}: ${x.perSecond.toFixed(0)}/s (p50 ${ms(x.p50)} ms, p90 ${ms(x.p90)} ms, p99 ${ms(x.p99)} ms, max ${ms(x.max)} ms; ` +

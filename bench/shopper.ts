@@ -224,10 +224,13 @@ await sup.run(async () => {
         customers: ids,
       } satisfies ShopperRunRequest);
     });
-  // Tokens are signed before the clock (~10 µs each): for a warm-up, a generous guess; for the
-  // window, what the warm-up rate says it will take and half as much again, capped (~0.5 KB each).
+  // Tokens are signed before the clock (~7 µs each): for a warm-up, a generous guess; for the
+  // window, what the warm-up rate says it will take and half as much again, but no fewer than the
+  // bare ceiling's rate here would use (a warm-up slowed by another process must not leave the
+  // generator signing in the window); capped (~0.5 KB each).
   const WARMUP_PREPARE = Math.min(200_000, 200 * CONCURRENCY);
-  const prepareFor = (warm: ShopperRunResult) => Math.min(400_000, Math.ceil(warm.perSecond * SECONDS * 1.5) + 4 * CONCURRENCY);
+  const prepareFor = (warm: ShopperRunResult) =>
+    Math.min(400_000, Math.max(Math.ceil(warm.perSecond * SECONDS * 1.5), 25_000 * SECONDS) + 4 * CONCURRENCY);
   // As the extension asks: the shopper's locale in the query.
   const path = "/api/account?locale=en";
 

@@ -31,6 +31,8 @@ const shopify = shopifyApp({
 });
 
 export default shopify;
+/** The client id this instance was built with: the `aud` its session tokens must name. */
+export const clientId = settings.SHOPIFY_API_KEY;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
 export const authenticate = shopify.authenticate;
 export const unauthenticated = shopify.unauthenticated;

@@ -13,6 +13,7 @@ const TICK = (() => {
 })();
 
 interface Proc {
+  comm: string;
   ppid: number;
   pgrp: number;
   ticks: number; // utime + stime
@@ -30,7 +31,8 @@ function readProc(pid: number): Proc | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
-    return { ppid: Number(f[1]), pgrp: Number(f[2]), ticks: Number(f[11]) + Number(f[12]) };
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    return { comm, ppid: Number(f[1]), pgrp: Number(f[2]), ticks: Number(f[11]) + Number(f[12]) };
   } catch {
     return null;
   }
@@ -73,5 +75,16 @@ export const treeCores = (a: CpuSample, b: CpuSample, root: number) => cores(a, 
 export function machineCores(a: CpuSample, b: CpuSample) {
   const seconds = (b.at - a.at) / 1000;
   return { busy: (b.busy - a.busy) / TICK / seconds, of: (b.total - a.total) / TICK / seconds };
+}
+/** The busiest processes between a and b that `skip` does not exclude (what "others" were), busiest first. */
+export function busiest(a: CpuSample, b: CpuSample, skip: (pid: number, p: Proc) => boolean, n = 3, atLeast = 0.05) {
+  if (!a.ok || !b.ok) return [];
+  const seconds = (b.at - a.at) / 1000;
+  return [...b.procs]
+    .filter(([pid, p]) => !skip(pid, p))
+    .map(([pid, p]) => ({ pid, comm: p.comm, cores: (p.ticks - (a.procs.get(pid)?.ticks ?? 0)) / TICK / seconds }))
+    .filter((x) => x.cores >= atLeast)
+    .sort((x, y) => y.cores - x.cores)
+    .slice(0, n);
 }
 export const parentPid = (pid: number) => readProc(pid)?.ppid ?? NaN;

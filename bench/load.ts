@@ -9,6 +9,7 @@
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { stringifyShopifyJson, webhookHeaders } from "../test/sandboxes/shopify/signing.ts";
+import { percentile, Samples } from "./samples.ts";
 
 export interface RunRequest {
   type: "run";
@@ -95,27 +96,6 @@ function agentFor(origin: string, concurrency: number) {
     agents.set(origin, agent);
   }
   return agent;
-}
-
-function percentile(sorted: Float64Array, p: number) {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
-
-class Samples {
-  values = new Float64Array(1 << 16);
-  length = 0;
-  push(v: number) {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = v;
-  }
-  sorted() {
-    return this.values.slice(0, this.length).sort();
-  }
 }
 
 async function run(req: RunRequest): Promise<RunResult> {

@@ -24,7 +24,10 @@ export async function startAppServer(
   } else {
     const build = (await import(path.join(ROOT, "build/server/index.js"))) as ServerBuild;
     app.use("/assets", express.static(path.join(ROOT, "build/client/assets"), { immutable: true, maxAge: "1y" }));
-    app.use(express.static(path.join(ROOT, "build/client"), { maxAge: "1h" }));
+    const files = express.static(path.join(ROOT, "build/client"), { maxAge: "1h" });
+    // The shopper API has no files: no disk lookup on each of its calls (a failed stat per request
+    // was ~5 % of the rewards page's CPU).
+    app.use((req, res, next) => (req.path.startsWith("/api/") ? next() : files(req, res, next)));
     app.all("*", createRequestHandler({ build }));
   }
   // Imported here: app modules open the database pool from DATABASE_URL when loaded.

@@ -63,6 +63,23 @@ describe("who is asking", () => {
     expect(res.body.code).toBe("not_installed");
   });
 
+  it("checks the shop on every call, whether the check rides in the view's query or not", async () => {
+    // /api/account checks "installed" in its own query; the other endpoints before reading anything.
+    const shop = "lost-session.myshopify.com";
+    await stack.installShop(shop);
+    expect((await call("/api/account", shopperToken(shop, ANA))).status).toBe(200);
+    await stack.pool.query(`DELETE FROM "Session" WHERE id = $1`, [`offline_${shop}`]);
+    for (const path of ["/api/account", "/api/orders/7001", "/api/birthday"]) {
+      const gone = await call(path, shopperToken(shop, ANA));
+      expect([path, gone.status, gone.body.code]).toEqual([path, 401, "not_installed"]);
+      // Without a customer either, a shop without the app is what the answer names, as before.
+      const noSub = await call(path, shopperToken(shop, null));
+      expect([path, noSub.status, noSub.body.code]).toEqual([path, 401, "not_installed"]);
+    }
+    const noSub = await call("/api/account", shopperToken(SHOP, null));
+    expect([noSub.status, noSub.body.code]).toEqual([401, "unauthenticated"]);
+  });
+
   it("answers the CORS preflight, which carries no token", async () => {
     const res = await fetch(`${stack.url}/api/redeem`, {
       method: "OPTIONS",

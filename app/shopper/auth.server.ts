@@ -2,8 +2,7 @@
 // signature and expiry and answers CORS preflights; it does not check `aud`, does not require
 // `sub`, and its 401 has no CORS headers (the extension's browser would report a CORS error, not
 // the 401). So the app checks the rest itself, and every answer — errors included — carries CORS.
-import { authenticate } from "../shopify.server";
-import { config } from "../config.server";
+import { authenticate, clientId } from "../shopify.server";
 import { pool } from "../db.server";
 import { errorText, pickLocale, type ShopperErrorCode, type TextLocale } from "../domain/shopper-text";
 import type { ShopperError } from "./views";
@@ -23,9 +22,18 @@ const CORS = {
 };
 
 export function shopperJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(status === 204 ? null : JSON.stringify(body), {
+  // With its length up front, Node sends headers and body in one write, with no chunked framing
+  // and no second write for the terminating chunk.
+  const bytes = status === 204 ? null : Buffer.from(JSON.stringify(body), "utf8");
+  return new Response(bytes, {
     status,
-    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...CORS, ...headers },
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      ...(bytes ? { "Content-Length": String(bytes.length) } : {}),
+      "Cache-Control": "no-store",
+      ...CORS,
+      ...headers,
+    },
   });
 }
 
@@ -44,11 +52,18 @@ const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/([1-9][0-9]{0,19})$/;
  * Authenticates a shopper API request or throws the Response to answer (401, the preflight's 204,
  * a bot's 410), always with CORS headers. `guest: "allowed"` (the thank-you page) accepts a token
  * without `sub`; the caller then reads nothing about any customer.
+ *
+ * `installed: "checked by the view"` leaves only the last check — that `dest` is a shop with the app
+ * installed — to the caller's own query, which must test `installedSql` and answer
+ * `shopperError(401, "not_installed", …)` when it is false: one round trip to Postgres instead of
+ * two, with no cache (the rewards page: docs/decisions/0012-shopper-api-speed.md). Every other
+ * check (signature, exp, aud, dest's form, sub) is made here either way, in the same order, and a
+ * token refused for its `sub` is refused with the same code as without the option.
  */
 export async function authenticateShopper(
   request: Request,
   surface: "customerAccount" | "checkout",
-  opts: { guest?: "allowed" } = {},
+  opts: { guest?: "allowed"; installed?: "checked by the view" } = {},
 ): Promise<Shopper> {
   const locale = requestLocale(request);
   if (request.method === "OPTIONS") throw otherMethod(request, "GET, POST");
@@ -62,11 +77,14 @@ export async function authenticateShopper(
     throw new Response(error.body, { status: error.status, headers: { ...Object.fromEntries(error.headers), ...CORS } });
   }
   const audiences = Array.isArray(token.aud) ? token.aud : [token.aud];
-  if (!audiences.includes(config().SHOPIFY_API_KEY)) throw shopperError(401, "unauthenticated", locale);
+  if (!audiences.includes(clientId)) throw shopperError(401, "unauthenticated", locale);
   const shop = shopOf(token.dest);
-  if (!shop || !(await installed(shop))) throw shopperError(401, "not_installed", locale);
+  if (!shop) throw shopperError(401, "not_installed", locale);
   const match = typeof token.sub === "string" ? CUSTOMER_GID.exec(token.sub) : null;
-  if (!match && opts.guest !== "allowed") throw shopperError(401, "unauthenticated", locale);
+  const refusedSub = !match && opts.guest !== "allowed";
+  if ((opts.installed !== "checked by the view" || refusedSub) && !(await installed(shop)))
+    throw shopperError(401, "not_installed", locale);
+  if (refusedSub) throw shopperError(401, "unauthenticated", locale);
   return { shop, shopifyCustomerId: match ? match[1] : null, locale };
 }
 
@@ -80,13 +98,22 @@ function shopOf(dest: unknown): string | null {
   return /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(host) ? host : null;
 }
 
+/**
+ * What "the app is installed" means for the shopper API, as a boolean SQL expression on the shop
+ * domain `param` (e.g. "$1"): the Shop row is not marked uninstalled and its offline session is
+ * stored (shop/redact and app/uninstalled remove it).
+ */
+export const installedSql = (param: string) =>
+  `EXISTS (SELECT 1 FROM "Shop" s WHERE s.domain = ${param} AND s."uninstalledAt" IS NULL
+     AND EXISTS (SELECT 1 FROM "Session" WHERE id = 'offline_' || s.domain))`;
+
 async function installed(shop: string): Promise<boolean> {
-  const { rows } = await pool.query(
-    `SELECT 1 FROM "Shop" s WHERE s.domain = $1 AND s."uninstalledAt" IS NULL
-       AND EXISTS (SELECT 1 FROM "Session" WHERE id = 'offline_' || s.domain)`,
-    [shop],
-  );
-  return rows.length > 0;
+  const { rows } = await pool.query<{ installed: boolean }>({
+    name: "shopper-installed", // parsed and planned once per connection
+    text: `SELECT ${installedSql("$1")} AS installed`,
+    values: [shop],
+  });
+  return rows[0].installed;
 }
 
 /** Reads a JSON body, or throws a 400 that says what is wrong. */

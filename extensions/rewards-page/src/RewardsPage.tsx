@@ -1,14 +1,16 @@
-// customer-account.page.render: the shopper's loyalty page. GET /api/account, POST /api/redeem.
-// Sentences (tier, history, unavailable rewards, code status, warranty coverage, errors) are the
-// API's, in the shopper's locale; headings, buttons and empty states are this extension's locales.
+// customer-account.page.render: the shopper's loyalty page. GET /api/account, POST /api/redeem, and
+// warranty claims (./Claims.tsx: POST /api/claims, POST /api/claims/:id/reopen).
+// Sentences (tier, history, unavailable rewards, code status, warranty coverage, claims, errors) are
+// the API's, in the shopper's locale; headings, buttons and empty states are this extension's locales.
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
 import { useRef, useState } from "preact/hooks";
-import type { AccountView, IssuedReward, RedeemAnswer, RedeemRequest, RewardOffer } from "../../../app/shopper/views.ts";
+import type { AccountView, ClaimView, IssuedReward, RedeemAnswer, RedeemRequest, RewardOffer } from "../../../app/shopper/views.ts";
 import { ApiError, apiLocale, callApi, type ApiContext } from "../../shared/api.ts";
 import { formatDay, formatMoney, signedPoints, type I18nLike } from "../../shared/format.ts";
 import { newRedemptionId, withRetries } from "../../shared/redemption.ts";
-import { ErrorState, Skeleton, TierBar, useResource, WarrantyList } from "../../shared/ui.tsx";
+import { ErrorState, Skeleton, TierBar, useResource } from "../../shared/ui.tsx";
+import { Claims, Warranties } from "./Claims.tsx";
 
 export default async () => {
   render(<RewardsPage />, document.body);
@@ -60,6 +62,24 @@ function RewardsPage() {
     void send({ rewardId, redemptionId: newRedemptionId() });
   };
 
+  // A claim sent or reopened: shown at once (in "My claims", and its warranty as claimed), then the
+  // page reloads quietly so which units can be claimed, and why not, is the server's to say.
+  const [claimSent, setClaimSent] = useState(false);
+  const onClaim = (claim: ClaimView, sent: boolean) => {
+    if (sent) setClaimSent(true);
+    if (account.state.status === "ready") {
+      const view = account.state.data;
+      const claims = sent
+        ? [claim, ...view.claims.filter((c) => c.id !== claim.id)]
+        : view.claims.map((c) => (c.id === claim.id ? claim : c));
+      const warranties = view.warranties.map((w) =>
+        w.id === claim.warrantyId && sent ? { ...w, canClaim: false, claimUnavailableText: null, openClaimId: claim.id } : w,
+      );
+      account.replace({ ...view, claims, warranties });
+    }
+    account.refresh();
+  };
+
   const state = account.state;
   return (
     <s-page heading={t("page.heading")}>
@@ -73,13 +93,16 @@ function RewardsPage() {
           <RedeemOutcome i18n={i18n} redeem={redeem} onRetry={() => redeem.status === "failed" && void send(redeem.request)} />
           <Rewards i18n={i18n} rewards={state.data.rewards} redeem={redeem} onRedeem={onRedeem} />
           <Codes i18n={i18n} issued={state.data.issued} />
-          <s-section heading={t("warranties.heading")}>
-            {active(state.data).length ? (
-              <WarrantyList warranties={active(state.data)} />
-            ) : (
-              <s-text color="subdued">{t("warranties.empty")}</s-text>
-            )}
-          </s-section>
+          <Warranties
+            i18n={i18n}
+            api={api}
+            onStale={account.refresh}
+            warranties={active(state.data)}
+            claims={state.data.claims}
+            sent={claimSent}
+            onClaimed={(claim) => onClaim(claim, true)}
+          />
+          <Claims i18n={i18n} api={api} onStale={account.refresh} claims={state.data.claims} onChanged={(claim) => onClaim(claim, false)} />
           <History i18n={i18n} view={state.data} />
         </s-stack>
       )}
@@ -107,7 +130,19 @@ function Loading({ i18n }: { i18n: I18nLike }) {
         <Skeleton lines={["$5.00 off your next order", "Unused — expires 12 March 2027"]} />
       </s-section>
       <s-section heading={t("warranties.heading")}>
-        <Skeleton lines={["Espresso machine", "Covered until 3 May 2027 (161 days left)"]} />
+        <Skeleton lines={["Espresso machine  #1042", "Covered until 3 May 2027 (161 days left)", "Claim warranty"]} />
+      </s-section>
+      <s-section heading={t("claims.heading")}>
+        <Skeleton
+          lines={[
+            "Milk frother  #1031",
+            "In review",
+            "What you told us",
+            "The steam wand stopped heating after two weeks.",
+            "2 Oct 2026  You sent the claim",
+            "4 Oct 2026  The store started reviewing it",
+          ]}
+        />
       </s-section>
       <s-section heading={t("history.heading")}>
         <Skeleton lines={["Earned on order #1042 · 12 Nov 2026  +120", "Earned on order #1031 · 2 Oct 2026  +85"]} />

@@ -1,11 +1,11 @@
 /// <reference types="@shopify/ui-extensions/customer-account.page.render" />
 import { getExtension } from "@shopify/ui-extensions-tester";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { RedeemRequest } from "../../../app/shopper/views.ts";
+import type { ClaimRequest, RedeemRequest } from "../../../app/shopper/views.ts";
 import { button, deferred, fakeApi, json, shown, translator, unmount } from "../../shared/testing.ts";
 import en from "../locales/en.default.json";
 import es from "../locales/es.json";
-import { account, emptyAccount, issued } from "./fixtures.ts";
+import { account, claim, emptyAccount, issued, withWarranty } from "./fixtures.ts";
 
 const extension = getExtension("customer-account.page.render");
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -20,6 +20,13 @@ afterEach(() => {
 });
 
 const settle = (check: () => void) => vi.waitFor(check, { timeout: 4000, interval: 10 });
+/** The s-section headed `heading`. */
+const section = (heading: string) => {
+  const found = document.querySelector<HTMLElement>(`s-section[heading="${heading}"]`);
+  if (!found) throw new Error(`no section "${heading}": ${shown()}`);
+  return found;
+};
+const badges = (root: ParentNode = document.body) => Array.from(root.querySelectorAll("s-badge"), (b) => b.textContent);
 const redeemButton = (rewardTitle: string) => {
   const row = Array.from(document.querySelectorAll("s-stack")).find(
     (s) => s.querySelector(":scope > s-stack > s-text")?.textContent === rewardTitle && s.querySelector(":scope > s-button"),
@@ -56,10 +63,12 @@ describe("rewards page", () => {
     expect(text).toContain("PV-OLD-CODE");
     expect(document.querySelector("s-clipboard-item")?.getAttribute("text")).toBe("PV-OLD-CODE");
     expect(text).toContain("Unused — expires 12 March 2027");
-    // Warranties: only the active one.
-    expect(text).toContain("Espresso machine");
-    expect(text).toContain("Covered until 3 May 2027 (161 days left)");
-    expect(text).not.toContain("Old grinder");
+    // Warranties: the active ones and the one awaiting fulfilment, not the expired one.
+    const warranties = shown(section("Warranties"));
+    expect(warranties).toContain("Espresso machine");
+    expect(warranties).toContain("Covered until 3 May 2027 (161 days left)");
+    expect(warranties).toContain("Coverage starts when it ships");
+    expect(warranties).not.toContain("Old grinder");
 
     expect(api.calls).toEqual([
       { method: "GET", path: "/api/account", locale: "en", authorization: "Bearer mock-session-token", contentType: null, body: null },
@@ -82,6 +91,20 @@ describe("rewards page", () => {
     expect(text).toContain("Canjear");
     expect(text).toContain("Te faltan 1380 puntos");
     expect(text).not.toContain("Redeem");
+    // Claims: the chrome from es.json, the API's sentences as sent.
+    expect(text).toContain("Reclamar garantía: Espresso machine");
+    expect(button("Reclamar garantía")).toBeDefined();
+    expect(button("Enviar reclamación")).toBeDefined();
+    expect(button("Cancelar")).toBeDefined();
+    expect(button("Reabrir")).toBeDefined();
+    expect(text).toContain("0 / 2000 caracteres");
+    expect(text).toContain("Ya hay una reclamación abierta para esta unidad");
+    expect(text).toContain("Ver tu reclamación");
+    expect(section("Mis reclamaciones")).not.toBeNull();
+    expect(badges(section("Mis reclamaciones"))).toEqual(["En revisión", "Rechazada"]);
+    expect(text).toContain("Rechazada: el motor tiene daños por agua");
+    expect(text).toContain("La tienda empezó a revisarla");
+    expect(text).not.toMatch(/Claim warranty|My claims|Reopen|characters/);
   });
 
   it("takes its chrome from the extension's translations, and asks in English for any language but Spanish", async () => {
@@ -96,6 +119,9 @@ describe("rewards page", () => {
     expect(document.querySelector("s-page")?.getAttribute("heading")).toBe("«page.heading»");
     expect(shown()).toContain("«rewards.redeem»");
     expect(shown()).toContain("«balance.value»");
+    expect(shown()).toContain("«warranties.claim»");
+    expect(shown()).toContain("«claims.reopen»");
+    expect(badges()).toContain("«claims.status.rejected»");
   });
 
   it("shows skeletons under the real headings while loading, then the content", async () => {
@@ -104,7 +130,7 @@ describe("rewards page", () => {
     await extension.render();
     await settle(() => expect(document.querySelectorAll("s-skeleton-paragraph").length).toBeGreaterThan(4));
     const headings = Array.from(document.querySelectorAll("s-section"), (s) => s.getAttribute("heading"));
-    expect(headings).toEqual(["Points", "Rewards", "Your codes", "Warranties", "History"]);
+    expect(headings).toEqual(["Points", "Rewards", "Your codes", "Warranties", "My claims", "History"]);
 
     pending.resolve(json(account()));
     await settle(() => expect(shown()).toContain("Earned on order #1042"));
@@ -145,7 +171,7 @@ describe("rewards page", () => {
     await settle(() => expect(shown()).toContain("Log in to see your points."));
   });
 
-  it("shows empty states: no points yet, no codes, no warranties", async () => {
+  it("shows empty states: no points yet, no codes, no warranties, no claims", async () => {
     extension.fetch = fakeApi({ "GET /api/account": () => json(emptyAccount()) }).fetch;
     await extension.render();
     await settle(() => expect(shown()).toContain("No points yet"));
@@ -153,6 +179,8 @@ describe("rewards page", () => {
     expect(text).toContain("0 points");
     expect(text).toContain("You have no reward codes yet");
     expect(text).toContain("You have no active warranties.");
+    expect(shown(section("My claims"))).toContain("You have not made any warranty claims.");
+    expect(document.querySelectorAll("s-text-area, s-modal, s-badge")).toHaveLength(0);
     expect(document.querySelectorAll("s-clipboard-item")).toHaveLength(0);
   });
 
@@ -276,5 +304,265 @@ describe("redeeming", () => {
     expect(posts(api)).toHaveLength(1); // a refusal is final: not retried
     expect(shown()).toContain("Earned on order #1042");
     expect(shown()).not.toContain("Your reward is ready");
+  });
+});
+
+describe("warranty claims", () => {
+  const created = claim();
+  const OPEN_TEXT = "There is already an open claim for this unit";
+  /** What GET /api/account answers once the claim on the espresso machine exists. */
+  const claimed = () => {
+    const view = withWarranty(account(), "w1", { canClaim: false, claimUnavailableText: OPEN_TEXT, openClaimId: created.id });
+    return { ...view, claims: [created, ...view.claims] };
+  };
+
+  /** Renders the page; GET /api/account answers `after()` once a POST of `routes` succeeded. */
+  async function renderClaims(routes: Record<string, (call: { body: unknown }) => Response | Promise<Response>>, after = claimed) {
+    let done = false;
+    const api = fakeApi({
+      "GET /api/account": () => json(done ? after() : account()),
+      ...Object.fromEntries(
+        Object.entries(routes).map(([route, answer]) => [
+          route,
+          async (call: { body: unknown }) => {
+            const response = await answer(call);
+            if (response.ok) done = true;
+            return response;
+          },
+        ]),
+      ),
+    });
+    extension.fetch = api.fetch;
+    await extension.render();
+    await settle(() => expect(shown()).toContain("Earned on order #1042"));
+    return api;
+  }
+  const posts = (api: ReturnType<typeof fakeApi>) => api.calls.filter((c) => c.method === "POST");
+  const gets = (api: ReturnType<typeof fakeApi>) => api.calls.filter((c) => c.method === "GET");
+  const form = () => {
+    const modal = document.querySelector<HTMLElement & { hideOverlay?: () => void }>("s-modal#claim-w1");
+    if (!modal) throw new Error(`no claim form: ${shown()}`);
+    return modal;
+  };
+  const describeProblem = (text: string) => {
+    const area = form().querySelector<HTMLElement & { value: string }>("s-text-area")!;
+    area.value = text;
+    area.dispatchEvent(new Event("input"));
+  };
+  const PROBLEM = "The pump makes a rattling noise and no coffee comes out.";
+
+  it("offers a claim where the API allows it, says why not elsewhere, and links an open claim", async () => {
+    await renderClaims({});
+    const warranties = section("Warranties");
+    // Only the espresso machine can be claimed: one button, opening its own form.
+    const claimButton = button("Claim warranty", warranties);
+    expect(claimButton.getAttribute("commandfor")).toBe("claim-w1");
+    expect(claimButton.getAttribute("command")).toBe("--show");
+    expect(form().getAttribute("heading")).toBe("Claim warranty: Espresso machine");
+    expect(form().querySelector("s-text-area")?.getAttribute("label")).toBe("What is wrong?");
+    expect(form().querySelector("s-text-area")?.getAttribute("maxlength")).toBe("2000");
+    expect(shown(form())).toContain("0 / 2000 characters");
+    expect(button("Send claim", form()).getAttribute("slot")).toBe("primary-action");
+    const cancel = button("Cancel", form());
+    expect(cancel.getAttribute("slot")).toBe("secondary-actions");
+    expect([cancel.getAttribute("commandfor"), cancel.getAttribute("command")]).toEqual(["claim-w1", "--hide"]);
+    expect(document.querySelectorAll("s-text-area")).toHaveLength(1);
+    // The others: the API's reason, as sent.
+    expect(shown(warranties)).toContain(OPEN_TEXT);
+    expect(shown(warranties)).toContain("Coverage starts when the item ships");
+    // The frother's open claim: a link that shows it (status and timeline) over the page.
+    const link = warranties.querySelector("s-link")!;
+    expect(link.textContent).toBe("View your claim");
+    expect([link.getAttribute("commandfor"), link.getAttribute("command")]).toEqual(["claim-view-c2", "--show"]);
+    const view = warranties.querySelector("s-modal#claim-view-c2")!;
+    expect(view.getAttribute("heading")).toBe("Your claim: Milk frother");
+    expect(badges(view)).toEqual(["In review"]);
+    expect(shown(view)).toContain("The store started reviewing it");
+    expect(warranties.querySelectorAll("s-link")).toHaveLength(1);
+  });
+
+  it("posts {warrantyId, requestId, description} once, then shows the claim and the warranty as claimed", async () => {
+    const slow = deferred();
+    const api = await renderClaims({ "POST /api/claims": () => slow.promise });
+    const hideOverlay = vi.fn();
+    form().hideOverlay = hideOverlay;
+    describeProblem(`  ${PROBLEM}\r\n`);
+    const send = button("Send claim", form());
+    send.click();
+    send.click();
+    await settle(() => expect(send.hasAttribute("loading")).toBe(true));
+    send.click();
+    expect(posts(api)).toHaveLength(1);
+    slow.resolve(json(created, 201));
+    await settle(() => expect(shown()).toContain("Claim sent"));
+
+    const [post] = posts(api);
+    expect(post.path).toBe("/api/claims");
+    expect(post.locale).toBe("en");
+    expect(post.authorization).toBe("Bearer mock-session-token");
+    expect(post.contentType).toBe("application/json");
+    const body = post.body as ClaimRequest;
+    expect(Object.keys(body).sort()).toEqual(["description", "requestId", "warrantyId"]);
+    expect(body.warrantyId).toBe("w1");
+    expect(body.requestId).toMatch(UUID);
+    expect(body.description).toBe(PROBLEM);
+    expect(hideOverlay).toHaveBeenCalledOnce();
+
+    // The claim heads "My claims"; the espresso machine now links it and offers no second claim.
+    const claims = section("My claims");
+    expect(badges(claims)).toEqual(["Sent", "In review", "Not accepted"]);
+    expect(shown(claims)).toContain("Sent: the store will review it soon");
+    expect(shown(claims)).toContain(PROBLEM);
+    expect(() => button("Claim warranty")).toThrow();
+    expect(document.querySelectorAll("s-text-area")).toHaveLength(0);
+    expect(section("Warranties").querySelector(`s-link[commandfor="claim-view-${created.id}"]`)).not.toBeNull();
+    // Then the page reloads quietly: why it cannot be claimed again is the server's sentence.
+    await settle(() => expect(gets(api)).toHaveLength(2));
+    await settle(() => expect(shown(section("Warranties"))).toContain(OPEN_TEXT));
+    expect(section("Warranties").querySelectorAll("s-link")).toHaveLength(2);
+    expect(posts(api)).toHaveLength(1);
+  });
+
+  it("retries a submission with the same requestId, and 'Try again' resends it", async () => {
+    let answers = [() => json({ error: "unavailable" }, 503), () => Promise.reject(new TypeError("Failed to fetch"))];
+    const api = await renderClaims({
+      "POST /api/claims": () => {
+        const next = answers.shift();
+        if (next) return next();
+        throw new TypeError("Failed to fetch");
+      },
+    });
+    describeProblem(PROBLEM);
+    button("Send claim", form()).click();
+    await settle(() => expect(shown(form())).toContain("We could not confirm your claim"));
+    const ids = () => posts(api).map((c) => (c.body as ClaimRequest).requestId);
+    expect(ids()).toHaveLength(3); // the submission and two automatic retries
+    expect(new Set(ids()).size).toBe(1);
+    expect(form().querySelector("s-banner")?.getAttribute("tone")).toBe("warning");
+
+    answers = [() => json(created, 201)];
+    button("Try again", form()).click();
+    await settle(() => expect(shown()).toContain("Claim sent"));
+    expect(ids()).toHaveLength(4);
+    expect(new Set(ids()).size).toBe(1);
+    expect((posts(api)[3].body as ClaimRequest).description).toBe(PROBLEM);
+  });
+
+  it("stops a description that is too short or too long before sending, and says so", async () => {
+    const api = await renderClaims({ "POST /api/claims": () => json(created, 201) });
+    const area = () => form().querySelector("s-text-area")!;
+    describeProblem("  broken   ");
+    await settle(() => expect(shown(form())).toContain("6 / 2000 characters"));
+    expect(area().hasAttribute("error")).toBe(false); // not before Send
+    button("Send claim", form()).click();
+    await settle(() => expect(area().getAttribute("error")).toBe("Tell us a little more: at least 10 characters."));
+    describeProblem("x".repeat(2001));
+    await settle(() => expect(area().getAttribute("error")).toBe("Keep it to 2000 characters or fewer."));
+    button("Send claim", form()).click();
+    expect(posts(api)).toHaveLength(0);
+
+    describeProblem(PROBLEM);
+    await settle(() => expect(area().hasAttribute("error")).toBe(false));
+    button("Send claim", form()).click();
+    await settle(() => expect(posts(api)).toHaveLength(1));
+  });
+
+  it("shows the server's sentence when it refuses (409), does not retry, and a new Send is a new submission", async () => {
+    const refusal = "This unit cannot be claimed: there is already an open claim for this unit.";
+    const api = await renderClaims({ "POST /api/claims": () => json({ error: refusal, code: "not_claimable" }, 409) });
+    describeProblem(PROBLEM);
+    button("Send claim", form()).click();
+    await settle(() => expect(shown(form())).toContain(refusal));
+    const banner = form().querySelector("s-banner")!;
+    expect(banner.getAttribute("tone")).toBe("critical");
+    expect(banner.getAttribute("heading")).toBe("Your claim could not be sent");
+    expect(posts(api)).toHaveLength(1);
+    await settle(() => expect(gets(api)).toHaveLength(2)); // the page reloads to show what the server holds
+
+    button("Send claim", form()).click();
+    await settle(() => expect(posts(api)).toHaveLength(2));
+    const [first, second] = posts(api).map((c) => (c.body as ClaimRequest).requestId);
+    expect(second).toMatch(UUID);
+    expect(second).not.toBe(first);
+  });
+
+  it("lists each claim with its status, description and timeline, oldest event first", async () => {
+    await renderClaims({});
+    const claims = section("My claims");
+    expect(badges(claims)).toEqual(["In review", "Not accepted"]);
+    expect(Array.from(claims.querySelectorAll("s-badge"), (b) => b.getAttribute("tone"))).toEqual(["auto", "critical"]);
+    const text = shown(claims);
+    expect(text).toContain("Milk frother#1031");
+    expect(text).toContain("Old grinder#900");
+    expect(text).toContain("Not accepted: the motor shows water damage");
+    expect(text).toContain("The steam wand stopped heating after two weeks.");
+    expect(text).toContain("What you told us");
+    const order = ["You sent the claim", "The store started reviewing it"].map((e) => text.indexOf(e));
+    expect(order[0]).toBeGreaterThanOrEqual(0);
+    expect(order[0]).toBeLessThan(order[1]);
+    expect(text).toContain(new Date("2026-10-04T15:30:00Z").toISOString()); // the mock's formatDate
+    expect(text.split("In review")).toHaveLength(2); // the API's "In review" is not repeated beside the badge
+    // Only the rejected one can be reopened.
+    expect(button("Reopen", claims)).toBeDefined();
+    expect(claims.querySelectorAll("s-button")).toHaveLength(1);
+    expect(claims.querySelectorAll("s-divider")).toHaveLength(1);
+  });
+
+  it("reopens with one POST to /api/claims/<id>/reopen and shows the claim in review", async () => {
+    const slow = deferred();
+    const rejected = account().claims[1];
+    const reopened = {
+      ...rejected,
+      status: "in_review" as const,
+      statusText: "In review",
+      canReopen: false,
+      events: [...rejected.events, { at: "2026-11-24T10:00:00Z", text: "You reopened it" }],
+    };
+    const api = await renderClaims({ "POST /api/claims/c1/reopen": () => slow.promise }, () => ({
+      ...account(),
+      claims: [account().claims[0], reopened],
+    }));
+    const reopen = button("Reopen", section("My claims"));
+    reopen.click();
+    reopen.click();
+    await settle(() => expect(reopen.hasAttribute("loading")).toBe(true));
+    reopen.click();
+    slow.resolve(json(reopened));
+    await settle(() => expect(shown(section("My claims"))).toContain("You reopened it"));
+    await settle(() => expect(gets(api)).toHaveLength(2)); // then the page reloads quietly
+    expect(shown(section("My claims"))).toContain("You reopened it");
+    expect(posts(api)).toHaveLength(1);
+    expect(posts(api)[0]).toMatchObject({ path: "/api/claims/c1/reopen", locale: "en", body: null });
+    expect(badges(section("My claims"))).toEqual(["In review", "In review"]);
+    expect(() => button("Reopen")).toThrow();
+  });
+
+  it("shows the server's sentence when a reopen is refused", async () => {
+    const api = await renderClaims({
+      "POST /api/claims/c1/reopen": () => json({ error: "This claim was reopened once already.", code: "reopened_already" }, 409),
+    });
+    button("Reopen", section("My claims")).click();
+    await settle(() => expect(shown(section("My claims"))).toContain("This claim was reopened once already."));
+    const banner = section("My claims").querySelector("s-banner")!;
+    expect(banner.getAttribute("tone")).toBe("critical");
+    expect(banner.getAttribute("heading")).toBe("This claim could not be reopened");
+    expect(posts(api)).toHaveLength(1);
+  });
+
+  it("speaks Spanish in the form's checks and banners", async () => {
+    extension.shopify.localization.language.value = { isoCode: "es-ES" };
+    extension.shopify.i18n.translate = translator(es, "es") as typeof extension.shopify.i18n.translate;
+    await renderClaims({ "POST /api/claims": () => json(created, 201) });
+    describeProblem("roto");
+    button("Enviar reclamación", form()).click();
+    await settle(() =>
+      expect(form().querySelector("s-text-area")?.getAttribute("error")).toBe("Cuéntanos un poco más: al menos 10 caracteres."),
+    );
+    expect(form().querySelector("s-text-area")?.getAttribute("label")).toBe("¿Qué le pasa?");
+    expect(shown(form())).toContain("4 / 2000 caracteres");
+    describeProblem(PROBLEM);
+    button("Enviar reclamación", form()).click();
+    await settle(() => expect(shown()).toContain("Reclamación enviada"));
+    expect(shown()).toContain("La tienda la revisará. Puedes seguirla en Mis reclamaciones.");
   });
 });

@@ -1,4 +1,4 @@
-import type { AccountView, IssuedReward, ShopperLocale } from "../../../app/shopper/views.ts";
+import type { AccountView, ClaimView, IssuedReward, ShopperLocale, WarrantyItem } from "../../../app/shopper/views.ts";
 
 /** What GET /api/account answers for a shopper with some history, in the request's locale. */
 export function account(locale: ShopperLocale = "en", over: Partial<AccountView> = {}): AccountView {
@@ -69,6 +69,35 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
         coverageEnd: "2027-05-03",
         daysLeft: 161,
         text: es ? "Cubierta hasta el 3 de mayo de 2027 (quedan 161 días)" : "Covered until 3 May 2027 (161 days left)",
+        canClaim: true,
+        claimUnavailableText: null,
+        openClaimId: null,
+      },
+      {
+        id: "w2",
+        product: "Milk frother",
+        orderName: "#1031",
+        quantity: 1,
+        status: "active",
+        coverageEnd: "2027-04-02",
+        daysLeft: 130,
+        text: es ? "Cubierta hasta el 2 de abril de 2027 (quedan 130 días)" : "Covered until 2 April 2027 (130 days left)",
+        canClaim: false,
+        claimUnavailableText: es ? "Ya hay una reclamación abierta para esta unidad" : "There is already an open claim for this unit",
+        openClaimId: "c2",
+      },
+      {
+        id: "w3",
+        product: "Burr grinder",
+        orderName: "#1050",
+        quantity: 2,
+        status: "pending_fulfillment",
+        coverageEnd: null,
+        daysLeft: null,
+        text: es ? "La garantía empieza cuando se envíe" : "Coverage starts when it ships",
+        canClaim: false,
+        claimUnavailableText: es ? "La garantía empieza cuando se envíe el producto" : "Coverage starts when the item ships",
+        openClaimId: null,
       },
       {
         id: "w0",
@@ -79,9 +108,42 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
         coverageEnd: "2025-01-01",
         daysLeft: 0,
         text: "Expired on 1 January 2025",
+        canClaim: false,
+        claimUnavailableText: "Coverage ended on 1 January 2025",
+        openClaimId: null,
       },
     ],
     birthday: null,
+    claims: [
+      claim({
+        id: "c2",
+        warrantyId: "w2",
+        product: "Milk frother",
+        orderName: "#1031",
+        status: "in_review",
+        statusText: es ? "En revisión" : "In review",
+        description: "The steam wand stopped heating after two weeks.",
+        events: [
+          { at: "2026-10-02T09:00:00Z", text: es ? "Enviaste la reclamación" : "You sent the claim" },
+          { at: "2026-10-04T15:30:00Z", text: es ? "La tienda empezó a revisarla" : "The store started reviewing it" },
+        ],
+      }),
+      claim({
+        id: "c1",
+        warrantyId: "w0",
+        product: "Old grinder",
+        orderName: "#900",
+        status: "rejected",
+        statusText: es ? "Rechazada: el motor tiene daños por agua" : "Not accepted: the motor shows water damage",
+        description: "It makes a loud noise when grinding.",
+        submittedAt: "2024-11-02T09:00:00Z",
+        events: [
+          { at: "2024-11-02T09:00:00Z", text: es ? "Enviaste la reclamación" : "You sent the claim" },
+          { at: "2024-11-05T10:00:00Z", text: es ? "La tienda no la aceptó" : "The store did not accept it" },
+        ],
+        canReopen: true,
+      }),
+    ],
     ...over,
   };
 }
@@ -100,7 +162,30 @@ export function issued(over: Partial<IssuedReward> = {}): IssuedReward {
   };
 }
 
-/** A shopper with nothing yet: no points, no codes, no warranties. */
+/** A claim as POST /api/claims answers it (English unless overridden). */
+export function claim(over: Partial<ClaimView> = {}): ClaimView {
+  return {
+    id: "33333333-3333-4333-8333-333333333333",
+    requestId: "44444444-4444-4444-8444-444444444444",
+    warrantyId: "w1",
+    product: "Espresso machine",
+    orderName: "#1042",
+    status: "submitted",
+    statusText: "Sent: the store will review it soon",
+    description: "The pump makes a rattling noise and no coffee comes out.",
+    submittedAt: "2026-11-24T10:00:00Z",
+    events: [{ at: "2026-11-24T10:00:00Z", text: "You sent the claim" }],
+    canReopen: false,
+    ...over,
+  };
+}
+
+/** The account's warranty `id`, with `over` applied. */
+export function withWarranty(view: AccountView, id: string, over: Partial<WarrantyItem>): AccountView {
+  return { ...view, warranties: view.warranties.map((w) => (w.id === id ? { ...w, ...over } : w)) };
+}
+
+/** A shopper with nothing yet: no points, no codes, no warranties, no claims. */
 export function emptyAccount(): AccountView {
   return account("en", {
     points: { balance: 0, lifetime: 0 },
@@ -108,5 +193,6 @@ export function emptyAccount(): AccountView {
     history: [],
     issued: [],
     warranties: [],
+    claims: [],
   });
 }

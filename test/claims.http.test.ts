@@ -54,7 +54,7 @@ describe("a shopper claims a unit", () => {
     expect(pending).toMatchObject({
       status: "pending_fulfillment",
       canClaim: false,
-      claimUnavailableText: "Coverage starts when the item ships",
+      claimUnavailableText: "You can claim it once it ships",
     });
   });
 
@@ -79,7 +79,7 @@ describe("a shopper claims a unit", () => {
     expect(again.body.id).toBe(first.body.id);
     const second = await claim(ana(), { ...body, requestId: crypto.randomUUID() });
     expect(second.status).toBe(409);
-    expect(second.body.error).toBe("This unit cannot be claimed: there is already an open claim for this unit.");
+    expect(second.body).toEqual({ code: "not_claimable", error: "There is already an open claim for this unit." });
     expect((await account(ana())).warranties.find((w: { id: string }) => w.id === active.id)).toMatchObject({
       canClaim: false,
       openClaimId: first.body.id,
@@ -93,7 +93,7 @@ describe("a shopper claims a unit", () => {
       description: "It arrived with a cracked lid.",
     });
     expect(notYet.status).toBe(409);
-    expect(notYet.body.error).toBe("This unit cannot be claimed: coverage starts when the item ships.");
+    expect(notYet.body.error).toBe("You can claim it once it ships.");
     const stranger = await claim(shopperToken(SHOP, BEA), {
       warrantyId: active.id,
       requestId: crypto.randomUUID(),
@@ -101,9 +101,9 @@ describe("a shopper claims a unit", () => {
     });
     expect(stranger.status).toBe(404);
     expect(JSON.stringify(stranger.body)).not.toMatch(/grinder stopped/i);
-    const short = await claim(ana(), { warrantyId: active.id, requestId: crypto.randomUUID(), description: "bad" });
+    const short = await claim(ana(), { warrantyId: active.id, requestId: crypto.randomUUID(), description: "bad" }, "es");
     expect(short.status).toBe(400);
-    expect(short.body.error).toMatch(/at least 10 characters/);
+    expect(short.body).toEqual({ code: "description_too_short", error: "Cuéntanos qué le pasa con al menos 10 caracteres." });
     const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM "WarrantyClaim" WHERE shop = $1`, [SHOP]);
     expect(rows[0].n).toBe(1);
   });
@@ -126,6 +126,10 @@ describe("a shopper claims a unit", () => {
     const reopened = await shopperCall(stack.url, `/api/claims/${mine.id}/reopen`, ana(), { method: "POST" });
     expect(reopened.status).toBe(200);
     expect(reopened.body).toMatchObject({ status: "in_review", canReopen: false });
+    // The same reopen again (its answer was lost): the same claim, nothing reopened twice.
+    const repeat = await shopperCall(stack.url, `/api/claims/${mine.id}/reopen`, ana(), { method: "POST" });
+    expect(repeat.status).toBe(200);
+    expect(repeat.body.events).toHaveLength(reopened.body.events.length);
     await actOnClaim(
       SHOP,
       mine.id,

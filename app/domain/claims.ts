@@ -65,15 +65,14 @@ export function claimable(unit: { status: string; coverageEnd: Date | null }, op
   return { ok: true };
 }
 
-export type ClaimInput = { ok: true; description: string } | { ok: false; error: string };
+export type ClaimInput =
+  { ok: true; description: string } | { ok: false; error: "description_missing" | "description_too_short" | "description_too_long" };
 
 export function parseClaimDescription(value: unknown): ClaimInput {
-  if (typeof value !== "string") return { ok: false, error: "description must be text" };
+  if (typeof value !== "string") return { ok: false, error: "description_missing" };
   const description = value.replace(/\r\n/g, "\n").trim();
-  if (description.length < MIN_CLAIM_DESCRIPTION)
-    return { ok: false, error: `description must say what is wrong in at least ${MIN_CLAIM_DESCRIPTION} characters` };
-  if (description.length > MAX_CLAIM_DESCRIPTION)
-    return { ok: false, error: `description must be at most ${MAX_CLAIM_DESCRIPTION} characters` };
+  if (description.length < MIN_CLAIM_DESCRIPTION) return { ok: false, error: "description_too_short" };
+  if (description.length > MAX_CLAIM_DESCRIPTION) return { ok: false, error: "description_too_long" };
   return { ok: true, description };
 }
 

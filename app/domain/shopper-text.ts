@@ -239,7 +239,15 @@ export const SHOPPER_ERRORS = {
     es: "No encontramos esa garantía o reclamación en tu cuenta.",
     en: "We could not find that warranty or claim in your account.",
   },
-  not_claimable: { es: "No se puede reclamar: {detail}.", en: "This unit cannot be claimed: {detail}." },
+  description_missing: { es: "Cuéntanos qué le pasa al producto.", en: "Tell us what is wrong with the item." },
+  description_too_short: {
+    es: "Cuéntanos qué le pasa con al menos 10 caracteres.",
+    en: "Tell us what is wrong in at least 10 characters.",
+  },
+  description_too_long: {
+    es: "La descripción puede tener como mucho 2000 caracteres.",
+    en: "The description can be at most 2000 characters.",
+  },
   reopened_already: { es: "Esta reclamación ya se reabrió una vez.", en: "This claim was reopened once already." },
   claim_not_allowed: { es: "Esta reclamación no se puede reabrir ahora.", en: "This claim cannot be reopened now." },
 } as const;
@@ -259,7 +267,7 @@ export function claimUnavailableText(
   const es = locale === "es";
   switch (reason) {
     case "not_started":
-      return es ? "La garantía empieza cuando se envíe el producto" : "Coverage starts when the item ships";
+      return es ? "Podrás reclamar cuando se envíe" : "You can claim it once it ships";
     case "voided":
       return es
         ? "Esta unidad no tiene garantía (reembolsada, cancelada o sin cobertura)"

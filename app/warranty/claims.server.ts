@@ -17,12 +17,16 @@ import { holdShopForProcessing, isRedacted } from "../privacy/tombstone.server";
 import { markContactChanged } from "../hubspot/outbox.server";
 import type { ClaimView } from "../shopper/views";
 
+export type ClaimRefusal =
+  | { code: "description"; error: "description_missing" | "description_too_short" | "description_too_long" }
+  | { code: "not_found" }
+  | { code: "not_claimable"; reason: "not_started" | "expired" | "voided" | "open_claim"; coverageEnd: Date | null }
+  | { code: "not_allowed"; error: string };
+
+/** What the shopper or merchant asked cannot be done; `refusal` says why, for a sentence in their language. */
 export class ClaimInputError extends Error {
-  constructor(
-    readonly code: "bad_request" | "not_found" | "not_claimable" | "not_allowed",
-    message: string,
-  ) {
-    super(message);
+  constructor(readonly refusal: ClaimRefusal) {
+    super("error" in refusal ? refusal.error : "reason" in refusal ? refusal.reason : refusal.code);
   }
 }
 
@@ -89,12 +93,11 @@ export async function submitClaim(
   input: { warrantyId: string; requestId: string; description: unknown },
 ): Promise<{ claim: ClaimRow; created: boolean }> {
   const description = parseClaimDescription(input.description);
-  if (!description.ok) throw new ClaimInputError("bad_request", description.error);
+  if (!description.ok) throw new ClaimInputError({ code: "description", error: description.error });
   return transaction(async (tx) => {
     await holdShopForProcessing(tx, shop);
     const customerId = await customerOf(tx, shop, shopifyCustomerId);
-    if (!customerId || (await isRedacted(tx, shop, { customerId: shopifyCustomerId })))
-      throw new ClaimInputError("not_found", "no such unit among your warranties");
+    if (!customerId || (await isRedacted(tx, shop, { customerId: shopifyCustomerId }))) throw new ClaimInputError({ code: "not_found" });
     const [existing] = await tx.rows<{ id: string }>`
       SELECT id FROM "WarrantyClaim" WHERE shop = ${shop} AND "customerId" = ${customerId} AND "requestId" = ${input.requestId}`;
     if (existing) return { claim: await readClaim(tx, existing.id), created: false };
@@ -104,11 +107,12 @@ export async function submitClaim(
       JOIN "Customer" c ON c.id = w."customerId"
       WHERE w.id = ${input.warrantyId} AND w.shop = ${shop} AND (c.id = ${customerId} OR c."claimedById" = ${customerId})
       FOR SHARE OF w`;
-    if (!unit) throw new ClaimInputError("not_found", "no such unit among your warranties");
+    if (!unit) throw new ClaimInputError({ code: "not_found" });
     const [open] = await tx.rows<{ id: string }>`
       SELECT id FROM "WarrantyClaim" WHERE "warrantyId" = ${input.warrantyId} AND status IN ('submitted', 'in_review', 'approved')`;
     const can = claimable({ status: unit.status, coverageEnd: unit.coverageEnd && new Date(unit.coverageEnd) }, !!open, new Date());
-    if (!can.ok) throw new ClaimInputError("not_claimable", can.reason);
+    if (!can.ok)
+      throw new ClaimInputError({ code: "not_claimable", reason: can.reason, coverageEnd: unit.coverageEnd && new Date(unit.coverageEnd) });
     const [row] = await tx.rows<{ id: string }>`
       INSERT INTO "WarrantyClaim" (id, shop, "customerId", "warrantyId", "requestId", status, description, "updatedAt")
       VALUES (gen_random_uuid()::text, ${shop}, ${customerId}, ${input.warrantyId}, ${input.requestId}, 'submitted', ${description.description}, now())
@@ -144,17 +148,23 @@ export async function actOnClaim(
       SELECT k."customerId", c."shopifyCustomerId" FROM "WarrantyClaim" k JOIN "Customer" c ON c.id = k."customerId"
       WHERE k.id = ${claimId} AND k.shop = ${shop}`;
     if (!owner || (opts.shopifyCustomerId !== undefined && owner.shopifyCustomerId !== opts.shopifyCustomerId))
-      throw new ClaimInputError("not_found", "no such claim");
+      throw new ClaimInputError({ code: "not_found" });
     await tx.run`SELECT 1 FROM "Customer" WHERE id = ${owner.customerId} FOR UPDATE`;
     const [claim] = await tx.rows<{ status: ClaimStatus; reopenCount: number; warrantyId: string }>`
       SELECT status, "reopenCount", "warrantyId" FROM "WarrantyClaim" WHERE id = ${claimId} FOR UPDATE`;
+    // The shopper's reopen asked again (its answer was lost): the claim as that reopen left it.
+    if (action.type === "reopen" && actor === "shopper" && claim.status === "in_review") {
+      const [last] = await tx.rows<{ type: string; actor: string }>`
+        SELECT type, actor FROM "WarrantyClaimEvent" WHERE "claimId" = ${claimId} ORDER BY id DESC LIMIT 1`;
+      if (last?.type === "reopened" && last.actor === "shopper") return readClaim(tx, claimId);
+    }
     const next = transition(claim, action);
-    if (!next.ok) throw new ClaimInputError("not_allowed", next.error);
+    if (!next.ok) throw new ClaimInputError({ code: "not_allowed", error: next.error });
     // Reopening needs the unit free of another open claim (the partial unique index says so too).
     if (action.type === "reopen") {
       const [other] = await tx.rows`
         SELECT 1 FROM "WarrantyClaim" WHERE "warrantyId" = ${claim.warrantyId} AND id <> ${claimId} AND status IN ('submitted', 'in_review', 'approved')`;
-      if (other) throw new ClaimInputError("not_allowed", "open_claim");
+      if (other) throw new ClaimInputError({ code: "not_allowed", error: "open_claim" });
     }
     const closing = next.status === "resolved" || next.status === "rejected";
     await tx.run`

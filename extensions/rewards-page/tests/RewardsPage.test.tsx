@@ -369,7 +369,7 @@ describe("warranty claims", () => {
     expect(document.querySelectorAll("s-text-area")).toHaveLength(1);
     // The others: the API's reason, as sent.
     expect(shown(warranties)).toContain(OPEN_TEXT);
-    expect(shown(warranties)).toContain("Coverage starts when the item ships");
+    expect(shown(warranties)).toContain("You can claim it once it ships");
     // The frother's open claim: a link that shows it (status and timeline) over the page.
     const link = warranties.querySelector("s-link")!;
     expect(link.textContent).toBe("View your claim");

@@ -96,7 +96,7 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
         daysLeft: null,
         text: es ? "La garantía empieza cuando se envíe" : "Coverage starts when it ships",
         canClaim: false,
-        claimUnavailableText: es ? "La garantía empieza cuando se envíe el producto" : "Coverage starts when the item ships",
+        claimUnavailableText: es ? "Podrás reclamar cuando se envíe" : "You can claim it once it ships",
         openClaimId: null,
       },
       {

@@ -178,7 +178,11 @@ export async function exportCustomerData(shop: string, req: Who & { dataRequestI
         refunds: await tx.orderRefund.findMany({ where: { shop, shopifyOrderId: { in: orderIds } } }),
         warranties: await tx.warrantyRegistration.findMany({ where: { shop, customerId: { in: ids } } }),
         redemptions: await tx.redemption.findMany({ where: { customerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
-        warrantyClaims: await tx.warrantyClaim.findMany({ where: { customerId: { in: ids } }, include: { events: true }, orderBy: { submittedAt: "asc" } }),
+        warrantyClaims: await tx.warrantyClaim.findMany({
+          where: { customerId: { in: ids } },
+          include: { events: true },
+          orderBy: { submittedAt: "asc" },
+        }),
         hubspotContact: await tx.hubSpotContactSync.findMany({ where: { customerId: { in: ids } } }),
         hubspotInteractions: await tx.hubSpotInteraction.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
         webhookDeliveries: await tx.webhookDelivery.findMany({

@@ -200,7 +200,9 @@ describe("the embedded page", () => {
     expect(buttonCount(html, "Aprobar…")).toBe(4);
     expect(buttonCount(html, "Rechazar…")).toBe(4);
     expect(buttonCount(html, "Marcar como resuelta")).toBe(0);
-    expect(html).toContain(`href="/app/claims/${claims["Cafetera Moka"]}?`);
+    // Each row opens its claim, with the tab to come back to and nothing of the admin's first load (its id_token).
+    expect(html).toContain(`href="/app/claims/${claims["Cafetera Moka"]}?locale=es&amp;from=status%3Dopen%26page%3D1"`);
+    expect(html).not.toMatch(/href="[^"]*id_token/);
     expect(html).toContain(">Enviada<"); // status badge
     expect(html).toMatch(/<ui-nav-menu[\s\S]*href="\/app\/claims"[^>]*>Reclamaciones</);
   });
@@ -289,7 +291,10 @@ describe("the merchant's actions (POST, as the page's fetcher sends them)", () =
     expect(html).toContain("El cliente puede reabrirla una vez desde su cuenta.");
     for (const label of ["Empezar revisión", "Aprobar…", "Rechazar…", "Marcar como resuelta"]) expect(buttonCount(html, label)).toBe(0);
 
-    const en = await embeddedLoad(`/app/claims/${claims["Cafetera Moka"]}`, { locale: "en" });
+    expect(html).toContain('href="/app/claims?locale=es&amp;status=open&amp;page=1"'); // back to the queue
+
+    const en = await embeddedLoad(`/app/claims/${claims["Cafetera Moka"]}`, { locale: "en", from: "status=in_review&page=2&id_token=x" });
+    expect(en).toContain('href="/app/claims?locale=en&amp;status=in_review&amp;page=2"');
     expect(en).toMatch(/Customer<\/span> · <time[^>]*>[A-Z][a-z]{2} \d{1,2}, \d{4} [^<]+<\/time> — Sent the claim/);
     expect(buttonCount(en, "Start review")).toBe(1);
     expect(buttonCount(en, "Approve…")).toBe(1);
@@ -335,6 +340,14 @@ describe("the merchant's actions (POST, as the page's fetcher sends them)", () =
     const page = await fetch(`${stack.url}/app/claims/${otherClaim}?${DETAIL}`, { headers: bearer() });
     expect(page.status).toBe(404);
     expect(JSON.stringify(await page.json())).not.toContain("Tostador");
+    const document = await fetch(
+      `${stack.url}/app/claims/${otherClaim}?${new URLSearchParams({ embedded: "1", shop: SHOP, host: Buffer.from(`${SHOP}/admin`).toString("base64url"), id_token: bearer().Authorization.slice(7) })}`,
+      { headers: { "User-Agent": BROWSER_UA } },
+    );
+    expect(document.status).toBe(404);
+    const html = (await document.text()).replace(/<script[\s\S]*?<\/script>/g, "");
+    expect(html).toContain("Esta tienda no tiene esa reclamación.");
+    expect(html).not.toContain("Tostador");
     // Its own shop sees and acts on it.
     expect((await act({ intent: "review", claimId: otherClaim }, "", OTHER)).status).toBe(200);
   });
@@ -411,5 +424,34 @@ describe("the merchant's actions (POST, as the page's fetcher sends them)", () =
     expect(buttonCount(html, "Start review")).toBe(0);
     expect(buttonCount(html, "Approve…")).toBe(2);
     expect(buttonCount(html, "Reject…")).toBe(2);
+  });
+
+  it("keeps a forgotten customer's claims workable without their name, email or words", async () => {
+    await deliver(stack.url, SHOP, "customers/redact", {
+      shop_id: 1,
+      shop_domain: SHOP,
+      customer: { id: BEA, email: "bea@example.com", phone: null },
+      orders_to_redact: [9202n],
+    });
+    await stack.waitForDrain();
+    const id = claims["Báscula Acaia"];
+    const row = (await queue("&status=all")).queue.rows.find((r: { id: string }) => r.id === id);
+    expect(row).toMatchObject({
+      customerName: null,
+      customerEmail: null,
+      customerRedacted: true,
+      product: "Báscula Acaia",
+      status: "in_review",
+    });
+    const html = await embeddedLoad("/app/claims", { status: "all" });
+    expect(html).toContain("Cliente borrado (RGPD)");
+    expect(html).not.toMatch(/Beatriz|bea@example/);
+    const page = await embeddedLoad(`/app/claims/${id}`);
+    expect(page).toContain("El cliente pidió borrar sus datos: su descripción ya no se guarda.");
+    expect(page).not.toContain("La báscula marca mal el peso.");
+    expect((await act({ intent: "approve", claimId: id, resolution: "store_credit" })).body).toEqual({
+      ok: true,
+      message: "Reclamación aprobada: saldo en la tienda.",
+    });
   });
 });

@@ -63,20 +63,16 @@ const EMPTY_IMAGE = "https://cdn.shopify.com/s/files/1/0262/4071/2726/files/empt
 export default function ClaimsQueuePage() {
   const { queue, locale, strings } = useLoaderData<typeof loader>();
   const tr = translator(strings);
-  const [searchParams, setSearchParams] = useSearchParams();
+  const [, setSearchParams] = useSearchParams();
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(queue.rows);
   const { submit, buttons, dialogs, banner } = useClaimActions(locale, tr, clearSelection);
 
-  const go = (changes: Record<string, string | null>) => {
+  // Only the page's own parameters travel: the admin's first-load ones (id_token, host…) stay behind.
+  const view = { status: queue.filter, page: String(queue.page) };
+  const go = (changes: Partial<typeof view>) => {
     clearSelection();
-    setSearchParams((prev) => {
-      const next = new URLSearchParams(prev);
-      for (const [k, v] of Object.entries(changes)) {
-        if (v === null) next.delete(k);
-        else next.set(k, v);
-      }
-      return next;
-    });
+    const next = { ...view, ...changes };
+    setSearchParams(new URLSearchParams({ locale, status: next.status, ...(next.page === "1" ? {} : { page: next.page }) }));
   };
   const selectedTab = QUEUE_FILTERS.indexOf(queue.filter);
   const tabs = QUEUE_FILTERS.map((f) => ({
@@ -87,7 +83,7 @@ export default function ClaimsQueuePage() {
     panelID: "claims-panel",
   }));
   const submittedSelected = queue.rows.filter((r) => r.status === "submitted" && selectedResources.includes(r.id)).map((r) => r.id);
-  const detailUrl = (id: string) => `/app/claims/${id}?${new URLSearchParams({ locale, from: searchParams.toString() })}`;
+  const detailUrl = (id: string) => `/app/claims/${id}?${new URLSearchParams({ locale, from: new URLSearchParams(view).toString() })}`;
 
   const rows = queue.rows.map((r, i) => (
     <IndexTable.Row id={r.id} key={r.id} position={i} selected={selectedResources.includes(r.id)}>
@@ -137,7 +133,7 @@ export default function ClaimsQueuePage() {
           </Card>
         ) : (
           <Card padding="0">
-            <Tabs tabs={tabs} selected={selectedTab} onSelect={(i) => go({ status: QUEUE_FILTERS[i], page: null })} />
+            <Tabs tabs={tabs} selected={selectedTab} onSelect={(i) => go({ status: QUEUE_FILTERS[i], page: "1" })} />
             <IndexTable
               resourceName={{ singular: tr("claims.resource.singular"), plural: tr("claims.resource.plural") }}
               itemCount={queue.rows.length}

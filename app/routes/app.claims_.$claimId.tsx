@@ -9,6 +9,7 @@ import { Banner, BlockStack, Box, Card, Divider, InlineGrid, InlineStack, Layout
 import { authenticate } from "../shopify.server";
 import { localeFrom, messages, t, type Locale } from "../i18n";
 import { claimDetail, type ClaimDetail } from "../warranty/claims-queue.server";
+import { queueFilter, queuePage } from "../warranty/merchant-claims";
 import { formatDuration, resolutionLabel, StatusBadge, translator, useClaimActions, When, WithWhen, type Tr } from "../components/claims";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,9 +20,9 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const claim = UUID.test(params.claimId ?? "") ? await claimDetail(session.shop, params.claimId!) : null;
   // Another shop's claim is "not found", exactly like one that never existed.
   if (!claim) throw json({ error: t(locale, "claims.error.notFound"), back: t(locale, "claims.detail.back"), locale }, { status: 404 });
-  const from = new URL(request.url).searchParams.get("from");
-  const back = new URLSearchParams(from ?? "");
-  back.set("locale", locale);
+  // Back to the queue's tab and page the merchant came from (nothing else of `from` travels).
+  const from = new URLSearchParams(new URL(request.url).searchParams.get("from") ?? "");
+  const back = new URLSearchParams({ locale, status: queueFilter(from.get("status")), page: String(queuePage(from.get("page"))) });
   return json({ claim, locale, backUrl: `/app/claims?${back}`, strings: messages(locale, "claims.") });
 };
 

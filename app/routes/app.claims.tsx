@@ -80,7 +80,6 @@ export default function ClaimsQueuePage() {
     content: tr(`claims.tab.${f}`),
     badge: String(queue.counts[f]),
     accessibilityLabel: `${tr(`claims.tab.${f}`)} (${queue.counts[f]})`,
-    panelID: "claims-panel",
   }));
   const submittedSelected = queue.rows.filter((r) => r.status === "submitted" && selectedResources.includes(r.id)).map((r) => r.id);
   const detailUrl = (id: string) => `/app/claims/${id}?${new URLSearchParams({ locale, from: new URLSearchParams(view).toString() })}`;

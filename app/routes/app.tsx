@@ -4,6 +4,8 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import polarisEn from "@shopify/polaris/locales/en.json";
+import polarisEs from "@shopify/polaris/locales/es.json";
 import { authenticate } from "../shopify.server";
 import { config } from "../config.server";
 import { localeFrom, t } from "../i18n";
@@ -13,17 +15,23 @@ export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
   const locale = localeFrom(request);
-  return { apiKey: config().SHOPIFY_API_KEY, nav: { home: t(locale, "nav.home"), hubspot: t(locale, "nav.hubspot") } };
+  return {
+    apiKey: config().SHOPIFY_API_KEY,
+    // Polaris's own words (select all, pagination, badges' hidden labels) in the merchant's language.
+    polarisTranslations: locale === "es" ? polarisEs : polarisEn,
+    nav: { home: t(locale, "nav.home"), claims: t(locale, "nav.claims"), hubspot: t(locale, "nav.hubspot") },
+  };
 };
 
 export default function AppLayout() {
-  const { apiKey, nav } = useLoaderData<typeof loader>();
+  const { apiKey, polarisTranslations, nav } = useLoaderData<typeof loader>();
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey}>
+    <AppProvider isEmbeddedApp apiKey={apiKey} i18n={polarisTranslations}>
       <NavMenu>
         <Link to="/app" rel="home">
           {nav.home}
         </Link>
+        <Link to="/app/claims">{nav.claims}</Link>
         <Link to="/app/hubspot">{nav.hubspot}</Link>
       </NavMenu>
       <Outlet />

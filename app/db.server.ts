@@ -10,10 +10,16 @@ declare global {
   var __postventaDb: { pool: pg.Pool; prisma: PrismaClient; closing: boolean } | undefined;
 }
 
+// Timestamps are stored as UTC in `timestamp` columns without a zone (Prisma's convention). Node
+// and pg read such values — and ISO strings without an offset, as json_build_object writes them —
+// in the process's zone, and Postgres's now() writes in the session's: both are pinned to UTC, so
+// a server whose machine runs in another zone reads and writes the same instants.
+process.env.TZ = "UTC";
+
 function connect() {
   const { DATABASE_URL: url, DATABASE_POOL_SIZE: max } = config();
   if (!url) throw new Error("DATABASE_URL is not set: start the app through server/main.ts or set it");
-  const pool = new pg.Pool({ connectionString: url, max });
+  const pool = new pg.Pool({ connectionString: url, max, options: "-c TimeZone=UTC" });
   // An idle connection dropped by the server (restart, failover) must not crash the process; once
   // we are shutting down, the server going away is expected and not worth a warning.
   pool.on("error", (error) => {

@@ -85,7 +85,7 @@ export async function redactCustomer(shop: string, req: Who & { ordersToRedact: 
         },
       });
       // The shopper's own words about a broken unit; the claim itself (status, dates) stays, anonymous.
-      await tx.warrantyClaim.updateMany({ where: { customerId: { in: ids } }, data: { description: null } });
+      await tx.warrantyClaim.updateMany({ where: { customerId: { in: ids } }, data: { description: null, rejectionReason: null } }); // the merchant's reply may quote them
       const orders = await tx.order.findMany({
         where: { shop, OR: [{ customerId: { in: ids } }, { shopifyOrderId: { in: req.ordersToRedact } }] },
         select: { shopifyOrderId: true, facts: true },

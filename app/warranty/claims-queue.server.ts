@@ -162,7 +162,7 @@ export async function actAsMerchant(shop: string, claimIds: readonly string[], a
 }
 
 async function refusalOf(shop: string, claimId: string, error: ClaimInputError): Promise<MerchantRefusal> {
-  if (error.code === "not_found") return { code: "not_found" };
+  if (error.refusal.code === "not_found") return { code: "not_found" };
   switch (error.message) {
     case "reopened_already":
     case "reason_required":

@@ -820,7 +820,7 @@ function findNode(state: ShopState, id: unknown): Record<string, unknown> | null
   }
   if (g.type === "DraftOrder") {
     const d = state.drafts.find((x) => x.id === `gid://shopify/DraftOrder/${g.num}`);
-    return d ? draftOrderNode(ctx.state, d) : null;
+    return d ? draftOrderNode(state, d) : null;
   }
   return null;
 }
@@ -1009,7 +1009,7 @@ function buildMockedSchema(): GraphQLSchema {
         draftOrder: (_s: unknown, a: { id: string }, ctx: Ctx) => {
           requireAccess(ctx.state, "draftOrder");
           const d = ctx.state.drafts.find((x) => x.id === canonicalGid(a.id));
-          return d ? draftOrderNode(d) : null;
+          return d ? draftOrderNode(ctx.state, d) : null;
         },
         draftOrders: (_s: unknown, a: ConnArgs & { query?: string | null; sortKey?: string | null }, ctx: Ctx) => {
           requireAccess(ctx.state, "draftOrders");

@@ -991,6 +991,16 @@ function buildMockedSchema(): GraphQLSchema {
             (f) => returnableFulfillmentNode(ctx.state, g.num, f),
           );
         },
+        returnableFulfillment: (_s: unknown, a: { id: string }, ctx: Ctx) => {
+          requireAccess(ctx.state, "returnableFulfillments");
+          const g = parseGid(a.id);
+          if (!g || g.type !== "ReturnableFulfillment") throw invalidId(a.id);
+          for (const o of ctx.state.returns.orders.values()) {
+            const f = ctx.state.returns.returnable(o.id).find((x) => x.fulfillmentId === g.num);
+            if (f) return returnableFulfillmentNode(ctx.state, o.id, f);
+          }
+          return null;
+        },
         returnReasonDefinitions: (
           _s: unknown,
           a: ConnArgs & { ids?: string[] | null; handles?: string[] | null; query?: string | null },

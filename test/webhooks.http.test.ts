@@ -262,6 +262,72 @@ describe("failures", () => {
   });
 });
 
+describe("returns webhooks", () => {
+  it("Shopify's returns/* deliveries (the sandbox as the merchant) are accepted, tied to their order, and skipped until returns processing is built", async () => {
+    const shop = "returns-intake.myshopify.com";
+    await stack.installShop(shop);
+    const order = stack.admin.addOrder(shop, {
+      id: "9007199254860001",
+      customerId: String(CUSTOMER),
+      lineItems: [{ id: "9007199254860002", quantity: 2, title: "Grinder" }],
+      fulfillments: [{ id: "9007199254860003", lineItems: [{ lineItemId: "9007199254860002", quantity: 2 }] }],
+    });
+    const fli = order.fulfillments[0]!.lineItems[0]!.id;
+    stack.admin.sendWebhooksTo(`${stack.url}/webhooks`, DEV_SECRET);
+    try {
+      const m = stack.admin.merchant;
+      const first = (
+        await m.requestReturn(shop, { orderId: order.id, lines: [{ fulfillmentLineItemId: fli, quantity: 1, returnReason: "DEFECTIVE" }] })
+      ).return!;
+      await m.approveReturn(shop, first.id);
+      await m.closeReturn(shop, first.id);
+      const second = (
+        await m.requestReturn(shop, { orderId: order.id, lines: [{ fulfillmentLineItemId: fli, quantity: 1, returnReason: "UNWANTED" }] })
+      ).return!;
+      await m.declineReturn(shop, second.id, { reason: "RETURN_PERIOD_ENDED", note: "Past the window, Ana." });
+    } finally {
+      stack.admin.sendWebhooksTo(null);
+    }
+    expect(stack.admin.webhooksOf(shop).map((w) => [w.topic, w.status])).toEqual([
+      ["returns/request", 200],
+      ["returns/approve", 200],
+      ["returns/close", 200],
+      ["returns/request", 200],
+      ["returns/decline", 200],
+    ]);
+    await stack.waitForDrain(30_000);
+    const rows = (
+      await stack.pool.query(`SELECT topic, "orderId", state, "lastError", payload FROM "WebhookDelivery" WHERE shop = $1 ORDER BY id`, [
+        shop,
+      ])
+    ).rows;
+    expect(rows.map((r) => [r.topic, r.orderId, r.state, r.lastError])).toEqual([
+      ["returns/request", order.id, "skipped", "returns processing not built yet"],
+      ["returns/approve", order.id, "skipped", "returns processing not built yet"],
+      ["returns/close", order.id, "skipped", "returns processing not built yet"],
+      ["returns/request", order.id, "skipped", "returns processing not built yet"],
+      ["returns/decline", null, "skipped", "returns processing not built yet"], // a decline body names no order
+    ]);
+    expect(rows[4].payload).not.toContain("Ana"); // the decline note went with the scrub
+  });
+
+  it("refuses a signed returns/decline body sent as returns/approve (Shopify signs the body, not the topic)", async () => {
+    const decline = stack.admin.webhooksOf("returns-intake.myshopify.com").find((w) => w.topic === "returns/decline")!;
+    const res = await fetch(`${stack.url}/webhooks`, {
+      method: "POST",
+      headers: webhookHeaders({
+        secret: DEV_SECRET,
+        topic: "returns/approve",
+        shop: "returns-intake.myshopify.com",
+        rawBody: decline.body,
+      }),
+      body: decline.body,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("a returns/approve body is about a OPEN return; this one's status is DECLINED");
+  });
+});
+
 describe("compliance webhooks", () => {
   it("customers/redact leaves no personal data behind", async () => {
     const customer = 9007199254830001n;

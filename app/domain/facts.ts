@@ -58,3 +58,39 @@ export function orderFactsWithoutPersonalData(facts: OrderFacts): OrderFacts {
     discountCodes: [], // a code may be named after its owner ("ANA-BIRTHDAY")
   };
 }
+
+// What Shopify told us about a return in a returns/* webhook, normalised. Ids are decimal strings.
+// The topics' bodies differ (Shopify's samples, API 2025-01 onward): returns/request, /approve and
+// (assumed alike) /process carry the whole return with `order` and its lines; /cancel, /close and
+// /reopen carry only `order_id` and the status; /decline carries the status and `decline` but no
+// order; /update carries no status and no order, only what changed (lines removed). So `orderId` and
+// `status` may be null, and a return is matched to an order by its id where the body has none.
+export type ReturnStatus = "REQUESTED" | "OPEN" | "CLOSED" | "DECLINED" | "CANCELED";
+export type ReturnDeclineReason = "RETURN_PERIOD_ENDED" | "FINAL_SALE" | "OTHER";
+export interface ReturnLineFacts {
+  id: string | null; // ReturnLineItem
+  fulfillmentLineItemId: string | null;
+  lineItemId: string | null; // the order's line item
+  quantity: number;
+  // Shopify's legacy ReturnReason enum in upper case ("UNWANTED", "DEFECTIVE", …): the webhook body
+  // carries this, not the return reason definition the return was requested with.
+  returnReason: string | null;
+  returnReasonNote: string | null;
+  customerNote: string | null;
+  // Only when a body names the definition (Shopify's samples do not; read it from the Admin API).
+  reasonDefinition: { id: string | null; handle: string | null } | null;
+}
+export interface ReturnFacts {
+  id: string;
+  gid: string;
+  orderId: string | null;
+  status: ReturnStatus | null;
+  name: string | null; // "#1001-R1"
+  lineItems: ReturnLineFacts[];
+  // returns/update: return line items taken out of the return, and by how many units.
+  lineItemRemovals: Array<{ returnLineItemId: string; delta: number }>;
+  declineReason: ReturnDeclineReason | null;
+  declineNote: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}

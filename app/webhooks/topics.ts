@@ -10,7 +10,10 @@ import {
   parseCustomersRedact,
   parseOrder,
   parseRefund,
+  parseReturn,
   parseShopRedact,
+  RETURN_TOPICS,
+  type ReturnTopic,
 } from "../../integrations/shopify/payloads";
 import { orderSubject } from "../domain/facts";
 
@@ -65,6 +68,15 @@ function complianceRequest(parse: (raw: string) => { shopDomain: string; custome
   };
 }
 
+// A returns/* body names no customer (Shopify's bodies carry the return, its order and lines): like a
+// refund, it is tied to its subject through its order, so a redaction of the order's customer
+// finds it by orderId. returns/decline and returns/update bodies name no order either (null here);
+// their bodies keep nothing personal once scrubbed (a decline keeps its reason, not its note).
+function returnTopic(topic: ReturnTopic): TopicRule {
+  return { requires: "installed", check: (raw) => ({ ...none, orderId: parseReturn(raw, topic).orderId }) };
+}
+const RETURNS = Object.fromEntries(RETURN_TOPICS.map((t) => [t, returnTopic(t)])) as Record<ReturnTopic, TopicRule>;
+
 const RULES = {
   "orders/paid": order,
   "orders/fulfilled": order,
@@ -84,6 +96,7 @@ const RULES = {
       return none;
     },
   },
+  ...RETURNS,
 } satisfies Record<string, TopicRule>;
 
 export type Topic = keyof typeof RULES;

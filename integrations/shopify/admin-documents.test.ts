@@ -8,6 +8,7 @@ import { loadAdminSchema } from "../../test/sandboxes/shopify/admin-graphql";
 import { ADMIN_API_VERSION } from "./api-version";
 import * as admin from "./admin.server";
 import * as rewards from "./rewards.server";
+import * as returns from "./returns.server";
 
 const graphql = createRequire(import.meta.url)("graphql") as typeof import("graphql");
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -19,6 +20,20 @@ const DOCUMENTS: Record<string, string> = {
   REWARD_CODE_LOOKUP: rewards.REWARD_CODE_LOOKUP,
   REWARD_SHOP_CURRENCY: rewards.REWARD_SHOP_CURRENCY,
   REWARD_STORE_CREDIT_HISTORY: rewards.REWARD_STORE_CREDIT_HISTORY,
+  RETURNABLE_UNITS_QUERY: returns.RETURNABLE_UNITS_QUERY,
+  RETURNABLE_FULFILLMENT_LINES_QUERY: returns.RETURNABLE_FULFILLMENT_LINES_QUERY,
+  RETURN_REASONS_QUERY: returns.RETURN_REASONS_QUERY,
+  SUGGESTED_RETURN_REASONS_QUERY: returns.SUGGESTED_RETURN_REASONS_QUERY,
+  RETURN_REQUEST: returns.RETURN_REQUEST,
+  RETURN_APPROVE: returns.RETURN_APPROVE,
+  RETURN_DECLINE: returns.RETURN_DECLINE,
+  RETURN_CANCEL: returns.RETURN_CANCEL,
+  RETURN_CLOSE: returns.RETURN_CLOSE,
+  RETURN_REOPEN: returns.RETURN_REOPEN,
+  ORDER_RETURNS_QUERY: returns.ORDER_RETURNS_QUERY,
+  RETURN_QUERY: returns.RETURN_QUERY,
+  REPLACEMENT_DRAFT_ORDER_CREATE: returns.REPLACEMENT_DRAFT_ORDER_CREATE,
+  DRAFT_ORDERS_BY_TAG_QUERY: returns.DRAFT_ORDERS_BY_TAG_QUERY,
 };
 
 function sources(dir: string): string[] {

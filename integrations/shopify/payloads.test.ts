@@ -9,9 +9,20 @@ import {
   parseCustomersRedact,
   parseOrder,
   parseRefund,
+  parseReturn,
   parseShopRedact,
   PayloadError,
+  RETURN_TOPICS,
+  type ReturnTopic,
 } from "./payloads";
+import {
+  FULFILLMENT_LINE_ID,
+  LINE_ITEM_ID,
+  ORDER_ID,
+  RETURN_ID,
+  RETURN_LINE_ID,
+  RETURN_SAMPLES,
+} from "../../test/fixtures/shopify-returns";
 import { MoneyError, toMinor } from "../../app/domain/money";
 import { MAX_POINTS_BALANCE, planOrderLedger, DEFAULT_EARN_RULE } from "../../app/domain/loyalty";
 import { DEFAULT_WARRANTY_POLICY, planOrderWarranties, WARRANTY_UNITS_PER_LINE } from "../../app/domain/warranty";
@@ -448,6 +459,7 @@ describe("parsers under hostile input (seeded fuzz)", () => {
       parse: (r: string) => parseCustomersRedact(r),
     },
     { name: "shop/redact", raw: `{"shop_id":1,"shop_domain":"s.myshopify.com"}`, parse: (r: string) => parseShopRedact(r) },
+    ...RETURN_TOPICS.map((topic) => ({ name: topic, raw: RETURN_SAMPLES[topic], parse: (r: string) => parseReturn(r, topic) })),
   ];
   it("every call throws PayloadError or returns facts within range (3,000 cases)", () => {
     const rand = mulberry32(20261102);
@@ -505,5 +517,152 @@ describe("parsers under hostile input (seeded fuzz)", () => {
     // Both sides are exercised, not just refusals.
     expect(outcomes.parsed).toBeGreaterThan(300);
     expect(outcomes.refused).toBeGreaterThan(300);
+  });
+});
+
+describe("returns/* bodies", () => {
+  const refusal = (raw: string, topic?: ReturnTopic) => {
+    try {
+      parseReturn(raw, topic);
+    } catch (e) {
+      if (e instanceof PayloadError) return e.reason;
+      throw e;
+    }
+    return "parsed";
+  };
+  const GID = `gid://shopify/Return/${RETURN_ID}`;
+
+  it("reads each topic's sample body, every id beyond 2^53 exact", () => {
+    expect(String(JSON.parse(RETURN_SAMPLES["returns/request"]).id)).not.toBe(RETURN_ID); // a plain parse rounds it
+    const requested = parseReturn(RETURN_SAMPLES["returns/request"], "returns/request");
+    expect(requested).toEqual({
+      id: RETURN_ID,
+      gid: GID,
+      orderId: ORDER_ID,
+      status: "REQUESTED",
+      name: "#1001-R1",
+      lineItems: [
+        {
+          id: RETURN_LINE_ID,
+          fulfillmentLineItemId: FULFILLMENT_LINE_ID,
+          lineItemId: LINE_ITEM_ID,
+          quantity: 1,
+          returnReason: "DEFECTIVE",
+          returnReasonNote: null,
+          customerNote: "It stopped grinding after a week.",
+          reasonDefinition: null,
+        },
+      ],
+      lineItemRemovals: [],
+      declineReason: null,
+      declineNote: null,
+      createdAt: null,
+      updatedAt: null,
+    });
+    expect(parseReturn(RETURN_SAMPLES["returns/approve"], "returns/approve")).toEqual({ ...requested, status: "OPEN" });
+    expect(parseReturn(RETURN_SAMPLES["returns/process"], "returns/process")).toEqual({ ...requested, status: "OPEN" });
+    expect(parseReturn(RETURN_SAMPLES["returns/decline"], "returns/decline")).toMatchObject({
+      id: RETURN_ID,
+      orderId: null, // Shopify's decline body names no order
+      status: "DECLINED",
+      declineReason: "RETURN_PERIOD_ENDED",
+      declineNote: "As discussed on the phone, the 30-day return window has ended.",
+      lineItems: [],
+    });
+    for (const [topic, status] of [
+      ["returns/cancel", "CANCELED"],
+      ["returns/close", "CLOSED"],
+      ["returns/reopen", "OPEN"],
+    ] as const)
+      expect(parseReturn(RETURN_SAMPLES[topic], topic)).toMatchObject({
+        id: RETURN_ID,
+        gid: GID,
+        orderId: ORDER_ID,
+        status,
+        lineItems: [],
+      });
+    expect(parseReturn(RETURN_SAMPLES["returns/update"], "returns/update")).toMatchObject({
+      id: RETURN_ID, // from the gid: the update body has no numeric id
+      orderId: null,
+      status: null,
+      lineItems: [],
+      lineItemRemovals: [{ returnLineItemId: RETURN_LINE_ID, delta: 2 }],
+    });
+    // Without a topic, any of them parses.
+    for (const topic of RETURN_TOPICS) expect(parseReturn(RETURN_SAMPLES[topic]).id).toBe(RETURN_ID);
+  });
+
+  it("reads a reason definition and dates when a body has them", () => {
+    const body = parse(RETURN_SAMPLES["returns/request"]) as { return_line_items: Array<Record<string, unknown>>; created_at?: string };
+    body.return_line_items[0].return_reason_definition = {
+      admin_graphql_api_id: "gid://shopify/ReturnReasonDefinition/6",
+      handle: "damaged-or-defective",
+    };
+    body.created_at = "2026-11-20T10:00:00-05:00";
+    const facts = parseReturn(stringify(body)!, "returns/request");
+    expect(facts.lineItems[0]!.reasonDefinition).toEqual({ id: "gid://shopify/ReturnReasonDefinition/6", handle: "damaged-or-defective" });
+    expect(facts.createdAt).toBe("2026-11-20T10:00:00-05:00");
+  });
+
+  it("refuses a body in another topic's state: a signed decline is no approval", () => {
+    expect(refusal(RETURN_SAMPLES["returns/decline"], "returns/approve")).toBe(
+      "a returns/approve body is about a OPEN return; this one's status is DECLINED",
+    );
+    expect(refusal(RETURN_SAMPLES["returns/approve"], "returns/request")).toMatch(/returns\/request body is about a REQUESTED return/);
+    expect(refusal(RETURN_SAMPLES["returns/close"], "returns/reopen")).toMatch(/status is CLOSED/);
+    expect(refusal(RETURN_SAMPLES["returns/update"], "returns/close")).toBe(
+      "a returns/close body states the return's status; this one has no status",
+    );
+    expect(refusal(RETURN_SAMPLES["returns/close"], "returns/update")).toBe("a returns/update body has no status; this one says CLOSED");
+    expect(refusal(RETURN_SAMPLES["returns/close"], "returns/decline")).toMatch(/DECLINED/);
+    expect(refusal(`{"id":1,"status":"declined"}`, "returns/decline")).toBe("a returns/decline body has no decline object");
+    expect(refusal(`{"id":1,"status":"requested","order":{"id":2}}`, "returns/request")).toBe(
+      "a returns/request body has no return_line_items array",
+    );
+  });
+
+  it("refuses bad bodies with the field named", () => {
+    const req = RETURN_SAMPLES["returns/request"];
+    expect(refusal(`{"status":"open"}`)).toBe("id is missing");
+    expect(refusal(`[]`)).toBe("return body is not a JSON object");
+    expect(refusal(`{"id":-1}`)).toMatch(/^id -1 is not a numeric id/);
+    expect(refusal(`{"id":1,"admin_graphql_api_id":"gid://shopify/Order/1"}`)).toMatch(
+      /^admin_graphql_api_id "gid:\/\/shopify\/Order\/1" is not a gid:\/\/shopify\/Return\/ id/,
+    );
+    expect(refusal(`{"id":1,"admin_graphql_api_id":"gid://shopify/Return/2"}`)).toBe("admin_graphql_api_id names Return 2, but id is 1");
+    expect(refusal(`{"id":1,"status":"shipped"}`)).toBe('status "shipped" is not a return status');
+    expect(refusal(`{"id":1,"order":{"id":2},"order_id":3}`)).toBe("order.id is 2, but order_id is 3");
+    expect(refusal(`{"id":1,"order":"#1001"}`)).toBe("order is not an object");
+    expect(refusal(req.replace('"quantity":1', '"quantity":-1'))).toMatch(/^return_line_items\[0\]\.quantity -1 is not a whole number/);
+    expect(refusal(req.replace('"quantity":1', '"quantity":"one"'))).toMatch(/^return_line_items\[0\]\.quantity "one"/);
+    expect(refusal(req.replace(`"fulfillment_line_item":{"id":${FULFILLMENT_LINE_ID}`, `"fulfillment_line_item":{"id":"x"`))).toMatch(
+      /^return_line_items\[0\]\.fulfillment_line_item\.id "x" is not a numeric id/,
+    );
+    expect(refusal(req.replace(`"line_item":{"id":${LINE_ITEM_ID}`, `"line_item":{"id":12345678901234567890123`))).toMatch(
+      /^return_line_items\[0\]\.fulfillment_line_item\.line_item\.id 12345678901234567890123 is not a numeric id/,
+    );
+    expect(refusal(req.replace('"return_reason":"defective"', '"return_reason":"<script>"'))).toMatch(
+      /^return_line_items\[0\]\.return_reason "<script>" is not a reason code/,
+    );
+    expect(refusal(req.replace('"customer_note":"It', '"customer_note":7,"x":"It'))).toBe(
+      "return_line_items[0].customer_note 7 is not a string",
+    );
+    expect(refusal(req.replace('"customer_note":"It', `"customer_note":"${"x".repeat(6000)}`))).toBe(
+      "return_line_items[0].customer_note is longer than 5000 characters",
+    );
+    expect(refusal(req.replace('"return_line_items":[', '"return_line_items":[null,'))).toBe("return_line_items[0] is not an object");
+    expect(refusal(RETURN_SAMPLES["returns/decline"].replace('"return_period_ended"', '"too_late"'))).toBe(
+      'decline.reason "too_late" is not a decline reason',
+    );
+    expect(refusal(RETURN_SAMPLES["returns/update"].replace('"delta":2', '"delta":2.5'))).toMatch(
+      /^return_line_items\.removals\[0\]\.delta 2\.5/,
+    );
+    expect(refusal(`{"id":1,"created_at":"2026-02-30T00:00:00Z"}`)).toMatch(/^created_at is not a date/);
+    expect(refusal(req, "returns/update")).toBe("a returns/update body has no status; this one says REQUESTED");
+  });
+
+  it("a NUL or broken Unicode in a note becomes U+FFFD", () => {
+    const facts = parseReturn(RETURN_SAMPLES["returns/request"].replace("It stopped", "It\\u0000 stopped \\ud800"));
+    expect(facts.lineItems[0]!.customerNote).toBe("It\uFFFD stopped \uFFFD grinding after a week.");
   });
 });

@@ -3,7 +3,16 @@
 // A signed body is still untrusted input: whatever it holds ends as facts within our ranges or as a
 // PayloadError naming the field, never as another exception, a database error or a poisoned job.
 import { isLosslessNumber, parse } from "lossless-json";
-import type { FulfillmentFacts, OrderFacts, OrderLineFacts, RefundFacts } from "../../app/domain/facts";
+import type {
+  FulfillmentFacts,
+  OrderFacts,
+  OrderLineFacts,
+  RefundFacts,
+  ReturnDeclineReason,
+  ReturnFacts,
+  ReturnLineFacts,
+  ReturnStatus,
+} from "../../app/domain/facts";
 import { MoneyError, toMinor } from "../../app/domain/money";
 
 export class PayloadError extends Error {
@@ -431,4 +440,176 @@ export function parseAppScopesUpdate(raw: string) {
       return wellFormed(s);
     });
   return { previous: scopes(b.previous, "previous"), current: scopes(b.current, "current") };
+}
+
+// ---------------------------------------------------------------------------------------------
+// returns/* topics
+// ---------------------------------------------------------------------------------------------
+
+export const RETURN_TOPICS = [
+  "returns/request",
+  "returns/approve",
+  "returns/decline",
+  "returns/cancel",
+  "returns/close",
+  "returns/reopen",
+  "returns/process",
+  "returns/update",
+] as const;
+export type ReturnTopic = (typeof RETURN_TOPICS)[number];
+
+const RETURN_STATUSES: ReturnStatus[] = ["REQUESTED", "OPEN", "CLOSED", "DECLINED", "CANCELED"];
+const DECLINE_REASONS: ReturnDeclineReason[] = ["RETURN_PERIOD_ENDED", "FINAL_SALE", "OTHER"];
+// The status each topic's body states. Shopify signs only the body, so a returns/decline body sent
+// again under returns/approve would otherwise flip our record: a body must be in its topic's state.
+// returns/process leaves the return OPEN (or CLOSED, once everything is processed: assumed);
+// returns/update carries no status.
+const TOPIC_STATUS: Record<ReturnTopic, ReturnStatus[] | null> = {
+  "returns/request": ["REQUESTED"],
+  "returns/approve": ["OPEN"],
+  "returns/decline": ["DECLINED"],
+  "returns/cancel": ["CANCELED"],
+  "returns/close": ["CLOSED"],
+  "returns/reopen": ["OPEN"],
+  "returns/process": ["OPEN", "CLOSED"],
+  "returns/update": null,
+};
+const MAX_RETURN_TEXT = 5000; // Shopify's limits are 300 (customer note), 255 (reason note), 500 (decline note)
+
+// A gid of one type ("gid://shopify/Return/123") → "123".
+function gidOfType(v: unknown, type: string, path: string): string {
+  if (typeof v !== "string") throw new PayloadError(`${path} ${show(v)} is not a gid`);
+  const m = new RegExp(`^gid://shopify/${type}/(\\d{1,20})$`).exec(v);
+  if (!m) throw new PayloadError(`${path} ${show(v)} is not a gid://shopify/${type}/ id`);
+  return m[1]!;
+}
+
+// The numeric id, from `id` or else the gid, and both must agree when both are there.
+function idAndGid(o: Json, type: string, path: string, required: true): { id: string; gid: string };
+function idAndGid(o: Json, type: string, path: string, required: false): { id: string; gid: string } | null;
+function idAndGid(o: Json, type: string, path: string, required: boolean): { id: string; gid: string } | null {
+  const at = (k: string) => (path ? `${path}.${k}` : k);
+  const fromId = optId(o.id, at("id"));
+  const fromGid =
+    o.admin_graphql_api_id === undefined || o.admin_graphql_api_id === null
+      ? null
+      : gidOfType(o.admin_graphql_api_id, type, at("admin_graphql_api_id"));
+  if (fromId && fromGid && fromId !== fromGid)
+    throw new PayloadError(`${at("admin_graphql_api_id")} names ${type} ${fromGid}, but ${at("id")} is ${fromId}`);
+  const n = fromId ?? fromGid;
+  if (!n) {
+    if (required) throw new PayloadError(`${at("id")} is missing`);
+    return null;
+  }
+  return { id: n, gid: `gid://shopify/${type}/${n}` };
+}
+
+function text(v: unknown, path: string): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== "string") throw new PayloadError(`${path} ${show(v)} is not a string`);
+  if (v.length > MAX_RETURN_TEXT) throw new PayloadError(`${path} is longer than ${MAX_RETURN_TEXT} characters`);
+  return wellFormed(v);
+}
+
+// Shopify writes enums in webhook bodies in lower case ("requested", "return_period_ended").
+function enumValue<T extends string>(v: unknown, allowed: readonly T[], path: string, what: string): T {
+  if (v === null || v === undefined) throw new PayloadError(`${path} is missing`);
+  const s = typeof v === "string" ? v.trim().toUpperCase() : null;
+  if (s === null || !(allowed as readonly string[]).includes(s)) throw new PayloadError(`${path} ${show(v)} is not ${what}`);
+  return s as T;
+}
+
+function returnLine(l: Json, at: string): ReturnLineFacts {
+  const self = idAndGid(l, "ReturnLineItem", at, false);
+  const fli = obj(l.fulfillment_line_item, `${at}.fulfillment_line_item`);
+  const fliIds = fli ? idAndGid(fli, "FulfillmentLineItem", `${at}.fulfillment_line_item`, false) : null;
+  const lineItem = fli ? obj(fli.line_item, `${at}.fulfillment_line_item.line_item`) : null;
+  // A flat line_item_id is accepted too (older bodies and other producers).
+  const lineIds = lineItem
+    ? idAndGid(lineItem, "LineItem", `${at}.fulfillment_line_item.line_item`, false)
+    : l.line_item_id !== undefined && l.line_item_id !== null
+      ? { id: id(l.line_item_id, `${at}.line_item_id`), gid: "" }
+      : null;
+  const reason = l.return_reason === null || l.return_reason === undefined ? null : text(l.return_reason, `${at}.return_reason`);
+  if (reason !== null && !/^[a-z_]{1,64}$/i.test(reason))
+    throw new PayloadError(`${at}.return_reason ${show(reason)} is not a reason code`);
+  const definition = obj(l.return_reason_definition, `${at}.return_reason_definition`);
+  return {
+    id: self?.id ?? null,
+    fulfillmentLineItemId: fliIds?.id ?? null,
+    lineItemId: lineIds?.id ?? null,
+    quantity: quantity(l.quantity, `${at}.quantity`),
+    returnReason: reason === null ? null : reason.toUpperCase(),
+    returnReasonNote: text(l.return_reason_note, `${at}.return_reason_note`) || null,
+    customerNote: text(l.customer_note, `${at}.customer_note`),
+    reasonDefinition: definition
+      ? {
+          id: idAndGid(definition, "ReturnReasonDefinition", `${at}.return_reason_definition`, false)?.gid ?? null,
+          handle: text(definition.handle, `${at}.return_reason_definition.handle`),
+        }
+      : null,
+  };
+}
+
+/**
+ * A returns/* webhook body → ReturnFacts. With `topic`, the body must be in that topic's shape and
+ * state (a returns/decline body is refused as returns/approve). Ids beyond 2^53 keep every digit.
+ */
+export function parseReturn(raw: string, topic?: ReturnTopic): ReturnFacts {
+  const r = object(raw, topic ?? "return");
+  const { id: returnId, gid } = idAndGid(r, "Return", "", true);
+
+  const order = obj(r.order, "order");
+  const fromOrder = order ? (idAndGid(order, "Order", "order", false)?.id ?? null) : null;
+  const fromOrderId = optId(r.order_id, "order_id");
+  if (fromOrder && fromOrderId && fromOrder !== fromOrderId)
+    throw new PayloadError(`order.id is ${fromOrder}, but order_id is ${fromOrderId}`);
+
+  const status = r.status === null || r.status === undefined ? null : enumValue(r.status, RETURN_STATUSES, "status", "a return status");
+  if (topic) {
+    const expected = TOPIC_STATUS[topic];
+    if (expected && status === null) throw new PayloadError(`a ${topic} body states the return's status; this one has no status`);
+    if (expected && status !== null && !expected.includes(status))
+      throw new PayloadError(`a ${topic} body is about a ${expected.join(" or ")} return; this one's status is ${status}`);
+    if (!expected && status !== null) throw new PayloadError(`a ${topic} body has no status; this one says ${status}`);
+  }
+
+  let lineItems: ReturnLineFacts[] = [];
+  let lineItemRemovals: ReturnFacts["lineItemRemovals"] = [];
+  const lines = r.return_line_items;
+  if (Array.isArray(lines)) {
+    lineItems = objects(lines, "return_line_items").map((l, i) => returnLine(l, `return_line_items[${i}]`));
+  } else if (lines !== null && lines !== undefined) {
+    // returns/update: { removals: [{ admin_graphql_api_id, delta }] }
+    const changes = obj(lines, "return_line_items");
+    lineItemRemovals = objects(changes?.removals, "return_line_items.removals").map((x, i) => ({
+      returnLineItemId: idAndGid(x, "ReturnLineItem", `return_line_items.removals[${i}]`, true).id,
+      delta: quantity(x.delta, `return_line_items.removals[${i}].delta`),
+    }));
+  }
+  if (topic === "returns/update" && Array.isArray(lines))
+    throw new PayloadError("a returns/update body lists changes, not return_line_items");
+  if (topic === "returns/request" && !Array.isArray(lines)) throw new PayloadError("a returns/request body has no return_line_items array");
+
+  const decline = obj(r.decline, "decline");
+  if (topic === "returns/decline" && !decline) throw new PayloadError("a returns/decline body has no decline object");
+  if (r.total_return_line_items !== undefined && r.total_return_line_items !== null)
+    quantity(r.total_return_line_items, "total_return_line_items");
+
+  return {
+    id: returnId,
+    gid,
+    orderId: fromOrder ?? fromOrderId,
+    status,
+    name: text(r.name, "name"),
+    lineItems,
+    lineItemRemovals,
+    declineReason:
+      decline?.reason === null || decline?.reason === undefined
+        ? null
+        : enumValue(decline.reason, DECLINE_REASONS, "decline.reason", "a decline reason"),
+    declineNote: decline ? text(decline.note, "decline.note") : null,
+    createdAt: optDate(r.created_at, "created_at"),
+    updatedAt: optDate(r.updated_at, "updated_at"),
+  };
 }

@@ -9,8 +9,11 @@ import {
   parseCustomersRedact,
   parseOrder,
   parseRefund,
+  parseReturn,
   parseShopRedact,
+  RETURN_TOPICS,
 } from "./payloads";
+import { RETURN_SAMPLES } from "../../test/fixtures/shopify-returns";
 import { orderFactsWithoutPersonalData } from "../../app/domain/facts";
 import { generateStoreWeek } from "../../test/sandboxes/shopify/store-week";
 
@@ -189,6 +192,20 @@ describe("scrubWebhookBody", () => {
     expect(parseAppUninstalled(scrubWebhookBody(uninstalled))).toEqual(parseAppUninstalled(uninstalled));
     const scopes = `{"id":1,"previous":["read_orders"],"current":["read_orders","read_customers"],"updated_at":"2026-01-01T00:00:00Z"}`;
     expect(parseAppScopesUpdate(scrubWebhookBody(scopes))).toEqual(parseAppScopesUpdate(scopes));
+  });
+  it("keeps every returns/* body parseable as its topic, without notes", () => {
+    for (const topic of RETURN_TOPICS) {
+      const scrubbed = scrubWebhookBody(RETURN_SAMPLES[topic]);
+      const facts = parseReturn(RETURN_SAMPLES[topic], topic);
+      expect(parseReturn(scrubbed, topic), topic).toEqual({
+        ...facts,
+        lineItems: facts.lineItems.map((l) => ({ ...l, customerNote: null, returnReasonNote: null })),
+        declineNote: null,
+      });
+      expect(scrubbed.toLowerCase(), topic).not.toMatch(/grinding|phone|window/);
+    }
+    expect(parseReturn(scrubWebhookBody(RETURN_SAMPLES["returns/request"])).name).toBe("#1001-R1");
+    expect(scrubWebhookBody(RETURN_SAMPLES["returns/update"])).toContain('"delta":2');
   });
   it("drops what it does not know, and anything unreadable", () => {
     expect(

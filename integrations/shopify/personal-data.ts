@@ -2,7 +2,7 @@
 // been redacted. An ALLOWLIST, not a blocklist: Shopify adds fields over time, and a field we have
 // never seen must be dropped, not kept. What stays is what processing orders, refunds, customers,
 // compliance requests and app topics needs (ids, amounts, currencies, quantities, dates, statuses,
-// line titles and vendors), so a scrubbed body still parses wherever its original did.
+// line titles and vendors, return reasons), so a scrubbed body still parses wherever its original did.
 import { isLosslessNumber, parse, stringify } from "lossless-json";
 import { wellFormed } from "./payloads";
 
@@ -100,6 +100,19 @@ const money = (...keys: string[]): Shape =>
     ]),
   );
 
+// returns/*: ids, quantities and the reason code. The customer's note and the merchant's reason
+// note and decline note are free text about a person: dropped.
+const GID_REF: Shape = { id: S, admin_graphql_api_id: S };
+const RETURN_LINE: Shape = {
+  id: S,
+  admin_graphql_api_id: S,
+  fulfillment_line_item: { id: S, admin_graphql_api_id: S, line_item: GID_REF },
+  quantity: S,
+  return_reason: S,
+  return_reason_definition: { id: S, admin_graphql_api_id: S, handle: S },
+};
+const RETURN_LINE_CHANGES: Shape = { removals: [{ id: S, admin_graphql_api_id: S, delta: S }] };
+
 // Every topic's top level in one shape: the scrubber does not need to be told the topic.
 const BODY: Shape = {
   // orders/*
@@ -143,6 +156,11 @@ const BODY: Shape = {
   data_request: { id: S },
   current: L,
   previous: L,
+  // returns/* (return_line_items is a list, or returns/update's changes: see scrubWebhookBody)
+  status: S,
+  order: GID_REF,
+  decline: { reason: S },
+  total_return_line_items: S,
 };
 
 const isScalar = (v: unknown) => v === null || isLosslessNumber(v) || ["string", "number", "boolean"].includes(typeof v);
@@ -177,7 +195,12 @@ export function scrubWebhookBody(raw: string): string {
   }
   if (!isPlainObject(body)) return "{}";
   const out = shape(BODY, body);
-  // An order's name is "#1001"; a shop's (app/uninstalled) may be a person's name.
-  if (Array.isArray(body.line_items) && isScalar(body.name)) out.name = scalar(body.name);
+  // An order's name is "#1001", a return's "#1001-R1"; a shop's (app/uninstalled) may be a person's name.
+  const isReturn = typeof body.admin_graphql_api_id === "string" && body.admin_graphql_api_id.startsWith("gid://shopify/Return/");
+  if ((Array.isArray(body.line_items) || isReturn) && isScalar(body.name)) out.name = scalar(body.name);
+  if (isReturn && body.return_line_items !== undefined)
+    out.return_line_items = Array.isArray(body.return_line_items)
+      ? keep([RETURN_LINE], body.return_line_items)
+      : keep(RETURN_LINE_CHANGES, body.return_line_items);
   return stringify(out) ?? "{}";
 }

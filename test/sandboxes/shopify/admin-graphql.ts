@@ -67,6 +67,22 @@ const {
 type GraphQLError = GraphQLErrorType;
 import { addMocksToSchema } from "@graphql-tools/mock";
 import { ADMIN_API_VERSION } from "../../../integrations/shopify/api-version.ts";
+import { stringifyShopifyJson, webhookHeaders } from "./signing.ts";
+import {
+  RETURN_REASON_DEFINITIONS,
+  ReturnsState,
+  SUGGESTED_REASON_HANDLES,
+  reasonDefinition,
+  returnWebhookBody,
+  type ReturnReasonDefinition,
+  type ReturnUserError,
+  type SandboxOrder,
+  type SandboxOrderSeed,
+  type SandboxReturn,
+} from "./returns-model.ts";
+
+export type { SandboxOrder, SandboxOrderSeed, SandboxReturn, SandboxReturnLine, SandboxReturnStatus } from "./returns-model.ts";
+export { RETURN_REASON_DEFINITIONS } from "./returns-model.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -160,6 +176,75 @@ export interface SandboxStoreCreditAccount {
 export type RewardFault =
   { mode: "error"; status?: number; calls?: number } | { mode: "slow"; delayMs: number; calls?: number } | { mode: "drop"; calls?: number };
 
+/** A draft order created through draftOrderCreate. */
+export interface SandboxDraftOrder {
+  /** gid://shopify/DraftOrder/N */
+  id: string;
+  /** "#D1", "#D2", … per shop. */
+  name: string;
+  status: "OPEN" | "INVOICE_SENT" | "COMPLETED";
+  customerId: string | null;
+  email: string | null;
+  note: string | null;
+  tags: string[];
+  lineItems: Array<{
+    variantId: string | null;
+    title: string;
+    quantity: number;
+    /** Unit price before discounts, in the shop's currency (the variant's price). */
+    originalUnitPrice: string;
+    appliedDiscount: { valueType: "PERCENTAGE" | "FIXED_AMOUNT"; value: number; title: string | null } | null;
+    /** The line's total after its discount. */
+    discountedTotal: string;
+  }>;
+  /** Total after discounts (no shipping line, no tax on a zero subtotal). */
+  totalPrice: string;
+  createdAt: string;
+}
+
+/** A returns/* webhook as the sandbox (acting as Shopify) produced and, with a target, delivered it. */
+export interface SandboxWebhook {
+  topic: string;
+  shop: string;
+  /** The raw body as signed and sent (ids beyond 2^53 exact). */
+  body: string;
+  eventId: string;
+  webhookId: string;
+  triggeredAt: string;
+  /** The target's HTTP status; null while in flight or when no target was set; 0 on a network error. */
+  status: number | null;
+}
+
+/** The merchant acting in Shopify's admin (or the customer through Shopify's own self-serve returns). */
+export interface SandboxMerchant {
+  requestReturn(
+    shop: string,
+    input: {
+      orderId: string;
+      lines: Array<{
+        fulfillmentLineItemId: string;
+        quantity: number;
+        returnReasonDefinitionId?: string;
+        returnReason?: string;
+        customerNote?: string;
+      }>;
+    },
+  ): Promise<ReturnChange>;
+  approveReturn(shop: string, returnId: string, opts?: { notifyCustomer?: boolean }): Promise<ReturnChange>;
+  declineReturn(
+    shop: string,
+    returnId: string,
+    decline: { reason: "RETURN_PERIOD_ENDED" | "FINAL_SALE" | "OTHER"; note?: string; notifyCustomer?: boolean },
+  ): Promise<ReturnChange>;
+  cancelReturn(shop: string, returnId: string): Promise<ReturnChange>;
+  closeReturn(shop: string, returnId: string): Promise<ReturnChange>;
+  reopenReturn(shop: string, returnId: string): Promise<ReturnChange>;
+  /** returnProcess of every unit (the return stays OPEN; announced with returns/process). */
+  processReturn(shop: string, returnId: string): Promise<ReturnChange>;
+}
+/** What a merchant action did: the return after it, or Shopify's userErrors (and nothing changed). */
+export type ReturnChange = { return: SandboxReturn | null; userErrors: Array<{ field: string[] | null; message: string; code: string }> };
+
 export interface SandboxRequest {
   shop: string;
   apiVersion: string;
@@ -229,6 +314,31 @@ export interface AdminSandbox {
   storeCreditOf(shop: string, customerGid: string): SandboxStoreCreditAccount[];
   /** Set (or clear, with null) a fault for the shop's reward mutations (see RewardFault). */
   faultRewards(shop: string, fault: RewardFault | null): void;
+  /** A shop's order, with its fulfillments (fulfillment line item ids generated beyond 2^53 when not given). */
+  addOrder(shop: string, order: SandboxOrderSeed): SandboxOrder;
+  /** The shop's returns, oldest first (optionally of one order, by numeric id). */
+  returnsOf(shop: string, orderId?: string): SandboxReturn[];
+  /** Draft orders created in the shop, oldest first. */
+  draftOrdersOf(shop: string): SandboxDraftOrder[];
+  /**
+   * Set (or clear) a fault for the shop's return and draft-order mutations (returnRequest,
+   * returnApproveRequest, returnDeclineRequest, returnCancel, returnClose, returnReopen,
+   * draftOrderCreate), with faultRewards' modes: error (nothing done), slow (done, answered late),
+   * drop (done, connection closed).
+   */
+  faultReturns(shop: string, fault: RewardFault | null): void;
+  /** How long a new draft order stays invisible to draftOrders(query:) (Shopify's search index lags; default 0). */
+  setSearchLag(shop: string, ms: number): void;
+  merchant: SandboxMerchant;
+  /**
+   * Deliver every returns/* webhook from now on to `url`, signed with `secret` as Shopify signs
+   * (X-Shopify-Hmac-Sha256 and the other headers); null stops. Each change is delivered once, in
+   * order; webhooksOf records them all, delivered or not.
+   */
+  sendWebhooksTo(url: string | null, secret?: string): void;
+  webhooksOf(shop: string): SandboxWebhook[];
+  /** Resolves once every delivery started so far has been answered. */
+  webhooksSettled(): Promise<void>;
 }
 
 export interface AdminSandboxOptions {
@@ -448,6 +558,11 @@ interface ShopState {
   discounts: SandboxDiscount[];
   storeCredit: SandboxStoreCreditAccount[];
   rewardFault: RewardFault | null;
+  returns: ReturnsState;
+  returnFault: RewardFault | null;
+  drafts: SandboxDraftOrder[];
+  searchLagMs: number;
+  webhooks: SandboxWebhook[];
 }
 
 interface Ctx {
@@ -695,6 +810,18 @@ function findNode(state: ShopState, id: unknown): Record<string, unknown> | null
     return null;
   }
   if (g.type === "Shop" && String(state.shopNum) === g.num) return shopNode(state);
+  if (g.type === "Order") {
+    const o = state.returns.orders.get(g.num);
+    return o ? orderNode(state, o) : null;
+  }
+  if (g.type === "Return") {
+    const r = state.returns.find(`gid://shopify/Return/${g.num}`);
+    return r ? returnNode(state, r) : null;
+  }
+  if (g.type === "DraftOrder") {
+    const d = state.drafts.find((x) => x.id === `gid://shopify/DraftOrder/${g.num}`);
+    return d ? draftOrderNode(state, d) : null;
+  }
   return null;
 }
 
@@ -844,6 +971,65 @@ function buildMockedSchema(): GraphQLSchema {
           return d ? discountCodeNode(ctx.state, d, ctx.now) : null;
         },
         customer: (_s: unknown, a: { id: string }, ctx: Ctx) => customerNode(ctx.state, a.id),
+        order: (_s: unknown, a: { id: string }, ctx: Ctx) => {
+          const o = ctx.state.returns.orders.get(parseGid(a.id)?.type === "Order" ? parseGid(a.id)!.num : "");
+          return o ? orderNode(ctx.state, o) : null;
+        },
+        return: (_s: unknown, a: { id: string }, ctx: Ctx) => {
+          requireAccess(ctx.state, "return");
+          const r = ctx.state.returns.find(canonicalGid(a.id));
+          return r ? returnNode(ctx.state, r) : null;
+        },
+        returnableFulfillments: (_s: unknown, a: ConnArgs & { orderId: string }, ctx: Ctx) => {
+          requireAccess(ctx.state, "returnableFulfillments");
+          const g = parseGid(a.orderId);
+          if (!g || g.type !== "Order") throw invalidId(a.orderId);
+          return connection(
+            ctx.state.returns.returnable(g.num),
+            (f) => f.fulfillmentId,
+            a,
+            (f) => returnableFulfillmentNode(ctx.state, g.num, f),
+          );
+        },
+        returnableFulfillment: (_s: unknown, a: { id: string }, ctx: Ctx) => {
+          requireAccess(ctx.state, "returnableFulfillments");
+          const g = parseGid(a.id);
+          if (!g || g.type !== "ReturnableFulfillment") throw invalidId(a.id);
+          for (const o of ctx.state.returns.orders.values()) {
+            const f = ctx.state.returns.returnable(o.id).find((x) => x.fulfillmentId === g.num);
+            if (f) return returnableFulfillmentNode(ctx.state, o.id, f);
+          }
+          return null;
+        },
+        returnReasonDefinitions: (
+          _s: unknown,
+          a: ConnArgs & { ids?: string[] | null; handles?: string[] | null; query?: string | null },
+          ctx: Ctx,
+        ) => {
+          requireAccess(ctx.state, "returnReasonDefinitions");
+          const deleted = /\bdeleted:(true|false)\b/i.exec(a.query ?? "")?.[1]?.toLowerCase();
+          const list = RETURN_REASON_DEFINITIONS.filter(
+            (d) =>
+              (!a.ids || a.ids.map((x) => canonicalGid(x)).includes(d.id)) &&
+              (!a.handles || a.handles.includes(d.handle)) &&
+              (deleted === undefined || String(d.deleted) === deleted),
+          );
+          return connection(list, (d) => numOf(d.id), a, reasonNode);
+        },
+        draftOrder: (_s: unknown, a: { id: string }, ctx: Ctx) => {
+          requireAccess(ctx.state, "draftOrder");
+          const d = ctx.state.drafts.find((x) => x.id === canonicalGid(a.id));
+          return d ? draftOrderNode(ctx.state, d) : null;
+        },
+        draftOrders: (_s: unknown, a: ConnArgs & { query?: string | null; sortKey?: string | null }, ctx: Ctx) => {
+          requireAccess(ctx.state, "draftOrders");
+          return connection(
+            searchDraftOrders(ctx.state, ctx.now, a.query, a.sortKey),
+            (d) => numOf(d.id),
+            a,
+            (d) => draftOrderNode(ctx.state, d),
+          );
+        },
         productVariants: (_s: unknown, a: ConnArgs & { query?: string | null }, ctx: Ctx) => {
           const list = ctx.state.products.flatMap((p) => p.variants.map((v) => ({ p, v })));
           return connection(
@@ -872,6 +1058,34 @@ function buildMockedSchema(): GraphQLSchema {
         storeCreditAccountCredit: (_s: unknown, a: { id: string; creditInput: Input }, ctx: Ctx) => {
           requireAccess(ctx.state, "storeCreditAccountCredit");
           return storeCreditAccountCredit(ctx.state, ctx.now, a.id, a.creditInput);
+        },
+        returnRequest: (_s: unknown, a: { input: Input }, ctx: Ctx) => {
+          requireAccess(ctx.state, "returnRequest");
+          return returnPayload(ctx.state, ctx.state.returns.request(a.input, ctx.now));
+        },
+        returnApproveRequest: (_s: unknown, a: { input: Input }, ctx: Ctx) => {
+          requireAccess(ctx.state, "returnApproveRequest");
+          return returnPayload(ctx.state, ctx.state.returns.approve(canonicalGid(a.input.id), a.input.notifyCustomer ?? null, ctx.now));
+        },
+        returnDeclineRequest: (_s: unknown, a: { input: Input }, ctx: Ctx) => {
+          requireAccess(ctx.state, "returnDeclineRequest");
+          return returnPayload(ctx.state, ctx.state.returns.decline(canonicalGid(a.input.id), a.input));
+        },
+        returnCancel: (_s: unknown, a: { id: string }, ctx: Ctx) => {
+          requireAccess(ctx.state, "returnCancel");
+          return returnPayload(ctx.state, ctx.state.returns.move(canonicalGid(a.id), "CANCELED", ctx.now));
+        },
+        returnClose: (_s: unknown, a: { id: string }, ctx: Ctx) => {
+          requireAccess(ctx.state, "returnClose");
+          return returnPayload(ctx.state, ctx.state.returns.move(canonicalGid(a.id), "CLOSED", ctx.now));
+        },
+        returnReopen: (_s: unknown, a: { id: string }, ctx: Ctx) => {
+          requireAccess(ctx.state, "returnReopen");
+          return returnPayload(ctx.state, ctx.state.returns.move(canonicalGid(a.id), "OPEN", ctx.now));
+        },
+        draftOrderCreate: (_s: unknown, a: { input: Input }, ctx: Ctx) => {
+          requireAccess(ctx.state, "draftOrderCreate");
+          return draftOrderCreate(ctx.state, ctx.now, a.input);
         },
       },
     }),
@@ -1000,9 +1214,31 @@ const REQUIRED_ACCESS: Record<string, string> = {
   storeCreditAccountCredit: "write_store_credit_account_transactions",
   storeCreditAccounts: "read_store_credit_accounts",
   transactions: "read_store_credit_account_transactions",
+  returnRequest: "write_returns",
+  returnApproveRequest: "write_returns",
+  returnDeclineRequest: "write_returns",
+  returnCancel: "write_returns",
+  returnClose: "write_returns",
+  returnReopen: "write_returns",
+  return: "read_returns",
+  returns: "read_returns",
+  returnableFulfillments: "read_returns",
+  returnReasonDefinitions: "read_returns",
+  draftOrderCreate: "write_draft_orders",
+  draftOrder: "read_draft_orders",
+  draftOrders: "read_draft_orders",
 };
 
 export const REWARD_MUTATIONS = new Set(["discountCodeBasicCreate", "discountCodeFreeShippingCreate", "storeCreditAccountCredit"]);
+export const RETURN_MUTATIONS = new Set([
+  "returnRequest",
+  "returnApproveRequest",
+  "returnDeclineRequest",
+  "returnCancel",
+  "returnClose",
+  "returnReopen",
+  "draftOrderCreate",
+]);
 
 function hasScope(state: ShopState, scope: string): boolean {
   if (!state.scopes) return true;
@@ -1317,6 +1553,322 @@ function customerNode(state: ShopState, id: string): Record<string, unknown> | n
 }
 
 // ---------------------------------------------------------------------------------------------
+// Orders, returns and draft orders
+// ---------------------------------------------------------------------------------------------
+// The state machine and its userErrors live in returns-model.ts; this renders them as GraphQL.
+
+const numOf = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
+
+function reasonNode(d: ReturnReasonDefinition): Record<string, unknown> {
+  return { __typename: "ReturnReasonDefinition", id: d.id, handle: d.handle, name: d.name, deleted: d.deleted };
+}
+
+function lineItemNode(state: ShopState, o: SandboxOrder, l: SandboxOrder["lineItems"][number]): Record<string, unknown> {
+  const product = l.productId ? state.products.find((p) => p.id === l.productId) : undefined;
+  const variant = product?.variants.find((v) => v.id === l.variantId);
+  return {
+    __typename: "LineItem",
+    id: gidOf("LineItem", l.id),
+    title: l.title,
+    name: variant && variant.title !== "Default Title" ? `${l.title} - ${variant.title}` : l.title,
+    quantity: l.quantity,
+    currentQuantity: l.quantity,
+    refundableQuantity: l.quantity,
+    sku: variant?.sku ?? null,
+    variant: product && variant ? variantNode(state, product, variant) : null,
+    product: product ? productNode(state, product) : null,
+    suggestedReturnReasonDefinitions: (args: ConnArgs) =>
+      connection(
+        RETURN_REASON_DEFINITIONS.filter((d) => SUGGESTED_REASON_HANDLES.includes(d.handle)),
+        (d) => numOf(d.id),
+        args,
+        reasonNode,
+      ),
+  };
+}
+
+function fulfillmentLineItemNode(state: ShopState, o: SandboxOrder, fl: { id: string; lineItemId: string; quantity: number }) {
+  const line = o.lineItems.find((l) => l.id === fl.lineItemId)!;
+  return {
+    __typename: "FulfillmentLineItem",
+    id: gidOf("FulfillmentLineItem", fl.id),
+    quantity: fl.quantity,
+    lineItem: lineItemNode(state, o, line),
+  };
+}
+
+function fulfillmentNode(state: ShopState, o: SandboxOrder, f: SandboxOrder["fulfillments"][number]): Record<string, unknown> {
+  return {
+    __typename: "Fulfillment",
+    id: gidOf("Fulfillment", f.id),
+    status: "SUCCESS",
+    order: () => orderNode(state, o),
+    fulfillmentLineItems: (args: ConnArgs) =>
+      connection(
+        f.lineItems,
+        (x) => x.id,
+        args,
+        (x) => fulfillmentLineItemNode(state, o, x),
+      ),
+  };
+}
+
+function orderNode(state: ShopState, o: SandboxOrder): Record<string, unknown> {
+  const returns = () => state.returns.returns.filter((r) => r.orderId === o.id);
+  return {
+    __typename: "Order",
+    id: gidOf("Order", o.id),
+    legacyResourceId: o.id,
+    name: o.name,
+    email: o.email,
+    createdAt: o.createdAt,
+    customer: o.customerId ? { __typename: "Customer", id: gidOf("Customer", o.customerId) } : null,
+    lineItems: (args: ConnArgs) =>
+      connection(
+        o.lineItems,
+        (l) => l.id,
+        args,
+        (l) => lineItemNode(state, o, l),
+      ),
+    fulfillments: (args: { first?: number | null }) =>
+      o.fulfillments.slice(0, args.first ?? undefined).map((f) => fulfillmentNode(state, o, f)),
+    returns: (args: ConnArgs & { query?: string | null }) => {
+      requireAccess(state, "returns");
+      const status = /\bstatus:(\w+)/i.exec(args.query ?? "")?.[1]?.toUpperCase();
+      return connection(
+        returns().filter((r) => !status || r.status === status),
+        (r) => numOf(r.id),
+        args,
+        (r) => returnNode(state, r),
+      );
+    },
+    // Captured 2026-04: any REQUESTED → RETURN_REQUESTED, else any OPEN → IN_PROGRESS, else any CLOSED → RETURNED.
+    returnStatus: () => {
+      const st = returns().map((r) => r.status);
+      return st.includes("REQUESTED")
+        ? "RETURN_REQUESTED"
+        : st.includes("OPEN")
+          ? "IN_PROGRESS"
+          : st.includes("CLOSED")
+            ? "RETURNED"
+            : "NO_RETURN";
+    },
+  };
+}
+
+function returnLineItemNode(state: ShopState, r: SandboxReturn, l: SandboxReturn["lines"][number]): Record<string, unknown> {
+  const o = state.returns.orders.get(r.orderId)!;
+  const fl = o.fulfillments.flatMap((f) => f.lineItems).find((x) => x.id === l.fulfillmentLineItemId)!;
+  const definition = reasonDefinition(l.returnReasonDefinitionId);
+  return {
+    __typename: "ReturnLineItem",
+    id: gidOf("ReturnLineItem", l.id),
+    quantity: l.quantity,
+    processedQuantity: l.processedQuantity,
+    unprocessedQuantity: l.quantity - l.processedQuantity,
+    processableQuantity: r.status === "OPEN" ? l.quantity - l.processedQuantity : 0,
+    refundableQuantity: l.processedQuantity,
+    refundedQuantity: 0,
+    returnReason: l.returnReason,
+    returnReasonNote: l.returnReasonNote,
+    returnReasonDefinition: definition ? reasonNode(definition) : null,
+    customerNote: l.customerNote,
+    restockingFee: null,
+    fulfillmentLineItem: fulfillmentLineItemNode(state, o, fl),
+  };
+}
+
+function returnNode(state: ShopState, r: SandboxReturn): Record<string, unknown> {
+  return {
+    __typename: "Return",
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    createdAt: r.createdAt,
+    requestApprovedAt: r.requestApprovedAt,
+    closedAt: r.closedAt,
+    totalQuantity: r.lines.reduce((n, l) => n + l.quantity, 0),
+    decline: r.decline ? { __typename: "ReturnDecline", reason: r.decline.reason, note: r.decline.note } : null,
+    order: () => orderNode(state, state.returns.orders.get(r.orderId)!),
+    returnLineItems: (args: ConnArgs) =>
+      connection(
+        r.lines,
+        (l) => l.id,
+        args,
+        (l) => returnLineItemNode(state, r, l),
+      ),
+    returnShippingFees: [],
+  };
+}
+
+function returnableFulfillmentNode(state: ShopState, orderId: string, f: ReturnType<ReturnsState["returnable"]>[number]) {
+  const o = state.returns.orders.get(orderId)!;
+  const fulfillment = o.fulfillments.find((x) => x.id === f.fulfillmentId)!;
+  return {
+    __typename: "ReturnableFulfillment",
+    id: gidOf("ReturnableFulfillment", f.fulfillmentId),
+    fulfillment: fulfillmentNode(state, o, fulfillment),
+    returnableFulfillmentLineItems: (args: ConnArgs) =>
+      connection(
+        f.lines,
+        (l) => l.id,
+        args,
+        (l) => ({
+          __typename: "ReturnableFulfillmentLineItem",
+          quantity: l.quantity,
+          fulfillmentLineItem: fulfillmentLineItemNode(
+            state,
+            o,
+            fulfillment.lineItems.find((x) => x.id === l.id)!,
+          ),
+        }),
+      ),
+  };
+}
+
+function returnPayload(state: ShopState, result: { ret: SandboxReturn | null; userErrors: ReturnUserError[] }) {
+  return { return: result.ret ? returnNode(state, result.ret) : null, userErrors: result.userErrors };
+}
+
+function draftOrderNode(state: ShopState, d: SandboxDraftOrder): Record<string, unknown> {
+  const money = (amount: string) => ({ __typename: "MoneyV2", amount, currencyCode: state.data.currencyCode });
+  return {
+    __typename: "DraftOrder",
+    id: d.id,
+    legacyResourceId: numOf(d.id),
+    name: d.name,
+    status: d.status,
+    email: d.email,
+    note2: d.note,
+    tags: [...d.tags],
+    createdAt: d.createdAt,
+    updatedAt: d.createdAt,
+    customer: d.customerId ? { __typename: "Customer", id: d.customerId } : null,
+    totalPriceSet: { __typename: "MoneyBag", shopMoney: money(d.totalPrice), presentmentMoney: money(d.totalPrice) },
+    order: null,
+    lineItems: (args: ConnArgs) =>
+      connection(
+        d.lineItems.map((l, i) => ({ ...l, i })),
+        (l) => String(l.i + 1),
+        args,
+        (l) => ({
+          __typename: "DraftOrderLineItem",
+          id: `gid://shopify/DraftOrderLineItem/${numOf(d.id)}${l.i}`,
+          title: l.title,
+          quantity: l.quantity,
+          variant: l.variantId ? { __typename: "ProductVariant", id: l.variantId } : null,
+          appliedDiscount: l.appliedDiscount
+            ? {
+                __typename: "DraftOrderAppliedDiscount",
+                valueType: l.appliedDiscount.valueType,
+                value: l.appliedDiscount.value,
+                title: l.appliedDiscount.title,
+              }
+            : null,
+        }),
+      ),
+  };
+}
+
+/** draftOrders(query:) is Shopify's search: `tag:`, `status:`, `customer_id:`; a draft younger than the shop's search lag is not found yet. */
+function searchDraftOrders(
+  state: ShopState,
+  now: number,
+  query: string | null | undefined,
+  sortKey: string | null | undefined,
+): SandboxDraftOrder[] {
+  const visible = state.drafts.filter((d) => Date.parse(d.createdAt) + state.searchLagMs <= now);
+  const terms = (query ?? "").match(/-?[a-z_]+:(?:"[^"]*"|'[^']*'|\S+)|\S+/gi) ?? [];
+  const list = visible.filter((d) =>
+    terms.every((raw) => {
+      if (/^AND$/i.test(raw)) return true;
+      const m = /^([a-z_]+):(.*)$/i.exec(raw);
+      if (!m) return d.name.toLowerCase().includes(raw.toLowerCase()) || d.tags.some((t) => t.toLowerCase() === raw.toLowerCase());
+      const value = m[2]!.replace(/^["']|["']$/g, "").toLowerCase();
+      switch (m[1]!.toLowerCase()) {
+        case "tag":
+          return d.tags.some((t) => t.toLowerCase() === value);
+        case "status":
+          return d.status.toLowerCase() === value;
+        case "customer_id":
+          return d.customerId === `gid://shopify/Customer/${value}`;
+        default:
+          return true; // Shopify's search ignores filters it does not know
+      }
+    }),
+  );
+  const byNum = (a: SandboxDraftOrder, b: SandboxDraftOrder) => (BigInt(numOf(a.id)) < BigInt(numOf(b.id)) ? -1 : 1);
+  void sortKey; // ID, NUMBER and UPDATED_AT all follow creation here
+  return list.sort(byNum);
+}
+
+function draftOrderCreate(state: ShopState, now: number, input: Input) {
+  // Recorded (2026-04): these messages and fields, the fields without an "input" prefix.
+  const errors: Array<{ __typename: "UserError"; field: string[] | null; message: string }> = [];
+  const err = (field: string[] | null, message: string) => errors.push({ __typename: "UserError", field, message });
+  const lines: Input[] = input.lineItems ?? [];
+  if (!lines.length) err(null, "Add at least 1 product");
+  const priced = lines.map((l, i) => {
+    if (typeof l.quantity !== "number" || l.quantity < 1)
+      err(["lineItems", String(i), "quantity"], "Quantity must be greater than or equal to 1");
+    const d = l.appliedDiscount as Input | undefined;
+    if (d && d.valueType === "PERCENTAGE" && d.value > 100)
+      err(["lineItems", String(i), "appliedDiscount", "value"], "Applied discount value must be less than or equal to 100%");
+    if (d && !/^-?\d+(\.\d{1,2})?$/.test(String(d.value)))
+      err(["lineItems", String(i), "appliedDiscount", "value"], "Applied discount value can have at most 2 digits after decimal point");
+    let title = typeof l.title === "string" ? l.title : "";
+    let price = toMicros(l.originalUnitPriceWithCurrency?.amount ?? l.originalUnitPrice ?? "0") ?? 0n;
+    const variant = l.variantId ? parseGid(l.variantId) : null;
+    if (variant) {
+      const product = state.products.find((p) => p.variants.some((v) => v.id === variant.num));
+      const v = product?.variants.find((x) => x.id === variant.num);
+      if (state.products.length && !v) err(null, `Product with ID ${variant.num} is no longer available.`);
+      if (product && v) {
+        title = product.title;
+        price = toMicros(v.price) ?? 0n;
+      }
+    } else if (!title) err(null, "Merchandise title is empty.");
+    return { l, d, title, price };
+  });
+  const tags: string[] = (input.tags ?? [])
+    .flatMap((t: string) => t.split(","))
+    .map((t: string) => t.trim())
+    .filter(Boolean);
+  tags.forEach((t, i) => {
+    if (t.length > 40) err(["tags", String(i)], "Title Tag exceeds the maximum length of 40 characters");
+  });
+  if (errors.length) return { draftOrder: null, userErrors: errors };
+
+  const lineItems = priced.map(({ l, d, title, price }) => {
+    const gross = price * BigInt(l.quantity);
+    const off = !d ? 0n : d.valueType === "PERCENTAGE" ? (gross * BigInt(Math.round(d.value * 100))) / 10_000n : (toMicros(d.value) ?? 0n);
+    return {
+      variantId: l.variantId ? canonicalGid(l.variantId) : null,
+      title,
+      quantity: l.quantity as number,
+      originalUnitPrice: fromMicros(price),
+      appliedDiscount: d ? { valueType: d.valueType, value: d.value, title: d.title ?? null } : null,
+      discountedTotal: fromMicros(gross - (off > gross ? gross : off)),
+    };
+  });
+  const total = lineItems.reduce((sum, l) => sum + (toMicros(l.discountedTotal) ?? 0n), 0n);
+  const draft: SandboxDraftOrder = {
+    id: gidOf("DraftOrder", nextNum()),
+    name: `#D${state.drafts.length + 1}`,
+    status: "OPEN",
+    customerId: canonicalGid(input.purchasingEntity?.customerId ?? input.customerId ?? null),
+    email: input.email ?? null,
+    note: input.note ?? null,
+    tags: [...new Set(tags)],
+    lineItems,
+    totalPrice: fromMicros(total),
+    createdAt: isoSeconds(now),
+  };
+  state.drafts.push(draft);
+  return { draftOrder: draftOrderNode(state, draft), userErrors: [] };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Validation errors in Shopify's (graphql-ruby) shape
 // ---------------------------------------------------------------------------------------------
 
@@ -1628,6 +2180,76 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
     return fault;
   }
 
+  /** The shop's returns fault, if this operation is a return or draft-order mutation; counts the call. */
+  function returnFaultFor(state: ShopState, op: OperationDefinitionNode): RewardFault | null {
+    const fault = state.returnFault;
+    if (!fault || op.operation !== "mutation") return null;
+    if (!op.selectionSet.selections.some((sel) => sel.kind === Kind.FIELD && RETURN_MUTATIONS.has(sel.name.value))) return null;
+    if (fault.calls !== undefined) {
+      const left = fault.calls - 1;
+      state.returnFault = left > 0 ? { ...fault, calls: left } : null;
+    }
+    return fault;
+  }
+
+  // Shopify's side of returns: each change becomes a returns/* webhook, delivered in order to the
+  // target the test set (once; a test re-sends a recorded body itself to model a retry).
+  let webhookTarget: { url: string; secret: string } | null = null;
+  let deliveries: Promise<void> = Promise.resolve();
+  function announce(state: ShopState): void {
+    for (const event of state.returns.events.splice(0)) {
+      const body = stringifyShopifyJson(returnWebhookBody(event));
+      const hook: SandboxWebhook = {
+        topic: event.topic,
+        shop: state.shop,
+        body,
+        eventId: randomUUID(),
+        webhookId: randomUUID(),
+        triggeredAt: new Date(now()).toISOString(),
+        status: null,
+      };
+      state.webhooks.push(hook);
+      const target = webhookTarget;
+      if (!target) continue;
+      deliveries = deliveries.then(async () => {
+        try {
+          const res = await fetch(target.url, {
+            method: "POST",
+            headers: webhookHeaders({
+              secret: target.secret,
+              topic: hook.topic,
+              shop: hook.shop,
+              rawBody: body,
+              eventId: hook.eventId,
+              webhookId: hook.webhookId,
+              triggeredAt: hook.triggeredAt,
+            }),
+            body,
+            signal: AbortSignal.timeout(10_000),
+          });
+          await res.arrayBuffer();
+          hook.status = res.status;
+        } catch {
+          hook.status = 0;
+        }
+      });
+    }
+  }
+
+  async function asMerchant(
+    shop: string,
+    act: (s: ShopState) => { ret: SandboxReturn | null; userErrors: ReturnUserError[] },
+  ): Promise<ReturnChange> {
+    const s = must(shop);
+    const { ret, userErrors } = act(s);
+    announce(s);
+    await deliveries;
+    return {
+      return: ret ? structuredClone(ret) : null,
+      userErrors: userErrors.map(({ field, message, code }) => ({ field, message, code })),
+    };
+  }
+
   function issueTokens(s: ShopState, expiring: boolean) {
     s.token = `shpat_${randomBytes(16).toString("hex")}`;
     s.tokenExpiresAt = expiring ? now() + ACCESS_TOKEN_TTL_S * 1000 : null;
@@ -1854,7 +2476,7 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
         extensions: { cost: { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: throttleStatus(state) } },
       });
     }
-    const fault = rewardFaultFor(state, op);
+    const fault = rewardFaultFor(state, op) ?? returnFaultFor(state, op);
     if (fault?.mode === "error") {
       const status = fault.status ?? 503;
       record({ query, variables, operationName: (operationName as string | null) ?? null, status });
@@ -1869,6 +2491,7 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
     });
     const actual = requested;
     state.bucket.available -= actual;
+    announce(state); // Shopify's webhooks go out whether or not this answer reaches the client
     const errors = result.errors?.map((e) => {
       const j = e.toJSON() as ShopifyError;
       return { ...j, extensions: { code: "INTERNAL_SERVER_ERROR", ...(j.extensions ?? {}) } };
@@ -1964,6 +2587,11 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
         discounts: [],
         storeCredit: [],
         rewardFault: null,
+        returns: new ReturnsState(nextNum),
+        returnFault: null,
+        drafts: [],
+        searchLagMs: 0,
+        webhooks: [],
       };
       shops.set(shop, state);
     },
@@ -2042,6 +2670,59 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
     faultRewards(shop, fault) {
       must(shop).rewardFault = fault;
     },
+    addOrder(shop, order) {
+      const s = must(shop);
+      const stored = s.returns.addOrder(order);
+      s.known.add(gidOf("Order", stored.id));
+      if (stored.customerId) s.known.add(gidOf("Customer", stored.customerId));
+      return stored;
+    },
+    returnsOf(shop, orderId) {
+      return must(shop)
+        .returns.returns.filter((r) => orderId === undefined || r.orderId === orderId)
+        .map((r) => structuredClone(r));
+    },
+    draftOrdersOf(shop) {
+      return must(shop).drafts.map((d) => structuredClone(d));
+    },
+    faultReturns(shop, fault) {
+      must(shop).returnFault = fault;
+    },
+    setSearchLag(shop, ms) {
+      must(shop).searchLagMs = ms;
+    },
+    merchant: {
+      requestReturn: (shop, input) =>
+        asMerchant(shop, (s) =>
+          s.returns.request(
+            {
+              orderId: input.orderId.startsWith("gid://") ? input.orderId : gidOf("Order", input.orderId),
+              returnLineItems: input.lines.map((l) => ({
+                ...l,
+                fulfillmentLineItemId: l.fulfillmentLineItemId.startsWith("gid://")
+                  ? l.fulfillmentLineItemId
+                  : gidOf("FulfillmentLineItem", l.fulfillmentLineItemId),
+              })),
+            },
+            now(),
+          ),
+        ),
+      approveReturn: (shop, id, opts = {}) => asMerchant(shop, (s) => s.returns.approve(id, opts.notifyCustomer ?? null, now())),
+      declineReturn: (shop, id, d) =>
+        asMerchant(shop, (s) => s.returns.decline(id, { declineReason: d.reason, declineNote: d.note, notifyCustomer: d.notifyCustomer })),
+      cancelReturn: (shop, id) => asMerchant(shop, (s) => s.returns.move(id, "CANCELED", now())),
+      closeReturn: (shop, id) => asMerchant(shop, (s) => s.returns.move(id, "CLOSED", now())),
+      reopenReturn: (shop, id) => asMerchant(shop, (s) => s.returns.move(id, "OPEN", now())),
+      processReturn: (shop, id) => asMerchant(shop, (s) => s.returns.process(id)),
+    },
+    sendWebhooksTo(url, secret) {
+      if (url !== null && !secret) throw new Error("sendWebhooksTo: a webhook target needs the app's client secret to sign with");
+      webhookTarget = url === null ? null : { url, secret: secret! };
+    },
+    webhooksOf(shop) {
+      return must(shop).webhooks.map((w) => ({ ...w }));
+    },
+    webhooksSettled: () => deliveries,
   };
 }
 

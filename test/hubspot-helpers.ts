@@ -107,8 +107,10 @@ export async function waitForHubSpot(pool: pg.Pool, shop: string, timeoutMs = 60
     const status = await hubspotStatus(shop);
     const c = status.connection;
     const paused = c?.state === "paused" && (!c.pausedUntil || new Date(c.pausedUntil) > new Date());
-    // Tickets held back (a missing scope, a pipeline without our stages) are not on their way.
-    const left = rows[0].n + status.backlog.contacts + status.backlog.notes + (status.tickets.waiting ? 0 : status.backlog.tickets);
+    // Tickets held back (a missing scope, a pipeline without our stages) are not on their way
+    // until they are due to be tried again.
+    const held = !!status.tickets.waiting && (!status.tickets.retryAt || new Date(status.tickets.retryAt) > new Date());
+    const left = rows[0].n + status.backlog.contacts + status.backlog.notes + (held ? 0 : status.backlog.tickets);
     if (left === 0 || paused) return;
     if (Date.now() > deadline) {
       const detail = await pool.query(

@@ -799,7 +799,7 @@ describe("HubSpot sandbox through the real SDK", () => {
       const all = await client.crm.pipelines.pipelinesApi.getAll("tickets");
       expect(all.results.map((x) => x.id)).toEqual(["0"]);
       const p = await client.crm.pipelines.pipelinesApi.getById("tickets", "0");
-      expect(p.stages.map((x) => [x.id, x.label, x.metadata.ticketState])).toEqual([
+      expect(p.stages.map((x) => [x.id, x.label, x.metadata?.ticketState])).toEqual([
         ["1", "New", "OPEN"],
         ["2", "Waiting on contact", "OPEN"],
         ["3", "Waiting on us", "OPEN"],

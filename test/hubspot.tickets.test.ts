@@ -10,6 +10,7 @@ import { approveOAuth, deliver, hubspotHoldings, paidOrder, waitForHubSpot, wait
 import { tuneHubSpotSync } from "../app/hubspot/tuning.server.ts";
 import type { TicketRecord } from "../app/hubspot/outbox.server.ts";
 import type { WarrantyClaimParams } from "../app/domain/tickets.ts";
+import { eventIdOf } from "../integrations/hubspot/client.server.ts";
 
 const TUNING = { coalesceMs: 300, requestTimeoutMs: 1500, landingGraceMs: 500 };
 const CONTACT_SCOPES = [
@@ -295,6 +296,33 @@ describe("exactly once through faults", () => {
     sandbox.faults.clear();
     await waitForHubSpot(stack.pool, SHOP);
     expect(holdingsOf("claim:late-1")).toHaveLength(1);
+  });
+
+  it("sends a change recorded while the ticket's create or update is in flight right after it", async () => {
+    const key = "claim:in-flight-1";
+    sandbox.faults.slowAnswers(800, /tickets\/batch\/(create|update)/); // answered within our 1.5 s timeout, but late
+    await record(SHOP, ids["bien@example.com"], claim(key, "new"));
+    const waitFor = async (check: () => Promise<boolean>) => {
+      const deadline = Date.now() + 30_000;
+      while (!(await check()) && Date.now() < deadline) await sleep(20);
+    };
+    await waitFor(async () => (await rowsOf(SHOP)).some((r) => r.key === key && r.state === "sending"));
+    await record(SHOP, ids["bien@example.com"], claim(key, "waiting_on_us", { status: "in_review" }));
+    expect((await rowsOf(SHOP)).find((r) => r.key === key)?.state).toBe("sending"); // stays claimed by the create
+    await waitForHubSpot(stack.pool, SHOP);
+    expect(holdingsOf(key).map((t) => t.properties.hs_pipeline_stage)).toEqual(["3"]);
+
+    // The same while an update is on its way.
+    sandbox.resetLog();
+    await record(SHOP, ids["bien@example.com"], claim(key, "waiting_on_contact", { status: "in_review" }));
+    await waitFor(async () =>
+      sandbox.state(portalId).tickets.some((t) => eventIdOf(t.properties.content) === key && t.properties.hs_pipeline_stage === "2"),
+    );
+    await record(SHOP, ids["bien@example.com"], claim(key, "closed", { status: "rejected" }));
+    await waitForHubSpot(stack.pool, SHOP);
+    sandbox.faults.clear();
+    expect(holdingsOf(key).map((t) => t.properties.hs_pipeline_stage)).toEqual(["4"]);
+    expect((await rowsOf(SHOP)).find((r) => r.key === key)?.state).toBe("synced");
   });
 
   it("goes through 5xx and 429 answers on creates and updates, and writes each ticket once in its last stage", async () => {

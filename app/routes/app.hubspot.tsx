@@ -261,7 +261,7 @@ export default function HubSpotPage() {
                     {tr("hubspot.check.help")}
                   </Text>
                   {result?.checks?.map((line) => (
-                    <Text as="p" key={line} tone={line.startsWith("PASS") ? "success" : "critical"}>
+                    <Text as="p" key={line} tone={line.startsWith("PASS") ? "success" : line.startsWith("SKIP") ? "subdued" : "critical"}>
                       {line}
                     </Text>
                   ))}

@@ -63,7 +63,8 @@ function compile(strings: TemplateStringsArray): string {
 //   3. Order rows, by ascending id;
 //   4. a customer's redemptions (every step of a redemption holds the Customer row first), then
 //      PointsAccount rows, by ascending customer id;
-//   5. warranty registrations, then the HubSpot outbox (HubSpotContactSync, HubSpotInteraction).
+//   5. warranty registrations, then the HubSpot outbox (HubSpotContactSync, then HubSpotInteraction
+//      or HubSpotTicket: recordTicket marks the contact changed before it touches the ticket row).
 export async function transaction<T>(work: (tx: Tx) => Promise<T>, opts: { timeoutMs?: number } = {}): Promise<T> {
   const client = await pool.connect();
   const tx: Tx = {

@@ -113,6 +113,11 @@ describe("a shopper claims a unit", () => {
     await actOnClaim(SHOP, mine.id, { type: "review" }, "merchant");
     await actOnClaim(SHOP, mine.id, { type: "approve", resolution: "replacement" }, "merchant");
     await actOnClaim(SHOP, mine.id, { type: "resolve" }, "merchant");
+    // The merchant's HubSpot follows the claim: one ticket, closed once resolved.
+    const ticket = await stack.pool.query(`SELECT kind, stage, params->>'status' AS status FROM "HubSpotTicket" WHERE key = $1`, [
+      `claim:${mine.id}`,
+    ]);
+    expect(ticket.rows).toEqual([{ kind: "warranty_claim", stage: "closed", status: "resolved" }]);
     const es = (await account(ana(), "es")).claims[0];
     expect(es).toMatchObject({ status: "resolved", statusText: "Resuelta: te enviamos uno nuevo", canReopen: true });
     expect(es.events.map((e: { text: string }) => e.text)).toEqual([

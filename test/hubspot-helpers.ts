@@ -107,13 +107,17 @@ export async function waitForHubSpot(pool: pg.Pool, shop: string, timeoutMs = 60
     const status = await hubspotStatus(shop);
     const c = status.connection;
     const paused = c?.state === "paused" && (!c.pausedUntil || new Date(c.pausedUntil) > new Date());
-    const left = rows[0].n + status.backlog.contacts + status.backlog.notes;
+    // Tickets held back (a missing scope, a pipeline without our stages) are not on their way
+    // until they are due to be tried again.
+    const held = !!status.tickets.waiting && (!status.tickets.retryAt || new Date(status.tickets.retryAt) > new Date());
+    const left = rows[0].n + status.backlog.contacts + status.backlog.notes + (held ? 0 : status.backlog.tickets);
     if (left === 0 || paused) return;
     if (Date.now() > deadline) {
       const detail = await pool.query(
         `SELECT 'interaction ' || i.state || ' / contact ' || s.state || ' id=' || COALESCE(s."hubspotContactId", '-') || ' attempts=' || i.attempts AS what, count(*)::int AS n
            FROM "HubSpotInteraction" i JOIN "HubSpotContactSync" s ON s."customerId" = i."customerId" WHERE i.shop = $1 AND i.state <> 'synced' GROUP BY 1
-         UNION ALL SELECT 'contact ' || state || ' attempts=' || attempts, count(*)::int FROM "HubSpotContactSync" WHERE shop = $1 AND state <> 'synced' GROUP BY 1`,
+         UNION ALL SELECT 'contact ' || state || ' attempts=' || attempts, count(*)::int FROM "HubSpotContactSync" WHERE shop = $1 AND state <> 'synced' GROUP BY 1
+         UNION ALL SELECT 'ticket ' || state || ' attempts=' || attempts, count(*)::int FROM "HubSpotTicket" WHERE shop = $1 AND state <> 'synced' GROUP BY 1`,
         [shop],
       );
       throw new Error(`HubSpot outbox of ${shop} not drained after ${timeoutMs} ms (${left} left): ${JSON.stringify(detail.rows)}`);
@@ -137,7 +141,17 @@ export function hubspotHoldings(sandbox: HubSpotSandbox, portalId: number) {
   }
   const noteContact = new Map<string, string>();
   for (const a of s.associations) if (a.fromObjectType === "notes" && a.toObjectType === "contacts") noteContact.set(a.fromId, a.toId);
-  return { state: s, notesByEvent, contactsByEmail, noteContact };
+  // Tickets by the Postventa key their description names, and each ticket's contacts.
+  const ticketsByKey = new Map<string, typeof s.tickets>();
+  for (const t of s.tickets) {
+    const k = eventIdOf(t.properties.content);
+    if (k) ticketsByKey.set(k, [...(ticketsByKey.get(k) ?? []), t]);
+  }
+  const ticketContacts = new Map<string, string[]>();
+  for (const a of s.associations)
+    if (a.fromObjectType === "tickets" && a.toObjectType === "contacts")
+      ticketContacts.set(a.fromId, [...(ticketContacts.get(a.fromId) ?? []), a.toId]);
+  return { state: s, notesByEvent, contactsByEmail, noteContact, ticketsByKey, ticketContacts };
 }
 
 // "Connect with HubSpot" in-process, as the merchant's browser goes through it: the page's start

@@ -19,6 +19,9 @@ const CHECKS = [
   "contact upsert by email",
   "note with association 202 and marker",
   "consistent note lookup",
+  "ticket pipeline",
+  "ticket with association 16 and marker",
+  "consistent ticket lookup",
   "rate-limit headers",
   "cleanup",
 ];
@@ -47,12 +50,30 @@ describe("npm run hubspot:check", () => {
       expect(lines[0]).toContain(`portal ${portalId}`);
       // idempotent: the first run on this account created our properties, the second nothing
       expect(lines[1]).toContain(run === 1 ? `${CONTACT_PROPERTIES.length} created` : "0 created");
-      expect(lines[5]).toMatch(/max \d+ per 10000 ms, \d+ remaining/);
+      expect(lines.find((l) => l.startsWith("PASS rate-limit headers"))).toMatch(/max \d+ per 10000 ms, \d+ remaining/);
     }
     const state = sandbox.state(portalId);
     expect(state.contacts).toEqual([]);
     expect(state.notes).toEqual([]);
+    expect(state.tickets).toEqual([]);
     expect(state.associations).toEqual([]);
+  });
+
+  it("skips the ticket checks, without failing, for a token without the optional tickets scope; fails on a pipeline without our stages", async () => {
+    const scopes = ["crm.objects.contacts.read", "crm.objects.contacts.write", "crm.schemas.contacts.read", "crm.schemas.contacts.write"];
+    const { portalId, privateAppToken } = sandbox.createPortal({ scopes });
+    const lines: string[] = [];
+    expect(await runHubSpotCheck(privateAppToken, (l) => lines.push(l))).toBe(true);
+    expect(lines.filter((l) => l.startsWith("SKIP "))).toEqual([
+      'SKIP ticket with association 16 and marker: the token lacks the optional "tickets" scope',
+      'SKIP consistent ticket lookup: the token lacks the optional "tickets" scope',
+    ]);
+    expect(sandbox.state(portalId).contacts).toEqual([]);
+
+    sandbox.setTicketPipelines(portalId, [{ id: "0", label: "Support Pipeline", stages: [{ id: "1", label: "New" }] }]);
+    const again: string[] = [];
+    expect(await runHubSpotCheck(privateAppToken, (l) => again.push(l))).toBe(false);
+    expect(again.find((l) => l.startsWith("FAIL ticket pipeline"))).toContain(`has no stage "2" (for waiting on contact)`);
   });
 
   it("sees the rate-limit headers the sandbox sends as HubSpot does", async () => {

@@ -266,6 +266,7 @@ describe("customers/data_request", () => {
         "customers",
         "hubspotContact",
         "hubspotInteractions",
+        "hubspotTickets",
         "orders",
         "pointsAccounts",
         "pointsLedger",

@@ -5,11 +5,11 @@
 //       │                     │
 //       └──approve/reject─────┴──reject(reason)──▶ rejected
 //   resolved / rejected ──reopen (once)──▶ in_review
-export type ClaimStatus = "submitted" | "in_review" | "approved" | "rejected" | "resolved";
-export type ClaimResolution = "repair" | "replacement" | "refund" | "store_credit";
+export const CLAIM_STATUSES = ["submitted", "in_review", "approved", "rejected", "resolved"] as const;
+export const CLAIM_RESOLUTIONS = ["repair", "replacement", "refund", "store_credit"] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+export type ClaimResolution = (typeof CLAIM_RESOLUTIONS)[number];
 export type ClaimActor = "shopper" | "merchant" | "system";
-
-export const CLAIM_RESOLUTIONS: readonly ClaimResolution[] = ["repair", "replacement", "refund", "store_credit"];
 export const MAX_CLAIM_DESCRIPTION = 2000;
 export const MIN_CLAIM_DESCRIPTION = 10;
 
@@ -53,7 +53,7 @@ export function transition(claim: ClaimState, action: ClaimAction): TransitionRe
 }
 
 /** Open claims: what the contact's "open warranty claims" counts and what blocks a second claim on a unit. */
-export const isOpenClaim = (status: ClaimStatus) => status === "submitted" || status === "in_review" || status === "approved";
+export const OPEN_CLAIM_STATUSES: readonly ClaimStatus[] = ["submitted", "in_review", "approved"];
 
 export type Claimability = { ok: true } | { ok: false; reason: "not_started" | "expired" | "voided" | "open_claim" };
 

@@ -173,6 +173,10 @@ async function saveConnection(shop: string, c: NewConnection): Promise<void> {
         backfillStartedAt: now,
         backfillFinishedAt: null,
         refreshingUntil: null,
+        // Connecting again is when a missing scope may have been granted: tickets are tried again.
+        ticketsWaiting: null,
+        ticketsReason: null,
+        ticketsRetryAt: null,
       };
       // A new token version: a refresh of the previous connection's token that finishes now is not saved over it.
       await tx.hubSpotConnection.upsert({
@@ -190,6 +194,12 @@ async function saveConnection(shop: string, c: NewConnection): Promise<void> {
       await tx.$executeRaw`
       UPDATE "HubSpotInteraction" SET state = 'pending', attempts = 0, reason = NULL
       WHERE shop = ${shop} AND state <> 'sending' AND (state <> 'synced' OR "syncedPortalId" IS DISTINCT FROM ${c.portalId})`;
+      // A ticket held by another account is created anew in this one; one held by this account keeps its id.
+      await tx.$executeRaw`
+      UPDATE "HubSpotTicket" SET state = 'pending', attempts = 0, reason = NULL,
+        "hubspotTicketId" = CASE WHEN "syncedPortalId" IS DISTINCT FROM ${c.portalId} THEN NULL ELSE "hubspotTicketId" END,
+        "syncedPortalId" = CASE WHEN "syncedPortalId" IS DISTINCT FROM ${c.portalId} THEN NULL ELSE "syncedPortalId" END
+      WHERE shop = ${shop} AND state NOT IN ('sending', 'local') AND (state <> 'synced' OR "syncedPortalId" IS DISTINCT FROM ${c.portalId})`;
     },
     // Set-based statements over the shop's customers: a large shop takes seconds, not Prisma's default 5.
     { maxWait: 10_000, timeout: 60_000 },
@@ -330,6 +340,8 @@ export async function sweep(): Promise<void> {
       WHERE (c.state = 'active' OR (c."pausedReason" = 'daily_limit' AND c."pausedUntil" <= now()))
         AND (EXISTS (SELECT 1 FROM "HubSpotContactSync" s WHERE s.shop = c.shop AND s.state = 'pending')
           OR EXISTS (SELECT 1 FROM "HubSpotInteraction" i WHERE i.shop = c.shop AND i.state IN ('pending', 'sending'))
+          OR (EXISTS (SELECT 1 FROM "HubSpotTicket" t WHERE t.shop = c.shop AND t.state IN ('pending', 'sending'))
+              AND (c."ticketsWaiting" IS NULL OR c."ticketsRetryAt" <= now()))
           OR EXISTS (SELECT 1 FROM "HubSpotErasure" e WHERE e.shop = c.shop AND e."notBefore" <= now()))`,
   );
   for (const { shop } of rows) await requestSync(shop, 0);

@@ -3,29 +3,39 @@
 // One sync per shop at a time, across processes: the run holds a session advisory lock, which
 // Postgres releases by itself if the process dies. Each request takes a slot of the account's
 // rolling budget first (budget.server.ts). A run works in a few lanes at once; each takes a batch
-// of up to 100 contacts if any wait, else up to 100 notes whose contact HubSpot already holds.
+// of up to 100 contacts if any wait, else up to 100 notes, else up to 100 tickets, whose contact
+// HubSpot already holds.
 //
-// Never twice: before a batch of notes is sent its rows are marked `sending`. If the answer is
-// lost (timeout, dropped connection, a killed worker), those rows stay `sending`, and the next run
-// asks HubSpot which of their event ids it already holds before sending the rest again.
+// Never twice: before a batch of notes or of new tickets is sent its rows are marked `sending`. If
+// the answer is lost (timeout, dropped connection, a killed worker), those rows stay `sending`, and
+// the next run asks HubSpot which of their keys it already holds before sending the rest again.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { HubSpotConnection } from "@prisma/client";
 import prisma, { pool } from "../db.server";
 import { log } from "../log.server";
 import { contactProperties } from "../domain/customer-profile";
 import type { OrderFacts, RefundFacts } from "../domain/facts";
+import { renderTicket, type TicketCase, type TicketStage } from "../domain/tickets";
 import {
   createNotes,
+  createTickets,
   notesOnContacts,
+  pipelineProblem,
+  ticketPipeline,
+  ticketsOnContacts,
   uncertainAfterMs,
+  updateTickets,
   archiveNotes,
+  archiveTickets,
   clearPostventaProperties,
   HubSpotFailure,
   hubspotClient,
   writeContacts,
   type BatchOutcome,
   type ContactWrite,
+  type TicketWrite,
 } from "../../integrations/hubspot/client.server";
+import { DEFAULT_TICKET_PIPELINE, type TicketPipeline } from "../../integrations/hubspot/properties";
 import { accessTokenFor, accountKey, refresh, requestSync } from "./connection.server";
 import { takeRequestSlot } from "./budget.server";
 import { tuning } from "./tuning.server";
@@ -34,13 +44,14 @@ export interface SyncRun {
   outcome: "done" | "busy" | "not_connected" | "paused" | "retry_later";
   contacts: number;
   notes: number;
+  tickets: number;
   requests: number;
   rateLimited: number;
 }
 
 export async function syncShop(shop: string): Promise<SyncRun> {
   const lockClient = await pool.connect();
-  const run: SyncRun = { outcome: "done", contacts: 0, notes: 0, requests: 0, rateLimited: 0 };
+  const run: SyncRun = { outcome: "done", contacts: 0, notes: 0, tickets: 0, requests: 0, rateLimited: 0 };
   try {
     const { rows } = await lockClient.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(7412, hashtext($1)) AS ok", [shop]);
     if (!rows[0].ok) {
@@ -58,12 +69,15 @@ export async function syncShop(shop: string): Promise<SyncRun> {
   }
 }
 
-// Contacts a lane of this run is writing (the run holds the shop's lock, so memory is enough; a
-// contact written twice by a stale read is harmless: the upsert is idempotent). Notes are claimed
-// in the database instead (claimNotes), because a note written twice is a duplicate.
+// Contacts and ticket updates a lane of this run is writing (the run holds the shop's lock, so
+// memory is enough; one written twice by a stale read is harmless: both writes are idempotent).
+// Notes and new tickets are claimed in the database instead (claimNotes, claimTicketCreates),
+// because one written twice is a duplicate.
 interface Claims {
   contacts: Set<string>;
   written: Map<string, number>; // customer → version written in this pass: a stale read must not write it again
+  tickets: Set<string>;
+  ticketTarget?: Promise<TicketPipeline | null>; // read once a pass, when tickets are to be written; null: they wait
   busy: number;
   failed?: boolean; // a lane threw: the others stop
 }
@@ -76,12 +90,19 @@ async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
     if (erased !== "done") return erased;
     const recovered = await lane(shop, run, (ctx) => recoverUncertainNotes(ctx));
     if (recovered !== "done") return recovered;
-    const claims: Claims = { contacts: new Set(), written: new Map(), busy: 0 };
+    const recoveredTickets = await lane(shop, run, (ctx) => recoverUncertainTickets(ctx));
+    if (recoveredTickets !== "done") return recoveredTickets;
+    const claims: Claims = { contacts: new Set(), written: new Map(), tickets: new Set(), busy: 0 };
     // Every lane ends before the run does (and before the shop's lock is released): one that fails
     // stops the others at their next step instead of leaving them sending unsupervised.
     const settled = await Promise.allSettled(
       Array.from({ length: tuning.lanes }, () =>
-        lane(shop, run, async (ctx) => (await writeContactBatch(ctx, claims)) || (await writeNoteBatch(ctx)), claims).catch((e) => {
+        lane(
+          shop,
+          run,
+          async (ctx) => (await writeContactBatch(ctx, claims)) || (await writeNoteBatch(ctx)) || (await writeTicketBatch(ctx, claims)),
+          claims,
+        ).catch((e) => {
           claims.failed = true;
           throw e;
         }),
@@ -93,9 +114,12 @@ async function drain(shop: string, run: SyncRun): Promise<SyncRun["outcome"]> {
     const stopped = outcomes.find((o) => o !== "done");
     if (stopped) return stopped;
     // Sends still uncertain, and erasures: done once HubSpot can no longer be applying a send.
+    // (Tickets left `sending` while tickets wait are looked up once they no longer wait.)
     const { rows: uncertain } = await pool.query<{ waitMs: number | null }>(
       `SELECT ceil(extract(epoch FROM (least(
                 (SELECT min("sendingAt") + $2 * interval '1 millisecond' FROM "HubSpotInteraction" WHERE shop = $1 AND state = 'sending'),
+                (SELECT min(t."sendingAt") + $2 * interval '1 millisecond' FROM "HubSpotTicket" t
+                  WHERE t.shop = $1 AND t.state = 'sending' AND ${TICKETS_NOT_WAITING}),
                 (SELECT min("notBefore") FROM "HubSpotErasure" WHERE shop = $1)) - now())) * 1000)::int AS "waitMs"`,
       [shop, uncertainAfterMs()],
     );
@@ -279,6 +303,15 @@ async function eraseRedacted(ctx: Ctx): Promise<boolean> {
   if (contactIds.length) {
     const noteIds = [...(await notesOnContacts(ctx.client, contactIds, () => takeSlot(ctx))).values()];
     for (let i = 0; i < noteIds.length; i += 100) await send(ctx, () => archiveNotes(ctx.client, noteIds.slice(i, i + 100)));
+    // Our tickets on them too, when the account takes tickets (without the scope none were written).
+    if (ctx.conn.ticketsWaiting !== "scopes") {
+      try {
+        const ticketIds = [...(await ticketsOnContacts(ctx.client, contactIds, () => takeSlot(ctx))).values()];
+        for (let i = 0; i < ticketIds.length; i += 100) await send(ctx, () => archiveTickets(ctx.client, ticketIds.slice(i, i + 100)));
+      } catch (e) {
+        if (!(e instanceof HubSpotFailure && e.kind === "scopes")) throw e;
+      }
+    }
     try {
       await send(ctx, () => clearPostventaProperties(ctx.client, contactIds));
     } catch (e) {
@@ -437,7 +470,7 @@ async function pendingContacts(shop: string, attemptsFilter: string, limit: numb
 // The contact properties of each customer, read in a handful of queries for the whole batch.
 async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, Record<string, string>>> {
   const ids = rows.map((r) => r.customerId);
-  const [accounts, orders, refunds, warranties] = await Promise.all([
+  const [accounts, orders, refunds, warranties, cases] = await Promise.all([
     pool.query<{ customerId: string; balance: number; lifetimeEarned: number }>(
       `SELECT "customerId", balance, "lifetimeEarned" FROM "PointsAccount" WHERE "customerId" = ANY($1)`,
       [ids],
@@ -456,6 +489,13 @@ async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, R
         WHERE shop = $1 AND "customerId" = ANY($2) AND status = 'active' AND "coverageEnd" > now() GROUP BY "customerId"`,
       [shop, ids],
     ),
+    // Open warranty claims and returns, counted from the cases recordTicket holds (decision 0014).
+    pool.query<{ customerId: string; openClaims: number; returns: number }>(
+      `SELECT "customerId", count(*) FILTER (WHERE kind = 'warranty_claim' AND stage <> 'closed')::int AS "openClaims",
+              count(*) FILTER (WHERE kind = 'return')::int AS returns
+         FROM "HubSpotTicket" WHERE shop = $1 AND "customerId" = ANY($2) GROUP BY "customerId"`,
+      [shop, ids],
+    ),
   ]);
   const refundsByOrder = new Map<string, RefundFacts[]>();
   for (const r of refunds.rows) refundsByOrder.set(r.shopifyOrderId, [...(refundsByOrder.get(r.shopifyOrderId) ?? []), r.facts]);
@@ -463,6 +503,7 @@ async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, R
   for (const r of rows) {
     const account = accounts.rows.find((a) => a.customerId === r.customerId);
     const own = orders.rows.filter((o) => o.customerId === r.customerId);
+    const counted = cases.rows.find((c) => c.customerId === r.customerId);
     out.set(
       r.customerId,
       contactProperties({
@@ -478,8 +519,8 @@ async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, R
           refunds: refundsByOrder.get(o.shopifyOrderId) ?? [],
         })),
         activeWarranties: warranties.rows.find((w) => w.customerId === r.customerId)?.active ?? 0,
-        openWarrantyClaims: 0, // claims arrive with the warranty-claims issue
-        returnsCount: own.reduce((n, o) => n + (refundsByOrder.get(o.shopifyOrderId)?.length ?? 0), 0),
+        openWarrantyClaims: counted?.openClaims ?? 0,
+        returnsCount: counted?.returns ?? 0,
       }),
     );
   }
@@ -572,4 +613,301 @@ async function claimNotes(conn: HubSpotConnection, attemptsFilter: string, limit
     [conn.shop, conn.portalId, limit],
   );
   return rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+}
+
+// ----------------------------------------------------------------------------------------------
+// Tickets
+// ----------------------------------------------------------------------------------------------
+
+// Tickets wait, and say why on the HubSpot page, while the account cannot take them (a missing
+// `tickets` scope, a pipeline without our stages); contacts and notes go on meanwhile. They are
+// tried again at `ticketsRetryAt` (null: only once the merchant connects again).
+const TICKETS_NOT_WAITING = `NOT EXISTS (SELECT 1 FROM "HubSpotConnection" w WHERE w.shop = t.shop
+  AND w."ticketsWaiting" IS NOT NULL AND (w."ticketsRetryAt" IS NULL OR w."ticketsRetryAt" > now()))`;
+const ticketsWaitNow = (c: HubSpotConnection) => !!c.ticketsWaiting && (!c.ticketsRetryAt || c.ticketsRetryAt > new Date());
+
+async function ticketsWait(shop: string, why: "scopes" | "pipeline", reason: string, retry: boolean) {
+  await prisma.hubSpotConnection.updateMany({
+    where: { shop },
+    data: {
+      ticketsWaiting: why,
+      ticketsReason: reason.slice(0, 1000),
+      ticketsRetryAt: retry ? new Date(Date.now() + tuning.ticketsRecheckMs) : null,
+    },
+  });
+  log.warn("hubspot sync: tickets wait", { shop, why });
+}
+
+export function ticketPipelineFor(c: Pick<HubSpotConnection, "ticketPipeline">): TicketPipeline {
+  return (c.ticketPipeline as TicketPipeline | null) ?? DEFAULT_TICKET_PIPELINE;
+}
+
+const missingScope = (e: unknown) => e instanceof HubSpotFailure && e.kind === "scopes";
+const scopeReason = (e: HubSpotFailure) =>
+  `HubSpot refused tickets for a missing permission (${e.message}). Give Postventa the "tickets" scope (connect again, or add it to the private app); Postventa looks again by itself every ${Math.round(tuning.ticketsRecheckMs / 60_000)} minutes.`;
+
+// Where this pass writes tickets, or null while they wait. Read once a pass: the connection's
+// scopes when HubSpot told them (OAuth), then the pipeline, whose stages must all be there.
+async function ticketTarget(ctx: Ctx): Promise<TicketPipeline | null> {
+  const c = ctx.conn;
+  if (ticketsWaitNow(c)) return null;
+  if (c.authType === "oauth" && !c.scopes.includes("tickets")) {
+    await ticketsWait(
+      c.shop,
+      "scopes",
+      'The HubSpot connection was approved without the "tickets" permission, so warranty claims and returns wait here. Connect with HubSpot again and approve it.',
+      false,
+    );
+    return null;
+  }
+  const wanted = ticketPipelineFor(c);
+  let problem: string | null;
+  try {
+    problem = pipelineProblem(wanted, await send(ctx, () => ticketPipeline(ctx.client, wanted.pipelineId)));
+  } catch (e) {
+    if (!missingScope(e)) throw e;
+    await ticketsWait(c.shop, "scopes", scopeReason(e as HubSpotFailure), true);
+    return null;
+  }
+  if (problem) {
+    await ticketsWait(
+      c.shop,
+      "pipeline",
+      `${problem} Tickets wait until it has them; Postventa looks again by itself every ${Math.round(tuning.ticketsRecheckMs / 60_000)} minutes.`,
+      true,
+    );
+    return null;
+  }
+  if (c.ticketsWaiting)
+    await prisma.hubSpotConnection.updateMany({
+      where: { shop: c.shop },
+      data: { ticketsWaiting: null, ticketsReason: null, ticketsRetryAt: null },
+    });
+  return wanted;
+}
+
+interface TicketRow {
+  id: string;
+  key: string;
+  kind: TicketCase["kind"];
+  stage: TicketStage;
+  params: TicketCase["params"];
+  version: number;
+  attempts: number;
+  contactId: string; // creates: the contact to associate
+  hubspotTicketId: string | null;
+}
+
+function ticketWrite(r: TicketRow, target: TicketPipeline): TicketWrite {
+  const { subject, content } = renderTicket({ kind: r.kind, params: r.params } as TicketCase);
+  return {
+    key: r.key,
+    contactId: r.contactId,
+    properties: { subject, content, hs_pipeline: target.pipelineId, hs_pipeline_stage: target.stages[r.stage] },
+  };
+}
+
+async function writeTicketBatch(ctx: Ctx, claims: Claims): Promise<boolean> {
+  const { conn } = ctx;
+  if (ticketsWaitNow(conn)) return false;
+  const { rows: due } = await pool.query(
+    `SELECT 1 FROM "HubSpotTicket" t JOIN "HubSpotContactSync" s ON s."customerId" = t."customerId"
+      WHERE t.shop = $1 AND t.state = 'pending' AND s."hubspotContactId" IS NOT NULL AND s."syncedPortalId" = $2 LIMIT 1`,
+    [conn.shop, conn.portalId],
+  );
+  if (!due.length) return false; // nothing to write: no need to read the pipeline
+  claims.ticketTarget ??= ticketTarget(ctx).catch((e) => {
+    claims.ticketTarget = undefined; // a failed read is read again, not remembered
+    throw e;
+  });
+  const target = await claims.ticketTarget;
+  if (!target) return false;
+  // New tickets first (a refused one goes alone next time), then changes to tickets HubSpot holds.
+  let rows = await claimTicketCreates(conn, "t.attempts = 0", tuning.batchSize);
+  if (!rows.length) rows = await claimTicketCreates(conn, "t.attempts > 0", 1);
+  if (rows.length) {
+    await createTicketRows(ctx, claims, rows, target);
+    return true;
+  }
+  const claim = (rows: TicketRow[]) => rows.filter((r) => !claims.tickets.has(r.id) && claims.tickets.add(r.id));
+  let updates = claim(await pendingTicketUpdates(conn, "t.attempts = 0", tuning.batchSize, claims.tickets));
+  if (!updates.length) updates = claim(await pendingTicketUpdates(conn, "t.attempts > 0", 1, claims.tickets));
+  if (!updates.length) return false;
+  try {
+    await updateTicketRows(ctx, claims, updates, target);
+  } finally {
+    for (const r of updates) claims.tickets.delete(r.id);
+  }
+  return true;
+}
+
+// Takes new tickets to create and marks them `sending` with the version they carry, in one
+// statement, so two lanes never take the same one and one whose answer is lost stays marked.
+async function claimTicketCreates(conn: HubSpotConnection, attemptsFilter: string, limit: number): Promise<TicketRow[]> {
+  const { rows } = await pool.query<TicketRow>(
+    `WITH picked AS (
+       SELECT t.id, s."hubspotContactId"
+         FROM "HubSpotTicket" t JOIN "HubSpotContactSync" s ON s."customerId" = t."customerId"
+        WHERE t.shop = $1 AND t.state = 'pending' AND t."hubspotTicketId" IS NULL AND ${attemptsFilter}
+          AND s."hubspotContactId" IS NOT NULL AND s."syncedPortalId" = $2
+        ORDER BY t.id LIMIT $3 FOR UPDATE OF t SKIP LOCKED)
+     UPDATE "HubSpotTicket" t SET state = 'sending', "sendingAt" = now(), "sendingVersion" = t.version FROM picked WHERE t.id = picked.id
+     RETURNING t.id::text, t.key, t.kind, t.stage, t.params, t.version, t.attempts, picked."hubspotContactId" AS "contactId", t."hubspotTicketId"`,
+    [conn.shop, conn.portalId, limit],
+  );
+  return rows.sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+}
+
+async function pendingTicketUpdates(conn: HubSpotConnection, attemptsFilter: string, limit: number, claimed: Set<string>) {
+  const { rows } = await pool.query<TicketRow>(
+    `SELECT t.id::text, t.key, t.kind, t.stage, t.params, t.version, t.attempts, '' AS "contactId", t."hubspotTicketId"
+       FROM "HubSpotTicket" t
+      WHERE t.shop = $1 AND t.state = 'pending' AND t."hubspotTicketId" IS NOT NULL AND t."syncedPortalId" = $2 AND ${attemptsFilter}
+        AND NOT (t.id = ANY($4::bigint[]))
+      ORDER BY t."updatedAt", t.id LIMIT $3`,
+    [conn.shop, conn.portalId, limit, [...claimed]],
+  );
+  return rows;
+}
+
+// HubSpot holds these tickets at `version`: synced, unless a newer version was recorded meanwhile.
+async function markTicketsSynced(ctx: Ctx, rows: Array<{ id: string; ticketId: string; version: number }>) {
+  if (!rows.length) return;
+  await pool.query(
+    `UPDATE "HubSpotTicket" t SET "hubspotTicketId" = u.hid, "syncedPortalId" = $4, "syncedVersion" = u.version,
+       state = CASE WHEN t.version = u.version THEN 'synced' ELSE 'pending' END,
+       "sendingAt" = NULL, "sendingVersion" = NULL, attempts = 0, reason = NULL, "syncedAt" = now()
+       FROM unnest($1::bigint[], $2::text[], $3::int[]) AS u(id, hid, version) WHERE t.id = u.id`,
+    [rows.map((r) => r.id), rows.map((r) => r.ticketId), rows.map((r) => r.version), ctx.conn.portalId],
+  );
+}
+
+async function releaseTickets(ids: string[]) {
+  if (!ids.length) return;
+  await pool.query(
+    `UPDATE "HubSpotTicket" SET state = 'pending', "sendingAt" = NULL, "sendingVersion" = NULL WHERE id = ANY($1::bigint[]) AND state = 'sending'`,
+    [ids],
+  );
+}
+
+// `final`: refused when sent alone, so to the failures list; otherwise it goes alone next time.
+async function rejectTicket(id: string, message: string, final: boolean, forgetTicket = false) {
+  await pool.query(
+    `UPDATE "HubSpotTicket" SET state = CASE WHEN $3 THEN 'dead' ELSE 'pending' END, reason = $2, attempts = attempts + 1,
+       "sendingAt" = NULL, "sendingVersion" = NULL,
+       "hubspotTicketId" = CASE WHEN $4 THEN NULL ELSE "hubspotTicketId" END, "syncedPortalId" = CASE WHEN $4 THEN NULL ELSE "syncedPortalId" END
+     WHERE id = $1`,
+    [id, message.slice(0, 1000), final, forgetTicket],
+  );
+}
+
+// A ticket HubSpot refuses for a missing scope: not written, so back to the queue; tickets wait.
+async function ticketsRefusedForScope(ctx: Ctx, claims: Claims, e: HubSpotFailure) {
+  await ticketsWait(ctx.conn.shop, "scopes", scopeReason(e), true);
+  claims.ticketTarget = Promise.resolve(null);
+}
+
+async function createTicketRows(ctx: Ctx, claims: Claims, rows: TicketRow[], target: TicketPipeline): Promise<void> {
+  let outcome: BatchOutcome;
+  try {
+    outcome = await send(ctx, () =>
+      createTickets(
+        ctx.client,
+        rows.map((r) => ticketWrite(r, target)),
+      ),
+    );
+  } catch (e) {
+    if (e instanceof HubSpotFailure && e.kind === "transient") throw e; // HubSpot may have created them: stay `sending`, looked up later
+    await releaseTickets(rows.map((r) => r.id));
+    if (missingScope(e)) return ticketsRefusedForScope(ctx, claims, e as HubSpotFailure);
+    if (e instanceof HubSpotFailure && e.kind === "invalid")
+      outcome = { written: new Map(), errors: rows.length === 1 ? [{ message: e.message, ids: [] }] : [] };
+    else throw e;
+  }
+  const created = rows.filter((r) => outcome.written.has(r.key));
+  ctx.run.tickets += created.length;
+  await markTicketsSynced(
+    ctx,
+    created.map((r) => ({ id: r.id, ticketId: outcome.written.get(r.key)!, version: r.version })),
+  );
+  for (const r of rows) {
+    if (outcome.written.has(r.key)) continue;
+    // HubSpot's errors for new objects do not say which input they belong to: a ticket refused in
+    // a batch is sent alone next time, and refused alone it goes to the failures list.
+    const final = rows.length === 1;
+    await rejectTicket(
+      r.id,
+      final ? (outcome.errors[0]?.message ?? "refused") : "HubSpot refused this ticket in a batch; sending it alone to learn why.",
+      final,
+    );
+  }
+}
+
+async function updateTicketRows(ctx: Ctx, claims: Claims, rows: TicketRow[], target: TicketPipeline): Promise<void> {
+  let outcome: BatchOutcome;
+  try {
+    outcome = await send(ctx, () =>
+      updateTickets(
+        ctx.client,
+        rows.map((r) => ({ ...ticketWrite(r, target), ticketId: r.hubspotTicketId! })),
+      ),
+    );
+  } catch (e) {
+    // An update is idempotent (absolute values by id): whatever happened, it is simply sent again.
+    if (missingScope(e)) return ticketsRefusedForScope(ctx, claims, e as HubSpotFailure);
+    if (!(e instanceof HubSpotFailure && e.kind === "invalid")) throw e;
+    outcome = {
+      written: new Map(),
+      errors: rows.length === 1 ? [{ message: e.message, ids: [], category: e.status === 404 ? "OBJECT_NOT_FOUND" : undefined }] : [],
+    };
+  }
+  const updated = rows.filter((r) => outcome.written.has(r.key));
+  ctx.run.tickets += updated.length;
+  await markTicketsSynced(
+    ctx,
+    updated.map((r) => ({ id: r.id, ticketId: r.hubspotTicketId!, version: r.version })),
+  );
+  for (const r of rows) {
+    if (outcome.written.has(r.key)) continue;
+    const error = outcome.errors.find((e) => e.ids.includes(r.hubspotTicketId!)) ?? (rows.length === 1 ? outcome.errors[0] : undefined);
+    const final = rows.length === 1 || r.attempts > 0;
+    // Deleted or merged away in HubSpot: the merchant's choice stands until they press retry,
+    // which creates the ticket again.
+    if (final && error?.category === "OBJECT_NOT_FOUND")
+      await rejectTicket(r.id, "HubSpot no longer has this ticket (it was deleted or merged there). Retry creates it again.", true, true);
+    else
+      await rejectTicket(r.id, error?.message ?? "HubSpot refused this ticket's change in a batch; sending it alone to learn why.", final);
+  }
+}
+
+// New tickets marked `sending` whose answer never came, once HubSpot can no longer be creating
+// them: looked up on their contacts (strongly consistent reads); the ones HubSpot holds are
+// recorded, the rest go back to the queue. A contact this account does not hold (the shop
+// connected another account meanwhile) cannot have them: released.
+async function recoverUncertainTickets(ctx: Ctx): Promise<boolean> {
+  if (ticketsWaitNow(ctx.conn)) return false;
+  const { rows } = await pool.query<{ id: string; key: string; sendingVersion: number; contactId: string | null }>(
+    `SELECT t.id::text, t.key, t."sendingVersion", CASE WHEN s."syncedPortalId" = $4 THEN s."hubspotContactId" END AS "contactId"
+       FROM "HubSpotTicket" t LEFT JOIN "HubSpotContactSync" s ON s."customerId" = t."customerId"
+      WHERE t.shop = $1 AND t.state = 'sending' AND t."sendingAt" <= now() - $2 * interval '1 millisecond'
+      ORDER BY t.id LIMIT $3`,
+    [ctx.conn.shop, uncertainAfterMs(), tuning.batchSize, ctx.conn.portalId],
+  );
+  if (!rows.length) return false;
+  const contactIds = [...new Set(rows.filter((r) => r.contactId).map((r) => r.contactId!))];
+  let found = new Map<string, string>();
+  try {
+    if (contactIds.length) found = await ticketsOnContacts(ctx.client, contactIds, () => takeSlot(ctx));
+  } catch (e) {
+    if (!missingScope(e)) throw e;
+    await ticketsWait(ctx.conn.shop, "scopes", scopeReason(e as HubSpotFailure), true); // they stay `sending` until it can look
+    return false;
+  }
+  const held = rows.filter((r) => r.contactId && found.has(r.key));
+  await markTicketsSynced(
+    ctx,
+    held.map((r) => ({ id: r.id, ticketId: found.get(r.key)!, version: r.sendingVersion })),
+  );
+  await releaseTickets(rows.filter((r) => !held.includes(r)).map((r) => r.id));
+  return true;
 }

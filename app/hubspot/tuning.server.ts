@@ -10,6 +10,7 @@ export const tuning = {
   coalesceMs: 2000, // how long a change waits for others to share its sync
   // A little longer than HubSpot's 10 s: our stamp is taken before the request travels, HubSpot's after.
   rollingWindowMs: 10_250,
+  ticketsRecheckMs: 15 * 60_000, // tickets waiting for a scope or a pipeline stage: how often to look again
 };
 
 // requestTimeoutMs: a request without an answer is aborted; landingGraceMs: how long after that a

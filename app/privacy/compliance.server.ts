@@ -110,8 +110,9 @@ export async function redactCustomer(shop: string, req: Who & { ordersToRedact: 
       });
       for (const d of waiting) await tx.webhookDelivery.update({ where: { id: d.id }, data: { payload: scrubWebhookBody(d.payload) } });
 
-      // What Postventa wrote in the merchant's HubSpot about them is erased by the sync (notes and
-      // Postventa's contact properties), unless the merchant turned that off; the contact is theirs.
+      // What Postventa wrote in the merchant's HubSpot about them is erased by the sync (notes,
+      // tickets and Postventa's contact properties), unless the merchant turned that off; the
+      // contact is theirs.
       const conn = await tx.hubSpotConnection.findUnique({ where: { shop }, select: { portalId: true, eraseOnRedact: true } });
       if (conn?.eraseOnRedact) {
         const contacts = await tx.hubSpotContactSync.findMany({
@@ -127,6 +128,7 @@ export async function redactCustomer(shop: string, req: Who & { ordersToRedact: 
       await tx.complianceRequest.deleteMany({ where: { shop, customerId: { in: ids } } });
       // The HubSpot outbox holds their email and history.
       await tx.hubSpotInteraction.deleteMany({ where: { customerId: { in: ids } } });
+      await tx.hubSpotTicket.deleteMany({ where: { customerId: { in: ids } } });
       await tx.hubSpotContactSync.deleteMany({ where: { customerId: { in: ids } } });
     },
     { timeout: 60_000 },
@@ -138,6 +140,7 @@ export async function redactShop(shop: string) {
   await prisma.$transaction([
     prisma.hubSpotErasure.deleteMany({ where: { shop } }),
     prisma.hubSpotInteraction.deleteMany({ where: { shop } }),
+    prisma.hubSpotTicket.deleteMany({ where: { shop } }),
     prisma.hubSpotContactSync.deleteMany({ where: { shop } }),
     prisma.hubSpotConnection.deleteMany({ where: { shop } }),
     prisma.hubSpotOAuthState.deleteMany({ where: { shop } }),
@@ -185,6 +188,7 @@ export async function exportCustomerData(shop: string, req: Who & { dataRequestI
         }),
         hubspotContact: await tx.hubSpotContactSync.findMany({ where: { customerId: { in: ids } } }),
         hubspotInteractions: await tx.hubSpotInteraction.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
+        hubspotTickets: await tx.hubSpotTicket.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
         webhookDeliveries: await tx.webhookDelivery.findMany({
           where: { shop, OR: deliveriesAbout(subjectsOf(shop, req, customers), orderIds) },
           select: { id: true, topic: true, receivedAt: true, state: true, processedAt: true },

@@ -95,7 +95,8 @@ export default function HubSpotPage() {
 
   const c = status.connection;
   const paused = c?.state === "paused";
-  const needsConnect = !c || (paused && c.pausedReason !== "daily_limit");
+  // Connecting again is also how a missing "tickets" permission is granted.
+  const needsConnect = !c || (paused && c.pausedReason !== "daily_limit") || status.tickets.waiting === "scopes";
   const pending = fetcher.state !== "idle" ? String(fetcher.formData?.get("intent") ?? "") : null;
   const result = fetcher.state === "idle" ? fetcher.data : undefined;
 
@@ -125,7 +126,8 @@ export default function HubSpotPage() {
   useEffect(() => {
     revalidatorRef.current = revalidator;
   });
-  const moving = c?.state === "active" && (status.backlog.contacts + status.backlog.notes > 0 || status.backfill.running);
+  const ticketsMoving = !status.tickets.waiting && status.backlog.tickets > 0;
+  const moving = c?.state === "active" && (status.backlog.contacts + status.backlog.notes > 0 || ticketsMoving || status.backfill.running);
   useEffect(() => {
     if (!moving) return;
     const id = setInterval(() => {
@@ -180,6 +182,22 @@ export default function HubSpotPage() {
                 <Text as="p">{withWhen(strings["hubspot.paused.resumesAt"], c.pausedUntil, locale)}</Text>
               ) : (
                 <Text as="p">{tr("hubspot.paused.reconnect")}</Text>
+              )}
+            </BlockStack>
+          </Banner>
+        )}
+
+        {c && status.tickets.waiting && (
+          <Banner
+            tone="warning"
+            title={tr(status.tickets.waiting === "scopes" ? "hubspot.tickets.waiting.scopes" : "hubspot.tickets.waiting.pipeline")}
+          >
+            <BlockStack gap="100">
+              <Text as="p">{tr("hubspot.tickets.waiting.help")}</Text>
+              {status.tickets.reason && <Text as="p">{tr("hubspot.tickets.waiting.reason", { reason: status.tickets.reason })}</Text>}
+              {status.tickets.waiting === "scopes" && <Text as="p">{tr("hubspot.tickets.waiting.reconnect")}</Text>}
+              {status.tickets.retryAt && (
+                <Text as="p">{withWhen(strings["hubspot.tickets.waiting.retryAt"], status.tickets.retryAt, locale)}</Text>
               )}
             </BlockStack>
           </Banner>
@@ -243,7 +261,7 @@ export default function HubSpotPage() {
                     {tr("hubspot.check.help")}
                   </Text>
                   {result?.checks?.map((line) => (
-                    <Text as="p" key={line} tone={line.startsWith("PASS") ? "success" : "critical"}>
+                    <Text as="p" key={line} tone={line.startsWith("PASS") ? "success" : line.startsWith("SKIP") ? "subdued" : "critical"}>
                       {line}
                     </Text>
                   ))}
@@ -258,12 +276,13 @@ export default function HubSpotPage() {
               <Text as="h2" variant="headingMd">
                 {tr("hubspot.backlog")}
               </Text>
-              <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+              <InlineGrid columns={{ xs: 1, sm: 4 }} gap="300">
                 <Figure label={tr("hubspot.backlog.contacts")} value={n(status.backlog.contacts)} />
                 <Figure label={tr("hubspot.backlog.notes")} value={n(status.backlog.notes)} />
+                <Figure label={tr("hubspot.backlog.tickets")} value={n(status.backlog.tickets)} />
                 <Figure label={tr("hubspot.backlog.waiting")} value={n(status.backlog.waiting)} help={tr("hubspot.backlog.waitingHelp")} />
               </InlineGrid>
-              {status.backlog.contacts + status.backlog.notes === 0 && (
+              {status.backlog.contacts + status.backlog.notes + status.backlog.tickets === 0 && (
                 <Text as="p" tone="success">
                   {tr("hubspot.backlog.upToDate")}
                 </Text>
@@ -311,7 +330,13 @@ export default function HubSpotPage() {
                   columnContentTypes={["text", "text", "text"]}
                   headings={[tr("hubspot.failures.type"), tr("hubspot.failures.what"), tr("hubspot.failures.reason")]}
                   rows={status.failures.map((f) => [
-                    tr(f.type === "contact" ? "hubspot.failures.contact" : "hubspot.failures.note"),
+                    tr(
+                      f.type === "contact"
+                        ? "hubspot.failures.contact"
+                        : f.type === "note"
+                          ? "hubspot.failures.note"
+                          : "hubspot.failures.ticket",
+                    ),
                     f.what,
                     f.reason,
                   ])}

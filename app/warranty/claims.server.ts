@@ -5,16 +5,18 @@
 import { pool, transaction, type Tx } from "../db.server";
 import {
   claimable,
-  isOpenClaim,
   parseClaimDescription,
   transition,
   type ClaimAction,
   type ClaimActor,
+  type ClaimResolution,
   type ClaimStatus,
 } from "../domain/claims";
 import { claimEventText, claimStatusText, type TextLocale } from "../domain/shopper-text";
 import { holdShopForProcessing, isRedacted } from "../privacy/tombstone.server";
-import { markContactChanged } from "../hubspot/outbox.server";
+import { recordTicket } from "../hubspot/outbox.server";
+import { requestSync } from "../hubspot/connection.server";
+import type { TicketStage } from "../domain/tickets";
 import type { ClaimView } from "../shopper/views";
 
 export type ClaimRefusal =
@@ -118,8 +120,48 @@ export async function submitClaim(
       VALUES (gen_random_uuid()::text, ${shop}, ${customerId}, ${input.warrantyId}, ${input.requestId}, 'submitted', ${description.description}, now())
       RETURNING id`;
     await addEvent(tx, row.id, "submitted", "shopper");
-    await markContactChanged(tx, shop, customerId);
-    return { claim: await readClaim(tx, row.id), created: true };
+    const claim = await readClaim(tx, row.id);
+    await claimChanged(tx, shop, claim);
+    return { claim, created: true };
+  }).then(async (result) => {
+    if (result.created) await requestSync(shop);
+    return result;
+  });
+}
+
+// Where the merchant's HubSpot stands on the claim: a ticket in the stage the claim is in, closed
+// once it is resolved or rejected (app/hubspot/outbox.server.ts); the contact's open-claims count
+// follows from it.
+const TICKET_STAGE: Record<ClaimStatus, TicketStage> = {
+  submitted: "new",
+  in_review: "waiting_on_us",
+  approved: "waiting_on_us",
+  rejected: "closed",
+  resolved: "closed",
+};
+
+export const claimReference = (claimId: string) => `C-${claimId.slice(0, 8).toUpperCase()}`;
+
+async function claimChanged(tx: Tx, shop: string, claim: ClaimRow): Promise<void> {
+  // A customer erased by customers/redact has nothing more sent about them (their tickets went too).
+  const [owner] = await tx.rows<{
+    redacted: boolean;
+  }>`SELECT "redactedAt" IS NOT NULL AS redacted FROM "Customer" WHERE id = ${claim.customerId}`;
+  if (owner?.redacted) return;
+  await recordTicket(tx, shop, claim.customerId, {
+    key: `claim:${claim.id}`,
+    kind: "warranty_claim",
+    stage: TICKET_STAGE[claim.status],
+    params: {
+      reference: claimReference(claim.id),
+      productTitle: claim.product,
+      orderName: claim.orderName,
+      description: claim.description ?? "",
+      status: claim.status,
+      resolution: (claim.resolution as ClaimResolution | null) ?? null,
+      rejectionReason: claim.rejectionReason,
+      reopened: claim.reopenCount > 0,
+    },
   });
 }
 
@@ -178,8 +220,12 @@ export async function actOnClaim(
         "updatedAt" = now()
       WHERE id = ${claimId}`;
     await addEvent(tx, claimId, EVENT_OF[action.type], actor, action.type === "approve" ? { resolution: action.resolution } : {});
-    if (isOpenClaim(claim.status) !== isOpenClaim(next.status)) await markContactChanged(tx, shop, owner.customerId);
-    return readClaim(tx, claimId);
+    const changed = await readClaim(tx, claimId);
+    await claimChanged(tx, shop, changed);
+    return changed;
+  }).then(async (claim) => {
+    await requestSync(shop);
+    return claim;
   });
 }
 

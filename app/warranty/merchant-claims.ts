@@ -1,14 +1,23 @@
 // The merchant's side of warranty claims, shared by the Claims pages (browser) and their action
 // (server): the queue's tabs, which actions a claim offers now, reading the action's form, and the
 // sentences its answers carry. No server imports: the pages' bundle includes this module.
-import { CLAIM_RESOLUTIONS, transition, type ClaimAction, type ClaimResolution, type ClaimState, type ClaimStatus } from "../domain/claims";
+import {
+  CLAIM_RESOLUTIONS,
+  CLAIM_STATUSES,
+  OPEN_CLAIM_STATUSES,
+  transition,
+  type ClaimAction,
+  type ClaimResolution,
+  type ClaimState,
+  type ClaimStatus,
+} from "../domain/claims";
 import { t, type Locale, type MessageKey } from "../i18n";
 
 export type QueueFilter = ClaimStatus | "open" | "all";
-export const CLAIM_STATUSES: readonly ClaimStatus[] = ["submitted", "in_review", "approved", "rejected", "resolved"];
+export { CLAIM_STATUSES };
 /** The queue's tabs, in order; "open" (submitted, in review or approved) is the default. */
 export const QUEUE_FILTERS: readonly QueueFilter[] = ["open", "submitted", "in_review", "approved", "rejected", "resolved", "all"];
-export const OPEN_STATUSES: readonly ClaimStatus[] = ["submitted", "in_review", "approved"];
+export const OPEN_STATUSES = OPEN_CLAIM_STATUSES;
 export const QUEUE_PAGE_SIZE = 50;
 export const MAX_REJECTION_REASON = 500;
 

@@ -1,6 +1,7 @@
 // `npm run hubspot:check`: checks, against a real HubSpot account (a developer test account), every
 // behaviour the sync relies on, through the same functions the sync uses. One line per check,
-// `PASS <name>` or `FAIL <name>: <why>`; it deletes the contact and note it wrote. The contact
+// `PASS <name>` or `FAIL <name>: <why>` (`SKIP <name>: <why>` for the ticket checks when the token
+// lacks the optional tickets scope); it deletes the contact, note and ticket it wrote. The contact
 // property group and properties it creates stay: they are the app's own definitions, the ones
 // connecting a shop creates anyway. Talks to HubSpot only (no database).
 import { randomBytes } from "node:crypto";
@@ -8,7 +9,12 @@ import {
   accountDetails,
   archiveContact,
   archiveNote,
+  archiveTickets,
   createNotes,
+  createTickets,
+  pipelineProblem,
+  ticketPipeline,
+  ticketsOnContacts,
   ensureContactProperties,
   HubSpotFailure,
   hubspotClient,
@@ -17,7 +23,7 @@ import {
   rateLimitHeaders,
   writeContacts,
 } from "./client.server";
-import { CONTACT_PROPERTIES, PROPERTY_GROUP } from "./properties";
+import { CONTACT_PROPERTIES, DEFAULT_TICKET_PIPELINE, PROPERTY_GROUP } from "./properties";
 
 export type CheckLog = (line: string) => void;
 
@@ -111,6 +117,59 @@ export async function runHubSpotCheck(token: string, log: CheckLog = console.log
     return { value: true, detail: `found ${eventId} as note ${id}` };
   });
 
+  // Tickets need the optional `tickets` scope: without it, these checks are skipped, not failed.
+  const pipelineOk = await check("ticket pipeline", account, async () => {
+    const found = await ticketPipeline(client, DEFAULT_TICKET_PIPELINE.pipelineId);
+    const problem = pipelineProblem(DEFAULT_TICKET_PIPELINE, found);
+    if (problem) return `${problem} Name this account's pipeline and stages on its connection (decision 0014).`;
+    return {
+      value: true,
+      detail: `pipeline "${found!.label}" (${found!.id}) has stages ${Object.values(DEFAULT_TICKET_PIPELINE.stages).join(", ")}`,
+    };
+  });
+  const ticketKey = `check-${randomBytes(6).toString("hex")}`;
+  const ticketCheck = "ticket with association 16 and marker";
+  let ticketId: string | undefined;
+  let ticketsSkipped = false;
+  if (!contactId || !pipelineOk) fail(ticketCheck, "not run: a check it depends on failed");
+  else {
+    try {
+      const out = await createTickets(client, [
+        {
+          key: ticketKey,
+          contactId,
+          properties: {
+            subject: "Postventa self-check",
+            content: "This ticket is deleted at once.",
+            hs_pipeline: DEFAULT_TICKET_PIPELINE.pipelineId,
+            hs_pipeline_stage: DEFAULT_TICKET_PIPELINE.stages.new,
+          },
+        },
+      ]);
+      ticketId = out.written.get(ticketKey);
+      if (ticketId) pass(ticketCheck, `ticket ${ticketId}`);
+      else
+        fail(
+          ticketCheck,
+          `the ticket was not created, or came back without our marker: ${out.errors.map((e) => e.message).join("; ") || "no result"}`,
+        );
+    } catch (e) {
+      if (!(e instanceof HubSpotFailure && e.kind === "scopes")) fail(ticketCheck, why(e));
+      else {
+        ticketsSkipped = true;
+        log(`SKIP ${ticketCheck}: the token lacks the optional "tickets" scope`);
+      }
+    }
+  }
+  if (ticketsSkipped) log(`SKIP consistent ticket lookup: the token lacks the optional "tickets" scope`);
+  else
+    await check("consistent ticket lookup", ticketId, async () => {
+      const found = await ticketsOnContacts(client, [contactId!]);
+      if (found.get(ticketKey) !== ticketId)
+        return `the contact's ticket associations and a batch read did not find ticket ${ticketId} (key ${ticketKey}) right away`;
+      return { value: true, detail: `found ${ticketKey} as ticket ${ticketId}` };
+    });
+
   await check("rate-limit headers", account, async () => {
     const h = await rateLimitHeaders(token);
     const missing = (
@@ -126,10 +185,15 @@ export async function runHubSpotCheck(token: string, log: CheckLog = console.log
 
   // Whatever was written is deleted, whichever checks failed.
   const problems: string[] = [];
+  if (ticketId) await archiveTickets(client, [ticketId]).catch((e) => problems.push(`ticket ${ticketId}: ${why(e)}`));
   if (noteId) await archiveNote(client, noteId).catch((e) => problems.push(`note ${noteId}: ${why(e)}`));
   if (contactId) await archiveContact(client, contactId).catch((e) => problems.push(`contact ${contactId}: ${why(e)}`));
   if (problems.length) fail("cleanup", `could not delete ${problems.join("; ")}`);
-  else pass("cleanup", contactId ? `deleted ${noteId ? "the note and " : ""}the contact` : "nothing was written");
+  else
+    pass(
+      "cleanup",
+      contactId ? `deleted ${ticketId ? "the ticket, " : ""}${noteId ? "the note and " : ""}the contact` : "nothing was written",
+    );
 
   return allPassed;
 }

@@ -6,14 +6,15 @@ import http from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
 import { Client } from "@hubspot/api-client";
-import { CONTACT_PROPERTIES, PROPERTY_GROUP } from "./properties";
+import { CONTACT_PROPERTIES, PROPERTY_GROUP, type TicketPipeline } from "./properties";
 import { config } from "../../app/config.server";
 
 // How long a request may take before it counts as unanswered and is aborted, and how long after
 // that HubSpot may still be applying what it had received (tests shorten both).
 export const requestTiming = { timeoutMs: 30_000, landingGraceMs: 30_000 };
 const basePath = () => config().HUBSPOT_BASE_URL;
-const NOTE_TO_CONTACT = 202; // HubSpot-defined association type
+const NOTE_TO_CONTACT = 202; // HubSpot-defined association types
+const TICKET_TO_CONTACT = 16;
 export const OAUTH_SCOPES = [
   "crm.objects.contacts.read",
   "crm.objects.contacts.write",
@@ -114,13 +115,19 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-// A 207's per-input errors: the message, and the ids HubSpot names in its context (if any).
+// A 207's per-input errors: the message, the ids HubSpot names in its context (if any), and its
+// category (OBJECT_NOT_FOUND, VALIDATION_ERROR, …).
 export interface InputError {
   message: string;
   ids: string[];
+  category?: string;
 }
-function inputErrors(errors: Array<{ message?: string; context?: Record<string, string[]> }> | undefined): InputError[] {
-  return (errors ?? []).map((e) => ({ message: e.message ?? "rejected", ids: Object.values(e.context ?? {}).flat() }));
+function inputErrors(errors: Array<{ message?: string; category?: string; context?: Record<string, string[]> }> | undefined): InputError[] {
+  return (errors ?? []).map((e) => ({
+    message: e.message ?? "rejected",
+    ids: Object.values(e.context ?? {}).flat(),
+    category: e.category,
+  }));
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -349,9 +356,11 @@ export interface NoteWrite {
   body: string;
 }
 
-const MARKER = /Postventa ref: ([^\s<]+)/;
+const MARKER = /Postventa ref: ([^\s<]+)/g;
 export const withMarker = (body: string, eventId: string) => `${body}<p><small>Postventa ref: ${eventId}</small></p>`;
-export const eventIdOf = (body: string | null | undefined): string | null => (body && MARKER.exec(body)?.[1]) || null;
+// The last marker: ours is appended after everything else, so text a shopper wrote (a claim's
+// description) cannot pass for another key by quoting one.
+export const eventIdOf = (body: string | null | undefined): string | null => (body && [...body.matchAll(MARKER)].at(-1)?.[1]) || null;
 
 export async function createNotes(client: Client, inputs: NoteWrite[]): Promise<BatchOutcome> {
   return call(async () => {
@@ -375,39 +384,47 @@ export async function createNotes(client: Client, inputs: NoteWrite[]): Promise<
 // The Postventa notes HubSpot holds on these contacts, by event id. `beforeRequest` runs before
 // each request (the shared budget): one association read per 100 contacts and page, then one
 // batch read per 100 notes.
-export async function notesOnContacts(client: Client, contactIds: string[], beforeRequest: Gate = open): Promise<Map<string, string>> {
-  const noteIds = new Set<string>();
+export const notesOnContacts = (client: Client, contactIds: string[], beforeRequest: Gate = open) =>
+  markedOnContacts(client, "notes", contactIds, beforeRequest);
+
+// The objects of a type associated to these contacts that carry our marker, by the key it names:
+// the contacts' associations (v4) and those objects by id, both strongly consistent reads.
+async function markedOnContacts(
+  client: Client,
+  type: "notes" | "tickets",
+  contactIds: string[],
+  beforeRequest: Gate,
+): Promise<Map<string, string>> {
+  const body = type === "notes" ? "hs_note_body" : "content";
+  const objectIds = new Set<string>();
   let pending = contactIds.map((id) => ({ id, after: undefined as string | undefined }));
   while (pending.length) {
     const page = pending.slice(0, 100);
     pending = pending.slice(100);
     await beforeRequest();
     const answer = await call(() =>
-      client.crm.associations.v4.batchApi.getPage("contacts", "notes", {
+      client.crm.associations.v4.batchApi.getPage("contacts", type, {
         inputs: page.map((p) => ({ id: p.id, after: p.after })),
       } as never),
     );
     for (const r of answer.results) {
-      // Every note on the contact (contact→note is type 201, the inverse of our 202); ours carry the marker.
-      for (const to of r.to) noteIds.add(String(to.toObjectId));
+      // Every note or ticket on the contact (whoever wrote it); ours carry the marker.
+      for (const to of r.to) objectIds.add(String(to.toObjectId));
       const next = r.paging?.next?.after;
       if (next) pending.push({ id: r._from.id, after: next });
     }
   }
   const found = new Map<string, string>();
-  const ids = [...noteIds];
+  const ids = [...objectIds];
+  const api = type === "notes" ? client.crm.objects.notes.batchApi : client.crm.tickets.batchApi;
   for (let i = 0; i < ids.length; i += 100) {
     await beforeRequest();
     const answer = await call(() =>
-      client.crm.objects.notes.batchApi.read({
-        inputs: ids.slice(i, i + 100).map((id) => ({ id })),
-        properties: ["hs_note_body"],
-        propertiesWithHistory: [],
-      }),
+      api.read({ inputs: ids.slice(i, i + 100).map((id) => ({ id })), properties: [body], propertiesWithHistory: [] }),
     );
-    for (const n of answer.results) {
-      const eventId = eventIdOf(n.properties.hs_note_body);
-      if (eventId) found.set(eventId, n.id);
+    for (const o of answer.results) {
+      const key = eventIdOf(o.properties[body]);
+      if (key) found.set(key, o.id);
     }
   }
   return found;
@@ -427,3 +444,91 @@ export const clearPostventaProperties = (client: Client, contactIds: string[]) =
       inputs: contactIds.map((id) => ({ id, properties: Object.fromEntries(CONTACT_PROPERTIES.map((p) => [p.name, ""])) })),
     }),
   );
+
+// ----------------------------------------------------------------------------------------------
+// Tickets: one per after-sales case, associated to its contact. Its description (`content`) ends
+// with the same marker as notes, naming our stable key; after an answer that never came, the
+// contact's tickets (v4 associations) are read by id and matched on it, as notes are. Search is
+// not used (eventually consistent).
+// ----------------------------------------------------------------------------------------------
+
+export interface TicketWrite {
+  key: string;
+  contactId: string;
+  properties: { subject: string; content: string; hs_pipeline: string; hs_pipeline_stage: string };
+}
+export const withTicketMarker = (content: string, key: string) => `${content}\n\nPostventa ref: ${key}`;
+
+// At most 100 tickets, each created with its association to its contact (one request).
+export async function createTickets(client: Client, inputs: TicketWrite[]): Promise<BatchOutcome> {
+  return call(async () => {
+    const answer = await client.crm.tickets.batchApi.create({
+      inputs: inputs.map((t) => ({
+        properties: { ...t.properties, content: withTicketMarker(t.properties.content, t.key) },
+        associations: [
+          { to: { id: t.contactId }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: TICKET_TO_CONTACT }] },
+        ],
+      })),
+    });
+    const written = new Map<string, string>();
+    for (const r of answer.results) {
+      const key = eventIdOf(r.properties.content);
+      if (key) written.set(key, r.id);
+    }
+    return { written, errors: inputErrors((answer as { errors?: [] }).errors) };
+  });
+}
+
+// At most 100 tickets HubSpot already holds, by id: their stage, subject and description now.
+export async function updateTickets(client: Client, inputs: Array<TicketWrite & { ticketId: string }>): Promise<BatchOutcome> {
+  return call(async () => {
+    const answer = await client.crm.tickets.batchApi.update({
+      inputs: inputs.map((t) => ({
+        id: t.ticketId,
+        properties: { ...t.properties, content: withTicketMarker(t.properties.content, t.key) },
+      })),
+    });
+    const keyOf = new Map(inputs.map((t) => [t.ticketId, t.key]));
+    const written = new Map<string, string>();
+    for (const r of answer.results) {
+      const key = keyOf.get(r.id);
+      if (key) written.set(key, r.id);
+    }
+    return { written, errors: inputErrors((answer as { errors?: [] }).errors) };
+  });
+}
+
+// The Postventa tickets HubSpot holds on these contacts, by key (see markedOnContacts).
+export const ticketsOnContacts = (client: Client, contactIds: string[], beforeRequest: Gate = open) =>
+  markedOnContacts(client, "tickets", contactIds, beforeRequest);
+
+export const archiveTickets = (client: Client, ticketIds: string[]) =>
+  call(() => client.crm.tickets.batchApi.archive({ inputs: ticketIds.map((id) => ({ id })) }));
+
+// A ticket pipeline and its stages as HubSpot holds them; null when the account has no such pipeline.
+export interface PipelineFound {
+  id: string;
+  label: string;
+  stages: Array<{ id: string; label: string }>;
+}
+export async function ticketPipeline(client: Client, pipelineId: string): Promise<PipelineFound | null> {
+  try {
+    return await call(async () => {
+      const p = await client.crm.pipelines.pipelinesApi.getById("tickets", pipelineId);
+      return { id: p.id, label: p.label, stages: p.stages.filter((s) => !s.archived).map((s) => ({ id: s.id, label: s.label })) };
+    });
+  } catch (e) {
+    if (e instanceof HubSpotFailure && e.status === 404) return null;
+    throw e;
+  }
+}
+
+// What keeps a pipeline from taking our tickets, in the merchant's words, or null.
+export function pipelineProblem(wanted: TicketPipeline, found: PipelineFound | null): string | null {
+  if (!found) return `HubSpot has no ticket pipeline with id "${wanted.pipelineId}".`;
+  const missing = Object.entries(wanted.stages).filter(([, id]) => !found.stages.some((s) => s.id === id));
+  if (!missing.length) return null;
+  return `HubSpot's ticket pipeline "${found.label}" (${found.id}) has no stage ${missing
+    .map(([ours, id]) => `"${id}" (for ${ours.replace(/_/g, " ")})`)
+    .join(", ")}.`;
+}

@@ -1,3 +1,5 @@
+import type { TicketStage } from "../../app/domain/tickets";
+
 // The contact properties marketers segment on, as HubSpot expects them: numbers, dates and
 // enumerations with options, so they work in list filters and workflows. Plain data, no SDK.
 export const PROPERTY_GROUP = { name: "postventa", label: "Postventa", displayOrder: -1 } as const;
@@ -35,8 +37,12 @@ export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
   date("postventa_first_order_date", "First order date", "Date of the first paid order."),
   date("postventa_last_order_date", "Last order date", "Date of the latest paid order."),
   number("postventa_active_warranties", "Active warranties", "Purchased units under warranty today."),
-  number("postventa_open_warranty_claims", "Open warranty claims", "Warranty claims not yet resolved."),
-  number("postventa_returns_count", "Returns count", "Refunds recorded so far (returns started in Postventa will count here too)."),
+  number("postventa_open_warranty_claims", "Open warranty claims", "Warranty claims not yet closed (resolved or rejected)."),
+  number(
+    "postventa_returns_count",
+    "Returns count",
+    "Returns requested through Postventa or recorded from Shopify, whatever their outcome.",
+  ),
   number("postventa_last_nps_score", "Last NPS score", "Latest answer to 'how likely are you to recommend us' (0–10)."),
   {
     name: "postventa_nps_category",
@@ -53,3 +59,16 @@ export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
   date("postventa_last_nps_date", "Last NPS date", "When the latest NPS answer was given."),
   number("postventa_last_csat", "Last CSAT", "Latest satisfaction score (1–5)."),
 ];
+
+// Where Postventa's tickets go: a ticket pipeline and, for each of our stages, one of its stages
+// (HubSpot ids). A connection may name its own (HubSpotConnection.ticketPipeline); without one,
+// HubSpot's default support pipeline "0" and its four stages. The sync reads the pipeline before
+// writing tickets and waits, saying why, if a stage named here is not in it.
+export interface TicketPipeline {
+  pipelineId: string;
+  stages: Record<TicketStage, string>;
+}
+export const DEFAULT_TICKET_PIPELINE: TicketPipeline = {
+  pipelineId: "0",
+  stages: { new: "1", waiting_on_contact: "2", waiting_on_us: "3", closed: "4" },
+};

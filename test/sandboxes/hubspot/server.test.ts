@@ -680,6 +680,184 @@ describe("HubSpot sandbox through the real SDK", () => {
     });
   });
 
+  describe("tickets", () => {
+    const ticket = (contactId: string, properties: Record<string, string>) => ({
+      properties,
+      associations: [{ to: { id: contactId }, types: [{ associationCategory: "HUBSPOT_DEFINED" as any, associationTypeId: 16 }] }],
+    });
+    const contact = async (client: Client, email: string) =>
+      (await client.crm.contacts.batchApi.upsert({ inputs: [{ id: email, idProperty: "email", properties: {} }] })).results[0].id;
+
+    it("creates a batch on the contact (16), answers 207 for the inputs it refuses, and 400 when it refuses them all", async () => {
+      const { portalId, privateAppToken } = sandbox.createPortal();
+      const client = sdk(sandbox, privateAppToken);
+      const contactId = await contact(client, "tk1@example.com");
+      const res = await client.crm.tickets.batchApi.create({
+        inputs: [
+          ticket(contactId, { subject: "Claim C-1", content: "Broken burr", hs_pipeline: "0", hs_pipeline_stage: "1" }),
+          ticket(contactId, { subject: "No stage", hs_pipeline: "0" }),
+          ticket(contactId, { subject: "Unknown stage", hs_pipeline: "0", hs_pipeline_stage: "99" }),
+          ticket(contactId, { content: "No subject", hs_pipeline_stage: "1" }),
+        ],
+      });
+      expect(res.results.map((r) => r.properties.subject)).toEqual(["Claim C-1"]);
+      const errors = (res as any).errors as Array<{
+        message: string;
+        errors: Array<{ code: string; context: { propertyName: string[] } }>;
+      }>;
+      expect(errors.map((e) => e.errors.map((x) => `${x.context.propertyName[0]}:${x.code}`))).toEqual([
+        ["hs_pipeline_stage:REQUIRED_PROPERTY"],
+        ["hs_pipeline_stage:INVALID_OPTION"],
+        ["subject:REQUIRED_PROPERTY"],
+      ]);
+      const s = sandbox.state(portalId);
+      expect(s.tickets).toHaveLength(1);
+      expect(s.associations).toContainEqual(expect.objectContaining({ fromObjectType: "tickets", toId: contactId, associationTypeId: 16 }));
+      expect(s.associations).toContainEqual(
+        expect.objectContaining({ fromObjectType: "contacts", fromId: contactId, associationTypeId: 15 }),
+      );
+
+      const all = await apiError(client.crm.tickets.batchApi.create({ inputs: [ticket(contactId, { subject: "x" })] }));
+      expect(all.code).toBe(400);
+      expect(all.body.category).toBe("VALIDATION_ERROR");
+      // A note's association type is not a ticket's.
+      const wrongType = await apiError(
+        client.crm.tickets.batchApi.create({
+          inputs: [
+            {
+              properties: { subject: "x", hs_pipeline_stage: "1" },
+              associations: [{ to: { id: contactId }, types: [{ associationCategory: "HUBSPOT_DEFINED" as any, associationTypeId: 202 }] }],
+            },
+          ],
+        }),
+      );
+      expect(wrongType.code).toBe(400);
+    });
+
+    it("puts a ticket without a pipeline in the default one, and refuses an unknown pipeline or another pipeline's stage", async () => {
+      const { portalId, privateAppToken } = sandbox.createPortal();
+      const client = sdk(sandbox, privateAppToken);
+      const t = await client.crm.tickets.basicApi.create({ properties: { subject: "Default", hs_pipeline_stage: "2" }, associations: [] });
+      expect(t.properties.hs_pipeline).toBe("0");
+
+      sandbox.setTicketPipelines(portalId, [
+        {
+          id: "0",
+          label: "Support Pipeline",
+          stages: [
+            { id: "1", label: "New" },
+            { id: "4", label: "Closed", closed: true },
+          ],
+        },
+        {
+          id: "771",
+          label: "Returns",
+          stages: [
+            { id: "9001", label: "Requested" },
+            { id: "9002", label: "Done", closed: true },
+          ],
+        },
+      ]);
+      const unknownPipeline = await apiError(
+        client.crm.tickets.basicApi.create({ properties: { subject: "x", hs_pipeline: "5", hs_pipeline_stage: "1" }, associations: [] }),
+      );
+      expect(unknownPipeline.code).toBe(400);
+      expect(unknownPipeline.body.message).toContain("INVALID_OPTION");
+      const otherStage = await apiError(
+        client.crm.tickets.basicApi.create({ properties: { subject: "x", hs_pipeline: "771", hs_pipeline_stage: "1" }, associations: [] }),
+      );
+      expect(otherStage.code).toBe(400);
+      expect(otherStage.body.message).toContain("allowed options for pipeline 771");
+      const ok = await client.crm.tickets.basicApi.create({
+        properties: { subject: "Return", hs_pipeline: "771", hs_pipeline_stage: "9001" },
+        associations: [],
+      });
+      // Moving it to a stage of another pipeline without moving the pipeline is refused; both together are not.
+      const moved = await client.crm.tickets.batchApi.update({
+        inputs: [
+          { id: ok.id, properties: { hs_pipeline_stage: "4" } },
+          { id: t.id, properties: { hs_pipeline_stage: "4" } },
+        ],
+      });
+      expect(moved.results.map((r) => r.id)).toEqual([t.id]);
+      expect((moved as any).errors[0].context.ids).toEqual([ok.id]);
+      await client.crm.tickets.batchApi.update({ inputs: [{ id: ok.id, properties: { hs_pipeline: "0", hs_pipeline_stage: "4" } }] });
+      const read = await client.crm.tickets.batchApi.read({
+        inputs: [{ id: ok.id }, { id: t.id }],
+        properties: ["hs_pipeline", "hs_pipeline_stage", "subject"],
+        propertiesWithHistory: [],
+      });
+      expect(read.results.map((r) => [r.properties.hs_pipeline, r.properties.hs_pipeline_stage])).toEqual([
+        ["0", "4"],
+        ["0", "4"],
+      ]);
+    });
+
+    it("serves the ticket pipelines API, 404 for a pipeline that does not exist", async () => {
+      const { privateAppToken } = sandbox.createPortal({ scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"] });
+      const client = sdk(sandbox, privateAppToken);
+      const all = await client.crm.pipelines.pipelinesApi.getAll("tickets");
+      expect(all.results.map((x) => x.id)).toEqual(["0"]);
+      const p = await client.crm.pipelines.pipelinesApi.getById("tickets", "0");
+      expect(p.stages.map((x) => [x.id, x.label, x.metadata?.ticketState])).toEqual([
+        ["1", "New", "OPEN"],
+        ["2", "Waiting on contact", "OPEN"],
+        ["3", "Waiting on us", "OPEN"],
+        ["4", "Closed", "CLOSED"],
+      ]);
+      expect((await apiError(client.crm.pipelines.pipelinesApi.getById("tickets", "123"))).code).toBe(404);
+    });
+
+    it("requires the tickets scope to write or read tickets, and to read a contact's tickets", async () => {
+      const { privateAppToken } = sandbox.createPortal({
+        scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write", "crm.schemas.contacts.read", "crm.schemas.contacts.write"],
+      });
+      const client = sdk(sandbox, privateAppToken);
+      const contactId = await contact(client, "noscope@example.com");
+      const create = await apiError(
+        client.crm.tickets.batchApi.create({ inputs: [ticket(contactId, { subject: "x", hs_pipeline_stage: "1" })] }),
+      );
+      expect(create.code).toBe(403);
+      expect(create.body).toMatchObject({ category: "MISSING_SCOPES", errors: [{ context: { requiredGranularScopes: ["tickets"] } }] });
+      const assoc = await apiError(
+        client.crm.associations.v4.batchApi.getPage("contacts", "tickets", { inputs: [{ id: contactId }] } as any),
+      );
+      expect(assoc.code).toBe(403);
+      expect(assoc.body.category).toBe("MISSING_SCOPES");
+    });
+
+    it("applies the fault hooks to tickets: a write that lands after the client gave up, 5xx, 429", async () => {
+      const { portalId, privateAppToken } = sandbox.createPortal();
+      const client = sdk(sandbox, privateAppToken);
+      const contactId = await contact(client, "slow-ticket@example.com");
+      sandbox.faults.slowWrites(400, /tickets\/batch\/create/);
+      const abort = new AbortController();
+      const sent = fetch(`${sandbox.url}/crm/v3/objects/tickets/batch/create`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${privateAppToken}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ inputs: [ticket(contactId, { subject: "Late", hs_pipeline_stage: "1" })] }),
+        signal: abort.signal,
+      }).catch((e: Error) => e);
+      await sleep(100);
+      abort.abort(); // the client gives up; HubSpot still has the request
+      expect(await sent).toBeInstanceOf(Error);
+      expect(sandbox.state(portalId).tickets).toHaveLength(0);
+      await sleep(500);
+      expect(sandbox.state(portalId).tickets.map((t) => t.properties.subject)).toEqual(["Late"]);
+      sandbox.faults.clear();
+
+      sandbox.faults.failNext(1, 503, { path: /tickets\/batch\/update/ });
+      sandbox.faults.failNext(1, 429, { path: /tickets\/batch\/read/ });
+      const id = sandbox.state(portalId).tickets[0].id;
+      expect((await apiError(client.crm.tickets.batchApi.update({ inputs: [{ id, properties: { hs_pipeline_stage: "4" } }] }))).code).toBe(
+        503,
+      );
+      const limited = await apiError(client.crm.tickets.batchApi.read({ inputs: [{ id }], properties: [], propertiesWithHistory: [] }));
+      expect(limited).toMatchObject({ code: 429, body: { policyName: "TEN_SECONDLY_ROLLING" } });
+      expect(sandbox.state(portalId).tickets[0].properties.hs_pipeline_stage).toBe("1");
+    });
+  });
+
   describe("timeline events", () => {
     it("answers 403 when the portal has not approved timeline events", async () => {
       const { privateAppToken } = sandbox.createPortal({ timelineApproved: false });

@@ -101,6 +101,14 @@ export interface TimelineEventRecord {
   appId: number;
 }
 
+/** A ticket pipeline and its stages, as the pipelines API (v3) answers them. */
+export interface TicketPipelineDef {
+  id: string;
+  label: string;
+  displayOrder?: number;
+  stages: Array<{ id: string; label: string; closed?: boolean; archived?: boolean }>;
+}
+
 export interface PortalState {
   contacts: CrmObject[];
   notes: CrmObject[];
@@ -139,6 +147,11 @@ export interface HubSpotSandbox {
   revoke(token: string): void;
   expireAccessTokens(portalId: number): void;
   /** Registers a timeline event template for an app (an OAuth app's clientId or a private app's token). */
+  /**
+   * Replaces a portal's ticket pipelines (a fresh portal has HubSpot's default "Support Pipeline",
+   * id "0", stages "1" New, "2" Waiting on contact, "3" Waiting on us, "4" Closed).
+   */
+  setTicketPipelines(portalId: number, pipelines: TicketPipelineDef[]): void;
   createTimelineTemplate(opts: { clientId?: string; privateAppToken?: string; tokens?: string[]; name?: string }): {
     eventTemplateId: string;
   };
@@ -230,6 +243,7 @@ interface Portal {
   /** Contact id by lower-cased email: upserts by email stay fast at tens of thousands of contacts. */
   contactsByEmail: Map<string, string>;
   timeline: Map<string, TimelineEventRecord>;
+  ticketPipelines: TicketPipelineDef[];
 }
 
 interface Fault {
@@ -554,6 +568,26 @@ const DEFAULT_PROPS: Record<ObjectType, string[]> = {
   notes: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
 };
 
+/**
+ * A fresh portal's ticket pipeline. CHOICE: HubSpot documents neither the default pipeline's id nor
+ * its stages' ids (its own guidance is to read them from the pipelines API); "0" and "1"–"4" are
+ * what HubSpot's default support pipeline has been seen to carry, and what integrations commonly
+ * hard-code.
+ */
+const DEFAULT_TICKET_PIPELINES: TicketPipelineDef[] = [
+  {
+    id: "0",
+    label: "Support Pipeline",
+    displayOrder: 0,
+    stages: [
+      { id: "1", label: "New" },
+      { id: "2", label: "Waiting on contact" },
+      { id: "3", label: "Waiting on us" },
+      { id: "4", label: "Closed", closed: true },
+    ],
+  },
+];
+
 // ---------------------------------------------------------------------------------------------
 // Error bodies
 // ---------------------------------------------------------------------------------------------
@@ -759,7 +793,9 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       associationKeys: new Set(),
       contactsByEmail: new Map(),
       timeline: new Map(),
+      ticketPipelines: [],
     };
+    setTicketPipelines(p, DEFAULT_TICKET_PIPELINES);
     portals.set(portalId, p);
     return p;
   }
@@ -926,9 +962,12 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
   }
 
   function requiredCheck(type: ObjectType, values: Record<string, string>, existing?: CrmObject): PropIssue[] {
+    // CHOICE: HubSpot says a new ticket "should" include subject and hs_pipeline_stage (and
+    // hs_pipeline when there are several pipelines; the default one otherwise); refused here
+    // without them, with the REQUIRED_PROPERTY issue HubSpot uses for required properties.
     const req: Record<ObjectType, string[]> = {
       contacts: [],
-      tickets: ["hs_pipeline", "hs_pipeline_stage", "subject"],
+      tickets: ["hs_pipeline_stage", "subject"],
       notes: ["hs_timestamp"],
     };
     const out: PropIssue[] = [];
@@ -937,6 +976,68 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       if (v === undefined || v === null || v === "") out.push(issue(n, "REQUIRED_PROPERTY", `${n} is required`));
     }
     return out;
+  }
+
+  /**
+   * A ticket's pipeline and stage: the pipeline defaults to the portal's first when a new ticket
+   * names none (documented); a stage must be one of its pipeline's. Unknown ids fail earlier as
+   * enumeration options (INVALID_OPTION), since both properties' options are the portal's
+   * pipelines and stages. CHOICE: a stage of another pipeline is INVALID_OPTION too.
+   */
+  function pipelineCheck(portal: Portal, values: Record<string, string>, existing?: CrmObject): PropIssue[] {
+    if (!existing && values.hs_pipeline === undefined && portal.ticketPipelines[0]) values.hs_pipeline = portal.ticketPipelines[0].id;
+    const pipelineId = values.hs_pipeline ?? existing?.properties.hs_pipeline ?? "";
+    const stageId = values.hs_pipeline_stage ?? existing?.properties.hs_pipeline_stage ?? "";
+    if (values.hs_pipeline === undefined && values.hs_pipeline_stage === undefined) return [];
+    const pipeline = portal.ticketPipelines.find((x) => x.id === pipelineId);
+    if (!pipeline || !stageId) return [];
+    if (pipeline.stages.some((x) => x.id === stageId && !x.archived)) return [];
+    return [
+      issue(
+        "hs_pipeline_stage",
+        "INVALID_OPTION",
+        `${stageId} was not one of the allowed options for pipeline ${pipelineId}: [${pipeline.stages
+          .filter((x) => !x.archived)
+          .map((x) => `label: "${x.label}"\nvalue: "${x.id}"`)
+          .join(", ")}]`,
+      ),
+    ];
+  }
+
+  function setTicketPipelines(portal: Portal, pipelines: TicketPipelineDef[]) {
+    portal.ticketPipelines = pipelines.map((x, i) => ({
+      ...x,
+      displayOrder: x.displayOrder ?? i,
+      stages: x.stages.map((st) => ({ ...st })),
+    }));
+    // Both properties' options follow the pipelines (HubSpot keeps them in step).
+    const pipelineProp = portal.props.tickets.get("hs_pipeline")!;
+    pipelineProp.options = portal.ticketPipelines.map((x, i) => ({ value: x.id, label: x.label, displayOrder: i, hidden: false }));
+    const stageProp = portal.props.tickets.get("hs_pipeline_stage")!;
+    stageProp.options = portal.ticketPipelines.flatMap((x) =>
+      x.stages.filter((st) => !st.archived).map((st, i) => ({ value: st.id, label: st.label, displayOrder: i, hidden: false })),
+    );
+  }
+
+  function renderPipeline(x: TicketPipelineDef) {
+    const t = "2019-10-30T03:30:17.883Z";
+    return {
+      id: x.id,
+      label: x.label,
+      displayOrder: x.displayOrder ?? 0,
+      createdAt: t,
+      updatedAt: t,
+      archived: false,
+      stages: x.stages.map((st, i) => ({
+        id: st.id,
+        label: st.label,
+        displayOrder: i,
+        metadata: { ticketState: st.closed ? "CLOSED" : "OPEN" },
+        createdAt: t,
+        updatedAt: t,
+        archived: !!st.archived,
+      })),
+    };
   }
 
   function parseAssociations(
@@ -1136,10 +1237,9 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     if (type === "contacts" && values.email === undefined) {
       // HubSpot allows contacts without email; nothing to do
     }
-    issues.push(...requiredCheck(type, values));
-    if (type === "tickets" && values.hs_pipeline && values.hs_pipeline_stage && !issues.length) {
-      // stage must belong to pipeline "0" (the only pipeline of a fresh portal)
-    }
+    // A value refused already is not also reported missing.
+    issues.push(...requiredCheck(type, values).filter((r) => !issues.some((i) => i.name === r.name)));
+    if (type === "tickets") issues.push(...pipelineCheck(portal, values));
     if (issues.length) return { err: propertyErrors(issues, undefined) };
     const dup = uniqueConflict(portal, type, values);
     if (dup) {
@@ -1225,7 +1325,8 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         continue;
       }
       if (!existing && idProperty !== "hs_object_id") values[idProperty] = idProperty === "email" ? id.toLowerCase() : id;
-      issues.push(...requiredCheck(type, values, existing));
+      issues.push(...requiredCheck(type, values, existing).filter((r) => !issues.some((i) => i.name === r.name)));
+      if (type === "tickets") issues.push(...pipelineCheck(portal, values, existing));
       if (issues.length) {
         errors.push(propertyErrors(issues, id));
         continue;
@@ -1275,6 +1376,7 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
         continue;
       }
       const { values, issues } = validateProperties(portal, type, input.properties);
+      if (type === "tickets") issues.push(...pipelineCheck(portal, values, o));
       if (issues.length) {
         errors.push(propertyErrors(issues, id));
         continue;
@@ -2120,6 +2222,7 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
           if (!o)
             throw fail(404, ctx, "Object not found.  objectId are usually numeric.", "OBJECT_NOT_FOUND", { context: { id: [rest[0]] } });
           const { values, issues } = validateProperties(portal, type, (ctx.body as { properties?: unknown })?.properties);
+          if (type === "tickets") issues.push(...pipelineCheck(portal, values, o));
           const dup = uniqueConflict(portal, type, values, o.id);
           if (dup) issues.push(dup);
           if (issues.length) {
@@ -2148,7 +2251,9 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
     ) {
       const from = parseObjectType(ctx, parts[3]);
       const to = parseObjectType(ctx, parts[4]);
-      requireScope(ctx, [...objectScopes(from, false), ...objectScopes(to, false)]);
+      // Reading a contact's tickets needs the tickets scope as well as the contacts one.
+      requireScope(ctx, objectScopes(from, false));
+      requireScope(ctx, objectScopes(to, false));
       const started = nowIso();
       const results: unknown[] = [];
       const errors: InputError[] = [];
@@ -2182,6 +2287,20 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       }
       const a = batchAnswer(ctx, 200, started, results, errors);
       return a;
+    }
+    // /crm/v3/pipelines/tickets[/{pipelineId}]: the spec accepts any of a long list of scopes
+    // (tickets, the contacts scopes among them); a pipeline id that is not an existing,
+    // un-archived pipeline answers 404 (documented).
+    if (parts[0] === "crm" && parts[1] === "v3" && parts[2] === "pipelines" && parts[3] && m === "GET") {
+      if (parseObjectType(ctx, parts[3]) !== "tickets") throw notFound(ctx);
+      requireScope(ctx, ["tickets", "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.schemas.contacts.read"]);
+      if (parts.length === 4) return { status: 200, body: { results: portal.ticketPipelines.map(renderPipeline) } };
+      if (parts.length === 5) {
+        const found = portal.ticketPipelines.find((x) => x.id === decodeURIComponent(parts[4]));
+        if (!found)
+          throw fail(404, ctx, `Unable to find pipeline ${parts[4]}`, "OBJECT_NOT_FOUND", { context: { pipelineId: [parts[4]] } });
+        return { status: 200, body: renderPipeline(found) };
+      }
     }
     // /account-info/v3/details: any valid token may read its own account's details
     if (parts[0] === "account-info" && parts[1] === "v3" && parts[2] === "details" && m === "GET") {
@@ -2488,6 +2607,9 @@ export async function startHubSpotSandbox(options: SandboxOptions = {}): Promise
       return { code };
     },
     revoke,
+    setTicketPipelines(portalId, pipelines) {
+      setTicketPipelines(getPortal(portalId), pipelines);
+    },
     expireAccessTokens(portalId) {
       for (const t of tokens.values()) if (t.portalId === portalId && t.kind === "access") t.expiresAt = Date.now() - 1;
     },

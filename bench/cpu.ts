@@ -88,3 +88,24 @@ export function busiest(a: CpuSample, b: CpuSample, skip: (pid: number, p: Proc)
     .slice(0, n);
 }
 export const parentPid = (pid: number) => readProc(pid)?.ppid ?? NaN;
+
+/** A thread's scheduler times (Linux /proc/<pid>/schedstat, ns): on a CPU, and runnable but waiting for one. */
+export interface SchedSample {
+  at: number; // ms
+  running: number;
+  waiting: number;
+}
+export function sampleSched(pid: number | undefined): SchedSample | null {
+  try {
+    const [running, waiting] = readFileSync(`/proc/${pid}/schedstat`, "utf8").trim().split(/\s+/).map(Number);
+    return { at: performance.now(), running: running / 1e6, waiting: waiting / 1e6 };
+  } catch {
+    return null;
+  }
+}
+/** Shares of the wall time between a and b that the thread spent on a CPU, and waiting for one. */
+export function schedShares(a: SchedSample | null, b: SchedSample | null) {
+  if (!a || !b) return null;
+  const wall = b.at - a.at;
+  return { running: (b.running - a.running) / wall, waiting: (b.waiting - a.waiting) / wall };
+}

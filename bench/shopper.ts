@@ -38,7 +38,19 @@ import { deliverAll, generateStoreWeek } from "../test/sandboxes/shopify/store-w
 import { BROWSER_UA, shopperCall, shopperToken } from "../test/shopper-helpers.ts";
 import type { AccountView } from "../app/shopper/views.ts";
 import { supervise, waitForLine } from "./children.ts";
-import { busiest, groupCores, machineCores, parentPid, processCores, sampleCpu, treeCores, type CpuSample } from "./cpu.ts";
+import {
+  busiest,
+  groupCores,
+  machineCores,
+  parentPid,
+  processCores,
+  sampleCpu,
+  sampleSched,
+  schedShares,
+  treeCores,
+  type CpuSample,
+  type SchedSample,
+} from "./cpu.ts";
 import type { ShopperRunRequest, ShopperRunResult } from "./shopper-load.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -201,16 +213,18 @@ await sup.run(async () => {
   const [{ pid: backend }] = await q<{ pid: number }>(`SELECT pg_backend_pid() AS pid`);
   const postmaster = parentPid(backend);
 
-  type Phase = { result: ShopperRunResult; before: CpuSample; after: CpuSample };
+  // The server's main thread (its event loop): on a CPU, and runnable but waiting for one.
+  type Phase = { result: ShopperRunResult; before: CpuSample; after: CpuSample; loop: ReturnType<typeof schedShares> };
   const ids = customers.map((c) => c.id);
   const drive = (label: string, url: string, seconds: number, prepare: number) =>
     new Promise<Phase>((resolve) => {
       let before = sampleCpu();
+      let loop: SchedSample | null = sampleSched(server.pid);
       const onMessage = (m: { type: "ready" | "started" } | ShopperRunResult) => {
-        if (m.type === "started") before = sampleCpu();
+        if (m.type === "started") [before, loop] = [sampleCpu(), sampleSched(server.pid)];
         if (m.type !== "result") return;
         load.off("message", onMessage);
-        resolve({ result: m, before, after: sampleCpu() });
+        resolve({ result: m, before, after: sampleCpu(), loop: schedShares(loop, sampleSched(server.pid)) });
       };
       load.on("message", onMessage);
       load.send({
@@ -296,6 +310,12 @@ await sup.run(async () => {
   );
   console.log(cpuLine(`during ceiling (${c.seconds.toFixed(1)} s)`, ceilingRun));
   console.log(cpuLine(`during shopper (${s.seconds.toFixed(1)} s)`, realRun));
+  const loop = realRun.loop;
+  if (loop)
+    console.log(
+      `server event loop (main thread) during shopper: on a CPU ${(100 * loop.running).toFixed(0)} % of the window, ` +
+        `runnable but waiting for a CPU ${(100 * loop.waiting).toFixed(0)} %, idle ${Math.max(0, 100 * (1 - loop.running - loop.waiting)).toFixed(0)} %`,
+    );
 
   const met = s.ok > 0 && s.p99 < GOAL.p99Ms && errors === 0;
   console.log(

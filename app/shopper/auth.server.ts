@@ -56,7 +56,7 @@ const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/([1-9][0-9]{0,19})$/;
  * `installed: "checked by the view"` leaves only the last check — that `dest` is a shop with the app
  * installed — to the caller's own query, which must test `installedSql` and answer
  * `shopperError(401, "not_installed", …)` when it is false: one round trip to Postgres instead of
- * two, with no cache (the rewards page: docs/decisions/0012-shopper-api-speed.md). Every other
+ * two, with no cache (the rewards page: docs/decisions/0015-shopper-api-speed.md). Every other
  * check (signature, exp, aud, dest's form, sub) is made here either way, in the same order, and a
  * token refused for its `sub` is refused with the same code as without the option.
  */

@@ -24,7 +24,7 @@ import { parseBirthday } from "../domain/birthday";
 import type { OrderFacts } from "../domain/facts";
 import { isRedacted } from "../privacy/tombstone.server";
 import { claimable } from "../domain/claims";
-import { claimsOf } from "../warranty/claims.server";
+import { CLAIM_SELECT, claimView, type ClaimRow } from "../warranty/claims.server";
 import { installedSql } from "./auth.server";
 import type { AccountView, Birthday, IssuedReward, OrderView, RewardOffer, ThankYouView, TierProgress, WarrantyItem } from "./views";
 
@@ -114,7 +114,6 @@ export function issuedReward(r: RedemptionRow, currency: string, locale: TextLoc
  * view"` answers not_installed on null.
  */
 export async function accountView(shop: string, shopifyCustomerId: string, locale: TextLocale): Promise<AccountView | null> {
-  const claims = claimsOf(shop, shopifyCustomerId, locale); // in parallel with the view's query
   const { rows } = await pool.query<{
     installed: boolean;
     shop: ShopRow;
@@ -123,6 +122,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     history: Array<{ id: string; kind: string; points: number; params: LedgerParams; createdAt: string }>;
     redemptions: RedemptionRow[];
     warranties: WarrantyRow[];
+    claims: ClaimRow[];
   }>({
     // Named: each connection parses and plans it once (planning this statement cost Postgres more
     // than running it), then runs the stored plan.
@@ -142,11 +142,12 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
          SELECT w.id, w.title, o.name AS "orderName", w.quantity, w.status, w."voidReason", w."coverageEnd", (${OPEN_CLAIM}) AS "openClaimId"
          FROM "WarrantyRegistration" w JOIN c ON c.id = w."customerId" AND w.shop = $1
          LEFT JOIN "Order" o ON o.shop = w.shop AND o."shopifyOrderId" = w."shopifyOrderId"
-         ORDER BY w."coverageEnd" DESC NULLS FIRST LIMIT 200) w), '[]') AS warranties`,
+         ORDER BY w."coverageEnd" DESC NULLS FIRST LIMIT 200) w), '[]') AS warranties,
+       COALESCE((SELECT json_agg(k ORDER BY k."submittedAt" DESC) FROM (
+         ${CLAIM_SELECT} JOIN c ON c.id = k."customerId" ORDER BY k."submittedAt" DESC LIMIT 100) k), '[]') AS claims`,
     values: [shop, shopifyCustomerId],
   });
   const row = rows[0];
-  const claimList = await claims;
   if (!row.installed) return null;
   const now = new Date();
   const shopRow = row.shop ?? { name: null, currency: "USD", rewards: null, scopes: null, earnRule: null };
@@ -189,7 +190,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     issued: (customer ? row.redemptions : []).map((r) => issuedReward(r, currency, locale, now)),
     warranties,
     birthday: customer?.birthMonth && customer.birthDay ? { month: customer.birthMonth, day: customer.birthDay } : null,
-    claims: customer ? claimList : [],
+    claims: customer ? row.claims.map((c) => claimView(c, locale)) : [],
   };
 }
 

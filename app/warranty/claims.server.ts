@@ -32,7 +32,7 @@ export class ClaimInputError extends Error {
   }
 }
 
-interface ClaimRow {
+export interface ClaimRow {
   id: string;
   requestId: string;
   warrantyId: string;
@@ -48,7 +48,7 @@ interface ClaimRow {
   events: Array<{ type: string; actor: string; params: { resolution?: string }; at: string }>;
 }
 
-const CLAIM_SELECT = `
+export const CLAIM_SELECT = `
   SELECT k.id, k."requestId", k."warrantyId", k."customerId", k.status, k.description, k.resolution, k."rejectionReason", k."reopenCount",
          k."submittedAt", w.title AS product, o.name AS "orderName",
          COALESCE((SELECT json_agg(json_build_object('type', e.type, 'actor', e.actor, 'params', e.params, 'at', e.at) ORDER BY e.id)

@@ -7,7 +7,7 @@ import { startHubSpotSandbox } from "../test/sandboxes/hubspot/server.ts";
 import { hubspotHoldings, waitForHubSpot } from "../test/hubspot-helpers.ts";
 import { DEV_SECRET, startStack } from "../test/stack.ts";
 import { shopperCall, shopperToken } from "../test/shopper-helpers.ts";
-import type { AccountView, RedeemAnswer } from "../app/shopper/views.ts";
+import type { AccountView, ClaimView, RedeemAnswer } from "../app/shopper/views.ts";
 
 const keep = process.argv.includes("--keep");
 const shop = "cafe-demo.myshopify.com";
@@ -231,7 +231,48 @@ if (offer) {
     balance === (await page(first.id, "es")).points.balance;
 }
 
-const ok = result.failed.length === 0 && totals.failed === 0 && differing.length === 0 && hubspotOk && redeemOk;
+// A warranty claim from submission to resolution: the shopper sends it from their rewards page, the
+// merchant works it in the Claims queue (here through the same server function the queue's buttons
+// call), and HubSpot's ticket follows each step.
+const { actOnClaim } = await import("../app/warranty/claims.server.ts");
+const { claimsQueue } = await import("../app/warranty/claims-queue.server.ts");
+let claimOk = false;
+const claimant = second ?? first;
+const unit = (await page(claimant.id, "en")).warranties.find((w) => w.canClaim);
+if (unit) {
+  console.log(`\nA warranty claim: ${claimant.email} claims “${unit.product}” (${unit.orderName}) from the rewards page`);
+  const sent = await shopperCall(stack.url, "/api/claims", shopperToken(shop, claimant.id), {
+    body: {
+      warrantyId: unit.id,
+      requestId: crypto.randomUUID(),
+      description: "The steam wand stopped heating after three weeks of daily use.",
+    },
+    locale: "en",
+  });
+  const claim = sent.body as ClaimView;
+  console.log(`  POST /api/claims: HTTP ${sent.status}, ${claim.statusText}`);
+  const queued = (await claimsQueue(shop, { status: "open", page: 1, pageSize: 50 })).rows.find((r) => r.id === claim.id);
+  console.log(
+    `  The merchant's Claims queue (open): ${queued?.customerName ?? "—"} · ${queued?.product} · ${queued?.orderName} · ${queued?.status}`,
+  );
+  await actOnClaim(shop, claim.id, { type: "review" }, "merchant");
+  await actOnClaim(shop, claim.id, { type: "approve", resolution: "replacement" }, "merchant");
+  await waitForHubSpot(stack.pool, shop);
+  const ticketWhile = hubspotHoldings(hubspot, portal.portalId).state.tickets.find((t) =>
+    t.properties.content?.includes(`claim:${claim.id}`),
+  );
+  console.log(`  HubSpot ticket while approved: “${ticketWhile?.properties.subject}”, stage ${ticketWhile?.properties.hs_pipeline_stage}`);
+  await actOnClaim(shop, claim.id, { type: "resolve" }, "merchant");
+  await waitForHubSpot(stack.pool, shop);
+  const ticket = hubspotHoldings(hubspot, portal.portalId).state.tickets.find((t) => t.properties.content?.includes(`claim:${claim.id}`));
+  const shopperSees = (await page(claimant.id, "es")).claims.find((c) => c.id === claim.id)!;
+  console.log(`  The shopper now reads (es): ${shopperSees.statusText}`);
+  for (const e of shopperSees.events) console.log(`    ${e.at.slice(0, 16).replace("T", " ")}  ${e.text}`);
+  console.log(`  HubSpot ticket: “${ticket?.properties.subject}”, stage ${ticket?.properties.hs_pipeline_stage} (closed)`);
+  claimOk = sent.status === 201 && shopperSees.status === "resolved" && !!queued && ticket?.properties.hs_pipeline_stage === "4";
+}
+
+const ok = result.failed.length === 0 && totals.failed === 0 && differing.length === 0 && hubspotOk && redeemOk && claimOk;
 if (keep) {
   console.log(`\nServer left running at ${stack.url} (Ctrl-C to stop).`);
   process.on("SIGINT", async () => {

@@ -96,7 +96,7 @@ ALTER TABLE "ReturnEvent" ADD CONSTRAINT "ReturnEvent_returnId_fkey" FOREIGN KEY
 ALTER TABLE "ReturnRequest" ADD CONSTRAINT "ReturnRequest_status_valid" CHECK ("status" IN ('requesting', 'failed', 'requested', 'open', 'declined', 'canceled', 'closed'));
 ALTER TABLE "ReturnRequest" ADD CONSTRAINT "ReturnRequest_origin_valid" CHECK ("origin" IN ('shopper', 'shopify'));
 ALTER TABLE "ReturnRequest" ADD CONSTRAINT "ReturnRequest_outcome_valid" CHECK ("outcome" IS NULL OR "outcome" IN ('refund', 'store_credit'));
-ALTER TABLE "ReturnRequestLine" ADD CONSTRAINT "ReturnRequestLine_quantity_positive" CHECK ("quantity" >= 0);
+ALTER TABLE "ReturnRequestLine" ADD CONSTRAINT "ReturnRequestLine_quantity_positive" CHECK ("quantity" > 0);
 
 -- Return events are append-only, like claim events (DELETE only through the return's cascade).
 CREATE TRIGGER "ReturnEvent_no_update" BEFORE UPDATE ON "ReturnEvent"

@@ -271,6 +271,7 @@ describe("customers/data_request", () => {
         "pointsLedger",
         "redemptions",
         "refunds",
+        "returns",
         "warranties",
         "warrantyClaims",
         "webhookDeliveries",

@@ -25,6 +25,7 @@ import type { OrderFacts } from "../domain/facts";
 import { isRedacted } from "../privacy/tombstone.server";
 import { claimable } from "../domain/claims";
 import { claimsOf } from "../warranty/claims.server";
+import { returnsOf } from "../returns/views.server";
 import { installedSql } from "./auth.server";
 import type { AccountView, Birthday, IssuedReward, OrderView, RewardOffer, ThankYouView, TierProgress, WarrantyItem } from "./views";
 
@@ -114,7 +115,9 @@ export function issuedReward(r: RedemptionRow, currency: string, locale: TextLoc
  * view"` answers not_installed on null.
  */
 export async function accountView(shop: string, shopifyCustomerId: string, locale: TextLocale): Promise<AccountView | null> {
-  const claims = claimsOf(shop, shopifyCustomerId, locale); // in parallel with the view's query
+  // In parallel with the view's query.
+  const claims = claimsOf(shop, shopifyCustomerId, locale);
+  const returns = returnsOf(shop, shopifyCustomerId, locale);
   const { rows } = await pool.query<{
     installed: boolean;
     shop: ShopRow;
@@ -146,7 +149,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     values: [shop, shopifyCustomerId],
   });
   const row = rows[0];
-  const claimList = await claims;
+  const [claimList, returnList] = await Promise.all([claims, returns]);
   if (!row.installed) return null;
   const now = new Date();
   const shopRow = row.shop ?? { name: null, currency: "USD", rewards: null, scopes: null, earnRule: null };
@@ -190,6 +193,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     warranties,
     birthday: customer?.birthMonth && customer.birthDay ? { month: customer.birthMonth, day: customer.birthDay } : null,
     claims: customer ? claimList : [],
+    returns: customer ? returnList : [],
   };
 }
 

@@ -197,7 +197,12 @@ describe("return eligibility", () => {
     const check = (lines: Array<{ lineItemId: string; quantity: number; reason: string }>) =>
       checkReturnRequest(lines, units, DEFAULT_RETURN_RULES);
     expect(check([])).toEqual({ ok: false, lineItemId: null, error: "no_lines" });
-    expect(check([{ lineItemId: "1", quantity: 3, reason: "unwanted" }])).toEqual({ ok: false, lineItemId: "1", error: "quantity", max: 2 });
+    expect(check([{ lineItemId: "1", quantity: 3, reason: "unwanted" }])).toEqual({
+      ok: false,
+      lineItemId: "1",
+      error: "quantity",
+      max: 2,
+    });
     expect(check([{ lineItemId: "1", quantity: 1.5, reason: "unwanted" }])).toMatchObject({ error: "quantity" });
     expect(check([{ lineItemId: "1", quantity: 0, reason: "unwanted" }])).toMatchObject({ error: "quantity" });
     expect(check([{ lineItemId: "9", quantity: 1, reason: "unwanted" }])).toMatchObject({ error: "unknown_line" });
@@ -220,9 +225,39 @@ describe("return eligibility", () => {
   it("reads an order's units: what shipped and when, the product's tags, what our returns hold", () => {
     const order = {
       lineItems: [
-        { id: "10", productId: "p1", variantId: null, title: "Grinder", vendor: null, quantity: 3, unitPriceMinor: 1, discountMinor: 0, giftCard: false },
-        { id: "11", productId: "p2", variantId: null, title: "Beans", vendor: null, quantity: 1, unitPriceMinor: 1, discountMinor: 0, giftCard: false },
-        { id: "12", productId: null, variantId: null, title: "Gift card", vendor: null, quantity: 1, unitPriceMinor: 1, discountMinor: 0, giftCard: true },
+        {
+          id: "10",
+          productId: "p1",
+          variantId: null,
+          title: "Grinder",
+          vendor: null,
+          quantity: 3,
+          unitPriceMinor: 1,
+          discountMinor: 0,
+          giftCard: false,
+        },
+        {
+          id: "11",
+          productId: "p2",
+          variantId: null,
+          title: "Beans",
+          vendor: null,
+          quantity: 1,
+          unitPriceMinor: 1,
+          discountMinor: 0,
+          giftCard: false,
+        },
+        {
+          id: "12",
+          productId: null,
+          variantId: null,
+          title: "Gift card",
+          vendor: null,
+          quantity: 1,
+          unitPriceMinor: 1,
+          discountMinor: 0,
+          giftCard: true,
+        },
       ],
       fulfillments: [
         { id: "f1", createdAt: day(0).toISOString(), lineItems: [{ lineItemId: "10", quantity: 1 }] },
@@ -255,7 +290,10 @@ describe("return eligibility", () => {
     const rules = DEFAULT_RETURN_RULES;
     // Two of three shipped, one of them in a return: one left; then none until the third ships.
     expect(unitEligibility(units[0]!, rules, day(5))).toEqual({ eligible: true, quantity: 1, deadline: day(34) });
-    expect(unitEligibility({ ...units[0]!, returnedQuantity: 2 }, rules, day(5))).toMatchObject({ eligible: false, reason: "not_fulfilled" });
+    expect(unitEligibility({ ...units[0]!, returnedQuantity: 2 }, rules, day(5))).toMatchObject({
+      eligible: false,
+      reason: "not_fulfilled",
+    });
     expect(unitEligibility({ ...units[0]!, fulfilledQuantity: 3, returnedQuantity: 3 }, rules, day(5))).toMatchObject({
       reason: "already_returned",
     });
@@ -298,7 +336,8 @@ describe("a return's status, whatever order Shopify's news arrives in", () => {
     seen.reduce((current, next) => (isNewerReturnState(next, current) ? next : current), start);
   function* permutations<T>(xs: T[]): Generator<T[]> {
     if (xs.length <= 1) yield xs;
-    else for (let i = 0; i < xs.length; i++) for (const rest of permutations([...xs.slice(0, i), ...xs.slice(i + 1)])) yield [xs[i]!, ...rest];
+    else
+      for (let i = 0; i < xs.length; i++) for (const rest of permutations([...xs.slice(0, i), ...xs.slice(i + 1)])) yield [xs[i]!, ...rest];
   }
 
   it("never moves back: requested after open, approve after close, anything after a decline or cancel", () => {

@@ -372,7 +372,8 @@ export function returnUnitText(
   locale: TextLocale,
 ): string {
   const es = locale === "es";
-  if (u.eligible) return es ? `Puedes devolverlo hasta el ${formatDate(u.deadline, locale)}` : `Returnable until ${formatDate(u.deadline, locale)}`;
+  if (u.eligible)
+    return es ? `Puedes devolverlo hasta el ${formatDate(u.deadline, locale)}` : `Returnable until ${formatDate(u.deadline, locale)}`;
   switch (u.reason) {
     case "final_sale":
       return es ? "Venta final: no admite devolución" : "Final sale: it cannot be returned";
@@ -411,7 +412,10 @@ const DECLINE_TEXT: Record<string, { es: string; en: string }> = {
   FINAL_SALE: { es: "es un artículo de venta final", en: "it is a final-sale item" },
 };
 
-export function returnStatusText(r: { status: string; declineReason: string | null; declineNote: string | null }, locale: TextLocale): string {
+export function returnStatusText(
+  r: { status: string; declineReason: string | null; declineNote: string | null },
+  locale: TextLocale,
+): string {
   const es = locale === "es";
   switch (r.status) {
     case "requesting":

@@ -117,7 +117,13 @@ export async function lockReturn(tx: Tx, returnId: string): Promise<ReturnRow | 
 export async function addReturnEvent(
   tx: Tx,
   returnId: string,
-  e: { key: string; kind: string; actor: "shopper" | "merchant" | "system" | "shopify"; params?: Record<string, unknown>; at?: Date | null },
+  e: {
+    key: string;
+    kind: string;
+    actor: "shopper" | "merchant" | "system" | "shopify";
+    params?: Record<string, unknown>;
+    at?: Date | null;
+  },
 ): Promise<boolean> {
   const added = await tx.rows`
     INSERT INTO "ReturnEvent" ("returnId", key, kind, actor, params, at)
@@ -230,7 +236,8 @@ export async function submitReturn(
     const [existing] = await tx.rows<{ id: string }>`
       SELECT id FROM "ReturnRequest" WHERE shop = ${shop} AND "customerId" = ${customer.id} AND "requestId" = ${input.requestId}`;
     if (existing) return { id: existing.id, fresh: false };
-    if (note && note.length > RETURN_NOTE_MAX) throw new ReturnInputError({ code: "bad_request", error: "note_too_long", max: RETURN_NOTE_MAX });
+    if (note && note.length > RETURN_NOTE_MAX)
+      throw new ReturnInputError({ code: "bad_request", error: "note_too_long", max: RETURN_NOTE_MAX });
     // Someone else's order is "not found", never "not yours".
     const [order] = await tx.query<OrderForReturns>(ORDER_FOR_RETURNS_SQL, [shop, input.orderId, shopifyCustomerId]);
     if (!order) throw new ReturnInputError({ code: "not_found" });
@@ -332,15 +339,21 @@ async function send(shop: string, row: SendingRow): Promise<SendAnswer> {
   let attempted = row.attemptedAt !== null;
   try {
     const answer = await withOfflineAdmin(shop, async (graphql): Promise<SendAnswer> => {
-      if (row.attemptedAt)
-        return settleReturnRequest(graphql, shopifyRequest(row, orderGid, row.lines), {
+      if (row.attemptedAt) {
+        const settled = await settleReturnRequest(graphql, shopifyRequest(row, orderGid, row.lines), {
           attemptedAt: row.attemptedAt,
           timeoutMs,
           landingMs,
         });
+        // Past the landing window an absent return is requested again, inside settleReturnRequest:
+        // an unanswered second attempt starts the window again.
+        if ("uncertain" in settled && Date.now() >= row.attemptedAt.getTime() + landingMs) await markAttempted(shop, row);
+        return settled;
+      }
       const prepared = await prepare(graphql, row, orderGid, timeoutMs);
       if ("refused" in prepared) return prepared;
-      if (!(await markAttempted(shop, row.id, prepared.lines))) return { uncertain: "the request was settled meanwhile" };
+      // Only one sender: another one (the job, while this request was slow) that attempted it first wins.
+      if (!(await markAttempted(shop, row, prepared.lines))) return { uncertain: "another attempt is under way" };
       attempted = true;
       return requestReturn(graphql, shopifyRequest(row, orderGid, prepared.lines), { timeoutMs });
     });
@@ -378,8 +391,7 @@ async function prepare(
   timeoutMs: number,
 ): Promise<{ lines: LineToSend[] } | { refused: string }> {
   const units = await returnableUnits(graphql, orderGid, { timeoutMs });
-  const handles = [...new Set(row.lines.map((l) => shopifyReasonHandle(l.reason)))];
-  const definitions = new Map((await returnReasons(graphql, { handles, timeoutMs })).map((r) => [r.handle, r.id]));
+  const definitions = await reasonDefinitions(graphql, [...new Set(row.lines.map((l) => shopifyReasonHandle(l.reason)))], timeoutMs);
   const lines: LineToSend[] = [];
   for (const line of row.lines) {
     const definition = definitions.get(shopifyReasonHandle(line.reason));
@@ -389,7 +401,8 @@ async function prepare(
     let left = line.quantity;
     for (const [i, unit] of shipped.entries()) {
       const take = i === shipped.length - 1 ? left : Math.min(left, unit.quantity);
-      if (take > 0) lines.push({ ...line, fulfillmentLineItemId: unit.fulfillmentLineItemId, reasonDefinitionId: definition, quantity: take });
+      if (take > 0)
+        lines.push({ ...line, fulfillmentLineItemId: unit.fulfillmentLineItemId, reasonDefinitionId: definition, quantity: take });
       left -= take;
       if (!left) break;
     }
@@ -397,14 +410,29 @@ async function prepare(
   return { lines };
 }
 
-// Before the request goes out: its lines as Shopify will hold them and the attempt time, which
-// settling an unanswered request counts from. False when the row is no longer `requesting`.
-async function markAttempted(shop: string, returnId: string, lines: LineToSend[]): Promise<boolean> {
+// Shopify's reason library is one for every shop, and a definition's id never changes: ids are kept
+// for the process (a day at most), so a request usually costs one read of Shopify's, not two.
+const definitionIds = new Map<string, { id: string; until: number }>();
+async function reasonDefinitions(graphql: AdminGraphql, handles: string[], timeoutMs: number): Promise<Map<string, string>> {
+  const now = Date.now();
+  const missing = handles.filter((h) => (definitionIds.get(h)?.until ?? 0) <= now);
+  if (missing.length)
+    for (const r of await returnReasons(graphql, { handles: missing, timeoutMs }))
+      definitionIds.set(r.handle, { id: r.id, until: now + 86_400_000 });
+  return new Map(handles.flatMap((h) => (definitionIds.has(h) ? [[h, definitionIds.get(h)!.id] as const] : [])));
+}
+
+// Before the request goes out: its lines as Shopify will hold them (when given) and the attempt
+// time, which settling an unanswered request counts from. Compare-and-set: false when the row is no
+// longer `requesting`, or was attempted by someone else since `seen` was read.
+async function markAttempted(shop: string, seen: Pick<ReturnRow, "id" | "attemptedAt">, lines?: LineToSend[]): Promise<boolean> {
+  const returnId = seen.id;
   return transaction(async (tx) => {
     await holdShopForProcessing(tx, shop);
     const row = await lockReturn(tx, returnId);
-    if (row?.status !== "requesting") return false;
+    if (row?.status !== "requesting" || row.attemptedAt?.getTime() !== seen.attemptedAt?.getTime()) return false;
     await tx.run`UPDATE "ReturnRequest" SET "attemptedAt" = now(), "updatedAt" = now() WHERE id = ${returnId}`;
+    if (!lines) return true;
     await tx.run`DELETE FROM "ReturnRequestLine" WHERE "returnId" = ${returnId}`;
     await tx.run`
       INSERT INTO "ReturnRequestLine" ("returnId", "lineItemId", "fulfillmentLineItemId", "reasonDefinitionId", quantity, reason)

@@ -119,7 +119,10 @@ export async function returnOptions(
 ): Promise<ReturnOptionsView | null> {
   const [order, returns] = await Promise.all([
     pool.query<OrderForReturns>(ORDER_FOR_RETURNS_SQL, [shop, orderId, shopifyCustomerId]),
-    pool.query<ReturnViewRow>(`${RETURN_SELECT} WHERE r.shop = $1 AND r."shopifyOrderId" = $2 ORDER BY r."createdAt" DESC, r.id`, [shop, orderId]),
+    pool.query<ReturnViewRow>(`${RETURN_SELECT} WHERE r.shop = $1 AND r."shopifyOrderId" = $2 ORDER BY r."createdAt" DESC, r.id`, [
+      shop,
+      orderId,
+    ]),
   ]);
   const o = order.rows[0];
   if (!o) return null;

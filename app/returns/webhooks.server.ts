@@ -66,7 +66,7 @@ export async function recordReturnWebhook(
     let row: ReturnRow | null;
     let created = false;
     if (known) row = await lockReturn(tx, known.id);
-    else ({ row, created } = await createFromShopify(tx, shop, topic, facts, fetched, at));
+    else ({ row, created } = await createFromShopify(tx, shop, facts, fetched, at));
     if (!row) return; // deleted meanwhile (the shop's data was erased)
 
     const redacted = await customerRedacted(tx, row.customerId);
@@ -157,7 +157,6 @@ function linesOf(facts: ReturnFacts, fetched: ShopifyReturn | null): ShopifyLine
 async function createFromShopify(
   tx: Tx,
   shop: string,
-  topic: ReturnTopic,
   facts: ReturnFacts,
   fetched: ShopifyReturn | null,
   at: Date,
@@ -193,11 +192,8 @@ async function createFromShopify(
     SELECT ${inserted.id}, l.line, l.fli, l.quantity, l.reason
     FROM unnest(${positive.map((l) => l.lineItemId)}::text[], ${positive.map((l) => l.fulfillmentLineItemId)}::text[],
                 ${positive.map((l) => l.quantity)}::int[], ${positive.map((l) => l.reason)}::text[]) AS l(line, fli, quantity, reason)`;
-  // What the read shows already happened, at Shopify's times; the rest comes with its own webhook.
-  const requestedAt = fetched?.createdAt ?? facts.createdAt ?? (topic === "returns/request" ? at.toISOString() : null);
-  if (requestedAt) await addReturnEvent(tx, inserted.id, { key: "requested", kind: "requested", actor: "shopify", at: new Date(requestedAt) });
-  if (fetched?.requestApprovedAt)
-    await addReturnEvent(tx, inserted.id, { key: "approved", kind: "approved", actor: "shopify", at: new Date(fetched.requestApprovedAt) });
+  // No events from the read: each change is recorded by its own webhook, at its own time, so the
+  // story is the same whichever delivery happened to create the row.
   return { row: await lockReturn(tx, inserted.id), created: true };
 }
 

@@ -17,7 +17,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const input = parseReturnRequest(await shopperBody(request, shopper.locale));
   if (!input.ok) return shopperError(400, "bad_request", shopper.locale, input.error);
   try {
-    const { returnId, created } = await submitReturn(shopper.shop, shopper.shopifyCustomerId!, { ...input.value, note: input.value.note ?? null });
+    const { returnId, created } = await submitReturn(shopper.shop, shopper.shopifyCustomerId!, {
+      ...input.value,
+      note: input.value.note ?? null,
+    });
     const view = (await returnViewOf(returnId, shopper.locale))!;
     // Shopify refused it: final, as the same submission asked again is.
     if (view.status === "failed") return shopperError(409, "return_refused", shopper.locale);

@@ -58,7 +58,8 @@ export function parseReturnRequest(body: unknown): Parsed<ReturnRequest> {
   const lines: ReturnRequest["lines"] = [];
   for (const [i, raw] of b.lines.entries()) {
     const l = (raw ?? {}) as { lineItemId?: unknown; quantity?: unknown; reason?: unknown };
-    const lineItemId = typeof l.lineItemId === "string" || typeof l.lineItemId === "number" ? LINE_ITEM_ID.exec(String(l.lineItemId))?.[1] : null;
+    const lineItemId =
+      typeof l.lineItemId === "string" || typeof l.lineItemId === "number" ? LINE_ITEM_ID.exec(String(l.lineItemId))?.[1] : null;
     if (!lineItemId) return { ok: false, error: `lines[${i}].lineItemId must be one of the order's line items` };
     if (typeof l.quantity !== "number" || !Number.isSafeInteger(l.quantity))
       return { ok: false, error: `lines[${i}].quantity must be a whole number` };
@@ -70,6 +71,12 @@ export function parseReturnRequest(body: unknown): Parsed<ReturnRequest> {
   if (b.outcome !== "refund" && b.outcome !== "store_credit") return { ok: false, error: "outcome must be refund or store_credit" };
   return {
     ok: true,
-    value: { orderId, requestId: b.requestId.toLowerCase(), lines, note: (b.note as string | null | undefined) ?? null, outcome: b.outcome },
+    value: {
+      orderId,
+      requestId: b.requestId.toLowerCase(),
+      lines,
+      note: (b.note as string | null | undefined) ?? null,
+      outcome: b.outcome,
+    },
   };
 }

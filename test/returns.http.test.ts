@@ -388,6 +388,27 @@ describe("a shopper returns units of their order", () => {
     expect((await options(ANA, o.id)).body.lines[0]).toMatchObject({ canReturn: true, returnableQuantity: 1 });
   });
 
+  it("makes one return from concurrent submissions: the same one asked many times, or different ones for the last unit", async () => {
+    const o = await order(ANA, [{ title: "Molinillo Baratza", qty: 1, product: GRINDER }]);
+    const body = { orderId: o.id, lines: [{ lineItemId: o.lines[0], quantity: 1, reason: "unwanted" }] };
+    const requestId = crypto.randomUUID();
+    const same = await Promise.all(Array.from({ length: 4 }, () => requestReturn(ANA, { ...body, requestId })));
+    expect(new Set(same.map((r) => r.body.id)).size).toBe(1);
+    expect(same.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(same.every((r) => [200, 201, 202].includes(r.status))).toBe(true);
+    const o2 = await order(ANA, [{ title: "Molinillo Baratza", qty: 1, product: GRINDER }]);
+    const different = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        requestReturn(ANA, { ...body, orderId: o2.id, lines: [{ ...body.lines[0], lineItemId: o2.lines[0] }] }),
+      ),
+    );
+    expect(different.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    expect(different.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(Array(4).fill("not_returnable"));
+    await stack.waitForDrain();
+    expect(stack.admin.returnsOf(SHOP, o.id)).toHaveLength(1);
+    expect(stack.admin.returnsOf(SHOP, o2.id)).toHaveLength(1);
+  });
+
   it("keeps each return's events append-only", async () => {
     await expect(stack.pool.query(`UPDATE "ReturnEvent" SET actor = 'merchant'`)).rejects.toThrow(/append-only/);
   });

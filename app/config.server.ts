@@ -49,6 +49,11 @@ const variables = z.object({
   // How long a shopper's redemption waits for Shopify to make the code; past it the request is
   // aborted and the reservation settled later (app/loyalty/redemption.server.ts).
   SHOPIFY_REWARD_TIMEOUT_MS: int(100, 60_000).default(10_000),
+  // How long a shopper's return request waits for each Shopify call before it is aborted and the
+  // request settled later (app/returns/returns.server.ts), and how long after an unanswered request
+  // Shopify may still be creating the return: it is never sent again before then.
+  SHOPIFY_RETURN_TIMEOUT_MS: int(100, 60_000).default(10_000),
+  SHOPIFY_RETURN_LANDING_MS: int(1_000, 3_600_000).default(300_000),
   SHOPIFY_LOG_LEVEL: z.enum(["error", "warning", "info", "debug"]).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   POSTVENTA_ENCRYPTION_KEY: key32,

@@ -61,7 +61,8 @@ function compile(strings: TemplateStringsArray): string {
 //   1. the shop (advisory; shared while processing, exclusive while redacting);
 //   2. the person: a Shopify customer's Customer row, then a guest's email (advisory) and row;
 //   3. Order rows, by ascending id;
-//   4. a customer's redemptions (every step of a redemption holds the Customer row first), then
+//   4. a customer's redemptions and returns (every step of a redemption or a return, a webhook's
+//      included, holds the Customer row first; a return with no customer locks only itself), then
 //      PointsAccount rows, by ascending customer id;
 //   5. warranty registrations, then the HubSpot outbox (HubSpotContactSync, then HubSpotInteraction
 //      or HubSpotTicket: recordTicket marks the contact changed before it touches the ticket row).

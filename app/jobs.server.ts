@@ -10,6 +10,7 @@ import { requestSync, sweep } from "./hubspot/connection.server";
 import { syncShop } from "./hubspot/sync.server";
 import { recheckWarrantyPolicy } from "./orders/orders.server";
 import { settleRedemption } from "./loyalty/redemption.server";
+import { settleReturnJob } from "./returns/returns.server";
 
 // The first retry of a delivery that failed inside a batch; later ones follow the queue's backoff.
 const RETRY_ALONE_AFTER_MS = 3_000;
@@ -41,6 +42,12 @@ export const taskList: TaskList = {
   redemption_settle: async (payload) => {
     const { shop, redemptionId } = payload as { shop: string; redemptionId: string };
     await settleRedemption(shop, redemptionId);
+  },
+  // Scheduled with each return request: settles one whose answer from Shopify was lost, or whose
+  // approval is still owed; the last attempt fails a request that could never be sent.
+  return_settle: async (payload, helpers) => {
+    const { shop, returnId } = payload as { shop: string; returnId: string };
+    await settleReturnJob(shop, returnId, { lastAttempt: helpers.job.attempts >= helpers.job.max_attempts });
   },
   warranty_policy_check: async (payload) => {
     const { shop, orderId } = payload as { shop: string; orderId: string };

@@ -272,6 +272,7 @@ describe("customers/data_request", () => {
         "pointsLedger",
         "redemptions",
         "refunds",
+        "returns",
         "warranties",
         "warrantyClaims",
         "webhookDeliveries",

@@ -263,7 +263,7 @@ describe("failures", () => {
 });
 
 describe("returns webhooks", () => {
-  it("Shopify's returns/* deliveries (the sandbox as the merchant) are accepted, tied to their order, and skipped until returns processing is built", async () => {
+  it("Shopify's returns/* deliveries (the sandbox as the merchant) are accepted, tied to their order, and keep our record of each return", async () => {
     const shop = "returns-intake.myshopify.com";
     await stack.installShop(shop);
     const order = stack.admin.addOrder(shop, {
@@ -302,13 +302,22 @@ describe("returns webhooks", () => {
       ])
     ).rows;
     expect(rows.map((r) => [r.topic, r.orderId, r.state, r.lastError])).toEqual([
-      ["returns/request", order.id, "skipped", "returns processing not built yet"],
-      ["returns/approve", order.id, "skipped", "returns processing not built yet"],
-      ["returns/close", order.id, "skipped", "returns processing not built yet"],
-      ["returns/request", order.id, "skipped", "returns processing not built yet"],
-      ["returns/decline", null, "skipped", "returns processing not built yet"], // a decline body names no order
+      ["returns/request", order.id, "processed", null],
+      ["returns/approve", order.id, "processed", null],
+      ["returns/close", order.id, "processed", null],
+      ["returns/request", order.id, "processed", null],
+      ["returns/decline", null, "processed", null], // a decline body names no order: its return is found by its id
     ]);
     expect(rows[4].payload).not.toContain("Ana"); // the decline note went with the scrub
+    // The order is not known to us (no order webhook came): the returns are kept without a customer.
+    const returns = await stack.pool.query(
+      `SELECT "shopifyOrderId", status, "declineReason", "customerId", origin FROM "ReturnRequest" WHERE shop = $1 ORDER BY "createdAt"`,
+      [shop],
+    );
+    expect(returns.rows).toEqual([
+      { shopifyOrderId: order.id, status: "closed", declineReason: null, customerId: null, origin: "shopify" },
+      { shopifyOrderId: order.id, status: "declined", declineReason: "RETURN_PERIOD_ENDED", customerId: null, origin: "shopify" },
+    ]);
   });
 
   it("refuses a signed returns/decline body sent as returns/approve (Shopify signs the body, not the topic)", async () => {

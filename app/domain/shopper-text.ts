@@ -250,6 +250,16 @@ export const SHOPPER_ERRORS = {
   },
   reopened_already: { es: "Esta reclamación ya se reabrió una vez.", en: "This claim was reopened once already." },
   claim_not_allowed: { es: "Esta reclamación no se puede reabrir ahora.", en: "This claim cannot be reopened now." },
+  no_lines: { es: "Elige al menos un artículo para devolver.", en: "Choose at least one item to return." },
+  duplicate_line: { es: "Un artículo aparece dos veces en la devolución.", en: "An item appears twice in the return." },
+  unknown_line: { es: "Uno de los artículos no está en este pedido.", en: "One of the items is not in this order." },
+  quantity: { es: "Puedes devolver de 1 a {detail} unidades de este artículo.", en: "You can return 1 to {detail} of this item." },
+  reason: { es: "Elige uno de los motivos que te ofrecemos.", en: "Choose one of the reasons offered." },
+  note_too_long: { es: "La nota puede tener como mucho {detail} caracteres.", en: "The note can be at most {detail} characters." },
+  return_refused: {
+    es: "La tienda no pudo registrar esta devolución. Inténtalo de nuevo o contacta con la tienda.",
+    en: "The store could not register this return. Try again or contact the store.",
+  },
 } as const;
 
 export type ShopperErrorCode = keyof typeof SHOPPER_ERRORS;
@@ -335,5 +345,122 @@ export function claimEventText(e: { type: string; actor: string; params: { resol
       return es ? "La tienda la reabrió" : "The store reopened it";
     default:
       return e.type;
+  }
+}
+
+// Returns.
+const RETURN_REASON_TEXT: Record<string, { es: string; en: string }> = {
+  size_too_small: { es: "Me queda pequeño", en: "Too small" },
+  size_too_large: { es: "Me queda grande", en: "Too large" },
+  unwanted: { es: "Ya no lo quiero", en: "Changed my mind" },
+  not_as_described: { es: "No es como se describía", en: "Not as described" },
+  wrong_item: { es: "Recibí otro artículo", en: "Received the wrong item" },
+  defective: { es: "Llegó dañado o defectuoso", en: "Damaged or defective" },
+  style: { es: "No me gusta el estilo", en: "Style" },
+  color: { es: "No me gusta el color", en: "Color" },
+  other: { es: "Otro motivo", en: "Other reason" },
+};
+
+/** A return reason in the shopper's words (Shopify names its reasons in English only). */
+export function returnReasonText(reason: string, locale: TextLocale): string {
+  return (RETURN_REASON_TEXT[reason] ?? RETURN_REASON_TEXT.other)[locale];
+}
+
+/** Why a unit cannot go back, or (eligible) until when it can. */
+export function returnUnitText(
+  u: { eligible: true; deadline: Date } | { eligible: false; reason: string; deadline: Date | null },
+  locale: TextLocale,
+): string {
+  const es = locale === "es";
+  if (u.eligible)
+    return es ? `Puedes devolverlo hasta el ${formatDate(u.deadline, locale)}` : `Returnable until ${formatDate(u.deadline, locale)}`;
+  switch (u.reason) {
+    case "final_sale":
+      return es ? "Venta final: no admite devolución" : "Final sale: it cannot be returned";
+    case "already_returned":
+      return es ? "Ya está en una devolución" : "Already in a return";
+    case "not_fulfilled":
+      return es ? "Podrás devolverlo cuando se envíe" : "You can return it once it ships";
+    default:
+      return u.deadline
+        ? es
+          ? `El plazo de devolución terminó el ${formatDate(u.deadline, locale)}`
+          : `The return window ended on ${formatDate(u.deadline, locale)}`
+        : es
+          ? "El plazo de devolución terminó"
+          : "The return window has ended";
+  }
+}
+
+export function returnOutcomeText(outcome: string, bonusPercent: number, locale: TextLocale): { label: string; text: string | null } {
+  const es = locale === "es";
+  if (outcome === "store_credit")
+    return {
+      label: es ? "Saldo en la tienda" : "Store credit",
+      text:
+        bonusPercent > 0
+          ? es
+            ? `Recibe un ${n(bonusPercent, locale)} % más si eliges saldo en la tienda`
+            : `Get ${n(bonusPercent, locale)}% more when you choose store credit`
+          : null,
+    };
+  return { label: es ? "Reembolso" : "Refund", text: es ? "Al método de pago original" : "To your original payment method" };
+}
+
+const DECLINE_TEXT: Record<string, { es: string; en: string }> = {
+  RETURN_PERIOD_ENDED: { es: "el plazo de devolución había terminado", en: "the return window had ended" },
+  FINAL_SALE: { es: "es un artículo de venta final", en: "it is a final-sale item" },
+};
+
+export function returnStatusText(
+  r: { status: string; declineReason: string | null; declineNote: string | null },
+  locale: TextLocale,
+): string {
+  const es = locale === "es";
+  switch (r.status) {
+    case "requesting":
+      return es ? "Enviándose a la tienda…" : "Being sent to the store…";
+    case "failed":
+      return es ? "La tienda no pudo registrarla" : "The store could not register it";
+    case "requested":
+      return es ? "Solicitada: la tienda la revisará pronto" : "Requested: the store will review it soon";
+    case "open":
+      return es ? "Aprobada: envía los artículos a la tienda" : "Approved: send the items back to the store";
+    case "declined": {
+      const why = r.declineNote?.trim() || (r.declineReason ? DECLINE_TEXT[r.declineReason]?.[locale] : null);
+      return es ? `Rechazada${why ? `: ${why}` : ""}` : `Declined${why ? `: ${why}` : ""}`;
+    }
+    case "canceled":
+      return es ? "Cancelada" : "Canceled";
+    default:
+      return es ? "Completada" : "Completed";
+  }
+}
+
+export function returnEventText(e: { kind: string; actor: string }, locale: TextLocale): string {
+  const es = locale === "es";
+  const bySystem = e.actor === "system";
+  switch (e.kind) {
+    case "submitted":
+      return es ? "Solicitaste la devolución" : "You asked for the return";
+    case "requested":
+      if (e.actor === "shopify") return es ? "La tienda abrió una devolución" : "The store opened a return";
+      return es ? "La tienda recibió la solicitud" : "The store received the request";
+    case "approved":
+      return bySystem ? (es ? "Aprobada automáticamente" : "Approved automatically") : es ? "La tienda la aprobó" : "The store approved it";
+    case "declined":
+      return es ? "La tienda la rechazó" : "The store declined it";
+    case "canceled":
+      return es ? "Se canceló la devolución" : "The return was canceled";
+    case "closed":
+      return es ? "Se completó la devolución" : "The return was completed";
+    case "reopened":
+      return es ? "La tienda la reabrió" : "The store reopened it";
+    case "processed":
+      return es ? "La tienda recibió y procesó los artículos" : "The store received and processed the items";
+    case "failed":
+      return es ? "La tienda no pudo registrarla" : "The store could not register it";
+    default:
+      return e.kind;
   }
 }

@@ -90,6 +90,16 @@ export async function redactCustomer(shop: string, req: Who & { ordersToRedact: 
         where: { shop, OR: [{ customerId: { in: ids } }, { shopifyOrderId: { in: req.ordersToRedact } }] },
         select: { shopifyOrderId: true, facts: true },
       });
+      // A return's note is the shopper's own words, its decline note the merchant's words to them: both
+      // go, on their returns and on any return of the orders named. The return itself (lines,
+      // reasons, dates) stays, anonymous: the merchant's measures need it.
+      await tx.returnRequest.updateMany({
+        where: {
+          shop,
+          OR: [{ customerId: { in: ids } }, { shopifyOrderId: { in: [...req.ordersToRedact, ...orders.map((o) => o.shopifyOrderId)] } }],
+        },
+        data: { note: null, declineNote: null },
+      });
       for (const o of orders)
         if (o.facts)
           await tx.order.update({
@@ -144,6 +154,7 @@ export async function redactShop(shop: string) {
     prisma.hubSpotContactSync.deleteMany({ where: { shop } }),
     prisma.hubSpotConnection.deleteMany({ where: { shop } }),
     prisma.hubSpotOAuthState.deleteMany({ where: { shop } }),
+    prisma.returnRequest.deleteMany({ where: { shop } }), // its lines and events go with it
     prisma.warrantyRegistration.deleteMany({ where: { shop } }),
     prisma.pointsLedgerEntry.deleteMany({ where: { shop } }),
     prisma.pointsAccount.deleteMany({ where: { shop } }),
@@ -185,6 +196,11 @@ export async function exportCustomerData(shop: string, req: Who & { dataRequestI
           where: { customerId: { in: ids } },
           include: { events: true },
           orderBy: { submittedAt: "asc" },
+        }),
+        returns: await tx.returnRequest.findMany({
+          where: { shop, OR: [{ customerId: { in: ids } }, { customerId: null, shopifyOrderId: { in: orderIds } }] },
+          include: { lines: true, events: true },
+          orderBy: { createdAt: "asc" },
         }),
         hubspotContact: await tx.hubSpotContactSync.findMany({ where: { customerId: { in: ids } } }),
         hubspotInteractions: await tx.hubSpotInteraction.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),

@@ -25,6 +25,7 @@ import type { OrderFacts } from "../domain/facts";
 import { isRedacted } from "../privacy/tombstone.server";
 import { claimable } from "../domain/claims";
 import { CLAIM_SELECT, claimView, type ClaimRow } from "../warranty/claims.server";
+import { returnsOf } from "../returns/views.server";
 import { installedSql } from "./auth.server";
 import type { AccountView, Birthday, IssuedReward, OrderView, RewardOffer, ThankYouView, TierProgress, WarrantyItem } from "./views";
 
@@ -114,6 +115,9 @@ export function issuedReward(r: RedemptionRow, currency: string, locale: TextLoc
  * view"` answers not_installed on null.
  */
 export async function accountView(shop: string, shopifyCustomerId: string, locale: TextLocale): Promise<AccountView | null> {
+  // Read beside the view's statement; awaited below (and never left unhandled if the view fails).
+  const returns = returnsOf(shop, shopifyCustomerId, locale);
+  returns.catch(() => {});
   const { rows } = await pool.query<{
     installed: boolean;
     shop: ShopRow;
@@ -148,6 +152,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     values: [shop, shopifyCustomerId],
   });
   const row = rows[0];
+  const returnList = await returns;
   if (!row.installed) return null;
   const now = new Date();
   const shopRow = row.shop ?? { name: null, currency: "USD", rewards: null, scopes: null, earnRule: null };
@@ -191,6 +196,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     warranties,
     birthday: customer?.birthMonth && customer.birthDay ? { month: customer.birthMonth, day: customer.birthDay } : null,
     claims: customer ? row.claims.map((c) => claimView(c, locale)) : [],
+    returns: customer ? returnList : [],
   };
 }
 

@@ -1,5 +1,5 @@
 // Parsing what extensions send. Pure; errors say what to fix.
-import type { ClaimRequest, RedeemRequest, ThankYouRequest } from "./views";
+import type { ClaimRequest, RedeemRequest, ReturnRequest, ThankYouRequest } from "./views";
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -36,4 +36,47 @@ export function parseClaimRequest(body: unknown): Parsed<ClaimRequest> {
     return { ok: false, error: "requestId must be a UUID made once per submission" };
   if (typeof b.description !== "string") return { ok: false, error: "description must say what is wrong" };
   return { ok: true, value: { warrantyId: b.warrantyId, requestId: b.requestId.toLowerCase(), description: b.description } };
+}
+
+const ORDER_ID = /^(?:gid:\/\/shopify\/Order\/)?([1-9][0-9]{0,19})$/;
+const LINE_ITEM_ID = /^(?:gid:\/\/shopify\/LineItem\/)?([1-9][0-9]{0,19})$/;
+const MAX_RETURN_LINES = 100;
+
+/** An order id as the extensions send it (numeric, or the Order gid) → the numeric id, or null. */
+export function parseOrderId(value: unknown): string | null {
+  return typeof value === "string" || typeof value === "number" ? (ORDER_ID.exec(String(value))?.[1] ?? null) : null;
+}
+
+export function parseReturnRequest(body: unknown): Parsed<ReturnRequest> {
+  const b = (body ?? {}) as Partial<Record<keyof ReturnRequest, unknown>>;
+  const orderId = parseOrderId(b.orderId);
+  if (!orderId) return { ok: false, error: "orderId must be an order's id" };
+  if (typeof b.requestId !== "string" || !UUID.test(b.requestId))
+    return { ok: false, error: "requestId must be a UUID made once per submission" };
+  if (!Array.isArray(b.lines) || b.lines.length > MAX_RETURN_LINES)
+    return { ok: false, error: `lines must be a list of at most ${MAX_RETURN_LINES} items` };
+  const lines: ReturnRequest["lines"] = [];
+  for (const [i, raw] of b.lines.entries()) {
+    const l = (raw ?? {}) as { lineItemId?: unknown; quantity?: unknown; reason?: unknown };
+    const lineItemId =
+      typeof l.lineItemId === "string" || typeof l.lineItemId === "number" ? LINE_ITEM_ID.exec(String(l.lineItemId))?.[1] : null;
+    if (!lineItemId) return { ok: false, error: `lines[${i}].lineItemId must be one of the order's line items` };
+    if (typeof l.quantity !== "number" || !Number.isSafeInteger(l.quantity))
+      return { ok: false, error: `lines[${i}].quantity must be a whole number` };
+    if (typeof l.reason !== "string" || !/^[a-z0-9_-]{1,64}$/.test(l.reason))
+      return { ok: false, error: `lines[${i}].reason must be one of the reasons offered` };
+    lines.push({ lineItemId, quantity: l.quantity, reason: l.reason });
+  }
+  if (b.note !== undefined && b.note !== null && typeof b.note !== "string") return { ok: false, error: "note must be text" };
+  if (b.outcome !== "refund" && b.outcome !== "store_credit") return { ok: false, error: "outcome must be refund or store_credit" };
+  return {
+    ok: true,
+    value: {
+      orderId,
+      requestId: b.requestId.toLowerCase(),
+      lines,
+      note: (b.note as string | null | undefined) ?? null,
+      outcome: b.outcome,
+    },
+  };
 }

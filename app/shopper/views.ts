@@ -13,6 +13,10 @@
 //   GET  /api/claims             customer-account token  → { claims: ClaimView[] }
 //   POST /api/claims             customer-account token, body ClaimRequest → ClaimView (201; the same click again: 200)
 //   POST /api/claims/:id/reopen  customer-account token  → ClaimView (once per claim, after it was resolved or rejected)
+//   GET  /api/orders/:orderId/returns  customer-account token → ReturnOptionsView (someone else's order: 404, like an unknown one)
+//   GET  /api/returns            customer-account token  → { returns: ReturnView[] }
+//   POST /api/returns            customer-account token, body ReturnRequest → ReturnView (201; the same requestId again: 200;
+//                                202 while it is being sent to the store; 409 when the store refused it)
 // Only GET and POST: Shopify's library answers the CORS preflight without Allow-Methods.
 
 export type ShopperLocale = "es" | "en";
@@ -87,6 +91,7 @@ export interface AccountView {
   warranties: WarrantyItem[]; // active and awaiting fulfilment first
   birthday: Birthday | null;
   claims: ClaimView[]; // newest first
+  returns: ReturnView[]; // newest first
 }
 
 export type ClaimStatus = "submitted" | "in_review" | "approved" | "rejected" | "resolved";
@@ -109,6 +114,57 @@ export interface ClaimRequest {
   warrantyId: string;
   requestId: string; // a UUID made once per submission: a retry does not open a second claim
   description: string; // what is wrong, 10–2000 characters
+}
+
+export type ReturnStatus = "requesting" | "failed" | "requested" | "open" | "declined" | "canceled" | "closed";
+export type ReturnOutcome = "refund" | "store_credit";
+
+/** What one order offers to return: its lines, the reasons and outcomes offered, and its returns so far. */
+export interface ReturnOptionsView {
+  locale: ShopperLocale;
+  orderId: string;
+  orderName: string;
+  lines: ReturnableLine[];
+  canRequest: boolean; // some unit can go back now
+  reasons: Array<{ handle: string; label: string }>; // in the merchant's order; label in the shopper's language
+  outcomes: Array<{ kind: ReturnOutcome; label: string; text: string | null }>; // "Store credit" / "Get 10% more when you choose store credit"
+  noteMaxLength: number;
+  returns: ReturnView[]; // this order's, newest first
+}
+
+export interface ReturnableLine {
+  lineItemId: string;
+  product: string;
+  quantity: number; // bought
+  returnableQuantity: number; // 0 when none can go back now
+  deadline: string | null; // ISO date: the last day of the return window; null until it ships
+  canReturn: boolean;
+  text: string; // "Returnable until 3 May 2027" / "Final sale: it cannot be returned" / "The return window ended on …"
+}
+
+export interface ReturnView {
+  id: string;
+  requestId: string | null; // the extension's id for the submission; null for a return the store made in Shopify
+  orderId: string;
+  orderName: string;
+  name: string | null; // the store's reference ("#1001-R1") once Shopify holds the return
+  status: ReturnStatus;
+  statusText: string; // "Requested: the store will review it soon" / "Aprobada: envía los artículos a la tienda"
+  outcome: ReturnOutcome | null; // the shopper's preference; null for a return the store made
+  outcomeText: string | null;
+  note: string | null; // the shopper's own note
+  lines: Array<{ lineItemId: string; product: string; quantity: number; reason: string; reasonText: string }>;
+  requestedAt: string;
+  updatedAt: string;
+  events: Array<{ at: string; text: string }>; // oldest first: "You asked for the return", "Approved automatically"…
+}
+
+export interface ReturnRequest {
+  orderId: string; // numeric id or Order gid
+  requestId: string; // a UUID made once per submission: a retry does not request a second return
+  lines: Array<{ lineItemId: string; quantity: number; reason: string }>; // reason: one of ReturnOptionsView.reasons' handles
+  note?: string | null; // at most ReturnOptionsView.noteMaxLength characters, shown to the store
+  outcome: ReturnOutcome;
 }
 
 export interface OrderView {

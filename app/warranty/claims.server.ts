@@ -154,7 +154,7 @@ async function claimChanged(tx: Tx, shop: string, claim: ClaimRow): Promise<void
     stage: TICKET_STAGE[claim.status],
     params: {
       reference: claimReference(claim.id),
-      productTitle: claim.product,
+      productTitle: claim.product || "(untitled product)",
       orderName: claim.orderName,
       description: claim.description ?? "",
       status: claim.status,

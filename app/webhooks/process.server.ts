@@ -11,7 +11,10 @@ import {
   parseCustomersDataRequest,
   parseCustomersRedact,
   parseOrder,
+  parseReturn,
+  type ReturnTopic,
 } from "../../integrations/shopify/payloads";
+import { recordReturnWebhook } from "../returns/webhooks.server";
 import prisma from "../db.server";
 
 export interface StoredDelivery {
@@ -63,7 +66,7 @@ export async function processDelivery(d: StoredDelivery): Promise<ProcessOutcome
       await prisma.shop.updateMany({ where: { domain: shop }, data: { scopes: scope } });
       return;
     }
-    // Accepted and stored by intake (decision 0013); what they change is not built yet.
+    // Our record of the return follows Shopify's, in any arrival order (app/returns/webhooks.server.ts).
     case "returns/request":
     case "returns/approve":
     case "returns/decline":
@@ -71,8 +74,10 @@ export async function processDelivery(d: StoredDelivery): Promise<ProcessOutcome
     case "returns/close":
     case "returns/reopen":
     case "returns/process":
-    case "returns/update":
-      return { skipped: "returns processing not built yet" };
+    case "returns/update": {
+      const topic = d.topic as ReturnTopic;
+      return recordReturnWebhook(shop, topic, parseReturn(raw, topic), d.triggeredAt ?? d.receivedAt);
+    }
     default:
       throw new Error(`no processor for topic ${d.topic}`);
   }

@@ -771,14 +771,14 @@ export function findRequestedReturn(returns: ShopifyReturn[], request: ReturnReq
  * Settles a return request whose outcome was uncertain, so the return exists exactly once: the
  * order's returns are read back; the one it made (findRequestedReturn) means it landed (issued, with
  * its status now). None means it did not, and only then is it requested, once, and that outcome
- * returned (uncertain again: settle again later). Never requested again before RETURN_LANDING_MS
- * after `attemptedAt`. Resending blindly is not safe: a partial request that landed would leave
+ * returned (uncertain again: settle again later). Never requested again before `landingMs`
+ * (RETURN_LANDING_MS unless the caller knows better) after `attemptedAt`. Resending blindly is not safe: a partial request that landed would leave
  * units to return twice, and one that took every unit would be refused as "invalid quantity".
  */
 export async function settleReturnRequest(
   graphql: AdminGraphql,
   request: ReturnRequest,
-  opts: { attemptedAt: string | Date; timeoutMs?: number },
+  opts: { attemptedAt: string | Date; timeoutMs?: number; landingMs?: number },
 ): Promise<ReturnOutcome> {
   let returns: ShopifyReturn[];
   try {
@@ -789,7 +789,7 @@ export async function settleReturnRequest(
   }
   const found = findRequestedReturn(returns, request, opts.attemptedAt);
   if (found) return { issued: { returnId: found.returnId, status: found.status, name: found.name } };
-  if (Date.now() < new Date(opts.attemptedAt).getTime() + RETURN_LANDING_MS)
+  if (Date.now() < new Date(opts.attemptedAt).getTime() + (opts.landingMs ?? RETURN_LANDING_MS))
     return { uncertain: "Not found yet, and Shopify may still be creating the return: settle it later" };
   return requestReturn(graphql, request, opts);
 }

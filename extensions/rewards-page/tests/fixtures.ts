@@ -114,6 +114,7 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
       },
     ],
     birthday: null,
+    returns: [], // returns are not shown on this page yet
     claims: [
       claim({
         id: "c2",

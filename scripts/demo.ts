@@ -7,7 +7,8 @@ import { startHubSpotSandbox } from "../test/sandboxes/hubspot/server.ts";
 import { hubspotHoldings, waitForHubSpot } from "../test/hubspot-helpers.ts";
 import { DEV_SECRET, startStack } from "../test/stack.ts";
 import { shopperCall, shopperToken } from "../test/shopper-helpers.ts";
-import type { AccountView, ClaimView, RedeemAnswer } from "../app/shopper/views.ts";
+import type { AccountView, ClaimView, RedeemAnswer, ReturnOptionsView, ReturnView } from "../app/shopper/views.ts";
+import type { OrderFacts } from "../app/domain/facts.ts";
 
 const keep = process.argv.includes("--keep");
 const shop = "cafe-demo.myshopify.com";
@@ -272,7 +273,84 @@ if (unit) {
   claimOk = sent.status === 201 && shopperSees.status === "resolved" && !!queued && ticket?.properties.hs_pipeline_stage === "4";
 }
 
-const ok = result.failed.length === 0 && totals.failed === 0 && differing.length === 0 && hubspotOk && redeemOk && claimOk;
+// Two returns from a shopper's order page: one the shop's rules approve at once, one ("defective")
+// left for the merchant, who declines it in Shopify's admin; Shopify's returns/* webhooks bring that
+// back. The Admin sandbox holds the order as Shopify would (its fulfillment line items).
+let returnsOk = false;
+const [returnable] = await q<{ customer: string; email: string; orderId: string; facts: OrderFacts }>(
+  `SELECT c."shopifyCustomerId" AS customer, c.email, o."shopifyOrderId" AS "orderId", o.facts FROM "Order" o
+     JOIN "Customer" c ON c.id = o."customerId"
+    WHERE o.shop = $1 AND c."shopifyCustomerId" IS NOT NULL AND o."cancelledAt" IS NULL AND jsonb_array_length(o.facts->'fulfillments') > 0
+      AND (SELECT sum((l->>'quantity')::int) FROM jsonb_array_elements(o.facts->'lineItems') l) >= 2
+      AND NOT EXISTS (SELECT 1 FROM "OrderRefund" r WHERE r.shop = o.shop AND r."shopifyOrderId" = o."shopifyOrderId")
+    ORDER BY o."shopifyOrderId" LIMIT 1`,
+  [shop],
+);
+if (returnable) {
+  const f = returnable.facts;
+  stack.admin.addOrder(shop, {
+    id: returnable.orderId,
+    name: f.name,
+    customerId: returnable.customer,
+    lineItems: f.lineItems.map((l) => ({
+      id: l.id,
+      variantId: l.variantId ?? undefined,
+      productId: l.productId ?? undefined,
+      quantity: l.quantity,
+      title: l.title,
+    })),
+    fulfillments: f.fulfillments.map((x) => ({
+      id: x.id,
+      lineItems: x.lineItems.map((l) => ({ lineItemId: l.lineItemId, quantity: l.quantity })),
+    })),
+  });
+  stack.admin.sendWebhooksTo(`${stack.url}/webhooks`, DEV_SECRET);
+  const token = shopperToken(shop, returnable.customer);
+  const opts = (await shopperCall(stack.url, `/api/orders/${returnable.orderId}/returns`, token, { locale: "en" }))
+    .body as ReturnOptionsView;
+  console.log(`\nReturns: ${returnable.email}'s order ${opts.orderName}, as the order's return form shows it`);
+  for (const l of opts.lines) console.log(`  ${pad(l.product, 34)} ×${l.quantity}  ${l.text}`);
+  // Two units: of two lines, or two of one line.
+  const units = opts.lines.filter((l) => l.canReturn).flatMap((l) => Array.from({ length: Math.min(2, l.returnableQuantity) }, () => l));
+  const [a, b] = units;
+  if (a && b) {
+    const ask = (lineItemId: string, reason: string, outcome: string) =>
+      shopperCall(stack.url, "/api/returns", token, {
+        body: { orderId: returnable.orderId, requestId: crypto.randomUUID(), lines: [{ lineItemId, quantity: 1, reason }], outcome },
+        locale: "en",
+      });
+    const approved = (await ask(a.lineItemId, "unwanted", "store_credit")).body as ReturnView;
+    console.log(`  Return ${approved.name} (${a.product}, changed my mind, store credit): ${approved.statusText}`);
+    const waiting = (await ask(b.lineItemId, "defective", "refund")).body as ReturnView;
+    console.log(`  Return ${waiting.name} (${b.product}, defective, refund): ${waiting.statusText}`);
+    const held = stack.admin.returnsOf(shop, returnable.orderId);
+    console.log(`  Shopify holds: ${held.map((r) => `${r.name} ${r.status}`).join(", ")}`);
+    const declined = held.find((r) => r.status === "REQUESTED");
+    if (declined)
+      await stack.admin.merchant.declineReturn(shop, declined.id, {
+        reason: "OTHER",
+        note: "Please send it for a warranty repair instead.",
+      });
+    await stack.admin.webhooksSettled();
+    await stack.waitForDrain();
+    const mine = (await shopperCall(stack.url, "/api/returns", token, { locale: "es" })).body.returns as ReturnView[];
+    console.log(`  The merchant declined ${waiting.name} in Shopify's admin; the shopper now reads (es):`);
+    for (const r of mine.filter((x) => x.orderId === returnable.orderId)) console.log(`    ${r.name}: ${r.statusText}`);
+    await waitForHubSpot(stack.pool, shop);
+    const ticket = hubspotHoldings(hubspot, portal.portalId).state.tickets.find((t) =>
+      t.properties.content?.includes(`return:${waiting.id}`),
+    );
+    console.log(`  HubSpot ticket for ${waiting.name}: “${ticket?.properties.subject}”, stage ${ticket?.properties.hs_pipeline_stage}`);
+    returnsOk =
+      approved.status === "open" &&
+      mine.some((r) => r.id === waiting.id && r.status === "declined") &&
+      held.length === 2 &&
+      ticket?.properties.hs_pipeline_stage === "4";
+  }
+  stack.admin.sendWebhooksTo(null);
+}
+
+const ok = result.failed.length === 0 && totals.failed === 0 && differing.length === 0 && hubspotOk && redeemOk && claimOk && returnsOk;
 if (keep) {
   console.log(`\nServer left running at ${stack.url} (Ctrl-C to stop).`);
   process.on("SIGINT", async () => {

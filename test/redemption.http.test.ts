@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "./stack.ts";
 import { deliver, paidOrder } from "./hubspot-helpers.ts";
-import { shopperCall, shopperToken } from "./shopper-helpers.ts";
+import { shopperCall, shopperToken, until } from "./shopper-helpers.ts";
 
 // Shopify's answer is awaited this long; the settle job runs 3× as long after a reservation.
 const TIMEOUT_MS = 1500;
@@ -47,16 +47,6 @@ const ledger = async (customer: bigint) =>
       [String(customer)],
     )
   ).rows;
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe("a reward is a real Shopify discount", () => {
   it("creates a code restricted to the customer, once, and spends the points once", async () => {

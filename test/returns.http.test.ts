@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_SECRET, startStack, type Stack } from "./stack.ts";
 import { deliver } from "./hubspot-helpers.ts";
-import { shopperCall, shopperToken } from "./shopper-helpers.ts";
+import { shopperCall, shopperToken, until } from "./shopper-helpers.ts";
 import { webhookHeaders } from "./sandboxes/shopify/signing.ts";
 import type { SandboxWebhook } from "./sandboxes/shopify/admin-graphql.ts";
 
@@ -122,16 +122,6 @@ const requestReturn = (customer: bigint, body: Record<string, unknown>, locale =
 const myReturns = async (customer: bigint, locale = "en") =>
   (await shopperCall(stack.url, "/api/returns", shopperToken(SHOP, customer), { locale })).body.returns;
 const texts = (r: { events: Array<{ text: string }> }) => r.events.map((e) => e.text);
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 beforeAll(async () => {
   stack = await startStack({ database: "returns_http" });

@@ -45,3 +45,14 @@ export async function shopperCall(
   }
   return { status: res.status, headers: res.headers, body };
 }
+
+/** Reads until `ok` holds (a job settling something in the background), or throws saying what it last saw. */
+export async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(v)} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -26,10 +26,9 @@
 //
 // Last line: shopper_rps=… ceiling_rps=… ratio=… p99_ms=… errors=… goal=met|missed
 // (goal: p99 < 25 ms and no error — a non-2xx answer or a socket error — in the warm-up or window).
-import net from "node:net";
 import type { ChildProcess } from "node:child_process";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../server/database.server.ts";
+import { freePort, freshDatabase, HOST, toStderr, urlIn } from "./setup.ts";
 import { buildApp, DEV_API_KEY, DEV_ENCRYPTION_KEY, DEV_SECRET } from "../test/stack.ts";
 import { DEV_ENV } from "../test/dev-env.ts";
 import { startAdminSandbox } from "../test/sandboxes/shopify/admin-graphql.ts";
@@ -57,7 +56,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200);
 const WARMUP_SECONDS = 2;
 const SHOP = "cafe-demo.myshopify.com";
-const HOST = "127.0.0.1";
 const DATABASE = "postventa_bench_shopper";
 const GOAL = { p99Ms: 25 };
 const WORKER_IN_PROCESS = process.env.BENCH_WORKER === "inprocess";
@@ -67,19 +65,11 @@ const sup = supervise();
 await sup.run(async () => {
   if (!(SECONDS > 0) || !(CONCURRENCY >= 1)) throw new Error("BENCH_SECONDS and BENCH_CONCURRENCY must be positive numbers");
   buildApp();
-  const db = await startEmbeddedPostgres({ database: "postgres" });
-  sup.defer(() => db.stop());
-  const adminClient = new pg.Client({ connectionString: db.url });
-  await adminClient.connect();
-  await adminClient.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await adminClient.query(`CREATE DATABASE ${DATABASE}`);
-  await adminClient.end();
-  const databaseUrl = db.url.replace(/\/postgres$/, `/${DATABASE}`);
+  const databaseUrl = await freshDatabase(sup, DATABASE);
   // Shopify's Admin API, as the demo has it: the token exchange at install, product facts for warranties.
   const admin = await startAdminSandbox({ apiKey: DEV_API_KEY, apiSecret: DEV_SECRET, scopes: DEV_ENV.SCOPES });
   sup.defer(() => admin.close());
 
-  const toStderr = (name: string) => (line: string) => line.trim() && console.error(`[${name}] ${line}`);
   const serverEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -339,21 +329,4 @@ async function waitForDrain(q: <T>(sql: string) => Promise<T[]>, timeoutMs: numb
       throw new Error(`seeding: queue not drained after ${timeoutMs} ms: ${r.pending} deliveries pending${r.error ? `; ${r.error}` : ""}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-function urlIn(line: string) {
-  const m = /https?:\/\/[^\s/]+/.exec(line);
-  if (!m) throw new Error(`no URL in "${line}"`);
-  return m[0];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, HOST, () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }

@@ -19,10 +19,9 @@
 //
 // Last line: webhooks_per_s=… ceiling_per_s=… ratio=… ack_p99_ms=… processed=… lost=… duplicated=… goal=met|missed
 // (goal: ≥ 1000/s, ratio ≥ 0.4, ack p99 < 100 ms, nothing lost or duplicated).
-import net from "node:net";
 import type { ChildProcess } from "node:child_process";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../server/database.server.ts";
+import { freePort, freshDatabase, HOST, toStderr, urlIn } from "./setup.ts";
 import { buildApp, DEV_API_KEY, DEV_ENCRYPTION_KEY, DEV_SECRET } from "../test/stack.ts";
 import { supervise, waitForLine } from "./children.ts";
 import { groupCores, machineCores, parentPid, processCores, sampleCpu, treeCores, type CpuSample } from "./cpu.ts";
@@ -33,7 +32,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const WARMUP_SECONDS = 2;
 const DRAIN_TIMEOUT_MS = Number(process.env.BENCH_DRAIN_TIMEOUT_S ?? 600) * 1000;
 const SHOP = "bench.myshopify.com";
-const HOST = "127.0.0.1";
 const DATABASE = "postventa_bench";
 const GOAL = { perSecond: 1000, ratio: 0.4, p99Ms: 100 };
 // Where the queue worker runs: by default its own process, started when the windows end (as in a
@@ -47,16 +45,8 @@ const sup = supervise();
 await sup.run(async () => {
   if (!(SECONDS > 0) || !(CONCURRENCY >= 1)) throw new Error("BENCH_SECONDS and BENCH_CONCURRENCY must be positive numbers");
   buildApp();
-  const db = await startEmbeddedPostgres({ database: "postgres" });
-  sup.defer(() => db.stop());
-  const admin = new pg.Client({ connectionString: db.url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-  const databaseUrl = db.url.replace(/\/postgres$/, `/${DATABASE}`);
+  const databaseUrl = await freshDatabase(sup, DATABASE);
 
-  const toStderr = (name: string) => (line: string) => line.trim() && console.error(`[${name}] ${line}`);
   const serverEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -236,21 +226,4 @@ await sup.run(async () => {
 
 function fmtS(s: number | null | undefined) {
   return s === null || s === undefined || Number.isNaN(s) ? "?" : `${s.toFixed(2)} s`;
-}
-
-function urlIn(line: string) {
-  const m = /https?:\/\/[^\s/]+/.exec(line);
-  if (!m) throw new Error(`no URL in "${line}"`);
-  return m[0];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on("error", reject);
-    s.listen(0, HOST, () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }

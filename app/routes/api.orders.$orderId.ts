@@ -2,10 +2,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { authenticateShopper, otherMethod, shopperError, shopperJson } from "../shopper/auth.server";
 import { orderView } from "../shopper/account.server";
+import { parseOrderId } from "../shopper/requests";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const shopper = await authenticateShopper(request, "customerAccount");
-  const orderId = /^(?:gid:\/\/shopify\/Order\/)?([1-9][0-9]{0,19})$/.exec(decodeURIComponent(params.orderId ?? ""))?.[1];
+  const orderId = parseOrderId(decodeURIComponent(params.orderId ?? ""));
   if (!orderId)
     return shopperError(
       400,

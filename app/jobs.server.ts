@@ -11,6 +11,7 @@ import { syncShop } from "./hubspot/sync.server";
 import { recheckWarrantyPolicy } from "./orders/orders.server";
 import { settleRedemption } from "./loyalty/redemption.server";
 import { settleReturnJob } from "./returns/returns.server";
+import { replacementJob } from "./warranty/replacement.server";
 
 // The first retry of a delivery that failed inside a batch; later ones follow the queue's backoff.
 const RETRY_ALONE_AFTER_MS = 3_000;
@@ -36,8 +37,6 @@ export const taskList: TaskList = {
   hubspot_sweep: async () => {
     await sweep();
   },
-  // Scheduled by the order's reconcile when a warranty got default coverage; throws while the
-  // facts are still unavailable, so the queue tries again with backoff.
   // Scheduled with each reservation: settles one whose answer from Shopify was lost.
   redemption_settle: async (payload) => {
     const { shop, redemptionId } = payload as { shop: string; redemptionId: string };
@@ -49,6 +48,14 @@ export const taskList: TaskList = {
     const { shop, returnId } = payload as { shop: string; returnId: string };
     await settleReturnJob(shop, returnId, { lastAttempt: helpers.job.attempts >= helpers.job.max_attempts });
   },
+  // Scheduled with a claim's approval as a replacement: the draft order for the unit (its last
+  // attempt marks an answer Shopify never gave as failed, for the merchant to check).
+  claim_replacement: async (payload, helpers) => {
+    const { shop, claimId, round } = payload as { shop: string; claimId: string; round: number };
+    await replacementJob(shop, claimId, round, { lastAttempt: helpers.job.attempts >= helpers.job.max_attempts });
+  },
+  // Scheduled by the order's reconcile when a warranty got default coverage; throws while the
+  // facts are still unavailable, so the queue tries again with backoff.
   warranty_policy_check: async (payload) => {
     const { shop, orderId } = payload as { shop: string; orderId: string };
     await recheckWarrantyPolicy(shop, orderId);

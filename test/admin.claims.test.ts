@@ -226,34 +226,34 @@ describe("the embedded page", () => {
 });
 
 describe("the merchant's actions (POST, as the page's fetcher sends them)", () => {
-  it("review → approve(replacement) → resolve moves the claim and writes its events", async () => {
+  it("review → approve(repair) → resolve moves the claim and writes its events", async () => {
     const id = claims["Molinillo Encore"];
     expect(await act({ intent: "review", claimId: id })).toEqual({
       status: 200,
       body: { ok: true, message: "La reclamación está en revisión." },
     });
     expect((await claimRow(id)).status).toBe("in_review");
-    expect(await act({ intent: "approve", claimId: id, resolution: "replacement" })).toEqual({
+    expect(await act({ intent: "approve", claimId: id, resolution: "repair" })).toEqual({
       status: 200,
-      body: { ok: true, message: "Reclamación aprobada: sustitución." },
+      body: { ok: true, message: "Reclamación aprobada: reparación." },
     });
     expect(await act({ intent: "resolve", claimId: id }, "&locale=en")).toEqual({
       status: 200,
       body: { ok: true, message: "Claim marked resolved." },
     });
     const row = await claimRow(id);
-    expect(row).toMatchObject({ status: "resolved", resolution: "replacement", rejectionReason: null });
+    expect(row).toMatchObject({ status: "resolved", resolution: "repair", rejectionReason: null });
     expect(row.firstResponseAt).not.toBeNull();
     expect(row.closedAt).not.toBeNull();
     expect(await events(id)).toEqual([
       { type: "submitted", actor: "shopper", params: {} },
       { type: "review_started", actor: "merchant", params: {} },
-      { type: "approved", actor: "merchant", params: { resolution: "replacement" } },
+      { type: "approved", actor: "merchant", params: { resolution: "repair" } },
       { type: "resolved", actor: "merchant", params: {} },
     ]);
     // The shopper sees it in their language.
     const mine = (await shopperCall(stack.url, "/api/claims", shopperToken(SHOP, ANA), { locale: "es" })).body.claims;
-    expect(mine.find((c: { id: string }) => c.id === id).statusText).toBe("Resuelta: te enviamos uno nuevo");
+    expect(mine.find((c: { id: string }) => c.id === id).statusText).toBe("Resuelta: reparamos tu producto");
   });
 
   it("shows the claim's page: the shopper's words, the unit, the customer, the timeline and the times", async () => {
@@ -264,7 +264,7 @@ describe("the merchant's actions (POST, as the page's fetcher sends them)", () =
     expect(claim).toMatchObject({
       id,
       status: "resolved",
-      resolution: "replacement",
+      resolution: "repair",
       description: "El molinillo dejó de girar a las dos semanas.",
       unit: { product: "Molinillo Encore", orderName: "#9201", status: "active", quantity: 1 },
       customer: { name: "Ana García", email: "ana@example.com", redacted: false },
@@ -285,7 +285,7 @@ describe("the merchant's actions (POST, as the page's fetcher sends them)", () =
     expect(html).toContain("Pedido #9201");
     expect(html).toMatch(/Cliente<\/span> · <time dateTime="[^"]+">\d{1,2} [a-z]{3} \d{4} \d\d:\d\d<\/time> — Envió la reclamación/);
     expect(html).toMatch(/Tienda<\/span> · <time[^>]*>[^<]+<\/time> — Empezó a revisarla/);
-    expect(html).toMatch(/Tienda<\/span> · <time[^>]*>[^<]+<\/time> — La aprobó: sustitución/);
+    expect(html).toMatch(/Tienda<\/span> · <time[^>]*>[^<]+<\/time> — La aprobó: reparación/);
     expect(html).toMatch(/Tienda<\/span> · <time[^>]*>[^<]+<\/time> — La marcó como resuelta/);
     expect(html).toContain("Primera respuesta de la tienda");
     expect(html).toContain("El cliente puede reabrirla una vez desde su cuenta.");
@@ -325,7 +325,7 @@ describe("the merchant's actions (POST, as the page's fetcher sends them)", () =
     });
     expect(await claimRow(id)).toEqual(before);
     expect(await events(id)).toHaveLength(1);
-    expect((await claimRow(resolved)).resolution).toBe("replacement");
+    expect((await claimRow(resolved)).resolution).toBe("repair");
     expect(await events(resolved)).toHaveLength(4);
   });
 

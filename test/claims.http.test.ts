@@ -111,7 +111,7 @@ describe("a shopper claims a unit", () => {
   it("shows the merchant's workflow in the shopper's language, and lets them reopen once", async () => {
     const [mine] = (await account(ana())).claims;
     await actOnClaim(SHOP, mine.id, { type: "review" }, "merchant");
-    await actOnClaim(SHOP, mine.id, { type: "approve", resolution: "replacement" }, "merchant");
+    await actOnClaim(SHOP, mine.id, { type: "approve", resolution: "repair" }, "merchant");
     await actOnClaim(SHOP, mine.id, { type: "resolve" }, "merchant");
     // The merchant's HubSpot follows the claim: one ticket, closed once resolved.
     const ticket = await stack.pool.query(`SELECT kind, stage, params->>'status' AS status FROM "HubSpotTicket" WHERE key = $1`, [
@@ -119,11 +119,11 @@ describe("a shopper claims a unit", () => {
     ]);
     expect(ticket.rows).toEqual([{ kind: "warranty_claim", stage: "closed", status: "resolved" }]);
     const es = (await account(ana(), "es")).claims[0];
-    expect(es).toMatchObject({ status: "resolved", statusText: "Resuelta: te enviamos uno nuevo", canReopen: true });
+    expect(es).toMatchObject({ status: "resolved", statusText: "Resuelta: reparamos tu producto", canReopen: true });
     expect(es.events.map((e: { text: string }) => e.text)).toEqual([
       "Enviaste la reclamación",
       "La tienda empezó a revisarla",
-      "La tienda la aprobó: te enviamos uno nuevo",
+      "La tienda la aprobó: reparamos tu producto",
       "La tienda la dio por resuelta",
     ]);
     const stranger = await shopperCall(stack.url, `/api/claims/${mine.id}/reopen`, shopperToken(SHOP, BEA), { method: "POST" });

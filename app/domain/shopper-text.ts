@@ -324,7 +324,10 @@ export function claimStatusText(
   }
 }
 
-export function claimEventText(e: { type: string; actor: string; params: { resolution?: string } }, locale: TextLocale): string {
+export function claimEventText(
+  e: { type: string; actor: string; params: { resolution?: string; draftOrderName?: string } },
+  locale: TextLocale,
+): string {
   const es = locale === "es";
   const resolution = e.params.resolution ? RESOLUTION_TEXT[e.params.resolution]?.[locale] : null;
   switch (e.type) {
@@ -343,6 +346,8 @@ export function claimEventText(e: { type: string; actor: string; params: { resol
     case "reopened":
       if (e.actor === "shopper") return es ? "La reabriste" : "You reopened it";
       return es ? "La tienda la reabrió" : "The store reopened it";
+    case "replacement_created":
+      return es ? "La tienda preparó tu sustitución, sin cargo" : "The store prepared your replacement, at no charge";
     default:
       return e.type;
   }

@@ -2,14 +2,16 @@
 // order, the customer, the status with the actions the workflow allows now, the timeline and the
 // response times. Its actions post to the queue's action (app.claims.tsx). The `_` in the file name
 // keeps this page out of the queue's layout: it is a page of its own, not an outlet of the queue.
-import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { Banner, BlockStack, Box, Card, Divider, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
 import { localeFrom, messages, t, type Locale } from "../i18n";
 import { claimDetail, type ClaimDetail } from "../warranty/claims-queue.server";
-import { queueFilter, queuePage } from "../warranty/merchant-claims";
+import { queueFilter, queuePage, type ClaimActionResult } from "../warranty/merchant-claims";
+import { retryReplacement } from "../warranty/replacement.server";
+import { ReplacementCard } from "../components/replacement";
 import { formatDuration, resolutionLabel, StatusBadge, translator, useClaimActions, When, WithWhen, type Tr } from "../components/claims";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,6 +26,22 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const from = new URLSearchParams(new URL(request.url).searchParams.get("from") ?? "");
   const back = new URLSearchParams({ locale, status: queueFilter(from.get("status")), page: String(queuePage(from.get("page"))) });
   return json({ claim, locale, backUrl: `/app/claims?${back}`, strings: messages(locale, "claims.") });
+};
+
+// The claim's own action: trying a failed replacement's draft order again (the workflow's actions
+// post to the queue's action).
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const locale = localeFrom(request);
+  const form = await request.formData();
+  if (form.get("intent") !== "retry_replacement")
+    return json<ClaimActionResult>(
+      { ok: false, error: t(locale, "claims.error.unknownIntent", { intent: String(form.get("intent") ?? "") }) },
+      { status: 400 },
+    );
+  const retried = UUID.test(params.claimId ?? "") && (await retryReplacement(session.shop, params.claimId!));
+  if (!retried) return json<ClaimActionResult>({ ok: false, error: t(locale, "claims.replacement.notFailed") }, { status: 409 });
+  return json<ClaimActionResult>({ ok: true, message: t(locale, "claims.replacement.retried") });
 };
 
 type Event = ClaimDetail["events"][number];
@@ -41,6 +59,10 @@ function eventLine(e: Event, tr: Tr, reason: string | null): string {
         : tr("claims.event.approvedPlain");
     case "rejected":
       return reason ? tr("claims.event.rejectedReason", { reason }) : tr("claims.event.rejected");
+    case "replacement_created":
+      return tr("claims.event.replacement_created", { name: e.params.draftOrderName ?? "" });
+    case "replacement_failed":
+      return tr("claims.event.replacement_failed");
     default:
       return tr("claims.event.other", { type: e.type });
   }
@@ -142,6 +164,7 @@ export default function ClaimPage() {
                   )}
                 </BlockStack>
               </Card>
+              {claim.replacement && <ReplacementCard claimId={claim.id} replacement={claim.replacement} locale={locale} tr={tr} />}
               <Card>
                 <BlockStack gap="200">
                   <Text as="h2" variant="headingMd">

@@ -5,6 +5,7 @@
 import { pool } from "../db.server";
 import { claimMeasures, type ClaimAction, type ClaimActor, type ClaimResolution, type ClaimStatus } from "../domain/claims";
 import { actOnClaim, ClaimInputError } from "./claims.server";
+import type { ReplacementView } from "./replacement.server";
 import { CLAIM_STATUSES, OPEN_STATUSES as OPEN, type QueueFilter } from "./merchant-claims";
 
 export interface QueueRow {
@@ -80,10 +81,10 @@ export async function claimsQueue(shop: string, opts: { status?: QueueFilter; pa
 }
 
 export interface ClaimEvent {
-  type: string; // submitted | review_started | approved | rejected | resolved | reopened
+  type: string; // submitted | review_started | approved | rejected | resolved | reopened | replacement_created | replacement_failed
   actor: ClaimActor;
   at: string; // ISO, UTC
-  params: { resolution?: ClaimResolution };
+  params: { resolution?: ClaimResolution; draftOrderName?: string };
 }
 
 export interface ClaimDetail {
@@ -108,6 +109,8 @@ export interface ClaimDetail {
   customer: { name: string | null; email: string | null; redacted: boolean };
   events: ClaimEvent[];
   measures: { firstResponseMs: number | null; resolutionMs: number | null; firstContactResolution: boolean | null };
+  /** The draft order of the latest approval as a replacement (app/warranty/replacement.server.ts). */
+  replacement: ReplacementView | null;
 }
 
 const DETAIL_SQL = `
@@ -117,7 +120,10 @@ const DETAIL_SQL = `
                            'coverageStart', ${iso('w."coverageStart"')}, 'coverageEnd', ${iso('w."coverageEnd"')}) AS unit,
          json_build_object('name', ${CUSTOMER_NAME}, 'email', ${CUSTOMER_EMAIL}, 'redacted', c."redactedAt" IS NOT NULL) AS customer,
          COALESCE((SELECT json_agg(json_build_object('type', e.type, 'actor', e.actor, 'at', ${iso("e.at")}, 'params', e.params) ORDER BY e.id)
-                   FROM "WarrantyClaimEvent" e WHERE e."claimId" = k.id), '[]'::json) AS events
+                   FROM "WarrantyClaimEvent" e WHERE e."claimId" = k.id), '[]'::json) AS events,
+         (SELECT json_build_object('status', r.status, 'draftOrderId', r."draftOrderId", 'draftOrderName', r."draftOrderName",
+                                   'failure', r.failure, 'tag', r.tag)
+          FROM "ClaimReplacement" r WHERE r."claimId" = k.id ORDER BY r.round DESC LIMIT 1) AS replacement
   FROM "WarrantyClaim" k
   JOIN "WarrantyRegistration" w ON w.id = k."warrantyId"
   JOIN "Customer" c ON c.id = k."customerId"
@@ -136,7 +142,7 @@ export async function claimDetail(shop: string, claimId: string): Promise<ClaimD
 export type MerchantRefusal =
   | { code: "not_found" }
   | { code: "not_allowed"; status: ClaimStatus | null }
-  | { code: "reopened_already" | "reason_required" | "unknown_resolution" | "open_claim" };
+  | { code: "reopened_already" | "reason_required" | "unknown_resolution" | "open_claim" | "no_variant" };
 
 export interface MerchantOutcome {
   done: string[];
@@ -168,6 +174,7 @@ async function refusalOf(shop: string, claimId: string, error: ClaimInputError):
     case "reason_required":
     case "unknown_resolution":
     case "open_claim":
+    case "no_variant":
       return { code: error.message };
     default: {
       const { rows } = await pool.query<{ status: ClaimStatus }>(`SELECT status FROM "WarrantyClaim" WHERE id = $1 AND shop = $2`, [

@@ -18,6 +18,7 @@ import { recordTicket } from "../hubspot/outbox.server";
 import { requestSync } from "../hubspot/connection.server";
 import type { TicketStage } from "../domain/tickets";
 import type { ClaimView } from "../shopper/views";
+import { orderReplacement } from "./replacement.server";
 
 export type ClaimRefusal =
   | { code: "description"; error: "description_missing" | "description_too_short" | "description_too_long" }
@@ -45,7 +46,7 @@ export interface ClaimRow {
   submittedAt: Date;
   product: string;
   orderName: string | null;
-  events: Array<{ type: string; actor: string; params: { resolution?: string }; at: string }>;
+  events: Array<{ type: string; actor: string; params: { resolution?: string; draftOrderName?: string }; at: string }>;
 }
 
 export const CLAIM_SELECT = `
@@ -68,7 +69,10 @@ export function claimView(c: ClaimRow, locale: TextLocale): ClaimView {
     statusText: claimStatusText(c, locale),
     description: c.description,
     submittedAt: new Date(c.submittedAt).toISOString(),
-    events: c.events.map((e) => ({ at: new Date(e.at).toISOString(), text: claimEventText(e, locale) })),
+    // A failed replacement is the merchant's to fix: the shopper is told when one is prepared.
+    events: c.events
+      .filter((e) => e.type !== "replacement_failed")
+      .map((e) => ({ at: new Date(e.at).toISOString(), text: claimEventText(e, locale) })),
     canReopen: transition(c, { type: "reopen" }).ok,
   };
 }
@@ -208,6 +212,8 @@ export async function actOnClaim(
         SELECT 1 FROM "WarrantyClaim" WHERE "warrantyId" = ${claim.warrantyId} AND id <> ${claimId} AND status IN ('submitted', 'in_review', 'approved')`;
       if (other) throw new ClaimInputError({ code: "not_allowed", error: "open_claim" });
     }
+    // A replacement is ordered with the approval (or the approval refused when it cannot be).
+    if (action.type === "approve" && action.resolution === "replacement") await orderReplacement(tx, shop, claimId, next.reopenCount);
     const closing = next.status === "resolved" || next.status === "rejected";
     await tx.run`
       UPDATE "WarrantyClaim" SET status = ${next.status}, "reopenCount" = ${next.reopenCount},

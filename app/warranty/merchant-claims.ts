@@ -97,6 +97,7 @@ export function refusalText(
   if (refusal.code === "not_allowed")
     return { status: 400, text: t(locale, `claims.refused.${intent}`, { status: t(locale, `claims.state.${refusal.status!}`) }) };
   if (refusal.code === "open_claim") return { status: 400, text: t(locale, "claims.refused.openClaim") };
+  if (refusal.code === "no_variant") return { status: 400, text: t(locale, "claims.refused.noVariant") };
   if (refusal.code === "reason_required") return { status: 400, text: t(locale, "claims.error.reasonRequired") };
   if (refusal.code === "unknown_resolution") return { status: 400, text: t(locale, "claims.error.resolution") };
   return { status: 400, text: t(locale, "claims.refused.other") };

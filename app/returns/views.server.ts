@@ -15,7 +15,7 @@ import {
 import type { ReturnOptionsView, ReturnView } from "../shopper/views";
 import { ORDER_FOR_RETURNS_SQL, orderEligibility, RETURN_NOTE_MAX, type OrderForReturns } from "./returns.server";
 
-interface ReturnViewRow {
+export interface ReturnViewRow {
   id: string;
   requestId: string;
   origin: "shopper" | "shopify";
@@ -47,7 +47,7 @@ const RETURN_SELECT = `
   LEFT JOIN "Order" o ON o.shop = r.shop AND o."shopifyOrderId" = r."shopifyOrderId"
   LEFT JOIN "Shop" s ON s.domain = r.shop`;
 
-function returnView(r: ReturnViewRow, locale: TextLocale): ReturnView {
+export function returnView(r: ReturnViewRow, locale: TextLocale): ReturnView {
   // A line Shopify holds as two (shipped in two parcels) is one line to the shopper.
   const lines = new Map<string, ReturnView["lines"][number]>();
   for (const l of r.lines) {
@@ -90,18 +90,22 @@ export async function returnViewOf(returnId: string, locale: TextLocale): Promis
 
 /**
  * The shopper's returns, newest first: those they asked for, and those the store made in Shopify on
- * their orders (or on a guest's orders they claimed).
+ * their orders (or on a guest's orders they claimed). `$1` is the shop, `$2` the Shopify customer
+ * id: the rewards page reads it inside its own statement.
  */
+export const SHOPPER_RETURNS_SQL = `
+  WITH me AS (
+    SELECT c.id FROM "Customer" c WHERE c.shop = $1 AND c."shopifyCustomerId" = $2 AND c."redactedAt" IS NULL
+    UNION SELECT g.id FROM "Customer" g JOIN "Customer" c ON c.id = g."claimedById"
+    WHERE c.shop = $1 AND c."shopifyCustomerId" = $2 AND c."redactedAt" IS NULL)
+  ${RETURN_SELECT}
+  WHERE r.shop = $1 AND (r."customerId" IN (SELECT id FROM me) OR (r."customerId" IS NULL AND o."customerId" IN (SELECT id FROM me)))
+  ORDER BY r."createdAt" DESC, r.id LIMIT 100`;
+
 export async function returnsOf(shop: string, shopifyCustomerId: string, locale: TextLocale): Promise<ReturnView[]> {
   const { rows } = await pool.query<ReturnViewRow>({
     name: "shopper-returns",
-    text: `WITH me AS (
-       SELECT c.id FROM "Customer" c WHERE c.shop = $1 AND c."shopifyCustomerId" = $2 AND c."redactedAt" IS NULL
-       UNION SELECT g.id FROM "Customer" g JOIN "Customer" c ON c.id = g."claimedById"
-       WHERE c.shop = $1 AND c."shopifyCustomerId" = $2 AND c."redactedAt" IS NULL)
-     ${RETURN_SELECT}
-     WHERE r.shop = $1 AND (r."customerId" IN (SELECT id FROM me) OR (r."customerId" IS NULL AND o."customerId" IN (SELECT id FROM me)))
-     ORDER BY r."createdAt" DESC, r.id LIMIT 100`,
+    text: SHOPPER_RETURNS_SQL,
     values: [shop, shopifyCustomerId],
   });
   return rows.map((r) => returnView(r, locale));

@@ -25,7 +25,7 @@ import type { OrderFacts } from "../domain/facts";
 import { isRedacted } from "../privacy/tombstone.server";
 import { claimable } from "../domain/claims";
 import { CLAIM_SELECT, claimView, type ClaimRow } from "../warranty/claims.server";
-import { returnsOf } from "../returns/views.server";
+import { returnView, SHOPPER_RETURNS_SQL, type ReturnViewRow } from "../returns/views.server";
 import { installedSql } from "./auth.server";
 import type { AccountView, Birthday, IssuedReward, OrderView, RewardOffer, ThankYouView, TierProgress, WarrantyItem } from "./views";
 
@@ -115,9 +115,6 @@ export function issuedReward(r: RedemptionRow, currency: string, locale: TextLoc
  * view"` answers not_installed on null.
  */
 export async function accountView(shop: string, shopifyCustomerId: string, locale: TextLocale): Promise<AccountView | null> {
-  // Read beside the view's statement; awaited below (and never left unhandled if the view fails).
-  const returns = returnsOf(shop, shopifyCustomerId, locale);
-  returns.catch(() => {});
   const { rows } = await pool.query<{
     installed: boolean;
     shop: ShopRow;
@@ -127,6 +124,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     redemptions: RedemptionRow[];
     warranties: WarrantyRow[];
     claims: ClaimRow[];
+    returns: ReturnViewRow[];
   }>({
     // Named: each connection parses and plans it once (planning this statement cost Postgres more
     // than running it), then runs the stored plan.
@@ -148,11 +146,11 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
          LEFT JOIN "Order" o ON o.shop = w.shop AND o."shopifyOrderId" = w."shopifyOrderId"
          ORDER BY w."coverageEnd" DESC NULLS FIRST LIMIT 200) w), '[]') AS warranties,
        COALESCE((SELECT json_agg(k ORDER BY k."submittedAt" DESC) FROM (
-         ${CLAIM_SELECT} JOIN c ON c.id = k."customerId" ORDER BY k."submittedAt" DESC LIMIT 100) k), '[]') AS claims`,
+         ${CLAIM_SELECT} JOIN c ON c.id = k."customerId" ORDER BY k."submittedAt" DESC LIMIT 100) k), '[]') AS claims,
+       COALESCE((SELECT json_agg(r ORDER BY r."createdAt" DESC, r.id) FROM (${SHOPPER_RETURNS_SQL}) r), '[]') AS returns`,
     values: [shop, shopifyCustomerId],
   });
   const row = rows[0];
-  const returnList = await returns;
   if (!row.installed) return null;
   const now = new Date();
   const shopRow = row.shop ?? { name: null, currency: "USD", rewards: null, scopes: null, earnRule: null };
@@ -196,7 +194,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     warranties,
     birthday: customer?.birthMonth && customer.birthDay ? { month: customer.birthMonth, day: customer.birthDay } : null,
     claims: customer ? row.claims.map((c) => claimView(c, locale)) : [],
-    returns: customer ? returnList : [],
+    returns: customer ? row.returns.map((r) => returnView(r, locale)) : [],
   };
 }
 

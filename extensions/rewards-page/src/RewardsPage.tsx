@@ -11,6 +11,7 @@ import { formatDay, formatMoney, signedPoints, type I18nLike } from "../../share
 import { newRedemptionId, withRetries } from "../../shared/redemption.ts";
 import { ErrorState, Skeleton, TierBar, useResource } from "../../shared/ui.tsx";
 import { Claims, Warranties } from "./Claims.tsx";
+import { MyReturns } from "./Returns.tsx";
 
 export default async () => {
   render(<RewardsPage />, document.body);
@@ -103,6 +104,7 @@ function RewardsPage() {
             onClaimed={(claim) => onClaim(claim, true)}
           />
           <Claims i18n={i18n} api={api} onStale={account.refresh} claims={state.data.claims} onChanged={(claim) => onClaim(claim, false)} />
+          <MyReturns i18n={i18n} returns={state.data.returns} />
           <History i18n={i18n} view={state.data} />
         </s-stack>
       )}
@@ -141,6 +143,16 @@ function Loading({ i18n }: { i18n: I18nLike }) {
             "The steam wand stopped heating after two weeks.",
             "2 Oct 2026  You sent the claim",
             "4 Oct 2026  The store started reviewing it",
+          ]}
+        />
+      </s-section>
+      <s-section heading={t("returns.heading")}>
+        <Skeleton
+          lines={[
+            "To return items, open the order.  Your orders",
+            "Approved  #1042-R1  #1042",
+            "Milk jug × 1  Too small",
+            "Requested 14 Nov 2026",
           ]}
         />
       </s-section>

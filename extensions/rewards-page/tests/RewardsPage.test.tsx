@@ -130,7 +130,7 @@ describe("rewards page", () => {
     await extension.render();
     await settle(() => expect(document.querySelectorAll("s-skeleton-paragraph").length).toBeGreaterThan(4));
     const headings = Array.from(document.querySelectorAll("s-section"), (s) => s.getAttribute("heading"));
-    expect(headings).toEqual(["Points", "Rewards", "Your codes", "Warranties", "My claims", "History"]);
+    expect(headings).toEqual(["Points", "Rewards", "Your codes", "Warranties", "My claims", "My returns", "History"]);
 
     pending.resolve(json(account()));
     await settle(() => expect(shown()).toContain("Earned on order #1042"));

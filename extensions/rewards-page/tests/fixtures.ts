@@ -114,7 +114,7 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
       },
     ],
     birthday: null,
-    returns: [], // returns are not shown on this page yet
+    returns: [], // tests/Returns.test.tsx gives the page its returns
     claims: [
       claim({
         id: "c2",

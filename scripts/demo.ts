@@ -258,6 +258,13 @@ if (unit) {
   );
   await actOnClaim(shop, claim.id, { type: "review" }, "merchant");
   await actOnClaim(shop, claim.id, { type: "approve", resolution: "replacement" }, "merchant");
+  await stack.waitForDrain(); // the claim_replacement job asks Shopify for the draft order
+  const { replacementOf } = await import("../app/warranty/replacement.server.ts");
+  const replacement = await replacementOf(shop, claim.id);
+  const draft = stack.admin.draftOrdersOf(shop).find((d) => d.tags.includes(replacement?.tag ?? ""));
+  console.log(
+    `  Approved as a replacement: Shopify draft order ${draft?.name ?? "—"} for ${draft?.lineItems.map((l) => `${l.quantity} × ${l.title}`).join(", ")}, total ${Number(draft?.totalPrice).toFixed(2)} (${replacement?.status})`,
+  );
   await waitForHubSpot(stack.pool, shop);
   const ticketWhile = hubspotHoldings(hubspot, portal.portalId).state.tickets.find((t) =>
     t.properties.content?.includes(`claim:${claim.id}`),
@@ -270,7 +277,13 @@ if (unit) {
   console.log(`  The shopper now reads (es): ${shopperSees.statusText}`);
   for (const e of shopperSees.events) console.log(`    ${e.at.slice(0, 16).replace("T", " ")}  ${e.text}`);
   console.log(`  HubSpot ticket: “${ticket?.properties.subject}”, stage ${ticket?.properties.hs_pipeline_stage} (closed)`);
-  claimOk = sent.status === 201 && shopperSees.status === "resolved" && !!queued && ticket?.properties.hs_pipeline_stage === "4";
+  claimOk =
+    sent.status === 201 &&
+    shopperSees.status === "resolved" &&
+    !!queued &&
+    ticket?.properties.hs_pipeline_stage === "4" &&
+    replacement?.status === "created" &&
+    Number(draft?.totalPrice) === 0;
 }
 
 // Two returns from a shopper's order page: one the shop's rules approve at once, one ("defective")
@@ -349,6 +362,21 @@ if (returnable) {
   }
   stack.admin.sendWebhooksTo(null);
 }
+
+// What the dashboard will show of the week's after-sales service (app/domain/after-sales-measures.ts).
+const { afterSalesMeasures } = await import("../app/dashboard.server.ts");
+const { returnReasonText } = await import("../app/domain/shopper-text.ts");
+const m = await afterSalesMeasures(shop, { from: new Date(start), to: new Date(Date.now() + 60_000) });
+const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
+const mins = (ms: number | null) => (ms === null ? "—" : ms < 60_000 ? "under a minute" : `${Math.round(ms / 60_000)} min`);
+console.log(`\nAfter-sales measures, this week (what the dashboard will show)`);
+console.log(
+  `  Claims: ${m.claims.claims} · first response ${mins(m.claims.medianFirstResponseMs)} · resolution ${mins(m.claims.medianResolutionMs)} (medians) · first-contact resolution ${pct(m.claims.firstContactResolutionRate)}`,
+);
+console.log(`  Claim rate by product: ${m.claimRates.map((r) => `${r.product} ${r.claims}/${r.units} units`).join(", ") || "—"}`);
+console.log(
+  `  Returns: ${m.returns.requests} ${m.returns.requests === 1 ? "request" : "requests"} (declined ones not counted), ${m.returns.units} of ${m.returns.unitsOrdered} units ordered (${pct(m.returns.rate)}) · top reasons: ${m.returns.topReasons.map((r) => `${returnReasonText(r.reason, "en")} ${pct(r.share)}`).join(", ") || "—"}`,
+);
 
 const ok = result.failed.length === 0 && totals.failed === 0 && differing.length === 0 && hubspotOk && redeemOk && claimOk && returnsOk;
 if (keep) {

@@ -1,7 +1,7 @@
 // Where the app's Postgres comes from: DATABASE_URL when set (a real server), otherwise an
 // embedded PostgreSQL 17 from npm started by this process, data under .data/ (git-ignored).
 // See docs/decisions/0001-postgres-embedded.md.
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { clusterDataDir, EmbeddedCluster } from "./embedded-postgres.server.ts";
@@ -43,8 +43,15 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   const url = `${admin}/${database}`;
 
   // Another process of ours (e.g. `npm run demo -- --keep` in another terminal) may already
-  // run this cluster: reuse it rather than fight over the data directory.
-  if (!(await canConnect(`${admin}/postgres`))) {
+  // run this cluster: reuse it rather than fight over the data directory. Another clone's cluster
+  // on the same port is refused: its databases would be dropped and rebuilt under it.
+  const running = await runningDataDir(`${admin}/postgres`);
+  if (running !== null && !sameDir(running, dataDir))
+    throw new Error(
+      `Port ${port} is already used by another PostgreSQL (its data is in ${running}; this clone's is in ${dataDir}). ` +
+        "Stop it, or give this clone a port of its own (POSTVENTA_PG_PORT, or POSTVENTA_TEST_PG_PORT for the tests), or set DATABASE_URL.",
+    );
+  if (running === null) {
     const flags = ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"];
     const server = new EmbeddedCluster({ dataDir, port, user: "postgres", password: "postgres", flags, log: opts.log ?? (() => {}) });
     mkdirSync(path.dirname(dataDir), { recursive: true });
@@ -65,17 +72,32 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions = {}): Promise
   return { url, embedded: true, stop: async () => {} };
 }
 
-async function canConnect(url: string): Promise<boolean> {
+/** The data directory of the PostgreSQL answering at `url` as our superuser; null when none does. */
+async function runningDataDir(url: string): Promise<string | null> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
   try {
     await client.connect();
-    return true;
   } catch {
-    return false;
+    await client.end().catch(() => {});
+    return null;
+  }
+  try {
+    return (await client.query<{ data_directory: string }>("SHOW data_directory")).rows[0].data_directory;
   } finally {
     await client.end().catch(() => {});
   }
 }
+
+const sameDir = (a: string, b: string) => {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  return real(a) === real(b);
+};
 
 // A killed run leaves postmaster.pid behind; Postgres would refuse to start if the pid is reused.
 function removeStalePid(dataDir: string) {

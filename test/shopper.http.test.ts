@@ -162,6 +162,12 @@ describe("order status and thank-you", () => {
     const bad = await call("/api/orders/not-an-id", shopperToken(SHOP, ANA), { locale: "en" });
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatch(/order id is not valid/);
+    // A malformed escape is no order id either, on both order routes.
+    for (const path of ["/api/orders/%25E0%25A4%25A", "/api/orders/%25/returns"]) {
+      const odd = await call(path, shopperToken(SHOP, ANA), { locale: "es" });
+      expect(odd.status, path).toBe(400);
+      expect(odd.body.error, path).toMatch(/el id del pedido no es válido/);
+    }
   });
 
   it("tells a guest on the thank-you page what the order earns and that the points wait for an account", async () => {

@@ -6,6 +6,7 @@ import { authenticate, clientId } from "../shopify.server";
 import { pool } from "../db.server";
 import { errorText, pickLocale, type ShopperErrorCode, type TextLocale } from "../domain/shopper-text";
 import type { ShopperError } from "./views";
+import { parseOrderId } from "./requests";
 
 export interface Shopper {
   shop: string;
@@ -60,6 +61,24 @@ const CUSTOMER_GID = /^gid:\/\/shopify\/Customer\/([1-9][0-9]{0,19})$/;
  * check (signature, exp, aud, dest's form, sub) is made here either way, in the same order, and a
  * token refused for its `sub` is refused with the same code as without the option.
  */
+/** A shopper route's :orderId (numeric or an Order gid), or a 400 in the shopper's language to throw. */
+export function orderIdParam(shopper: Pick<Shopper, "locale">, raw: string | undefined): string {
+  let id: string | null = null;
+  try {
+    id = parseOrderId(decodeURIComponent(raw ?? ""));
+  } catch {
+    // a malformed %-escape: not an order id either
+  }
+  if (!id)
+    throw shopperError(
+      400,
+      "bad_request",
+      shopper.locale,
+      shopper.locale === "es" ? "el id del pedido no es válido" : "the order id is not valid",
+    );
+  return id;
+}
+
 export async function authenticateShopper(
   request: Request,
   surface: "customerAccount" | "checkout",

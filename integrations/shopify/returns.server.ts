@@ -10,9 +10,11 @@
 // docs/decisions/0013-shopify-returns.md.
 import type { AdminGraphql } from "./admin.server";
 import { send, refusedBy, type Sent, type UserError } from "./admin-send.server";
+import { DECLINE_NOTE_MAX, DECLINE_REASONS, type DeclineReason } from "./return-decline";
+
+export { DECLINE_NOTE_MAX, DECLINE_REASONS, type DeclineReason };
 
 export type ReturnStatus = "REQUESTED" | "OPEN" | "CLOSED" | "DECLINED" | "CANCELED";
-export type DeclineReason = "RETURN_PERIOD_ENDED" | "FINAL_SALE" | "OTHER";
 
 export type ReturnOutcome =
   // `already`: Shopify refused the move because the return was in that state already (a retry of an
@@ -87,8 +89,6 @@ export interface FoundDraftOrder {
 export const DEFAULT_RETURNS_TIMEOUT_MS = 10_000;
 /** Shopify's maximum for a return line's customer note. */
 export const CUSTOMER_NOTE_MAX = 300;
-/** Shopify's maximum for a decline note. */
-export const DECLINE_NOTE_MAX = 500;
 /**
  * How long after an uncertain return request Shopify may still be creating it (assumed: Shopify
  * documents no limit). settleReturnRequest does not send again before this has passed.
@@ -627,8 +627,7 @@ export async function declineReturn(
   decline: { declineReason: DeclineReason; note: string | null; notifyCustomer: boolean },
   opts: { timeoutMs?: number } = {},
 ): Promise<ReturnOutcome> {
-  if (!["RETURN_PERIOD_ENDED", "FINAL_SALE", "OTHER"].includes(decline.declineReason))
-    return { refused: `Unknown decline reason ${decline.declineReason}` };
+  if (!DECLINE_REASONS.includes(decline.declineReason)) return { refused: `Unknown decline reason ${decline.declineReason}` };
   if ((decline.note?.length ?? 0) > DECLINE_NOTE_MAX) return { refused: `A decline note can be at most ${DECLINE_NOTE_MAX} characters` };
   const sent = await send<Record<string, ReturnPayload>>(
     graphql,

@@ -246,7 +246,7 @@ async function actOnReturn(shop: string, returnId: string, action: MerchantRetur
   // Shopify would not move it (or had it there already, by the merchant's hand in its admin): what
   // Shopify holds now is what the queue shows.
   if ("refused" in answer) log.info("merchant's return action refused by Shopify", { shop, returnId, reason: answer.refused });
-  await unmark(shop, returnId, await readBack(shop, gid));
+  await unmark(shop, returnId, answer.read ?? (await readBack(shop, gid)));
   return "refused" in answer ? { code: "refused", message: answer.refused } : { code: "already" };
 }
 

@@ -18,8 +18,11 @@ export type ReturnStatus = "REQUESTED" | "OPEN" | "CLOSED" | "DECLINED" | "CANCE
 
 export type ReturnOutcome =
   // `already`: Shopify refused the move because the return was in that state already (a retry of an
-  // uncertain call, or the merchant did it first).
-  { issued: { returnId: string; status: ReturnStatus; name: string; already?: true } } | { refused: string } | { uncertain: string };
+  // uncertain call, or the merchant did it first). `read`: the return as Shopify holds it, when a
+  // refusal of approve or decline had it read back (to tell `already`).
+  | { issued: { returnId: string; status: ReturnStatus; name: string; already?: true }; read?: ShopifyReturn }
+  | { refused: string; read?: ShopifyReturn }
+  | { uncertain: string };
 export type DraftOrderOutcome = { issued: { draftOrderId: string; name: string } } | { refused: string } | { uncertain: string };
 
 /** Units of an order the customer can return now, per fulfillment line item. */
@@ -598,7 +601,10 @@ async function alreadyThere(
   const errors = Object.values(sent.data)[0]?.userErrors ?? [];
   if (!errors.some((e) => e.code === "INVALID_STATE")) return result;
   const now = await fetchReturn(graphql, returnId, { timeoutMs }).catch(() => null);
-  return now?.status === target ? { issued: { returnId: now.returnId, status: now.status, name: now.name, already: true } } : result;
+  if (!now) return result;
+  return now.status === target
+    ? { issued: { returnId: now.returnId, status: now.status, name: now.name, already: true }, read: now }
+    : { ...result, read: now };
 }
 
 /** REQUESTED → OPEN. A return already OPEN (approved by the merchant, or an uncertain earlier call) counts as issued, `already`. */

@@ -5,7 +5,7 @@
 // with session tokens as App Bridge sends them; HubSpot's tickets in the HubSpot sandbox.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_SECRET, startStack, type Stack } from "./stack.ts";
-import { waitForHubSpot, hubspotHoldings } from "./hubspot-helpers.ts";
+import { deliver, waitForHubSpot, hubspotHoldings } from "./hubspot-helpers.ts";
 import { BROWSER_UA } from "./shopper-helpers.ts";
 import { eventTexts, returnsKit, type ReturnsKit } from "./returns-helpers.ts";
 import { sessionToken } from "./sandboxes/shopify/signing.ts";
@@ -510,9 +510,55 @@ describe("the merchant's actions (POST, as the page's fetcher sends them)", () =
     expect(inShopify(SHOP, made.orderId).status).toBe("OPEN");
   });
 
+  it("lists a return the merchant made in Shopify's admin, with no preference of the shopper's, and acts on it", async () => {
+    const o = await kit.order(BEA, [{ title: "Molinillo G", qty: 1, product: GRINDER }], { name: BEA_NAME });
+    const { return: made } = await stack.admin.merchant.requestReturn(SHOP, {
+      orderId: o.id,
+      lines: [{ fulfillmentLineItemId: o.fli, quantity: 1, returnReason: "WRONG_ITEM" }],
+    });
+    await stack.waitForDrain();
+    const [first] = (await queue("&locale=en")).queue.rows;
+    expect(first).toMatchObject({
+      reference: made!.name,
+      origin: "shopify",
+      outcome: null,
+      reasons: ["wrong_item"],
+      customerName: "Beatriz López",
+    });
+    const html = await embeddedLoad("/app/returns", { locale: "en" });
+    expect(html).toContain("Not stated");
+    expect(html).toContain("Received the wrong item");
+    expect((await act({ intent: "decline", returnId: first.id, declineReason: "RETURN_PERIOD_ENDED" })).status).toBe(200);
+    expect(stack.admin.returnsOf(SHOP, o.id)[0]).toMatchObject({
+      status: "DECLINED",
+      decline: { reason: "RETURN_PERIOD_ENDED", note: null },
+    });
+    const page = await embeddedLoad(`/app/returns/${first.id}`, { locale: "en" });
+    expect(page).toMatch(/Shopify<\/span> · <time[^>]*>[^<]+<\/time> — Created in Shopify/);
+    expect(page).toMatch(/Store<\/span> · <time[^>]*>[^<]+<\/time> — Declined it: Return period ended/);
+  });
+
+  it("keeps a forgotten customer's returns workable without their name, email or words", async () => {
+    await deliver(stack.url, SHOP, "customers/redact", {
+      shop_id: 1,
+      shop_domain: SHOP,
+      customer: { id: ANA, email: ANA_EMAIL, phone: null },
+      orders_to_redact: [BigInt(defective.orderId)],
+    });
+    await stack.waitForDrain();
+    const found = (await queue("&status=all")).queue.rows.find((r: { id: string }) => r.id === defective.id);
+    expect(found).toMatchObject({ customerName: null, customerEmail: null, customerRedacted: true, units: 2, status: "open" });
+    const html = await embeddedLoad("/app/returns", { status: "all" });
+    expect(html).toContain("Cliente borrado (RGPD)");
+    expect(html).not.toMatch(/Ana García|c9007199254810001@/);
+    const page = await embeddedLoad(`/app/returns/${defective.id}`);
+    expect(page).toContain("El cliente no añadió ninguna nota.");
+    expect(page).not.toContain("Hace un ruido metálico al moler.");
+  });
+
   it("counts every tab after the actions", async () => {
     const data = await queue("&status=all&locale=en");
-    expect(data.queue.counts).toEqual({ requested: 0, open: 7, declined: 2, closed: 0, canceled: 0, all: 9 });
+    expect(data.queue.counts).toEqual({ requested: 0, open: 7, declined: 3, closed: 0, canceled: 0, all: 10 });
     expect((await queue()).queue.rows).toEqual([]);
     const html = await embeddedLoad("/app/returns", { locale: "en" });
     expect(html).toContain("No returns in “Needs action”.");

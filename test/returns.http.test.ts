@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_SECRET, startStack, type Stack } from "./stack.ts";
 import { deliver } from "./hubspot-helpers.ts";
 import { shopperCall, shopperToken, until } from "./shopper-helpers.ts";
-import { webhookHeaders } from "./sandboxes/shopify/signing.ts";
-import type { SandboxWebhook } from "./sandboxes/shopify/admin-graphql.ts";
+import { eventTexts, returnsKit, type ReturnsKit } from "./returns-helpers.ts";
 
 // Each Shopify call is aborted after this; the settle job runs 3× as long after the request, and an
 // unanswered request may be sent again this long after it was attempted.
@@ -25,106 +24,23 @@ const GRINDER = "9007199254770001";
 const BEANS = "9007199254770002"; // final sale
 const DAY = 86_400_000;
 let stack: Stack;
-let nextOrder = 9007199254790000n;
-
-interface Line {
-  id: bigint;
-  title: string;
-  qty: number;
-  product?: string;
-}
-
-/**
- * An order delivered to the app as Shopify's signed orders/paid (paid, and shipped `shippedDaysAgo`
- * days ago as `shipped` says), and the same order in the Admin sandbox, shipped as `sandboxShipped`
- * says (by default the same: a test makes Shopify know less than we do).
- */
-async function order(
-  customer: bigint,
-  lines: Array<Omit<Line, "id">>,
-  opts: { shipped?: Array<[number, number]>; sandboxShipped?: Array<[number, number]>; shippedDaysAgo?: number } = {},
-) {
-  const id = nextOrder++;
-  const withIds: Line[] = lines.map((l, i) => ({ ...l, id: id * 10n + BigInt(i + 1) }));
-  const shipped = (opts.shipped ?? withIds.map((l, i) => [i, l.qty] as [number, number])).map(([i, qty]) => ({ line: withIds[i]!, qty }));
-  const sandboxShipped = opts.sandboxShipped ? opts.sandboxShipped.map(([i, qty]) => ({ line: withIds[i]!, qty })) : shipped;
-  const at = new Date(Date.now() - (opts.shippedDaysAgo ?? 5) * DAY);
-  const name = `#${Number(id % 100000n)}`;
-  const email = `c${customer}@example.com`;
-  const stored = stack.admin.addOrder(SHOP, {
-    id: String(id),
-    name,
-    customerId: String(customer),
-    lineItems: withIds.map((l) => ({ id: String(l.id), productId: l.product ?? null, quantity: l.qty, title: l.title })),
-    fulfillments: sandboxShipped.length
-      ? [{ id: String(id * 7n), lineItems: sandboxShipped.map((s) => ({ lineItemId: String(s.line.id), quantity: s.qty })) }]
-      : [],
-  });
-  await deliver(stack.url, SHOP, "orders/paid", {
-    id,
-    admin_graphql_api_id: `gid://shopify/Order/${id}`,
-    name,
-    email,
-    created_at: new Date(at.getTime() - DAY).toISOString(),
-    processed_at: new Date(at.getTime() - DAY).toISOString(),
-    currency: "USD",
-    financial_status: "paid",
-    cancelled_at: null,
-    taxes_included: false,
-    total_tax: "0.00",
-    total_shipping_price_set: { shop_money: { amount: "0.00", currency_code: "USD" } },
-    customer: { id: customer, email, first_name: "Ana", last_name: "García", phone: null },
-    line_items: withIds.map((l) => ({
-      id: l.id,
-      product_id: l.product ? BigInt(l.product) : null,
-      variant_id: null,
-      title: l.title,
-      vendor: "Baratza",
-      quantity: l.qty,
-      price: "50.00",
-      total_discount: "0.00",
-      discount_allocations: [],
-      gift_card: false,
-      tax_lines: [],
-    })),
-    fulfillment_status: shipped.length ? "fulfilled" : null,
-    fulfillments: shipped.length
-      ? [
-          {
-            id: id * 7n,
-            status: "success",
-            created_at: at.toISOString(),
-            line_items: shipped.map((s) => ({ id: s.line.id, quantity: s.qty })),
-          },
-        ]
-      : [],
-  });
-  await stack.waitForDrain();
-  // `fli`: the fulfillment line item Shopify holds for the first line (what the merchant returns).
-  return {
-    id: String(id),
-    name,
-    lines: withIds.map((l) => String(l.id)),
-    shippedAt: at,
-    fli: stored.fulfillments[0]?.lineItems[0]?.id ?? "",
-  };
-}
 
 const longDate = (d: Date, locale: "es" | "en") =>
   new Intl.DateTimeFormat(locale === "es" ? "es-ES" : "en-US", { dateStyle: "long", timeZone: "UTC" }).format(d);
-const options = (customer: bigint, orderId: string, locale = "en") =>
-  shopperCall(stack.url, `/api/orders/${orderId}/returns`, shopperToken(SHOP, customer), { locale });
-const requestReturn = (customer: bigint, body: Record<string, unknown>, locale = "en") =>
-  shopperCall(stack.url, "/api/returns", shopperToken(SHOP, customer), {
-    body: { requestId: crypto.randomUUID(), outcome: "refund", ...body },
-    locale,
-  });
-const myReturns = async (customer: bigint, locale = "en") =>
-  (await shopperCall(stack.url, "/api/returns", shopperToken(SHOP, customer), { locale })).body.returns;
-const texts = (r: { events: Array<{ text: string }> }) => r.events.map((e) => e.text);
+
+// The returns tests' shared calls (test/returns-helpers.ts), on this file's shop.
+let kit: ReturnsKit;
+const order: ReturnsKit["order"] = (...a) => kit.order(...a);
+const options: ReturnsKit["options"] = (...a) => kit.options(...a);
+const requestReturn: ReturnsKit["requestReturn"] = (...a) => kit.requestReturn(...a);
+const myReturns: ReturnsKit["myReturns"] = (...a) => kit.myReturns(...a);
+const shopifyIdOf: ReturnsKit["shopifyIdOf"] = (...a) => kit.shopifyIdOf(...a);
+const redeliver: ReturnsKit["redeliver"] = (...a) => kit.redeliver(...a);
+const texts = eventTexts;
 
 beforeAll(async () => {
   stack = await startStack({ database: "returns_http" });
+  kit = returnsKit(stack, SHOP, 9007199254790000n);
   await stack.installShop(SHOP);
   stack.admin.setProducts(SHOP, [
     { id: GRINDER, title: "Molinillo Baratza", productType: "Grinder", vendor: "Baratza", tags: [], variants: [] },
@@ -413,11 +329,6 @@ describe("a shopper returns units of their order", () => {
   });
 });
 
-async function shopifyIdOf(returnId: string): Promise<string> {
-  const { rows } = await stack.pool.query(`SELECT "shopifyReturnId" FROM "ReturnRequest" WHERE id = $1`, [returnId]);
-  return rows[0].shopifyReturnId;
-}
-
 describe("when Shopify refuses or does not answer", () => {
   it("marks the return failed and answers 409 when Shopify turns the request away", async () => {
     const o = await order(ANA, [{ title: "Molinillo Baratza", qty: 1, product: GRINDER }]);
@@ -589,23 +500,6 @@ function shuffle<T>(xs: T[], seed: number): T[] {
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
-}
-
-let redelivery = 0;
-async function redeliver(hooks: SandboxWebhook[]) {
-  for (const h of hooks) {
-    // A new event id (intake would drop the same one as a duplicate), Shopify's original time.
-    const headers = webhookHeaders({
-      secret: DEV_SECRET,
-      topic: h.topic,
-      shop: h.shop,
-      rawBody: h.body,
-      eventId: `redelivery-${++redelivery}`,
-      triggeredAt: h.triggeredAt,
-    });
-    const res = await fetch(`${stack.url}/webhooks`, { method: "POST", headers, body: h.body });
-    expect(res.status).toBe(200);
-  }
 }
 
 describe("privacy", () => {

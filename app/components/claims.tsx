@@ -9,12 +9,12 @@ import { interpolate, type Locale, type MessageKey, type Messages } from "../i18
 import { MAX_REJECTION_REASON, merchantActions, type ClaimActionResult, type MerchantIntent } from "../warranty/merchant-claims";
 
 export type ClaimKey = Extract<MessageKey, `claims.${string}`>;
-export type ClaimStrings = Pick<Messages, ClaimKey>;
 export type Tr = (key: ClaimKey, vars?: Record<string, string | number>) => string;
 
+/** A page's `t`, over the strings its loader handed down (the Claims pages', or another page's with its keys). */
 export const translator =
-  (strings: ClaimStrings): Tr =>
-  (key, vars) =>
+  <K extends MessageKey = ClaimKey>(strings: Pick<Messages, K>) =>
+  (key: K, vars?: Record<string, string | number>): string =>
     interpolate(strings[key], vars);
 
 const TONES: Record<

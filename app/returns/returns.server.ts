@@ -86,6 +86,8 @@ export interface ReturnRow {
   autoApprove: boolean;
   autoApproved: boolean;
   attemptedAt: Date | null;
+  merchantAction: "approve" | "decline" | null;
+  merchantActionAt: Date | null;
 }
 
 export type ReturnRefusal =
@@ -148,6 +150,16 @@ export async function applyReturnState(tx: Tx, row: ReturnRow, seen: ReturnState
   return changed;
 }
 
+/** Whether the return's customer was erased by customers/redact (their words are then not kept). */
+export async function customerRedacted(tx: Tx, customerId: string | null): Promise<boolean> {
+  if (!customerId) return false;
+  const [c] = await tx.rows<{ redacted: boolean }>`SELECT "redactedAt" IS NOT NULL AS redacted FROM "Customer" WHERE id = ${customerId}`;
+  return c?.redacted ?? false;
+}
+
+/** How the merchant and HubSpot name a return: Shopify's name ("#1001-R1"), or ours until Shopify gave one. */
+export const returnReference = (ret: { id: string; name: string | null }) => ret.name ?? `R-${ret.id.slice(0, 8).toUpperCase()}`;
+
 // Where the merchant's HubSpot stands on a return: one that waits for the merchant (requested, not
 // approved by the shop's rules) opens a ticket; an approved one waits for the item to come back;
 // declined, canceled and closed ones are closed. Every return counts on the contact's "returns
@@ -204,7 +216,7 @@ export async function returnChanged(
     // Only a return that waits for the merchant gets a ticket; the others count on the contact.
     openTicket: ret.status === "requested" && !(r.origin === "shopper" && r.autoApprove),
     params: {
-      reference: ret.name ?? `R-${ret.id.slice(0, 8).toUpperCase()}`,
+      reference: returnReference(ret),
       orderName: r.orderName ?? `#${ret.shopifyOrderId}`,
       items,
       note: r.note,
@@ -215,9 +227,18 @@ export async function returnChanged(
   });
 }
 
-/** The approved event's actor: an approval the shop's rules asked for is the system's, any other the merchant's in Shopify. */
-export const approvedBy = (row: Pick<ReturnRow, "origin" | "autoApprove">) =>
-  row.origin === "shopper" && row.autoApprove ? ("system" as const) : ("shopify" as const);
+/**
+ * Who approved or declined a return, for its event: an approval the shop's rules asked for is the
+ * system's; a move the merchant sent from the admin's Returns queue is the merchant's (whichever of
+ * our answer and Shopify's webhook records it first); any other, the merchant's in Shopify.
+ */
+export const decidedBy = (
+  row: Pick<ReturnRow, "origin" | "autoApprove" | "merchantAction">,
+  move: "approve" | "decline",
+): "system" | "merchant" | "shopify" => {
+  if (row.merchantAction === move) return "merchant";
+  return move === "approve" && row.origin === "shopper" && row.autoApprove ? "system" : "shopify";
+};
 
 // --- the shopper's order, as the rules see it -----------------------------------------------------
 
@@ -519,7 +540,7 @@ async function settleRequest(shop: string, returnId: string, answer: Exclude<Sho
     const status = issued.status.toLowerCase() as ReturnStatus;
     const changed = await applyReturnState(tx, row, { status, at: null });
     await addReturnEvent(tx, returnId, { key: "requested", kind: "requested", actor: "system" });
-    if (status === "open") await addReturnEvent(tx, returnId, { key: "approved", kind: "approved", actor: approvedBy(row) });
+    if (status === "open") await addReturnEvent(tx, returnId, { key: "approved", kind: "approved", actor: decidedBy(row, "approve") });
     if (changed) await returnChanged(tx, shop, row.customerId, row);
   });
 }

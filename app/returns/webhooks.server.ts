@@ -21,7 +21,16 @@ import { holdShopForProcessing } from "../privacy/tombstone.server";
 import { withOfflineAdmin } from "../shopify.server";
 import { fetchReturn, requestRefOf, type ShopifyReturn } from "../../integrations/shopify/returns.server";
 import type { ReturnTopic } from "../../integrations/shopify/payloads";
-import { addReturnEvent, applyReturnState, approvedBy, lockReturn, returnChanged, returnTiming, type ReturnRow } from "./returns.server";
+import {
+  addReturnEvent,
+  applyReturnState,
+  customerRedacted,
+  decidedBy,
+  lockReturn,
+  returnChanged,
+  returnTiming,
+  type ReturnRow,
+} from "./returns.server";
 
 const numeric = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
 const NOTE_MAX = 300; // Shopify's limit for a customer note
@@ -82,7 +91,12 @@ export async function recordReturnWebhook(
     if (event)
       await addReturnEvent(tx, row.id, {
         ...event,
-        actor: event.kind === "approved" ? approvedBy(row) : event.kind === "requested" && row.origin === "shopper" ? "system" : "shopify",
+        actor:
+          event.kind === "approved" || event.kind === "declined"
+            ? decidedBy(row, event.kind === "approved" ? "approve" : "decline")
+            : event.kind === "requested" && row.origin === "shopper"
+              ? "system"
+              : "shopify",
         params: event.kind === "declined" && facts.declineReason ? { reason: facts.declineReason } : {},
         at,
       });
@@ -107,12 +121,6 @@ async function readReturn(shop: string, gid: string): Promise<{ ret: ShopifyRetu
     throw new Error(`Shopify accepts no token of ours to read return ${numeric(gid)}; the queue tries again`);
   }
   return { ret: answer };
-}
-
-async function customerRedacted(tx: Tx, customerId: string | null): Promise<boolean> {
-  if (!customerId) return false;
-  const [c] = await tx.rows<{ redacted: boolean }>`SELECT "redactedAt" IS NOT NULL AS redacted FROM "Customer" WHERE id = ${customerId}`;
-  return c?.redacted ?? false;
 }
 
 const noteOf = (notes: Array<string | null>) =>

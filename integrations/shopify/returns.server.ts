@@ -10,14 +10,19 @@
 // docs/decisions/0013-shopify-returns.md.
 import type { AdminGraphql } from "./admin.server";
 import { send, refusedBy, type Sent, type UserError } from "./admin-send.server";
+import { DECLINE_NOTE_MAX, DECLINE_REASONS, type DeclineReason } from "./return-decline";
+
+export { DECLINE_NOTE_MAX, DECLINE_REASONS, type DeclineReason };
 
 export type ReturnStatus = "REQUESTED" | "OPEN" | "CLOSED" | "DECLINED" | "CANCELED";
-export type DeclineReason = "RETURN_PERIOD_ENDED" | "FINAL_SALE" | "OTHER";
 
 export type ReturnOutcome =
   // `already`: Shopify refused the move because the return was in that state already (a retry of an
-  // uncertain call, or the merchant did it first).
-  { issued: { returnId: string; status: ReturnStatus; name: string; already?: true } } | { refused: string } | { uncertain: string };
+  // uncertain call, or the merchant did it first). `read`: the return as Shopify holds it, when a
+  // refusal of approve or decline had it read back (to tell `already`).
+  | { issued: { returnId: string; status: ReturnStatus; name: string; already?: true }; read?: ShopifyReturn }
+  | { refused: string; read?: ShopifyReturn }
+  | { uncertain: string };
 export type DraftOrderOutcome = { issued: { draftOrderId: string; name: string } } | { refused: string } | { uncertain: string };
 
 /** Units of an order the customer can return now, per fulfillment line item. */
@@ -87,8 +92,6 @@ export interface FoundDraftOrder {
 export const DEFAULT_RETURNS_TIMEOUT_MS = 10_000;
 /** Shopify's maximum for a return line's customer note. */
 export const CUSTOMER_NOTE_MAX = 300;
-/** Shopify's maximum for a decline note. */
-export const DECLINE_NOTE_MAX = 500;
 /**
  * How long after an uncertain return request Shopify may still be creating it (assumed: Shopify
  * documents no limit). settleReturnRequest does not send again before this has passed.
@@ -598,7 +601,10 @@ async function alreadyThere(
   const errors = Object.values(sent.data)[0]?.userErrors ?? [];
   if (!errors.some((e) => e.code === "INVALID_STATE")) return result;
   const now = await fetchReturn(graphql, returnId, { timeoutMs }).catch(() => null);
-  return now?.status === target ? { issued: { returnId: now.returnId, status: now.status, name: now.name, already: true } } : result;
+  if (!now) return result;
+  return now.status === target
+    ? { issued: { returnId: now.returnId, status: now.status, name: now.name, already: true }, read: now }
+    : { ...result, read: now };
 }
 
 /** REQUESTED → OPEN. A return already OPEN (approved by the merchant, or an uncertain earlier call) counts as issued, `already`. */
@@ -627,8 +633,7 @@ export async function declineReturn(
   decline: { declineReason: DeclineReason; note: string | null; notifyCustomer: boolean },
   opts: { timeoutMs?: number } = {},
 ): Promise<ReturnOutcome> {
-  if (!["RETURN_PERIOD_ENDED", "FINAL_SALE", "OTHER"].includes(decline.declineReason))
-    return { refused: `Unknown decline reason ${decline.declineReason}` };
+  if (!DECLINE_REASONS.includes(decline.declineReason)) return { refused: `Unknown decline reason ${decline.declineReason}` };
   if ((decline.note?.length ?? 0) > DECLINE_NOTE_MAX) return { refused: `A decline note can be at most ${DECLINE_NOTE_MAX} characters` };
   const sent = await send<Record<string, ReturnPayload>>(
     graphql,

@@ -269,10 +269,12 @@ describe("requestReturn, approve, decline, cancel, close, reopen", () => {
     expect(sb.returnsOf(SHOP, order.id)[0]).toMatchObject({ status: "OPEN", notifyCustomer: false });
     expect(await approveReturn(graphql, ret!.id)).toEqual({
       issued: { returnId: ret!.id, status: "OPEN", name: "#1001-R1", already: true },
+      read: expect.objectContaining({ returnId: ret!.id, status: "OPEN" }),
     });
-    // Declining an OPEN return is an invalid transition, refused in Shopify's words.
+    // Declining an OPEN return is an invalid transition, refused in Shopify's words, with the return as Shopify holds it.
     expect(await declineReturn(graphql, ret!.id, { declineReason: "OTHER", note: null, notifyCustomer: false })).toEqual({
       refused: "Return is not declinable. Only non-refunded returns with status REQUESTED can be declined.",
+      read: expect.objectContaining({ returnId: ret!.id, status: "OPEN", decline: null }),
     });
     expect(await approveReturn(graphql, "gid://shopify/Return/42")).toEqual({ refused: "Return not found." });
   });
@@ -301,6 +303,7 @@ describe("requestReturn, approve, decline, cancel, close, reopen", () => {
     });
     expect(await approveReturn(graphql, id)).toEqual({
       refused: "Return is not approvable. Only returns with status REQUESTED can be approved.",
+      read: expect.objectContaining({ status: "DECLINED", decline: { reason: "FINAL_SALE", note: "Filters are final sale." } }),
     });
   });
 

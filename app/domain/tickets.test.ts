@@ -20,7 +20,7 @@ const ret: ReturnParams = {
   note: "The box was open.",
   preferredOutcome: "store_credit",
   status: "declined",
-  declineReason: "Outside the return window",
+  declineReason: "RETURN_PERIOD_ENDED",
 };
 
 describe("renderTicket", () => {
@@ -49,7 +49,7 @@ describe("renderTicket", () => {
       subject: "Return #1001-R1 for order #1001",
       content: [
         "Return #1001-R1 for order #1001.",
-        "Status: Declined: Outside the return window.",
+        "Status: Declined: the return period ended.",
         "",
         "Items:",
         "- 1 × Molinillo Baratza (reason: Defective)",

@@ -124,6 +124,13 @@ function claimStatus(p: WarrantyClaimParams): string {
   }
 }
 
+// Shopify's decline reasons (ReturnDeclineReason), as the merchant's team reads them.
+const DECLINE_REASON: Record<string, string> = {
+  RETURN_PERIOD_ENDED: "the return period ended",
+  FINAL_SALE: "final sale",
+  OTHER: "other reason",
+};
+
 function returnStatus(p: ReturnParams): string {
   switch (p.status) {
     case "requested":
@@ -131,7 +138,7 @@ function returnStatus(p: ReturnParams): string {
     case "open":
       return "Approved, waiting for the items to come back.";
     case "declined":
-      return p.declineReason ? `Declined: ${oneLine(p.declineReason)}.` : "Declined.";
+      return p.declineReason ? `Declined: ${DECLINE_REASON[p.declineReason] ?? oneLine(p.declineReason)}.` : "Declined.";
     case "canceled":
       return "Canceled.";
     case "closed":

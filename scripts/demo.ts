@@ -9,6 +9,7 @@ import { DEV_SECRET, startStack } from "../test/stack.ts";
 import { shopperCall, shopperToken } from "../test/shopper-helpers.ts";
 import type { AccountView, ClaimView, RedeemAnswer, ReturnOptionsView, ReturnView } from "../app/shopper/views.ts";
 import type { OrderFacts } from "../app/domain/facts.ts";
+import { returnReasonText } from "../app/domain/shopper-text.ts";
 
 const keep = process.argv.includes("--keep");
 const shop = "cafe-demo.myshopify.com";
@@ -349,6 +350,15 @@ if (returnable) {
     const mine = (await shopperCall(stack.url, "/api/returns", token, { locale: "es" })).body.returns as ReturnView[];
     console.log(`  The merchant declined ${waiting.name} in Shopify's admin; the shopper now reads (es):`);
     for (const r of mine.filter((x) => x.orderId === returnable.orderId)) console.log(`    ${r.name}: ${r.statusText}`);
+    const { returnsQueue } = await import("../app/returns/returns-queue.server.ts");
+    const queue = await returnsQueue(shop, { status: "all", page: 1, pageSize: 50 });
+    console.log(
+      `  The merchant's Returns queue (all ${queue.counts.all}; needs action ${queue.counts.requested}, open ${queue.counts.open}, declined ${queue.counts.declined}):`,
+    );
+    for (const r of queue.rows)
+      console.log(
+        `    ${pad(r.reference, 10)} ${pad(r.customerName ?? "—", 16)} ${r.units} unit${r.units === 1 ? "" : "s"} · ${r.reasons.map((x) => returnReasonText(x, "en")).join(", ")} · wants ${r.outcome === "store_credit" ? "store credit" : (r.outcome ?? "—")} · ${r.status}`,
+      );
     await waitForHubSpot(stack.pool, shop);
     const ticket = hubspotHoldings(hubspot, portal.portalId).state.tickets.find((t) =>
       t.properties.content?.includes(`return:${waiting.id}`),
@@ -358,6 +368,7 @@ if (returnable) {
       approved.status === "open" &&
       mine.some((r) => r.id === waiting.id && r.status === "declined") &&
       held.length === 2 &&
+      queue.counts.all === 2 &&
       ticket?.properties.hs_pipeline_stage === "4";
   }
   stack.admin.sendWebhooksTo(null);
@@ -365,7 +376,6 @@ if (returnable) {
 
 // What the dashboard will show of the week's after-sales service (app/domain/after-sales-measures.ts).
 const { afterSalesMeasures } = await import("../app/dashboard.server.ts");
-const { returnReasonText } = await import("../app/domain/shopper-text.ts");
 const m = await afterSalesMeasures(shop, { from: new Date(start), to: new Date(Date.now() + 60_000) });
 const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
 const mins = (ms: number | null) => (ms === null ? "—" : ms < 60_000 ? "under a minute" : `${Math.round(ms / 60_000)} min`);

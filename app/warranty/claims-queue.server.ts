@@ -107,6 +107,7 @@ export interface ClaimDetail {
   };
   customer: { name: string | null; email: string | null; redacted: boolean };
   events: ClaimEvent[];
+  photos: Array<{ id: string; contentType: string; byteSize: number }>; // oldest first
   measures: { firstResponseMs: number | null; resolutionMs: number | null; firstContactResolution: boolean | null };
 }
 
@@ -117,7 +118,9 @@ const DETAIL_SQL = `
                            'coverageStart', ${iso('w."coverageStart"')}, 'coverageEnd', ${iso('w."coverageEnd"')}) AS unit,
          json_build_object('name', ${CUSTOMER_NAME}, 'email', ${CUSTOMER_EMAIL}, 'redacted', c."redactedAt" IS NOT NULL) AS customer,
          COALESCE((SELECT json_agg(json_build_object('type', e.type, 'actor', e.actor, 'at', ${iso("e.at")}, 'params', e.params) ORDER BY e.id)
-                   FROM "WarrantyClaimEvent" e WHERE e."claimId" = k.id), '[]'::json) AS events
+                   FROM "WarrantyClaimEvent" e WHERE e."claimId" = k.id), '[]'::json) AS events,
+         COALESCE((SELECT json_agg(json_build_object('id', p.id, 'contentType', p."contentType", 'byteSize', p."byteSize") ORDER BY p."createdAt", p.id)
+                   FROM "WarrantyClaimPhoto" p WHERE p."claimId" = k.id), '[]'::json) AS photos
   FROM "WarrantyClaim" k
   JOIN "WarrantyRegistration" w ON w.id = k."warrantyId"
   JOIN "Customer" c ON c.id = k."customerId"

@@ -549,6 +549,136 @@ describe("warranty claims", () => {
     expect(posts(api)).toHaveLength(1);
   });
 
+  const photo = (name: string, size = 1000, type = "image/jpeg") => new File([new Uint8Array(size)], name, { type });
+  /** Picks files in the form's drop zone as the host hands them over: the element's `files`, then `input`. */
+  const pickPhotos = (...files: File[]) => {
+    const zone = form().querySelector("s-drop-zone")!;
+    Object.defineProperty(zone, "files", { value: files, configurable: true });
+    zone.dispatchEvent(new Event("input"));
+  };
+  const photoPosts = (api: ReturnType<typeof fakeApi>) => posts(api).filter((c) => c.path.endsWith("/photos"));
+  const PHOTOS = `/api/claims/${created.id}/photos`;
+  const withPhotos = (n: number) => ({
+    ...created,
+    photos: Array.from({ length: n }, (_, i) => ({ id: `p${i}`, url: `https://postventa.example/api/claims/x/photos/p${i}` })),
+  });
+
+  it("offers up to three photos, says the limit, and refuses a wrong kind, a large one and a fourth before sending", async () => {
+    await renderClaims({});
+    const zone = form().querySelector("s-drop-zone")!;
+    expect(zone.getAttribute("label")).toBe("Photos (optional)");
+    expect(zone.getAttribute("accept")).toBe("image/jpeg,image/png,image/webp");
+    expect(zone.hasAttribute("multiple")).toBe(true);
+    expect(shown(form())).toContain("0 of 3 photos chosen · JPEG, PNG or WebP, up to 5 MB each");
+
+    pickPhotos(photo("a.jpg"), photo("notes.pdf", 100, "application/pdf"));
+    await settle(() => expect(shown(form())).toContain("1 of 3 photos chosen"));
+    expect(form().querySelector("s-drop-zone")!.getAttribute("error")).toBe("notes.pdf is not a JPEG, PNG or WebP photo.");
+    pickPhotos(photo("huge.jpg", 5 * 1024 * 1024 + 1));
+    await settle(() => expect(form().querySelector("s-drop-zone")!.getAttribute("error")).toBe("huge.jpg is larger than 5 MB."));
+    pickPhotos(photo("b.png", 10, "image/png"), photo("c.webp", 10, "image/webp"), photo("d.jpg"));
+    await settle(() => expect(shown(form())).toContain("3 of 3 photos chosen"));
+    expect(form().querySelector("s-drop-zone")!.getAttribute("error")).toBe("You can add at most 3 photos.");
+    expect(form().querySelector("s-drop-zone")!.hasAttribute("disabled")).toBe(true);
+    expect(shown(form())).toContain("a.jpg");
+    expect(shown(form())).not.toContain("d.jpg");
+
+    button("Remove", form().querySelector("s-stack:has(> s-text + s-button)")!).click(); // a.jpg
+    await settle(() => expect(shown(form())).toContain("2 of 3 photos chosen"));
+    expect(shown(form())).not.toContain("a.jpg");
+    expect(form().querySelector("s-drop-zone")!.hasAttribute("disabled")).toBe(false);
+  });
+
+  it("sends the claim, then each photo as its bytes with its own clientId, and closes when all are in", async () => {
+    const api = await renderClaims({
+      "POST /api/claims": () => json(created, 201),
+      [`POST ${PHOTOS}`]: () => json(withPhotos(photoPosts(api).length), 201),
+    });
+    const hideOverlay = vi.fn();
+    form().hideOverlay = hideOverlay;
+    describeProblem(PROBLEM);
+    const a = photo("a.jpg", 1200);
+    const b = photo("b.png", 800, "image/png");
+    pickPhotos(a, b);
+    button("Send claim", form()).click();
+    await settle(() => expect(shown()).toContain("Claim sent"));
+    expect(posts(api).map((c) => c.path)).toEqual(["/api/claims", PHOTOS, PHOTOS]);
+    const [first, second] = photoPosts(api);
+    expect([first.file, second.file]).toEqual([a, b]);
+    expect([first.contentType, second.contentType]).toEqual(["image/jpeg", "image/png"]);
+    expect(first.query?.clientId).toMatch(UUID);
+    expect(second.query?.clientId).toMatch(UUID);
+    expect(first.query?.clientId).not.toBe(second.query?.clientId);
+    expect(first.authorization).toBe("Bearer mock-session-token");
+    expect(hideOverlay).toHaveBeenCalledOnce();
+  });
+
+  it("resends a photo with the same clientId, and when some are still missing says so, retries only those, or finishes", async () => {
+    let failing = true;
+    const api = await renderClaims({
+      "POST /api/claims": () => json(created, 201),
+      [`POST ${PHOTOS}`]: (call) => {
+        if (failing && (call as { file?: File }).file?.name === "b.jpg") return json({ error: "unavailable" }, 503);
+        return json(withPhotos(1), 201);
+      },
+    });
+    const hideOverlay = vi.fn();
+    form().hideOverlay = hideOverlay;
+    describeProblem(PROBLEM);
+    pickPhotos(photo("a.jpg"), photo("b.jpg"));
+    button("Send claim", form()).click();
+    await settle(() => expect(shown(form())).toContain("1 photo could not be sent. Try again, or finish without it."));
+    expect(form().querySelector("s-banner")?.getAttribute("heading")).toBe("Your claim was sent, but not every photo");
+    const ids = (name: string) =>
+      photoPosts(api)
+        .filter((c) => (c.file as File).name === name)
+        .map((c) => c.query?.clientId);
+    expect(ids("a.jpg")).toHaveLength(1);
+    expect(ids("b.jpg")).toHaveLength(3); // the upload and two automatic retries
+    expect(new Set(ids("b.jpg")).size).toBe(1);
+    expect(posts(api).filter((c) => c.path === "/api/claims")).toHaveLength(1);
+    expect(hideOverlay).not.toHaveBeenCalled();
+
+    failing = false;
+    button("Try again", form()).click();
+    await settle(() => expect(shown()).toContain("Claim sent"));
+    expect(ids("a.jpg")).toHaveLength(1); // not sent again
+    expect(ids("b.jpg")).toHaveLength(4);
+    expect(new Set(ids("b.jpg")).size).toBe(1);
+    expect(posts(api).filter((c) => c.path === "/api/claims")).toHaveLength(1);
+    expect(hideOverlay).toHaveBeenCalledOnce();
+  });
+
+  it("shows the server's sentence for a photo it refuses, does not resend it, and 'Done' keeps the claim", async () => {
+    const refusal = "Only JPEG, PNG or WebP photos are accepted.";
+    const api = await renderClaims({
+      "POST /api/claims": () => json(created, 201),
+      [`POST ${PHOTOS}`]: () => json({ error: refusal, code: "photo_type" }, 415),
+    });
+    const hideOverlay = vi.fn();
+    form().hideOverlay = hideOverlay;
+    describeProblem(PROBLEM);
+    pickPhotos(photo("renamed.jpg"));
+    button("Send claim", form()).click();
+    await settle(() => expect(shown(form())).toContain(refusal));
+    expect(photoPosts(api)).toHaveLength(1);
+    expect(() => button("Try again", form())).toThrow();
+    button("Done", form()).click();
+    await settle(() => expect(shown()).toContain("Claim sent"));
+    expect(hideOverlay).toHaveBeenCalledOnce();
+    expect(photoPosts(api)).toHaveLength(1);
+  });
+
+  it("shows a claim's photos from the API's links in My claims", async () => {
+    await renderClaims({});
+    const images = Array.from(section("My claims").querySelectorAll("s-image"));
+    expect(images.map((i) => [i.getAttribute("src"), i.getAttribute("alt")])).toEqual([
+      ["https://postventa.example/api/claims/c2/photos/p1?expires=1&signature=a", "Photo 1"],
+      ["https://postventa.example/api/claims/c2/photos/p2?expires=1&signature=b", "Photo 2"],
+    ]);
+    expect(shown(section("My claims"))).toContain("Your photos");
+  });
+
   it("speaks Spanish in the form's checks and banners", async () => {
     extension.shopify.localization.language.value = { isoCode: "es-ES" };
     extension.shopify.i18n.translate = translator(es, "es") as typeof extension.shopify.i18n.translate;
@@ -560,6 +690,8 @@ describe("warranty claims", () => {
     );
     expect(form().querySelector("s-text-area")?.getAttribute("label")).toBe("¿Qué le pasa?");
     expect(shown(form())).toContain("4 / 2000 caracteres");
+    expect(form().querySelector("s-drop-zone")?.getAttribute("label")).toBe("Fotos (opcional)");
+    expect(shown(form())).toContain("0 de 3 fotos elegidas · JPEG, PNG o WebP, hasta 5 MB cada una");
     describeProblem(PROBLEM);
     button("Enviar reclamación", form()).click();
     await settle(() => expect(shown()).toContain("Reclamación enviada"));

@@ -170,6 +170,18 @@ describe("a shopper adds photos to their claim", () => {
     expect(await photoRows(anaClaim)).toHaveLength(3);
   });
 
+  it("refuses photos once the claim is closed, saying so", async () => {
+    const { actOnClaim } = await import("../app/warranty/claims.server.ts");
+    await actOnClaim(SHOP, beaClaim, { type: "reject", reason: "Water damage." }, "merchant");
+    const before = (await photoRows(beaClaim)).length;
+    const res = await upload(BEA, beaClaim, jpeg(11), { locale: "es" });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ code: "photo_claim_closed", error: "Esta reclamación ya está cerrada: no se le pueden añadir fotos." });
+    expect(await photoRows(beaClaim)).toHaveLength(before);
+    const account = (await shopperCall(stack.url, "/api/account", shopperToken(SHOP, BEA))).body;
+    expect(account.claims.find((c: { id: string }) => c.id === beaClaim)).toMatchObject({ canAddPhotos: false });
+  });
+
   it("asks for a clientId", async () => {
     const url = `${stack.url}/api/claims/${anaClaim}/photos?locale=en`;
     const res = await fetch(url, {

@@ -49,6 +49,8 @@ export function ClaimForm({ i18n, api, onStale, warranty, onClaimed }: ClaimForm
   // Refs, not state: two clicks in one tick both see the same state, but not the same ref.
   const inFlightRef = useRef(false);
   const photosRef = useRef<Photo[]>([]);
+  // The claim made while some photos are still missing: closing the form in any way finishes it, once.
+  const unfinishedRef = useRef<ClaimView | null>(null);
 
   // The text as last typed, for a Send pressed before the re-render that shows it.
   const latestRef = useRef("");
@@ -85,6 +87,7 @@ export function ClaimForm({ i18n, api, onStale, warranty, onClaimed }: ClaimForm
   };
 
   const finish = (claim: ClaimView) => {
+    unfinishedRef.current = null;
     modalRef.current?.hideOverlay?.();
     setSubmit({ status: "idle" });
     type("");
@@ -108,8 +111,9 @@ export function ClaimForm({ i18n, api, onStale, warranty, onClaimed }: ClaimForm
         else retry.push(photo);
       }
     }
-    if (retry.length === 0 && text === null) finish(latest);
-    else setSubmit({ status: "photos", claim: latest, retry, text });
+    if (retry.length === 0 && text === null) return finish(latest);
+    unfinishedRef.current = latest;
+    setSubmit({ status: "photos", claim: latest, retry, text });
   };
 
   // One claim per submission: its requestId is made when Send is accepted, and every retry of it
@@ -160,7 +164,7 @@ export function ClaimForm({ i18n, api, onStale, warranty, onClaimed }: ClaimForm
         id={id}
         heading={t("claim.heading", { product: warranty.product })}
         // Closed while some photos were missing: the claim was made all the same.
-        onHide={() => submit.status === "photos" && finish(submit.claim)}
+        onHide={() => unfinishedRef.current && finish(unfinishedRef.current)}
       >
         <s-stack gap="base">
           {submit.status === "refused" ? (

@@ -1,6 +1,6 @@
 /// <reference types="@shopify/ui-extensions/customer-account.page.render" />
 import { getExtension } from "@shopify/ui-extensions-tester";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import type { ClaimRequest, RedeemRequest } from "../../../app/shopper/views.ts";
 import { button, deferred, fakeApi, json, shown, translator, unmount } from "../../shared/testing.ts";
 import en from "../locales/en.default.json";
@@ -667,6 +667,26 @@ describe("warranty claims", () => {
     await settle(() => expect(shown()).toContain("Claim sent"));
     expect(hideOverlay).toHaveBeenCalledOnce();
     expect(photoPosts(api)).toHaveLength(1);
+  });
+
+  it("keeps the claim without its missing photos when the shopper closes the form", async () => {
+    // Shopify's s-modal declares `onhide` (its `hide` event); jsdom's stand-in element does not, and
+    // Preact names the listener after what the element declares.
+    Object.defineProperty(HTMLElement.prototype, "onhide", { value: null, writable: true, configurable: true });
+    onTestFinished(() => void delete (HTMLElement.prototype as { onhide?: unknown }).onhide);
+    const api = await renderClaims({
+      "POST /api/claims": () => json(created, 201),
+      [`POST ${PHOTOS}`]: () => Promise.reject(new TypeError("Failed to fetch")),
+    });
+    describeProblem(PROBLEM);
+    pickPhotos(photo("a.jpg"));
+    button("Send claim", form()).click();
+    await settle(() => expect(shown(form())).toContain("1 photo could not be sent."));
+    expect(() => button("Claim sent")).toThrow();
+    form().dispatchEvent(new Event("hide")); // closed by Cancel, Escape or the close button
+    await settle(() => expect(shown()).toContain("Claim sent"));
+    await settle(() => expect(gets(api)).toHaveLength(2));
+    expect(posts(api).filter((c) => c.path === "/api/claims")).toHaveLength(1);
   });
 
   it("shows a claim's photos from the API's links in My claims", async () => {

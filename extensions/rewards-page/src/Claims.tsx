@@ -1,12 +1,14 @@
 // Warranty claims on the rewards page: each warranty's "Claim warranty" form (a modal, shared with
-// the order status block: ../../shared/claim-form.tsx) and the shopper's claims with their photos,
-// timeline and reopen. POST /api/claims/:id/reopen.
+// the order status block: ../../shared/claim-form.tsx) and the shopper's claims with their photos
+// ("Add photos" while open), timeline and reopen. POST /api/claims/:id/photos, POST /api/claims/:id/reopen.
 // Sentences (coverage, why a unit cannot be claimed, a claim's status and events, refusals) are the
 // API's; labels, buttons, the counter and the form's own checks are this extension's locales.
 import { useRef, useState } from "preact/hooks";
 import type { ClaimStatus, ClaimView, WarrantyItem } from "../../../app/shopper/views.ts";
 import { ApiError, callApi, type ApiContext } from "../../shared/api.ts";
 import { ClaimForm } from "../../shared/claim-form.tsx";
+import { MAX_PHOTOS } from "../../shared/claim-limits.ts";
+import { PhotosMissing, uploadPhotos, usePhotoPicker, type Photo, type Uploaded } from "../../shared/claim-photos.tsx";
 import { formatDay, type I18nLike } from "../../shared/format.ts";
 
 interface Shared {
@@ -183,6 +185,89 @@ function ClaimCard({ i18n, api, onStale, claim, onChanged }: Shared & { claim: C
           </s-button>
         </s-stack>
       ) : null}
+      {claim.canAddPhotos ? <AddPhotos i18n={i18n} api={api} claim={claim} onChanged={onChanged} /> : null}
     </s-stack>
+  );
+}
+
+type Adding = { status: "idle" } | { status: "sending" } | { status: "empty" } | { status: "missing"; missing: Uploaded };
+
+/** "Add photos" to an open claim that has fewer than three (the ones the claim form could not send, or more). */
+function AddPhotos({
+  i18n,
+  api,
+  claim,
+  onChanged,
+}: Pick<Shared, "i18n" | "api"> & { claim: ClaimView; onChanged: (claim: ClaimView) => void }) {
+  const t = i18n.translate;
+  const id = `claim-photos-${claim.id}`;
+  const modalRef = useRef<HTMLElementTagNameMap["s-modal"]>(null);
+  const picker = usePhotoPicker(i18n, MAX_PHOTOS - claim.photos.length);
+  const [adding, setAdding] = useState<Adding>({ status: "idle" });
+  const inFlightRef = useRef(false);
+  // The claim as the last photo sent left it, until the page hears of it when the form closes.
+  const unfinishedRef = useRef<ClaimView | null>(null);
+
+  const finish = (updated: ClaimView) => {
+    unfinishedRef.current = null;
+    modalRef.current?.hideOverlay?.();
+    setAdding({ status: "idle" });
+    picker.clear();
+    onChanged(updated);
+  };
+  const send = async (photos: Photo[]) => {
+    if (inFlightRef.current) return;
+    if (!photos.length) return setAdding({ status: "empty" });
+    inFlightRef.current = true;
+    setAdding({ status: "sending" });
+    try {
+      const done = await uploadPhotos(api, i18n, unfinishedRef.current ?? claim, photos);
+      if (!done.retry.length && !done.refusal) return finish(done.claim);
+      unfinishedRef.current = done.claim;
+      setAdding({ status: "missing", missing: done });
+    } finally {
+      inFlightRef.current = false;
+    }
+  };
+
+  return (
+    <>
+      <s-stack direction="inline">
+        <s-button variant="secondary" commandFor={id} command="--show">
+          {t("claims.addPhotos")}
+        </s-button>
+      </s-stack>
+      <s-modal
+        ref={modalRef}
+        id={id}
+        heading={t("claims.addPhotosHeading", { product: claim.product })}
+        onHide={() => unfinishedRef.current && finish(unfinishedRef.current)}
+      >
+        <s-stack gap="base">
+          {adding.status === "missing" ? (
+            <PhotosMissing
+              i18n={i18n}
+              heading={t("claims.photosMissingHeading")}
+              missing={adding.missing}
+              onRetry={() => adding.status === "missing" && void send(adding.missing.retry)}
+            />
+          ) : adding.status === "empty" ? (
+            <s-text color="subdued">{t("claims.choosePhoto")}</s-text>
+          ) : null}
+          {picker.view(adding.status === "sending" || adding.status === "missing")}
+        </s-stack>
+        <s-button
+          slot="primary-action"
+          variant="primary"
+          loading={adding.status === "sending"}
+          onClick={() => (adding.status === "missing" ? finish(adding.missing.claim) : void send(picker.current()))}
+        >
+          {t(adding.status === "missing" ? "claim.photos.done" : "claims.sendPhotos")}
+        </s-button>
+        <s-button slot="secondary-actions" variant="secondary" commandFor={id} command="--hide">
+          {t("claim.cancel")}
+        </s-button>
+      </s-modal>
+    </>
   );
 }

@@ -95,8 +95,10 @@ describe("rewards page", () => {
     expect(text).toContain("Reclamar garantía: Espresso machine");
     expect(button("Reclamar garantía")).toBeDefined();
     expect(button("Enviar reclamación")).toBeDefined();
-    expect(button("Cancelar")).toBeDefined();
+    expect(button("Cancelar", document.querySelector("s-modal#claim-w1")!)).toBeDefined();
     expect(button("Reabrir")).toBeDefined();
+    expect(button("Añadir fotos")).toBeDefined();
+    expect(text).toContain("Tus fotos");
     expect(text).toContain("0 / 2000 caracteres");
     expect(text).toContain("Ya hay una reclamación abierta para esta unidad");
     expect(text).toContain("Ver tu reclamación");
@@ -502,9 +504,13 @@ describe("warranty claims", () => {
     expect(order[0]).toBeLessThan(order[1]);
     expect(text).toContain(new Date("2026-10-04T15:30:00Z").toISOString()); // the mock's formatDate
     expect(text.split("In review")).toHaveLength(2); // the API's "In review" is not repeated beside the badge
-    // Only the rejected one can be reopened.
+    // Only the rejected one can be reopened; only the open one takes more photos.
     expect(button("Reopen", claims)).toBeDefined();
-    expect(claims.querySelectorAll("s-button")).toHaveLength(1);
+    expect(button("Add photos", claims).getAttribute("commandfor")).toBe("claim-photos-c2");
+    expect(Array.from(claims.querySelectorAll(":scope s-button:not(s-modal s-button)"), (b) => b.textContent)).toEqual([
+      "Add photos",
+      "Reopen",
+    ]);
     expect(claims.querySelectorAll("s-divider")).toHaveLength(1);
   });
 
@@ -569,22 +575,22 @@ describe("warranty claims", () => {
     expect(zone.getAttribute("label")).toBe("Photos (optional)");
     expect(zone.getAttribute("accept")).toBe("image/jpeg,image/png,image/webp");
     expect(zone.hasAttribute("multiple")).toBe(true);
-    expect(shown(form())).toContain("0 of 3 photos chosen · JPEG, PNG or WebP, up to 5 MB each");
+    expect(shown(form())).toContain("0 of 3 photos · JPEG, PNG or WebP, up to 5 MB each");
 
     pickPhotos(photo("a.jpg"), photo("notes.pdf", 100, "application/pdf"));
-    await settle(() => expect(shown(form())).toContain("1 of 3 photos chosen"));
+    await settle(() => expect(shown(form())).toContain("1 of 3 photos ·"));
     expect(form().querySelector("s-drop-zone")!.getAttribute("error")).toBe("notes.pdf is not a JPEG, PNG or WebP photo.");
     pickPhotos(photo("huge.jpg", 5 * 1024 * 1024 + 1));
     await settle(() => expect(form().querySelector("s-drop-zone")!.getAttribute("error")).toBe("huge.jpg is larger than 5 MB."));
     pickPhotos(photo("b.png", 10, "image/png"), photo("c.webp", 10, "image/webp"), photo("d.jpg"));
-    await settle(() => expect(shown(form())).toContain("3 of 3 photos chosen"));
+    await settle(() => expect(shown(form())).toContain("3 of 3 photos ·"));
     expect(form().querySelector("s-drop-zone")!.getAttribute("error")).toBe("You can add at most 3 photos.");
     expect(form().querySelector("s-drop-zone")!.hasAttribute("disabled")).toBe(true);
     expect(shown(form())).toContain("a.jpg");
     expect(shown(form())).not.toContain("d.jpg");
 
     button("Remove", form().querySelector("s-stack:has(> s-text + s-button)")!).click(); // a.jpg
-    await settle(() => expect(shown(form())).toContain("2 of 3 photos chosen"));
+    await settle(() => expect(shown(form())).toContain("2 of 3 photos ·"));
     expect(shown(form())).not.toContain("a.jpg");
     expect(form().querySelector("s-drop-zone")!.hasAttribute("disabled")).toBe(false);
   });
@@ -689,6 +695,36 @@ describe("warranty claims", () => {
     expect(posts(api).filter((c) => c.path === "/api/claims")).toHaveLength(1);
   });
 
+  it("adds photos to an open claim from My claims, as many as it has room for", async () => {
+    const open = account().claims[0];
+    const third = { id: "p3", url: "https://postventa.example/api/claims/c2/photos/p3?expires=1&signature=c" };
+    const api = await renderClaims({
+      "POST /api/claims/c2/photos": () => json({ ...open, photos: [...open.photos, third], canAddPhotos: false }, 201),
+    });
+    const modal = document.querySelector<HTMLElement & { hideOverlay?: () => void }>("s-modal#claim-photos-c2")!;
+    const hideOverlay = vi.fn();
+    modal.hideOverlay = hideOverlay;
+    expect(modal.getAttribute("heading")).toBe("Add photos: Milk frother");
+    expect(shown(modal)).toContain("2 of 3 photos ·");
+    button("Send photos", modal).click();
+    await settle(() => expect(shown(modal)).toContain("Choose a photo first."));
+    expect(posts(api)).toHaveLength(0);
+
+    const zone = modal.querySelector("s-drop-zone")!;
+    const file = photo("wand.jpg");
+    Object.defineProperty(zone, "files", { value: [file, photo("more.jpg")], configurable: true });
+    zone.dispatchEvent(new Event("input"));
+    await settle(() => expect(shown(modal)).toContain("3 of 3 photos ·"));
+    expect(modal.querySelector("s-drop-zone")!.getAttribute("error")).toBe("You can add at most 3 photos.");
+    button("Send photos", modal).click();
+    await settle(() => expect(hideOverlay).toHaveBeenCalledOnce());
+    expect(posts(api)).toHaveLength(1);
+    expect(posts(api)[0]).toMatchObject({ path: "/api/claims/c2/photos", file });
+    expect(posts(api)[0].query?.clientId).toMatch(UUID);
+    await settle(() => expect(section("My claims").querySelectorAll("s-image")).toHaveLength(3));
+    expect(() => button("Add photos")).toThrow();
+  });
+
   it("shows a claim's photos from the API's links in My claims", async () => {
     await renderClaims({});
     const images = Array.from(section("My claims").querySelectorAll("s-image"));
@@ -711,7 +747,7 @@ describe("warranty claims", () => {
     expect(form().querySelector("s-text-area")?.getAttribute("label")).toBe("¿Qué le pasa?");
     expect(shown(form())).toContain("4 / 2000 caracteres");
     expect(form().querySelector("s-drop-zone")?.getAttribute("label")).toBe("Fotos (opcional)");
-    expect(shown(form())).toContain("0 de 3 fotos elegidas · JPEG, PNG o WebP, hasta 5 MB cada una");
+    expect(shown(form())).toContain("0 de 3 fotos · JPEG, PNG o WebP, hasta 5 MB cada una");
     describeProblem(PROBLEM);
     button("Enviar reclamación", form()).click();
     await settle(() => expect(shown()).toContain("Reclamación enviada"));

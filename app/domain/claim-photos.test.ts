@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkClaimPhoto, MAX_CLAIM_PHOTO_BYTES, MAX_CLAIM_PHOTOS, sniffPhotoType } from "./claim-photos";
+import { checkClaimPhoto, MAX_CLAIM_PHOTO_BYTES, MAX_CLAIM_PHOTOS, sniffPhotoType, takesPhotos } from "./claim-photos";
 
 const bytes = (...parts: Array<number[] | string>) =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === "string" ? Array.from(p, (c) => c.charCodeAt(0)) : p)));
@@ -24,21 +24,32 @@ describe("a claim photo's kind comes from its bytes", () => {
   });
 });
 
+const open = (photos: number) => ({ status: "in_review" as const, photos });
+
 describe("checkClaimPhoto", () => {
   it("accepts a photo up to the size and count limits", () => {
-    expect(checkClaimPhoto(JPEG, 0)).toEqual({ ok: true, type: "image/jpeg" });
-    expect(checkClaimPhoto(PNG, MAX_CLAIM_PHOTOS - 1)).toEqual({ ok: true, type: "image/png" });
+    expect(checkClaimPhoto(JPEG, open(0))).toEqual({ ok: true, type: "image/jpeg" });
+    expect(checkClaimPhoto(PNG, open(MAX_CLAIM_PHOTOS - 1))).toEqual({ ok: true, type: "image/png" });
+    expect(checkClaimPhoto(WEBP, { status: "approved", photos: 0 })).toEqual({ ok: true, type: "image/webp" });
     const largest = new Uint8Array(MAX_CLAIM_PHOTO_BYTES);
     largest.set(JPEG);
-    expect(checkClaimPhoto(largest, 0)).toEqual({ ok: true, type: "image/jpeg" });
+    expect(checkClaimPhoto(largest, open(0))).toEqual({ ok: true, type: "image/jpeg" });
   });
 
-  it("says what is wrong: empty, too large, not a photo, one too many", () => {
-    expect(checkClaimPhoto(new Uint8Array(), 0)).toEqual({ ok: false, error: "photo_empty" });
+  it("says what is wrong: empty, too large, not a photo, one too many, a closed claim", () => {
+    expect(checkClaimPhoto(new Uint8Array(), open(0))).toEqual({ ok: false, error: "photo_empty" });
     const over = new Uint8Array(MAX_CLAIM_PHOTO_BYTES + 1);
     over.set(JPEG);
-    expect(checkClaimPhoto(over, 0)).toEqual({ ok: false, error: "photo_too_large" });
-    expect(checkClaimPhoto(bytes("%PDF-1.7"), 0)).toEqual({ ok: false, error: "photo_type" });
-    expect(checkClaimPhoto(WEBP, MAX_CLAIM_PHOTOS)).toEqual({ ok: false, error: "photo_too_many" });
+    expect(checkClaimPhoto(over, open(0))).toEqual({ ok: false, error: "photo_too_large" });
+    expect(checkClaimPhoto(bytes("%PDF-1.7"), open(0))).toEqual({ ok: false, error: "photo_type" });
+    expect(checkClaimPhoto(WEBP, open(MAX_CLAIM_PHOTOS))).toEqual({ ok: false, error: "photo_too_many" });
+    expect(checkClaimPhoto(JPEG, { status: "resolved", photos: 0 })).toEqual({ ok: false, error: "photo_claim_closed" });
+    expect(checkClaimPhoto(JPEG, { status: "rejected", photos: 0 })).toEqual({ ok: false, error: "photo_claim_closed" });
+  });
+
+  it("tells the shopper's page whether a claim takes more photos", () => {
+    expect(takesPhotos(open(MAX_CLAIM_PHOTOS - 1))).toBe(true);
+    expect(takesPhotos(open(MAX_CLAIM_PHOTOS))).toBe(false);
+    expect(takesPhotos({ status: "resolved", photos: 0 })).toBe(false);
   });
 });

@@ -2,6 +2,8 @@
 // and the tests ask these (the extension keeps a copy of the numbers, checked against these in
 // its tests). The kind comes from the bytes, never from what the sender declared: a browser shows
 // a photo by its content, so an HTML page declared as "image/jpeg" must not be stored as one.
+import { OPEN_CLAIM_STATUSES, type ClaimStatus } from "./claims";
+
 export const MAX_CLAIM_PHOTOS = 3;
 export const MAX_CLAIM_PHOTO_BYTES = 5 * 1024 * 1024; // a phone's JPEG is 2–4 MB
 export const CLAIM_PHOTO_TYPES = ["image/jpeg", "image/png", "image/webp"] as const;
@@ -18,20 +20,27 @@ export function sniffPhotoType(bytes: Uint8Array): ClaimPhotoType | null {
   return null;
 }
 
-export type PhotoRefusal = "photo_empty" | "photo_too_large" | "photo_type" | "photo_too_many";
+export type PhotoRefusal = "photo_empty" | "photo_too_large" | "photo_type" | "photo_too_many" | "photo_claim_closed";
+
+/** Whether a claim takes more photos: while it is open, up to MAX_CLAIM_PHOTOS. */
+export function takesPhotos(claim: { status: ClaimStatus; photos: number }): boolean {
+  return OPEN_CLAIM_STATUSES.includes(claim.status) && claim.photos < MAX_CLAIM_PHOTOS;
+}
 
 /**
- * Whether a photo of `bytes` may join a claim that holds `photosOnClaim` already. A resend of an
- * upload the claim holds is answered before this is asked, so it never counts against the limit.
+ * Whether a photo of `bytes` may join `claim` (its status and how many photos it holds). A resend
+ * of an upload the claim holds is answered before this is asked, so it never counts against the
+ * limit.
  */
 export function checkClaimPhoto(
   bytes: Uint8Array,
-  photosOnClaim: number,
+  claim: { status: ClaimStatus; photos: number },
 ): { ok: true; type: ClaimPhotoType } | { ok: false; error: PhotoRefusal } {
+  if (!OPEN_CLAIM_STATUSES.includes(claim.status)) return { ok: false, error: "photo_claim_closed" };
   if (bytes.length === 0) return { ok: false, error: "photo_empty" };
   if (bytes.length > MAX_CLAIM_PHOTO_BYTES) return { ok: false, error: "photo_too_large" };
   const type = sniffPhotoType(bytes);
   if (!type) return { ok: false, error: "photo_type" };
-  if (photosOnClaim >= MAX_CLAIM_PHOTOS) return { ok: false, error: "photo_too_many" };
+  if (!takesPhotos(claim)) return { ok: false, error: "photo_too_many" };
   return { ok: true, type };
 }

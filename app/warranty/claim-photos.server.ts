@@ -4,7 +4,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { pool, transaction } from "../db.server";
 import { checkClaimPhoto, type PhotoRefusal } from "../domain/claim-photos";
-import { OPEN_CLAIM_STATUSES } from "../domain/claims";
+import type { ClaimStatus } from "../domain/claims";
 import { config } from "../config.server";
 import { permanentKey } from "../secrets.server";
 import { holdShopForProcessing, isRedacted } from "../privacy/tombstone.server";
@@ -12,7 +12,7 @@ import { ClaimInputError, readClaim, type ClaimRow } from "./claims.server";
 
 /** A photo refused for what it is (size, kind, count) or for the claim it was sent to. */
 export class PhotoInputError extends Error {
-  constructor(readonly error: PhotoRefusal | "photo_claim_closed") {
+  constructor(readonly error: PhotoRefusal) {
     super(error);
   }
 }
@@ -37,16 +37,14 @@ export async function addClaimPhoto(
       WHERE k.id = ${claimId} AND k.shop = ${shop} AND c."shopifyCustomerId" = ${shopifyCustomerId} AND c."redactedAt" IS NULL
       FOR UPDATE OF c`;
     if (!owner || (await isRedacted(tx, shop, { customerId: shopifyCustomerId }))) throw new ClaimInputError({ code: "not_found" });
-    const [claim] = await tx.rows<{ status: string }>`SELECT status FROM "WarrantyClaim" WHERE id = ${claimId} FOR UPDATE`;
+    const [claim] = await tx.rows<{ status: ClaimStatus }>`SELECT status FROM "WarrantyClaim" WHERE id = ${claimId} FOR UPDATE`;
     const [again] = await tx.rows<{ id: string }>`
       SELECT id FROM "WarrantyClaimPhoto" WHERE "claimId" = ${claimId} AND "clientId" = ${clientId}`;
     if (again) return { claim: await readClaim(tx, claimId), created: false };
-    if (!OPEN_CLAIM_STATUSES.includes(claim.status as (typeof OPEN_CLAIM_STATUSES)[number]))
-      throw new PhotoInputError("photo_claim_closed");
     const [{ count }] = await tx.rows<{
       count: number;
     }>`SELECT count(*)::int AS count FROM "WarrantyClaimPhoto" WHERE "claimId" = ${claimId}`;
-    const check = checkClaimPhoto(bytes, count);
+    const check = checkClaimPhoto(bytes, { status: claim.status, photos: count });
     if (!check.ok) throw new PhotoInputError(check.error);
     await tx.run`
       INSERT INTO "WarrantyClaimPhoto" (id, "claimId", "clientId", "contentType", "byteSize", bytes)

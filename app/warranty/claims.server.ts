@@ -3,10 +3,9 @@
 // append-only event log, written in the same transaction as the claim. The rules are
 // app/domain/claims.ts; this module only reads, locks and writes.
 import { pool, transaction, type Tx } from "../db.server";
-import { MAX_CLAIM_PHOTOS } from "../domain/claim-photos";
+import { takesPhotos } from "../domain/claim-photos";
 import {
   claimable,
-  OPEN_CLAIM_STATUSES,
   parseClaimDescription,
   transition,
   type ClaimAction,
@@ -77,7 +76,7 @@ export function claimView(c: ClaimRow, locale: TextLocale): ClaimView {
     events: c.events.map((e) => ({ at: new Date(e.at).toISOString(), text: claimEventText(e, locale) })),
     canReopen: transition(c, { type: "reopen" }).ok,
     photos: c.photoIds.map((id) => ({ id, url: shopperPhotoUrl(c.shop, c.id, id) })),
-    canAddPhotos: OPEN_CLAIM_STATUSES.includes(c.status) && c.photoIds.length < MAX_CLAIM_PHOTOS,
+    canAddPhotos: takesPhotos({ status: c.status, photos: c.photoIds.length }),
   };
 }
 

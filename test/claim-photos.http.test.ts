@@ -12,6 +12,7 @@ const SHOP = "claim-photos.myshopify.com";
 const OTHER = "claim-photos-other.myshopify.com";
 const ANA = 9007199254780001n;
 const BEA = 9007199254780002n;
+const CARMEN = 9007199254780003n;
 const MIB = 1024 * 1024;
 let stack: Stack;
 let shopperPhotoUrl: typeof import("../app/warranty/claim-photos.server.ts").shopperPhotoUrl;
@@ -240,6 +241,49 @@ describe("reading the photos", () => {
     expect(await other.text()).not.toContain(MARKER);
     const none = await fetch(`${stack.url}${path}`, { headers: { "User-Agent": BROWSER_UA } });
     expect(none.status).not.toBe(200);
+  });
+});
+
+describe("claiming from the order page", () => {
+  it("says per unit which can be claimed and why not; a refunded unit is refused with the same sentence", async () => {
+    const order = paidOrder(9404n, { id: CARMEN, email: "carmen.photos@example.com" }, "90.00", [null, null]);
+    await deliver(stack.url, SHOP, "orders/paid", order);
+    const at = new Date(Date.now() - 86_400_000).toISOString();
+    await deliver(stack.url, SHOP, "orders/fulfilled", {
+      ...order,
+      fulfillment_status: "fulfilled",
+      fulfillments: [
+        { id: 9404n * 7n, status: "success", created_at: at, line_items: order.line_items.map((l) => ({ id: l.id, quantity: 1 })) },
+      ],
+    });
+    const refunded = order.line_items[1].id;
+    await deliver(stack.url, SHOP, "refunds/create", {
+      id: 9404n * 11n,
+      order_id: 9404n,
+      created_at: new Date().toISOString(),
+      refund_line_items: [{ id: 9404n * 13n, line_item_id: refunded, quantity: 1, subtotal: "90.00", total_tax: "0.00" }],
+      transactions: [{ id: 9404n * 17n, amount: "90.00", kind: "refund", status: "success", currency: "USD" }],
+      order_adjustments: [],
+    });
+    await stack.waitForDrain();
+    const token = shopperToken(SHOP, CARMEN);
+    const view = (await shopperCall(stack.url, "/api/orders/9404", token, { locale: "es" })).body;
+    expect(
+      view.warranties.map((w: { canClaim: boolean; claimUnavailableText: string | null }) => [w.canClaim, w.claimUnavailableText]),
+    ).toEqual([
+      [true, null],
+      [false, "Esta unidad no tiene garantía (reembolsada, cancelada o sin cobertura)"],
+    ]);
+    const voided = view.warranties[1];
+    const res = await shopperCall(stack.url, "/api/claims", token, {
+      body: { warrantyId: voided.id, requestId: crypto.randomUUID(), description: "It broke the first day." },
+      locale: "es",
+    });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual({ code: "not_claimable", error: "Esta unidad no tiene garantía (reembolsada, cancelada o sin cobertura)." });
+    // Another shopper reads nothing of it: it answers as an order not known yet.
+    const other = await shopperCall(stack.url, "/api/orders/9404", shopperToken(SHOP, BEA));
+    expect(other.body).toMatchObject({ orderName: null, warranties: [] });
   });
 });
 

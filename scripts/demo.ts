@@ -6,7 +6,7 @@ import { generateStoreWeek, deliverAll } from "../test/sandboxes/shopify/store-w
 import { startHubSpotSandbox } from "../test/sandboxes/hubspot/server.ts";
 import { hubspotHoldings, waitForHubSpot } from "../test/hubspot-helpers.ts";
 import { DEV_SECRET, startStack } from "../test/stack.ts";
-import { shopperCall, shopperToken } from "../test/shopper-helpers.ts";
+import { BROWSER_UA, shopperCall, shopperToken } from "../test/shopper-helpers.ts";
 import type { AccountView, ClaimView, RedeemAnswer, ReturnOptionsView, ReturnView } from "../app/shopper/views.ts";
 import type { OrderFacts } from "../app/domain/facts.ts";
 import { returnReasonText } from "../app/domain/shopper-text.ts";
@@ -237,7 +237,7 @@ if (offer) {
 // merchant works it in the Claims queue (here through the same server function the queue's buttons
 // call), and HubSpot's ticket follows each step.
 const { actOnClaim } = await import("../app/warranty/claims.server.ts");
-const { claimsQueue } = await import("../app/warranty/claims-queue.server.ts");
+const { claimsQueue, claimDetail } = await import("../app/warranty/claims-queue.server.ts");
 let claimOk = false;
 const claimant = second ?? first;
 const unit = (await page(claimant.id, "en")).warranties.find((w) => w.canClaim);
@@ -253,6 +253,18 @@ if (unit) {
   });
   const claim = sent.body as ClaimView;
   console.log(`  POST /api/claims: HTTP ${sent.status}, ${claim.statusText}`);
+  // A photo of the unit, as the form sends it after the claim: the image's bytes (a JPEG's first bytes here).
+  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2044)]);
+  const photoRes = await fetch(`${stack.url}/api/claims/${claim.id}/photos?clientId=${crypto.randomUUID()}&locale=en`, {
+    method: "POST",
+    headers: { "User-Agent": BROWSER_UA, Authorization: `Bearer ${shopperToken(shop, claimant.id)}`, "Content-Type": "image/jpeg" },
+    body: jpeg,
+  });
+  const withPhoto = (await photoRes.json()) as ClaimView;
+  const photoDetail = await claimDetail(shop, claim.id);
+  console.log(
+    `  POST /api/claims/…/photos (JPEG, ${jpeg.length} bytes): HTTP ${photoRes.status}; the shopper's claim shows ${withPhoto.photos?.length ?? 0} photo, the merchant's claim page ${photoDetail?.photos.length ?? 0}`,
+  );
   const queued = (await claimsQueue(shop, { status: "open", page: 1, pageSize: 50 })).rows.find((r) => r.id === claim.id);
   console.log(
     `  The merchant's Claims queue (open): ${queued?.customerName ?? "—"} · ${queued?.product} · ${queued?.orderName} · ${queued?.status}`,
@@ -280,6 +292,8 @@ if (unit) {
   console.log(`  HubSpot ticket: “${ticket?.properties.subject}”, stage ${ticket?.properties.hs_pipeline_stage} (closed)`);
   claimOk =
     sent.status === 201 &&
+    photoRes.status === 201 &&
+    photoDetail?.photos.length === 1 &&
     shopperSees.status === "resolved" &&
     !!queued &&
     ticket?.properties.hs_pipeline_stage === "4" &&

@@ -250,6 +250,17 @@ export const SHOPPER_ERRORS = {
   },
   reopened_already: { es: "Esta reclamación ya se reabrió una vez.", en: "This claim was reopened once already." },
   claim_not_allowed: { es: "Esta reclamación no se puede reabrir ahora.", en: "This claim cannot be reopened now." },
+  photo_empty: { es: "El archivo de la foto está vacío.", en: "The photo's file is empty." },
+  photo_too_large: {
+    es: "La foto pesa más de 5 MB. Elige una más pequeña o haz una captura de pantalla.",
+    en: "The photo is larger than 5 MB. Choose a smaller one or take a screenshot of it.",
+  },
+  photo_type: { es: "Solo aceptamos fotos JPEG, PNG o WebP.", en: "Only JPEG, PNG or WebP photos are accepted." },
+  photo_too_many: { es: "Una reclamación puede llevar como mucho 3 fotos.", en: "A claim can have at most 3 photos." },
+  photo_claim_closed: {
+    es: "Esta reclamación ya está cerrada: no se le pueden añadir fotos.",
+    en: "This claim is closed: photos can no longer be added to it.",
+  },
   no_lines: { es: "Elige al menos un artículo para devolver.", en: "Choose at least one item to return." },
   duplicate_line: { es: "Un artículo aparece dos veces en la devolución.", en: "An item appears twice in the return." },
   unknown_line: { es: "Uno de los artículos no está en este pedido.", en: "One of the items is not in this order." },

@@ -86,6 +86,8 @@ export async function redactCustomer(shop: string, req: Who & { ordersToRedact: 
       });
       // The shopper's own words about a broken unit; the claim itself (status, dates) stays, anonymous.
       await tx.warrantyClaim.updateMany({ where: { customerId: { in: ids } }, data: { description: null, rejectionReason: null } }); // the merchant's reply may quote them
+      // Their photos (a home, a face) go for good; a photo sent later finds no claim of theirs (404).
+      await tx.warrantyClaimPhoto.deleteMany({ where: { claim: { customerId: { in: ids } } } });
       const orders = await tx.order.findMany({
         where: { shop, OR: [{ customerId: { in: ids } }, { shopifyOrderId: { in: req.ordersToRedact } }] },
         select: { shopifyOrderId: true, facts: true },
@@ -194,7 +196,8 @@ export async function exportCustomerData(shop: string, req: Who & { dataRequestI
         redemptions: await tx.redemption.findMany({ where: { customerId: { in: ids } }, orderBy: { createdAt: "asc" } }),
         warrantyClaims: await tx.warrantyClaim.findMany({
           where: { customerId: { in: ids } },
-          include: { events: true },
+          // The photos' bytes stay out of the export (up to 15 MB per claim); what each is, is listed.
+          include: { events: true, photos: { select: { id: true, contentType: true, byteSize: true, createdAt: true } } },
           orderBy: { submittedAt: "asc" },
         }),
         returns: await tx.returnRequest.findMany({

@@ -3,13 +3,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { authenticateShopper, otherMethod, shopperError, shopperJson } from "../shopper/auth.server";
 import { actOnClaim, claimView } from "../warranty/claims.server";
 import { claimErrorResponse } from "../shopper/claim-errors.server";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../shopper/requests";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const shopper = await authenticateShopper(request, "customerAccount");
   if (request.method !== "POST") return otherMethod(request, "POST");
-  if (!UUID.test(params.claimId ?? "")) return shopperError(404, "claim_not_found", shopper.locale);
+  if (!isUuid(params.claimId)) return shopperError(404, "claim_not_found", shopper.locale);
   try {
     const claim = await actOnClaim(shopper.shop, params.claimId!, { type: "reopen" }, "shopper", {
       shopifyCustomerId: shopper.shopifyCustomerId!,

@@ -4,6 +4,7 @@
 // keeps this page out of the queue's layout: it is a page of its own, not an outlet of the queue.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { isRouteErrorResponse, useLoaderData, useRouteError } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { Banner, BlockStack, Box, Card, Divider, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { authenticate } from "../shopify.server";
@@ -110,6 +111,7 @@ export default function ClaimPage() {
                   )}
                 </BlockStack>
               </Card>
+              <ClaimPhotos claimId={claim.id} photos={claim.photos} tr={tr} />
               <Card>
                 <BlockStack gap="300">
                   <Text as="h2" variant="headingMd">
@@ -224,6 +226,69 @@ export default function ClaimPage() {
       </BlockStack>
       {dialogs}
     </Page>
+  );
+}
+
+// The photos are fetched with App Bridge's fetch, which adds the session token (an <img src> would
+// send none), and shown from object URLs; never cached (the route answers no-store).
+function ClaimPhotos({ claimId, photos, tr }: { claimId: string; photos: ClaimDetail["photos"]; tr: Tr }) {
+  const [urls, setUrls] = useState<Array<string | null | undefined>>([]); // undefined: loading; null: failed
+  useEffect(() => {
+    const made: string[] = [];
+    let current = true;
+    photos.forEach((p, i) => {
+      fetch(`/app/claims/${claimId}/photos/${p.id}`)
+        .then((res) => (res.ok ? res.blob() : Promise.reject(new Error(String(res.status)))))
+        .then(
+          (blob) => {
+            const url = URL.createObjectURL(blob);
+            made.push(url);
+            if (current) setUrls((u) => Object.assign([...u], { [i]: url }));
+          },
+          () => current && setUrls((u) => Object.assign([...u], { [i]: null })),
+        );
+    });
+    return () => {
+      current = false;
+      made.forEach((url) => URL.revokeObjectURL(url));
+    };
+  }, [claimId, photos]);
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          {tr("claims.detail.photos")}
+        </Text>
+        {photos.length === 0 ? (
+          <Text as="p" tone="subdued">
+            {tr("claims.detail.photosNone")}
+          </Text>
+        ) : (
+          <InlineStack gap="300">
+            {photos.map((p, i) => {
+              const label = tr("claims.detail.photo", { n: i + 1, count: photos.length });
+              const url = urls[i];
+              return url ? (
+                <a key={p.id} href={url} target="_blank" rel="noreferrer">
+                  <img src={url} alt={label} style={{ width: 160, height: 160, objectFit: "cover", borderRadius: 8, display: "block" }} />
+                </a>
+              ) : url === null ? (
+                <Text key={p.id} as="p" tone="critical">
+                  {tr("claims.detail.photoFailed", { n: i + 1 })}
+                </Text>
+              ) : (
+                <div
+                  key={p.id}
+                  role="img"
+                  aria-label={label}
+                  style={{ width: 160, height: 160, borderRadius: 8, background: "var(--p-color-bg-fill-secondary)" }}
+                />
+              );
+            })}
+          </InlineStack>
+        )}
+      </BlockStack>
+    </Card>
   );
 }
 

@@ -148,6 +148,51 @@ export async function shopperBody(request: Request, locale: TextLocale): Promise
 }
 
 /**
+ * Reads a binary body of at most `limit` bytes, or throws `tooLarge` (a 413) as soon as the declared
+ * length or the stream passes it — never holding more than `limit`. The rest of a body too large
+ * is read and thrown away (up to DISCARD_BYTES, for DISCARD_MS) before the answer, which otherwise
+ * could be lost as the connection closes under the sender's writes; past that the connection is cut.
+ */
+export async function shopperBytes(request: Request, limit: number, tooLarge: () => Response): Promise<Buffer> {
+  const declared = Number(request.headers.get("Content-Length") ?? NaN);
+  const reader = request.body?.getReader();
+  if (!reader) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (!(declared > limit))
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return Buffer.concat(chunks, size);
+      size += value.byteLength;
+      if (size > limit) break;
+      chunks.push(value);
+    }
+  chunks.length = 0;
+  let discarded = 0;
+  const cut = setTimeout(() => void reader.cancel(), DISCARD_MS);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      discarded += value.byteLength;
+      if (discarded > DISCARD_BYTES) {
+        void reader.cancel();
+        break;
+      }
+    }
+  } catch {
+    // cut: the connection goes with it
+  } finally {
+    clearTimeout(cut);
+  }
+  const answer = tooLarge();
+  answer.headers.set("Connection", "close");
+  throw answer;
+}
+const DISCARD_BYTES = 16 * 1024 * 1024;
+const DISCARD_MS = 5_000;
+
+/**
  * Any method a route does not serve. Remix hands OPTIONS to the loader and other methods to the
  * action: the CORS preflight (which carries no token) gets its 204, anything else a 405.
  */

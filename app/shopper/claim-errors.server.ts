@@ -1,9 +1,14 @@
-// A claim refused answers a 4xx with a sentence in the shopper's language; anything else is a bug.
+// A claim or a photo refused answers a 4xx with a sentence in the shopper's language; anything else is a bug.
 import { claimUnavailableText, errorText, type TextLocale } from "../domain/shopper-text";
 import { ClaimInputError } from "../warranty/claims.server";
+import { PhotoInputError } from "../warranty/claim-photos.server";
 import { shopperError, shopperJson } from "./auth.server";
 
+// A photo's refusals: too large is 413, a kind we do not take 415, the claim's state 409.
+const PHOTO_STATUS = { photo_empty: 400, photo_too_large: 413, photo_type: 415, photo_too_many: 409, photo_claim_closed: 409 } as const;
+
 export function claimErrorResponse(error: unknown, locale: TextLocale): Response {
+  if (error instanceof PhotoInputError) return shopperError(PHOTO_STATUS[error.error], error.error, locale);
   if (!(error instanceof ClaimInputError)) throw error;
   const r = error.refusal;
   switch (r.code) {

@@ -4,6 +4,7 @@ import type { ClaimRequest, RedeemRequest, ReturnRequest, ThankYouRequest } from
 type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);
 
 export function parseRedeemRequest(body: unknown): Parsed<RedeemRequest> {
   const b = (body ?? {}) as Partial<Record<keyof RedeemRequest, unknown>>;

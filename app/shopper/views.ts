@@ -13,6 +13,9 @@
 //   GET  /api/claims             customer-account token  → { claims: ClaimView[] }
 //   POST /api/claims             customer-account token, body ClaimRequest → ClaimView (201; the same click again: 200)
 //   POST /api/claims/:id/reopen  customer-account token  → ClaimView (once per claim, after it was resolved or rejected)
+//   POST /api/claims/:id/photos?clientId=<uuid>  customer-account token, body: the image's bytes (JPEG, PNG or WebP,
+//                                at most 5 MiB; 3 per open claim) → ClaimView (201; the same clientId again: 200)
+//   GET  /api/claims/:id/photos/:photoId?…  no token: the signed link in ClaimView.photos[].url (an <img> sends none)
 //   GET  /api/orders/:orderId/returns  customer-account token → ReturnOptionsView (someone else's order: 404, like an unknown one)
 //   GET  /api/returns            customer-account token  → { returns: ReturnView[] }
 //   POST /api/returns            customer-account token, body ReturnRequest → ReturnView (201; the same requestId again: 200;
@@ -108,6 +111,8 @@ export interface ClaimView {
   submittedAt: string;
   events: Array<{ at: string; text: string }>; // oldest first: "You sent the claim", "The store started reviewing it"…
   canReopen: boolean;
+  photos: Array<{ id: string; url: string }>; // oldest first; `url` is a signed link to the image, valid for 15 minutes
+  canAddPhotos: boolean; // open, with fewer than 3 photos
 }
 
 export interface ClaimRequest {

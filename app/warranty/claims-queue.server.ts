@@ -108,6 +108,7 @@ export interface ClaimDetail {
   };
   customer: { name: string | null; email: string | null; redacted: boolean };
   events: ClaimEvent[];
+  photos: Array<{ id: string; contentType: string; byteSize: number }>; // oldest first
   measures: { firstResponseMs: number | null; resolutionMs: number | null; firstContactResolution: boolean | null };
   /** The draft order of the latest approval as a replacement (app/warranty/replacement.server.ts). */
   replacement: ReplacementView | null;
@@ -123,7 +124,9 @@ const DETAIL_SQL = `
                    FROM "WarrantyClaimEvent" e WHERE e."claimId" = k.id), '[]'::json) AS events,
          (SELECT json_build_object('status', r.status, 'draftOrderId', r."draftOrderId", 'draftOrderName', r."draftOrderName",
                                    'failure', r.failure, 'tag', r.tag)
-          FROM "ClaimReplacement" r WHERE r."claimId" = k.id ORDER BY r.round DESC LIMIT 1) AS replacement
+          FROM "ClaimReplacement" r WHERE r."claimId" = k.id ORDER BY r.round DESC LIMIT 1) AS replacement,
+         COALESCE((SELECT json_agg(json_build_object('id', p.id, 'contentType', p."contentType", 'byteSize', p."byteSize") ORDER BY p."createdAt", p.id)
+                   FROM "WarrantyClaimPhoto" p WHERE p."claimId" = k.id), '[]'::json) AS photos
   FROM "WarrantyClaim" k
   JOIN "WarrantyRegistration" w ON w.id = k."warrantyId"
   JOIN "Customer" c ON c.id = k."customerId"

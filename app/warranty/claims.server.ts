@@ -3,6 +3,7 @@
 // append-only event log, written in the same transaction as the claim. The rules are
 // app/domain/claims.ts; this module only reads, locks and writes.
 import { pool, transaction, type Tx } from "../db.server";
+import { takesPhotos } from "../domain/claim-photos";
 import {
   claimable,
   parseClaimDescription,
@@ -19,6 +20,7 @@ import { requestSync } from "../hubspot/connection.server";
 import type { TicketStage } from "../domain/tickets";
 import type { ClaimView } from "../shopper/views";
 import { orderReplacement } from "./replacement.server";
+import { shopperPhotoUrl } from "./claim-photos.server";
 
 export type ClaimRefusal =
   | { code: "description"; error: "description_missing" | "description_too_short" | "description_too_long" }
@@ -35,6 +37,7 @@ export class ClaimInputError extends Error {
 
 export interface ClaimRow {
   id: string;
+  shop: string;
   requestId: string;
   warrantyId: string;
   customerId: string;
@@ -47,13 +50,15 @@ export interface ClaimRow {
   product: string;
   orderName: string | null;
   events: Array<{ type: string; actor: string; params: { resolution?: string; draftOrderName?: string }; at: string }>;
+  photoIds: string[]; // oldest first
 }
 
 export const CLAIM_SELECT = `
-  SELECT k.id, k."requestId", k."warrantyId", k."customerId", k.status, k.description, k.resolution, k."rejectionReason", k."reopenCount",
+  SELECT k.id, k.shop, k."requestId", k."warrantyId", k."customerId", k.status, k.description, k.resolution, k."rejectionReason", k."reopenCount",
          k."submittedAt", w.title AS product, o.name AS "orderName",
          COALESCE((SELECT json_agg(json_build_object('type', e.type, 'actor', e.actor, 'params', e.params, 'at', e.at) ORDER BY e.id)
-                   FROM "WarrantyClaimEvent" e WHERE e."claimId" = k.id), '[]') AS events
+                   FROM "WarrantyClaimEvent" e WHERE e."claimId" = k.id), '[]') AS events,
+         COALESCE((SELECT json_agg(p.id ORDER BY p."createdAt", p.id) FROM "WarrantyClaimPhoto" p WHERE p."claimId" = k.id), '[]') AS "photoIds"
   FROM "WarrantyClaim" k
   JOIN "WarrantyRegistration" w ON w.id = k."warrantyId"
   LEFT JOIN "Order" o ON o.shop = w.shop AND o."shopifyOrderId" = w."shopifyOrderId"`;
@@ -74,6 +79,8 @@ export function claimView(c: ClaimRow, locale: TextLocale): ClaimView {
       .filter((e) => e.type !== "replacement_failed")
       .map((e) => ({ at: new Date(e.at).toISOString(), text: claimEventText(e, locale) })),
     canReopen: transition(c, { type: "reopen" }).ok,
+    photos: c.photoIds.map((id) => ({ id, url: shopperPhotoUrl(c.shop, c.id, id) })),
+    canAddPhotos: takesPhotos({ status: c.status, photos: c.photoIds.length }),
   };
 }
 
@@ -83,7 +90,7 @@ async function customerOf(tx: Tx, shop: string, shopifyCustomerId: string): Prom
   return c?.id ?? null;
 }
 
-async function readClaim(tx: Tx, claimId: string): Promise<ClaimRow> {
+export async function readClaim(tx: Tx, claimId: string): Promise<ClaimRow> {
   const [row] = await tx.query<ClaimRow>(`${CLAIM_SELECT} WHERE k.id = $1`, [claimId]);
   return row;
 }

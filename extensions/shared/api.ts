@@ -55,7 +55,12 @@ export class ApiError extends Error {
 
 export const REQUEST_TIMEOUT_MS = 15_000;
 
-export async function callApi<T>(ctx: ApiContext, path: string, init: { method?: "GET" | "POST"; body?: unknown } = {}): Promise<T> {
+/** `body` is sent as JSON; `file` (a photo the shopper picked) as its own bytes. */
+export async function callApi<T>(
+  ctx: ApiContext,
+  path: string,
+  init: { method?: "GET" | "POST"; body?: unknown; file?: Blob } = {},
+): Promise<T> {
   const url = `${appUrl()}${path}${path.includes("?") ? "&" : "?"}locale=${ctx.locale}`;
   const headers: Record<string, string> = {};
   let response: Response;
@@ -64,10 +69,11 @@ export async function callApi<T>(ctx: ApiContext, path: string, init: { method?:
   try {
     headers.Authorization = "Bearer " + (await ctx.token());
     if (init.body !== undefined) headers["Content-Type"] = "application/json";
+    if (init.file) headers["Content-Type"] = init.file.type || "application/octet-stream";
     response = await fetch(url, {
       method: init.method ?? "GET",
       headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      body: init.file ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
       signal: abort.signal,
     });
   } catch {

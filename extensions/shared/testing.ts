@@ -32,6 +32,8 @@ export interface ApiCall {
   authorization: string | null;
   contentType: string | null;
   body: unknown;
+  file?: Blob; // a photo sent as its bytes
+  query?: Record<string, string>; // the query's parameters other than `locale`, when there are any
 }
 
 type Answer = Response | Promise<Response>;
@@ -64,7 +66,10 @@ export function fakeApi(routes: Record<string, Handler>) {
       authorization: headers.get("Authorization"),
       contentType: headers.get("Content-Type"),
       body: typeof init.body === "string" ? JSON.parse(init.body) : null,
+      ...(init.body instanceof Blob ? { file: init.body } : {}),
     };
+    const query = Object.fromEntries([...url.searchParams].filter(([name]) => name !== "locale"));
+    if (Object.keys(query).length) call.query = query;
     if (url.origin !== "https://postventa.example") throw new TypeError(`fetch to ${url.origin}`);
     calls.push(call);
     const handler = routes[`${call.method} ${call.path}`];

@@ -1,6 +1,7 @@
 // Preact pieces shared by the extensions: loading a resource from the API with retry, the error
 // state, the tier progress and the warranty list. Chrome text comes from the extension's own
 // locales through `i18n.translate`; every extension's locales define the `error.*` keys used here.
+import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { TierProgress, WarrantyItem } from "../../app/shopper/views.ts";
 import { ApiError } from "./api.ts";
@@ -87,8 +88,8 @@ export function TierBar({ tier }: { tier: TierProgress }) {
   );
 }
 
-/** Each warranty: the product (× quantity), its order, and the API's coverage sentence. */
-export function WarrantyList({ warranties }: { warranties: WarrantyItem[] }) {
+/** Each warranty: the product (× quantity), its order, the API's coverage sentence, then `action`'s content. */
+export function WarrantyList({ warranties, action }: { warranties: WarrantyItem[]; action?: (w: WarrantyItem) => ComponentChildren }) {
   return (
     <s-stack gap="base">
       {warranties.map((w) => (
@@ -99,6 +100,7 @@ export function WarrantyList({ warranties }: { warranties: WarrantyItem[] }) {
             {w.orderName ? <s-text color="subdued">{w.orderName}</s-text> : null}
           </s-stack>
           <s-text>{w.text}</s-text>
+          {action?.(w)}
         </s-stack>
       ))}
     </s-stack>

@@ -1,10 +1,14 @@
 // customer-account.order-status.block.render: the points this order earned (or will earn) and the
-// warranty of each unit. GET /api/orders/<numeric id of shopify.order>. The sentences are the
-// API's; the heading, empty and error states are this extension's locales.
+// warranty of each unit, with "Claim warranty" (the same form as the rewards page:
+// ../../shared/claim-form.tsx) where the API allows it, or its reason why not.
+// GET /api/orders/<numeric id of shopify.order>. The sentences are the API's; the heading, the
+// form's chrome, empty and error states are this extension's locales.
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
-import type { OrderView } from "../../../app/shopper/views.ts";
+import { useState } from "preact/hooks";
+import type { ClaimView, OrderView } from "../../../app/shopper/views.ts";
 import { apiLocale, callApi, type ApiContext } from "../../shared/api.ts";
+import { ClaimForm } from "../../shared/claim-form.tsx";
 import { numericId, type I18nLike } from "../../shared/format.ts";
 import { ErrorState, Skeleton, useResource, WarrantyList } from "../../shared/ui.tsx";
 
@@ -23,7 +27,22 @@ function OrderRewards({ orderId }: { orderId: string }) {
   const t = i18n.translate;
   const locale = apiLocale(shopify.localization.language.value?.isoCode);
   const api: ApiContext = { token: () => shopify.sessionToken.get(), locale };
-  const { state, retry } = useResource(() => callApi<OrderView>(api, `/api/orders/${encodeURIComponent(orderId)}`), `${locale} ${orderId}`);
+  const order = useResource(() => callApi<OrderView>(api, `/api/orders/${encodeURIComponent(orderId)}`), `${locale} ${orderId}`);
+  const { state, retry } = order;
+  const [sent, setSent] = useState(false);
+
+  // A claim made: its unit shows it at once, then the order reloads quietly so why the unit
+  // cannot be claimed again is the server's sentence.
+  const onClaimed = (claim: ClaimView) => {
+    setSent(true);
+    if (state.status === "ready") {
+      const warranties = state.data.warranties.map((w) =>
+        w.id === claim.warrantyId ? { ...w, canClaim: false, claimUnavailableText: null, openClaimId: claim.id } : w,
+      );
+      order.replace({ ...state.data, warranties });
+    }
+    order.refresh();
+  };
 
   return (
     <s-section heading={t("heading")}>
@@ -36,8 +55,22 @@ function OrderRewards({ orderId }: { orderId: string }) {
           <s-text type={state.data.points.points > 0 ? "strong" : "generic"}>{state.data.points.text}</s-text>
           <s-stack gap="small-200">
             <s-heading>{t("warranties.heading")}</s-heading>
+            {sent ? (
+              <s-banner tone="success" heading={t("claim.sentHeading")}>
+                <s-text>{t("claim.sent")}</s-text>
+              </s-banner>
+            ) : null}
             {state.data.warranties.length ? (
-              <WarrantyList warranties={state.data.warranties} />
+              <WarrantyList
+                warranties={state.data.warranties}
+                action={(w) =>
+                  w.canClaim ? (
+                    <ClaimForm i18n={i18n} api={api} onStale={order.refresh} warranty={w} onClaimed={onClaimed} />
+                  ) : w.claimUnavailableText ? (
+                    <s-text color="subdued">{w.claimUnavailableText}</s-text>
+                  ) : null
+                }
+              />
             ) : (
               <s-text color="subdued">{t("warranties.empty")}</s-text>
             )}

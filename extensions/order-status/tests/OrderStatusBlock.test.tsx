@@ -1,7 +1,7 @@
 /// <reference types="@shopify/ui-extensions/customer-account.order-status.block.render" />
 import { getExtension } from "@shopify/ui-extensions-tester";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { OrderView, ShopperLocale } from "../../../app/shopper/views.ts";
+import type { ClaimRequest, ClaimView, OrderView, ShopperLocale } from "../../../app/shopper/views.ts";
 import { button, deferred, fakeApi, json, shown, translator, unmount } from "../../shared/testing.ts";
 import en from "../locales/en.default.json";
 import es from "../locales/es.json";
@@ -156,5 +156,90 @@ describe("order status block", () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(document.body.children).toHaveLength(0);
     expect(api.calls).toHaveLength(0);
+  });
+});
+
+describe("claiming from the order", () => {
+  const CLAIM_ID = "33333333-3333-4333-8333-333333333333";
+  const claim: ClaimView = {
+    id: CLAIM_ID,
+    requestId: "44444444-4444-4444-8444-444444444444",
+    warrantyId: "w1",
+    product: "Espresso machine",
+    orderName: "#1042",
+    status: "submitted",
+    statusText: "Sent: the store will review it soon",
+    description: "The pump rattles and no coffee comes out.",
+    submittedAt: "2026-11-24T10:00:00Z",
+    events: [{ at: "2026-11-24T10:00:00Z", text: "You sent the claim" }],
+    canReopen: false,
+    photos: [],
+    canAddPhotos: true,
+  };
+  const OPEN_TEXT = "There is already an open claim for this unit";
+  const form = () => {
+    const modal = document.querySelector<HTMLElement & { hideOverlay?: () => void }>("s-modal#claim-w1");
+    if (!modal) throw new Error(`no claim form: ${shown()}`);
+    return modal;
+  };
+
+  it("offers the claim form where the API allows it and the API's reason elsewhere, in the shopper's language", async () => {
+    extension.shopify.localization.language.value = { isoCode: "es" };
+    extension.shopify.i18n.translate = translator(es, "es") as typeof extension.shopify.i18n.translate;
+    extension.fetch = fakeApi({ "GET /api/orders/5551234": (call) => json(order(call.locale as ShopperLocale)) }).fetch;
+    await extension.render();
+    await settle(() => expect(shown()).toContain("Este pedido te dio 120 puntos"));
+    const claimButton = button("Reclamar garantía");
+    expect([claimButton.getAttribute("commandfor"), claimButton.getAttribute("command")]).toEqual(["claim-w1", "--show"]);
+    expect(form().getAttribute("heading")).toBe("Reclamar garantía: Espresso machine");
+    expect(form().querySelector("s-drop-zone")?.getAttribute("label")).toBe("Fotos (opcional)");
+    expect(shown()).toContain("Podrás reclamar cuando se envíe");
+    expect(document.querySelectorAll("s-modal")).toHaveLength(1); // the milk jug has none
+  });
+
+  it("sends the claim and its photo, shows it sent, and reloads quietly for the server's word", async () => {
+    let claimed = false;
+    const api = fakeApi({
+      "GET /api/orders/5551234": () =>
+        json(
+          claimed
+            ? order("en", {
+                warranties: order().warranties.map((w) =>
+                  w.id === "w1" ? { ...w, canClaim: false, claimUnavailableText: OPEN_TEXT, openClaimId: CLAIM_ID } : w,
+                ),
+              })
+            : order(),
+        ),
+      "POST /api/claims": () => {
+        claimed = true;
+        return json(claim, 201);
+      },
+      [`POST /api/claims/${CLAIM_ID}/photos`]: () => json({ ...claim, photos: [{ id: "p1", url: "https://postventa.example/p1" }] }, 201),
+    });
+    extension.fetch = api.fetch;
+    await extension.render();
+    await settle(() => expect(shown()).toContain("This order earned 120 points"));
+    const hideOverlay = vi.fn();
+    form().hideOverlay = hideOverlay;
+    const area = form().querySelector<HTMLElement & { value: string }>("s-text-area")!;
+    area.value = claim.description!;
+    area.dispatchEvent(new Event("input"));
+    const file = new File([new Uint8Array(64)], "pump.jpg", { type: "image/jpeg" });
+    const zone = form().querySelector("s-drop-zone")!;
+    Object.defineProperty(zone, "files", { value: [file], configurable: true });
+    zone.dispatchEvent(new Event("input"));
+    await settle(() => expect(shown(form())).toContain("pump.jpg"));
+    button("Send claim", form()).click();
+    await settle(() => expect(shown()).toContain("Claim sent"));
+    expect(shown()).toContain("The store will review it. You can follow it on the rewards page of your account.");
+    const posts = api.calls.filter((c) => c.method === "POST");
+    expect(posts.map((c) => c.path)).toEqual(["/api/claims", `/api/claims/${CLAIM_ID}/photos`]);
+    expect(Object.keys(posts[0].body as ClaimRequest).sort()).toEqual(["description", "requestId", "warrantyId"]);
+    expect(posts[1].file).toBe(file);
+    expect(posts[1].query?.clientId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(hideOverlay).toHaveBeenCalledOnce();
+    expect(() => button("Claim warranty")).toThrow();
+    await settle(() => expect(shown()).toContain(OPEN_TEXT));
+    expect(api.calls.filter((c) => c.method === "GET")).toHaveLength(2);
   });
 });

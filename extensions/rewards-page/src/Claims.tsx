@@ -1,17 +1,15 @@
-// Warranty claims on the rewards page: each warranty's "Claim warranty" form (a modal) and the
-// shopper's claims with their timeline and reopen. POST /api/claims, POST /api/claims/:id/reopen.
+// Warranty claims on the rewards page: each warranty's "Claim warranty" form (a modal, shared with
+// the order status block: ../../shared/claim-form.tsx) and the shopper's claims with their photos
+// ("Add photos" while open), timeline and reopen. POST /api/claims/:id/photos, POST /api/claims/:id/reopen.
 // Sentences (coverage, why a unit cannot be claimed, a claim's status and events, refusals) are the
 // API's; labels, buttons, the counter and the form's own checks are this extension's locales.
 import { useRef, useState } from "preact/hooks";
-import type { ClaimRequest, ClaimStatus, ClaimView, WarrantyItem } from "../../../app/shopper/views.ts";
+import type { ClaimStatus, ClaimView, WarrantyItem } from "../../../app/shopper/views.ts";
 import { ApiError, callApi, type ApiContext } from "../../shared/api.ts";
+import { ClaimForm } from "../../shared/claim-form.tsx";
+import { MAX_PHOTOS } from "../../shared/claim-limits.ts";
+import { PhotosMissing, uploadPhotos, usePhotoPicker, type Photo, type Uploaded } from "../../shared/claim-photos.tsx";
 import { formatDay, type I18nLike } from "../../shared/format.ts";
-import { newRedemptionId, withRetries } from "../../shared/redemption.ts";
-
-/** What the server accepts as a description (app/domain/claims.ts), counted as it counts: CRLF as one, trimmed. */
-export const MIN_DESCRIPTION = 10;
-export const MAX_DESCRIPTION = 2000;
-const normalized = (text: string) => text.replace(/\r\n/g, "\n").trim();
 
 interface Shared {
   i18n: I18nLike;
@@ -71,121 +69,6 @@ export function Warranties({
   );
 }
 
-type Submit =
-  | { status: "idle" }
-  | { status: "sending"; request: ClaimRequest }
-  | { status: "refused"; text: string | null }
-  | { status: "failed"; request: ClaimRequest };
-
-function ClaimForm({
-  i18n,
-  api,
-  onStale,
-  warranty,
-  onClaimed,
-}: Shared & { warranty: WarrantyItem; onClaimed: (claim: ClaimView) => void }) {
-  const t = i18n.translate;
-  const id = `claim-${warranty.id}`;
-  const modalRef = useRef<HTMLElementTagNameMap["s-modal"]>(null);
-  const [description, setDescription] = useState("");
-  const [checked, setChecked] = useState(false); // the length message shows once Send was pressed
-  const [submit, setSubmit] = useState<Submit>({ status: "idle" });
-  // A ref, not state: two clicks in one tick both see the same state, but not the same ref.
-  const inFlightRef = useRef(false);
-
-  // The text as last typed, for a Send pressed before the re-render that shows it.
-  const latestRef = useRef("");
-  const type = (text: string) => {
-    latestRef.current = text;
-    setDescription(text);
-  };
-  const problemOf = (text: string) => {
-    const length = normalized(text).length;
-    if (length < MIN_DESCRIPTION) return t("claim.tooShort", { min: i18n.formatNumber(MIN_DESCRIPTION) });
-    if (length > MAX_DESCRIPTION) return t("claim.tooLong", { max: i18n.formatNumber(MAX_DESCRIPTION) });
-    return null;
-  };
-  const length = normalized(description).length;
-  const problem = problemOf(description);
-
-  // One claim per submission: its requestId is made when Send is accepted, and every retry of it
-  // (inside withRetries, or "Try again" after they ran out) sends the same one.
-  const send = async (request: ClaimRequest) => {
-    if (inFlightRef.current) return;
-    inFlightRef.current = true;
-    setSubmit({ status: "sending", request });
-    try {
-      const claim = await withRetries(() => callApi<ClaimView>(api, "/api/claims", { method: "POST", body: request }));
-      modalRef.current?.hideOverlay?.();
-      setSubmit({ status: "idle" });
-      type("");
-      setChecked(false);
-      onClaimed(claim);
-    } catch (error) {
-      if (error instanceof ApiError && !error.retryable) {
-        setSubmit({ status: "refused", text: error.serverText });
-        onStale(); // e.g. a claim opened meanwhile: the page then shows it
-      } else setSubmit({ status: "failed", request });
-    } finally {
-      inFlightRef.current = false;
-    }
-  };
-  const onSend = () => {
-    if (inFlightRef.current) return;
-    setChecked(true);
-    if (problemOf(latestRef.current)) return;
-    void send({ warrantyId: warranty.id, requestId: newRedemptionId(), description: normalized(latestRef.current) });
-  };
-
-  return (
-    <>
-      <s-stack direction="inline">
-        <s-button variant="secondary" commandFor={id} command="--show">
-          {t("warranties.claim")}
-        </s-button>
-      </s-stack>
-      <s-modal ref={modalRef} id={id} heading={t("claim.heading", { product: warranty.product })}>
-        <s-stack gap="base">
-          {submit.status === "refused" ? (
-            <s-banner tone="critical" heading={t("claim.refusedHeading")}>
-              <s-text>{submit.text ?? t("claim.refused")}</s-text>
-            </s-banner>
-          ) : submit.status === "failed" ? (
-            <s-banner tone="warning" heading={t("claim.failedHeading")}>
-              <s-stack gap="base">
-                <s-text>{t("claim.failed")}</s-text>
-                <s-button variant="secondary" onClick={() => submit.status === "failed" && void send(submit.request)}>
-                  {t("claim.retry")}
-                </s-button>
-              </s-stack>
-            </s-banner>
-          ) : null}
-          <s-text color="subdued">{t("claim.intro")}</s-text>
-          <s-stack gap="small-200">
-            <s-text-area
-              label={t("claim.label")}
-              rows={5}
-              maxLength={MAX_DESCRIPTION}
-              value={description}
-              error={checked && problem ? problem : undefined}
-              onInput={(e: Event) => type((e.currentTarget as HTMLElement & { value: string }).value)}
-            />
-            <s-text color="subdued">
-              {t("claim.counter", { length: i18n.formatNumber(length), max: i18n.formatNumber(MAX_DESCRIPTION) })}
-            </s-text>
-          </s-stack>
-        </s-stack>
-        <s-button slot="primary-action" variant="primary" loading={submit.status === "sending"} onClick={onSend}>
-          {t("claim.send")}
-        </s-button>
-        <s-button slot="secondary-actions" variant="secondary" commandFor={id} command="--hide">
-          {t("claim.cancel")}
-        </s-button>
-      </s-modal>
-    </>
-  );
-}
-
 const BADGE_TONE: Record<ClaimStatus, "auto" | "neutral" | "critical"> = {
   submitted: "auto",
   in_review: "auto",
@@ -208,6 +91,18 @@ function ClaimDetails({ i18n, claim }: { i18n: I18nLike; claim: ClaimView }) {
         <s-stack gap="small-100">
           <s-text color="subdued">{t("claims.description")}</s-text>
           <s-text>{claim.description}</s-text>
+        </s-stack>
+      ) : null}
+      {claim.photos.length ? (
+        <s-stack gap="small-100">
+          <s-text color="subdued">{t("claims.photos")}</s-text>
+          <s-stack direction="inline" gap="small-200">
+            {claim.photos.map((p, i) => (
+              <s-box key={p.id} inlineSize="96px" blockSize="96px" borderRadius="base" overflow="hidden">
+                <s-image src={p.url} alt={t("claims.photoAlt", { n: i + 1 })} aspectRatio="1" objectFit="cover" inlineSize="fill" />
+              </s-box>
+            ))}
+          </s-stack>
         </s-stack>
       ) : null}
       <s-stack gap="small-100">
@@ -290,6 +185,89 @@ function ClaimCard({ i18n, api, onStale, claim, onChanged }: Shared & { claim: C
           </s-button>
         </s-stack>
       ) : null}
+      {claim.canAddPhotos ? <AddPhotos i18n={i18n} api={api} claim={claim} onChanged={onChanged} /> : null}
     </s-stack>
+  );
+}
+
+type Adding = { status: "idle" } | { status: "sending" } | { status: "empty" } | { status: "missing"; missing: Uploaded };
+
+/** "Add photos" to an open claim that has fewer than three (the ones the claim form could not send, or more). */
+function AddPhotos({
+  i18n,
+  api,
+  claim,
+  onChanged,
+}: Pick<Shared, "i18n" | "api"> & { claim: ClaimView; onChanged: (claim: ClaimView) => void }) {
+  const t = i18n.translate;
+  const id = `claim-photos-${claim.id}`;
+  const modalRef = useRef<HTMLElementTagNameMap["s-modal"]>(null);
+  const picker = usePhotoPicker(i18n, MAX_PHOTOS - claim.photos.length);
+  const [adding, setAdding] = useState<Adding>({ status: "idle" });
+  const inFlightRef = useRef(false);
+  // The claim as the last photo sent left it, until the page hears of it when the form closes.
+  const unfinishedRef = useRef<ClaimView | null>(null);
+
+  const finish = (updated: ClaimView) => {
+    unfinishedRef.current = null;
+    modalRef.current?.hideOverlay?.();
+    setAdding({ status: "idle" });
+    picker.clear();
+    onChanged(updated);
+  };
+  const send = async (photos: Photo[]) => {
+    if (inFlightRef.current) return;
+    if (!photos.length) return setAdding({ status: "empty" });
+    inFlightRef.current = true;
+    setAdding({ status: "sending" });
+    try {
+      const done = await uploadPhotos(api, i18n, unfinishedRef.current ?? claim, photos);
+      if (!done.retry.length && !done.refusal) return finish(done.claim);
+      unfinishedRef.current = done.claim;
+      setAdding({ status: "missing", missing: done });
+    } finally {
+      inFlightRef.current = false;
+    }
+  };
+
+  return (
+    <>
+      <s-stack direction="inline">
+        <s-button variant="secondary" commandFor={id} command="--show">
+          {t("claims.addPhotos")}
+        </s-button>
+      </s-stack>
+      <s-modal
+        ref={modalRef}
+        id={id}
+        heading={t("claims.addPhotosHeading", { product: claim.product })}
+        onHide={() => unfinishedRef.current && finish(unfinishedRef.current)}
+      >
+        <s-stack gap="base">
+          {adding.status === "missing" ? (
+            <PhotosMissing
+              i18n={i18n}
+              heading={t("claims.photosMissingHeading")}
+              missing={adding.missing}
+              onRetry={() => adding.status === "missing" && void send(adding.missing.retry)}
+            />
+          ) : adding.status === "empty" ? (
+            <s-text color="subdued">{t("claims.choosePhoto")}</s-text>
+          ) : null}
+          {picker.view(adding.status === "sending" || adding.status === "missing")}
+        </s-stack>
+        <s-button
+          slot="primary-action"
+          variant="primary"
+          loading={adding.status === "sending"}
+          onClick={() => (adding.status === "missing" ? finish(adding.missing.claim) : void send(picker.current()))}
+        >
+          {t(adding.status === "missing" ? "claim.photos.done" : "claims.sendPhotos")}
+        </s-button>
+        <s-button slot="secondary-actions" variant="secondary" commandFor={id} command="--hide">
+          {t("claim.cancel")}
+        </s-button>
+      </s-modal>
+    </>
   );
 }

@@ -1,6 +1,6 @@
 /// <reference types="@shopify/ui-extensions/customer-account.page.render" />
 import { getExtension } from "@shopify/ui-extensions-tester";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import type { ClaimRequest, RedeemRequest } from "../../../app/shopper/views.ts";
 import { button, deferred, fakeApi, json, shown, translator, unmount } from "../../shared/testing.ts";
 import en from "../locales/en.default.json";
@@ -95,8 +95,10 @@ describe("rewards page", () => {
     expect(text).toContain("Reclamar garantía: Espresso machine");
     expect(button("Reclamar garantía")).toBeDefined();
     expect(button("Enviar reclamación")).toBeDefined();
-    expect(button("Cancelar")).toBeDefined();
+    expect(button("Cancelar", document.querySelector("s-modal#claim-w1")!)).toBeDefined();
     expect(button("Reabrir")).toBeDefined();
+    expect(button("Añadir fotos")).toBeDefined();
+    expect(text).toContain("Tus fotos");
     expect(text).toContain("0 / 2000 caracteres");
     expect(text).toContain("Ya hay una reclamación abierta para esta unidad");
     expect(text).toContain("Ver tu reclamación");
@@ -502,9 +504,13 @@ describe("warranty claims", () => {
     expect(order[0]).toBeLessThan(order[1]);
     expect(text).toContain(new Date("2026-10-04T15:30:00Z").toISOString()); // the mock's formatDate
     expect(text.split("In review")).toHaveLength(2); // the API's "In review" is not repeated beside the badge
-    // Only the rejected one can be reopened.
+    // Only the rejected one can be reopened; only the open one takes more photos.
     expect(button("Reopen", claims)).toBeDefined();
-    expect(claims.querySelectorAll("s-button")).toHaveLength(1);
+    expect(button("Add photos", claims).getAttribute("commandfor")).toBe("claim-photos-c2");
+    expect(Array.from(claims.querySelectorAll(":scope s-button:not(s-modal s-button)"), (b) => b.textContent)).toEqual([
+      "Add photos",
+      "Reopen",
+    ]);
     expect(claims.querySelectorAll("s-divider")).toHaveLength(1);
   });
 
@@ -549,6 +555,186 @@ describe("warranty claims", () => {
     expect(posts(api)).toHaveLength(1);
   });
 
+  const photo = (name: string, size = 1000, type = "image/jpeg") => new File([new Uint8Array(size)], name, { type });
+  /** Picks files in the form's drop zone as the host hands them over: the element's `files`, then `input`. */
+  const pickPhotos = (...files: File[]) => {
+    const zone = form().querySelector("s-drop-zone")!;
+    Object.defineProperty(zone, "files", { value: files, configurable: true });
+    zone.dispatchEvent(new Event("input"));
+  };
+  const photoPosts = (api: ReturnType<typeof fakeApi>) => posts(api).filter((c) => c.path.endsWith("/photos"));
+  const PHOTOS = `/api/claims/${created.id}/photos`;
+  const withPhotos = (n: number) => ({
+    ...created,
+    photos: Array.from({ length: n }, (_, i) => ({ id: `p${i}`, url: `https://postventa.example/api/claims/x/photos/p${i}` })),
+  });
+
+  it("offers up to three photos, says the limit, and refuses a wrong kind, a large one and a fourth before sending", async () => {
+    await renderClaims({});
+    const zone = form().querySelector("s-drop-zone")!;
+    expect(zone.getAttribute("label")).toBe("Photos (optional)");
+    expect(zone.getAttribute("accept")).toBe("image/jpeg,image/png,image/webp");
+    expect(zone.hasAttribute("multiple")).toBe(true);
+    expect(shown(form())).toContain("0 of 3 photos · JPEG, PNG or WebP, up to 5 MB each");
+
+    pickPhotos(photo("a.jpg"), photo("notes.pdf", 100, "application/pdf"));
+    await settle(() => expect(shown(form())).toContain("1 of 3 photos ·"));
+    expect(form().querySelector("s-drop-zone")!.getAttribute("error")).toBe("notes.pdf is not a JPEG, PNG or WebP photo.");
+    pickPhotos(photo("huge.jpg", 5 * 1024 * 1024 + 1));
+    await settle(() => expect(form().querySelector("s-drop-zone")!.getAttribute("error")).toBe("huge.jpg is larger than 5 MB."));
+    pickPhotos(photo("b.png", 10, "image/png"), photo("c.webp", 10, "image/webp"), photo("d.jpg"));
+    await settle(() => expect(shown(form())).toContain("3 of 3 photos ·"));
+    expect(form().querySelector("s-drop-zone")!.getAttribute("error")).toBe("You can add at most 3 photos.");
+    expect(form().querySelector("s-drop-zone")!.hasAttribute("disabled")).toBe(true);
+    expect(shown(form())).toContain("a.jpg");
+    expect(shown(form())).not.toContain("d.jpg");
+
+    button("Remove", form().querySelector("s-stack:has(> s-text + s-button)")!).click(); // a.jpg
+    await settle(() => expect(shown(form())).toContain("2 of 3 photos ·"));
+    expect(shown(form())).not.toContain("a.jpg");
+    expect(form().querySelector("s-drop-zone")!.hasAttribute("disabled")).toBe(false);
+  });
+
+  it("sends the claim, then each photo as its bytes with its own clientId, and closes when all are in", async () => {
+    const api = await renderClaims({
+      "POST /api/claims": () => json(created, 201),
+      [`POST ${PHOTOS}`]: () => json(withPhotos(photoPosts(api).length), 201),
+    });
+    const hideOverlay = vi.fn();
+    form().hideOverlay = hideOverlay;
+    describeProblem(PROBLEM);
+    const a = photo("a.jpg", 1200);
+    const b = photo("b.png", 800, "image/png");
+    pickPhotos(a, b);
+    button("Send claim", form()).click();
+    await settle(() => expect(shown()).toContain("Claim sent"));
+    expect(posts(api).map((c) => c.path)).toEqual(["/api/claims", PHOTOS, PHOTOS]);
+    const [first, second] = photoPosts(api);
+    expect([first.file, second.file]).toEqual([a, b]);
+    expect([first.contentType, second.contentType]).toEqual(["image/jpeg", "image/png"]);
+    expect(first.query?.clientId).toMatch(UUID);
+    expect(second.query?.clientId).toMatch(UUID);
+    expect(first.query?.clientId).not.toBe(second.query?.clientId);
+    expect(first.authorization).toBe("Bearer mock-session-token");
+    expect(hideOverlay).toHaveBeenCalledOnce();
+  });
+
+  it("resends a photo with the same clientId, and when some are still missing says so, retries only those, or finishes", async () => {
+    let failing = true;
+    const api = await renderClaims({
+      "POST /api/claims": () => json(created, 201),
+      [`POST ${PHOTOS}`]: (call) => {
+        if (failing && (call as { file?: File }).file?.name === "b.jpg") return json({ error: "unavailable" }, 503);
+        return json(withPhotos(1), 201);
+      },
+    });
+    const hideOverlay = vi.fn();
+    form().hideOverlay = hideOverlay;
+    describeProblem(PROBLEM);
+    pickPhotos(photo("a.jpg"), photo("b.jpg"));
+    button("Send claim", form()).click();
+    await settle(() => expect(shown(form())).toContain("1 photo could not be sent. Try again, or finish without it."));
+    expect(form().querySelector("s-banner")?.getAttribute("heading")).toBe("Your claim was sent, but not every photo");
+    const ids = (name: string) =>
+      photoPosts(api)
+        .filter((c) => (c.file as File).name === name)
+        .map((c) => c.query?.clientId);
+    expect(ids("a.jpg")).toHaveLength(1);
+    expect(ids("b.jpg")).toHaveLength(3); // the upload and two automatic retries
+    expect(new Set(ids("b.jpg")).size).toBe(1);
+    expect(posts(api).filter((c) => c.path === "/api/claims")).toHaveLength(1);
+    expect(hideOverlay).not.toHaveBeenCalled();
+
+    failing = false;
+    button("Try again", form()).click();
+    await settle(() => expect(shown()).toContain("Claim sent"));
+    expect(ids("a.jpg")).toHaveLength(1); // not sent again
+    expect(ids("b.jpg")).toHaveLength(4);
+    expect(new Set(ids("b.jpg")).size).toBe(1);
+    expect(posts(api).filter((c) => c.path === "/api/claims")).toHaveLength(1);
+    expect(hideOverlay).toHaveBeenCalledOnce();
+  });
+
+  it("shows the server's sentence for a photo it refuses, does not resend it, and 'Done' keeps the claim", async () => {
+    const refusal = "Only JPEG, PNG or WebP photos are accepted.";
+    const api = await renderClaims({
+      "POST /api/claims": () => json(created, 201),
+      [`POST ${PHOTOS}`]: () => json({ error: refusal, code: "photo_type" }, 415),
+    });
+    const hideOverlay = vi.fn();
+    form().hideOverlay = hideOverlay;
+    describeProblem(PROBLEM);
+    pickPhotos(photo("renamed.jpg"));
+    button("Send claim", form()).click();
+    await settle(() => expect(shown(form())).toContain(refusal));
+    expect(photoPosts(api)).toHaveLength(1);
+    expect(() => button("Try again", form())).toThrow();
+    button("Done", form()).click();
+    await settle(() => expect(shown()).toContain("Claim sent"));
+    expect(hideOverlay).toHaveBeenCalledOnce();
+    expect(photoPosts(api)).toHaveLength(1);
+  });
+
+  it("keeps the claim without its missing photos when the shopper closes the form", async () => {
+    // Shopify's s-modal declares `onhide` (its `hide` event); jsdom's stand-in element does not, and
+    // Preact names the listener after what the element declares.
+    Object.defineProperty(HTMLElement.prototype, "onhide", { value: null, writable: true, configurable: true });
+    onTestFinished(() => void delete (HTMLElement.prototype as { onhide?: unknown }).onhide);
+    const api = await renderClaims({
+      "POST /api/claims": () => json(created, 201),
+      [`POST ${PHOTOS}`]: () => Promise.reject(new TypeError("Failed to fetch")),
+    });
+    describeProblem(PROBLEM);
+    pickPhotos(photo("a.jpg"));
+    button("Send claim", form()).click();
+    await settle(() => expect(shown(form())).toContain("1 photo could not be sent."));
+    expect(() => button("Claim sent")).toThrow();
+    form().dispatchEvent(new Event("hide")); // closed by Cancel, Escape or the close button
+    await settle(() => expect(shown()).toContain("Claim sent"));
+    await settle(() => expect(gets(api)).toHaveLength(2));
+    expect(posts(api).filter((c) => c.path === "/api/claims")).toHaveLength(1);
+  });
+
+  it("adds photos to an open claim from My claims, as many as it has room for", async () => {
+    const open = account().claims[0];
+    const third = { id: "p3", url: "https://postventa.example/api/claims/c2/photos/p3?expires=1&signature=c" };
+    const api = await renderClaims({
+      "POST /api/claims/c2/photos": () => json({ ...open, photos: [...open.photos, third], canAddPhotos: false }, 201),
+    });
+    const modal = document.querySelector<HTMLElement & { hideOverlay?: () => void }>("s-modal#claim-photos-c2")!;
+    const hideOverlay = vi.fn();
+    modal.hideOverlay = hideOverlay;
+    expect(modal.getAttribute("heading")).toBe("Add photos: Milk frother");
+    expect(shown(modal)).toContain("2 of 3 photos ·");
+    button("Send photos", modal).click();
+    await settle(() => expect(shown(modal)).toContain("Choose a photo first."));
+    expect(posts(api)).toHaveLength(0);
+
+    const zone = modal.querySelector("s-drop-zone")!;
+    const file = photo("wand.jpg");
+    Object.defineProperty(zone, "files", { value: [file, photo("more.jpg")], configurable: true });
+    zone.dispatchEvent(new Event("input"));
+    await settle(() => expect(shown(modal)).toContain("3 of 3 photos ·"));
+    expect(modal.querySelector("s-drop-zone")!.getAttribute("error")).toBe("You can add at most 3 photos.");
+    button("Send photos", modal).click();
+    await settle(() => expect(hideOverlay).toHaveBeenCalledOnce());
+    expect(posts(api)).toHaveLength(1);
+    expect(posts(api)[0]).toMatchObject({ path: "/api/claims/c2/photos", file });
+    expect(posts(api)[0].query?.clientId).toMatch(UUID);
+    await settle(() => expect(section("My claims").querySelectorAll("s-image")).toHaveLength(3));
+    expect(() => button("Add photos")).toThrow();
+  });
+
+  it("shows a claim's photos from the API's links in My claims", async () => {
+    await renderClaims({});
+    const images = Array.from(section("My claims").querySelectorAll("s-image"));
+    expect(images.map((i) => [i.getAttribute("src"), i.getAttribute("alt")])).toEqual([
+      ["https://postventa.example/api/claims/c2/photos/p1?expires=1&signature=a", "Photo 1"],
+      ["https://postventa.example/api/claims/c2/photos/p2?expires=1&signature=b", "Photo 2"],
+    ]);
+    expect(shown(section("My claims"))).toContain("Your photos");
+  });
+
   it("speaks Spanish in the form's checks and banners", async () => {
     extension.shopify.localization.language.value = { isoCode: "es-ES" };
     extension.shopify.i18n.translate = translator(es, "es") as typeof extension.shopify.i18n.translate;
@@ -560,6 +746,8 @@ describe("warranty claims", () => {
     );
     expect(form().querySelector("s-text-area")?.getAttribute("label")).toBe("¿Qué le pasa?");
     expect(shown(form())).toContain("4 / 2000 caracteres");
+    expect(form().querySelector("s-drop-zone")?.getAttribute("label")).toBe("Fotos (opcional)");
+    expect(shown(form())).toContain("0 de 3 fotos · JPEG, PNG o WebP, hasta 5 MB cada una");
     describeProblem(PROBLEM);
     button("Enviar reclamación", form()).click();
     await settle(() => expect(shown()).toContain("Reclamación enviada"));

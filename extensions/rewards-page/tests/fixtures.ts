@@ -128,6 +128,10 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
           { at: "2026-10-02T09:00:00Z", text: es ? "Enviaste la reclamación" : "You sent the claim" },
           { at: "2026-10-04T15:30:00Z", text: es ? "La tienda empezó a revisarla" : "The store started reviewing it" },
         ],
+        photos: [
+          { id: "p1", url: "https://postventa.example/api/claims/c2/photos/p1?expires=1&signature=a" },
+          { id: "p2", url: "https://postventa.example/api/claims/c2/photos/p2?expires=1&signature=b" },
+        ],
       }),
       claim({
         id: "c1",
@@ -143,6 +147,7 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
           { at: "2024-11-05T10:00:00Z", text: es ? "La tienda no la aceptó" : "The store did not accept it" },
         ],
         canReopen: true,
+        canAddPhotos: false,
       }),
     ],
     ...over,
@@ -177,6 +182,8 @@ export function claim(over: Partial<ClaimView> = {}): ClaimView {
     submittedAt: "2026-11-24T10:00:00Z",
     events: [{ at: "2026-11-24T10:00:00Z", text: "You sent the claim" }],
     canReopen: false,
+    photos: [],
+    canAddPhotos: true,
     ...over,
   };
 }

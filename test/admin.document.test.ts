@@ -65,6 +65,38 @@ async function freePort(): Promise<number> {
   });
 }
 
+describe("/auth/login (where the library sends a request it cannot tie to a shop)", () => {
+  const login = (query: string, init: RequestInit = {}) =>
+    fetch(`${stack.url}/auth/login${query}`, { redirect: "manual", ...init, headers: { "User-Agent": BROWSER, ...init.headers } });
+
+  it("shows the shop-domain form in the merchant's language, and says what is wrong with a domain", async () => {
+    const page = await login("", { headers: { "Accept-Language": "es-ES,es;q=0.9" } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("Iniciar sesión en Postventa");
+    expect(html).toContain("Dominio de la tienda");
+    // The data request a bounce makes: JSON, never the 500 the library's splat route answered.
+    const data = await login("?_data=routes%2Fauth.login&locale=en");
+    expect(data.status).toBe(200);
+    expect(await data.json()).toMatchObject({ error: null });
+    const invalid = await login("?locale=en", { method: "POST", body: new URLSearchParams({ shop: "not a shop!" }) });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.text()).toContain("That is not a Shopify shop&#x27;s domain");
+    const missing = await login("?_data=routes%2Fauth.login&locale=es", { method: "POST", body: new URLSearchParams({ shop: "" }) });
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).error).toBe("Escribe el dominio de tu tienda para iniciar sesión.");
+  });
+
+  it("sends a valid shop on to the app in its Shopify admin", async () => {
+    const res = await login(`?shop=${SHOP}`);
+    expect([302, 303]).toContain(res.status);
+    // With the embedded auth strategy, the library sends the merchant to install the app in their admin.
+    expect(res.headers.get("location")).toBe(
+      `https://admin.shopify.com/store/document-test/oauth/install?client_id=${process.env.SHOPIFY_API_KEY}`,
+    );
+  });
+});
+
 describe("shopify app dev (shopify.web.toml's command)", () => {
   let child: ChildProcess | undefined;
   afterAll(() => {

@@ -53,7 +53,7 @@ export interface AdminBrowser {
   readonly outside: string[];
   /** Opens an admin path as Shopify's admin first loads the app's iframe: embedded=1, shop, host, locale, id_token. */
   openAdmin(pathname: string, query?: Record<string, string>): Promise<Page>;
-  /** Saves a PNG of the whole page to test-artifacts/screenshots/<name>.png and returns its path. */
+  /** Saves a PNG of the whole page to test-artifacts/screenshots/<test file>--<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
   /** Lets this test's expected console errors or failed requests through (by text). */
   allow(pattern: RegExp): void;
@@ -77,7 +77,7 @@ const slug = (s: string) =>
 export function adminBrowser(stack: () => Stack, opts: AdminOptions): AdminBrowser {
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
-  let current: { page: Page; bridge: AppBridge; outside: string[]; problems: string[]; allowed: RegExp[] } | undefined;
+  let current: { page: Page; bridge: AppBridge; outside: string[]; problems: string[]; allowed: RegExp[]; file: string } | undefined;
   const need = () => {
     if (!current) throw new Error("adminBrowser: used outside a test");
     return current;
@@ -90,7 +90,7 @@ export function adminBrowser(stack: () => Stack, opts: AdminOptions): AdminBrows
     await browser?.close();
   });
 
-  beforeEach(async () => {
+  beforeEach(async (ctx: TestContext) => {
     const appOrigin = new URL(stack().url).origin;
     const locale = opts.locale ?? "es";
     // A desktop admin's width; a browser User-Agent (the Shopify library answers bots, HeadlessChrome included, 410).
@@ -127,7 +127,9 @@ export function adminBrowser(stack: () => Stack, opts: AdminOptions): AdminBrows
     page.on("response", (r) => {
       if (r.status() >= 400 && !isOutside(r.url())) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
     });
-    current = { page, bridge, outside, problems, allowed: [...(opts.allow ?? [])] };
+    // Screenshots are named after the test file too: two files may name a test alike.
+    const file = path.basename(ctx.task.file.filepath).replace(/(\.browser)?\.test\.ts$/, "");
+    current = { page, bridge, outside, problems, allowed: [...(opts.allow ?? [])], file };
   });
 
   afterEach(async (ctx: TestContext) => {
@@ -135,7 +137,7 @@ export function adminBrowser(stack: () => Stack, opts: AdminOptions): AdminBrows
     current = undefined;
     if (!run) return;
     try {
-      await shoot(run.page, ctx.task.name);
+      await shoot(run, ctx.task.name);
     } finally {
       await context?.close();
       context = undefined;
@@ -144,9 +146,9 @@ export function adminBrowser(stack: () => Stack, opts: AdminOptions): AdminBrows
     if (unexpected.length) throw new Error(`The page reported problems:\n- ${unexpected.join("\n- ")}`);
   });
 
-  async function shoot(page: Page, name: string): Promise<string> {
+  async function shoot({ page, file: testFile }: { page: Page; file: string }, name: string): Promise<string> {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    const file = path.join(SCREENSHOTS, `${slug(name)}.png`);
+    const file = path.join(SCREENSHOTS, `${slug(testFile)}--${slug(name)}.png`);
     await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
     return file;
   }
@@ -178,7 +180,7 @@ export function adminBrowser(stack: () => Stack, opts: AdminOptions): AdminBrows
       await page.waitForFunction(() => document.documentElement.style.getPropertyValue("--pc-app-provider-scrollbar-width") !== "");
       return page;
     },
-    screenshot: (name) => shoot(need().page, name),
+    screenshot: (name) => shoot(need(), name),
     allow(pattern) {
       need().allowed.push(pattern);
     },

@@ -27,8 +27,8 @@
  * What it leaves out: the admin around the iframe (navigation chrome, the title bar, drawing modals
  * and toasts), the redirect of a page opened outside the admin to admin.shopify.com, `shopify:admin/`
  * Direct API fetches, resource pickers, `shopify.user()`, `shopify.environment` beyond `embedded`,
- * `appOrigins` (only the app's own origin is authenticated), and the `shopify:navigate` events the
- * admin's navigation menu sends.
+ * the `disabledFeatures` and `appOrigins` meta tags (the app sets none: only the app's own origin is
+ * authenticated), and the `shopify:navigate` events the admin's navigation menu sends.
  */
 import type { BrowserContext } from "playwright-core";
 import { sessionToken } from "./signing.ts";
@@ -66,7 +66,7 @@ const SCRIPT = String.raw`(() => {
     shop: first.get("shop") || "",
     host: first.get("host") || "",
     locale: first.get("locale") || navigator.language,
-    disabledFeatures: [],
+    disabledFeatures: [], // the app disables none
   });
   const idToken = () => window.__appBridgeIdToken();
   let toastId = 0;
@@ -95,7 +95,7 @@ const SCRIPT = String.raw`(() => {
   };
   window.fetch = async (input, init) => {
     const request = new Request(input, init);
-    if (new URL(request.url).origin !== location.origin || config.disabledFeatures.includes("fetch")) return pageFetch(request);
+    if (new URL(request.url).origin !== location.origin) return pageFetch(request);
     const again = request.clone();
     const response = await send(request);
     return response.headers.get("X-Shopify-Retry-Invalid-Session-Request") === "1" ? send(again) : response;

@@ -4,8 +4,9 @@
 // sends them, and the embedded page as the admin's iframe first loads it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "./stack.ts";
-import { deliver, paidOrder } from "./hubspot-helpers.ts";
+import { deliver } from "./hubspot-helpers.ts";
 import { BROWSER_UA, shopperCall, shopperToken } from "./shopper-helpers.ts";
+import { claimAll, shippedOrder } from "./claims-helpers.ts";
 import { sessionToken } from "./sandboxes/shopify/signing.ts";
 
 const SHOP = "admin-claims.myshopify.com";
@@ -17,71 +18,31 @@ const CARLA = 9007199254770003n;
 let stack: Stack;
 let claimsQueue: typeof import("../app/warranty/claims-queue.server.ts").claimsQueue;
 
-// A paid and shipped order, one unit per title.
-async function shippedOrder(
-  shop: string,
-  id: bigint,
-  customer: { id: bigint; email: string; firstName: string; lastName: string },
-  titles: string[],
-) {
-  const order = paidOrder(
-    id,
-    customer,
-    "200.00",
-    titles.map(() => null),
-  );
-  order.line_items.forEach((l, i) => (l.title = titles[i]));
-  await deliver(stack.url, shop, "orders/paid", order);
-  const at = new Date(Date.now() - 3 * 86_400_000).toISOString();
-  await deliver(stack.url, shop, "orders/fulfilled", {
-    ...order,
-    fulfillment_status: "fulfilled",
-    fulfillments: [
-      { id: id * 7n, status: "success", created_at: at, line_items: order.line_items.map((l) => ({ id: l.id, quantity: 1 })) },
-    ],
-  });
-}
-
-// A shopper claims each of their units, as the customer-account extension does; by product title.
-async function claimAll(shop: string, customer: bigint, descriptions: Record<string, string>): Promise<Record<string, string>> {
-  const token = shopperToken(shop, customer);
-  const account = (await shopperCall(stack.url, "/api/account", token)).body;
-  const ids: Record<string, string> = {};
-  for (const [product, description] of Object.entries(descriptions)) {
-    const unit = account.warranties.find((w: { product: string }) => w.product === product);
-    expect(unit, `${product} among ${JSON.stringify(account.warranties)}`).toBeTruthy();
-    const res = await shopperCall(stack.url, "/api/claims", token, {
-      body: { warrantyId: unit.id, requestId: crypto.randomUUID(), description },
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    ids[product] = res.body.id;
-  }
-  return ids;
-}
-
 let claims: Record<string, string>;
 let otherClaim: string;
 
 beforeAll(async () => {
   stack = await startStack({ database: "postventa_test_admin_claims" });
   for (const shop of [SHOP, OTHER, EMPTY]) await stack.installShop(shop);
-  await shippedOrder(SHOP, 9201n, { id: ANA, email: "ana@example.com", firstName: "Ana", lastName: "García" }, [
+  await shippedOrder(stack, SHOP, 9201n, { id: ANA, email: "ana@example.com", firstName: "Ana", lastName: "García" }, [
     "Molinillo Encore",
     "Cafetera Moka",
     "Hervidor Fellow",
   ]);
-  await shippedOrder(SHOP, 9202n, { id: BEA, email: "bea@example.com", firstName: "Beatriz", lastName: "López" }, ["Báscula Acaia"]);
-  await shippedOrder(OTHER, 9301n, { id: CARLA, email: "carla@example.com", firstName: "Carla", lastName: "Ruiz" }, ["Tostador Ajeno"]);
+  await shippedOrder(stack, SHOP, 9202n, { id: BEA, email: "bea@example.com", firstName: "Beatriz", lastName: "López" }, ["Báscula Acaia"]);
+  await shippedOrder(stack, OTHER, 9301n, { id: CARLA, email: "carla@example.com", firstName: "Carla", lastName: "Ruiz" }, [
+    "Tostador Ajeno",
+  ]);
   await stack.waitForDrain();
   claims = {
-    ...(await claimAll(SHOP, ANA, {
+    ...(await claimAll(stack, SHOP, ANA, {
       "Molinillo Encore": "El molinillo dejó de girar a las dos semanas.",
       "Cafetera Moka": "La junta de la cafetera pierde agua.",
       "Hervidor Fellow": "El hervidor no enciende.",
     })),
-    ...(await claimAll(SHOP, BEA, { "Báscula Acaia": "La báscula marca mal el peso." })),
+    ...(await claimAll(stack, SHOP, BEA, { "Báscula Acaia": "La báscula marca mal el peso." })),
   };
-  otherClaim = (await claimAll(OTHER, CARLA, { "Tostador Ajeno": "El tostador de otra tienda se quemó." }))["Tostador Ajeno"];
+  otherClaim = (await claimAll(stack, OTHER, CARLA, { "Tostador Ajeno": "El tostador de otra tienda se quemó." }))["Tostador Ajeno"];
   ({ claimsQueue } = await import("../app/warranty/claims-queue.server.ts"));
 });
 afterAll(async () => stack?.stop());

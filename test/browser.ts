@@ -2,7 +2,7 @@
 // built server (test/stack.ts), each page opened as Shopify's admin first loads its iframe and then
 // served by the App Bridge stand-in (test/sandboxes/shopify/app-bridge.ts). Nothing leaves the
 // machine: any request to another origin is answered 404 here and listed. Why chromium from apt and
-// what happens without it: docs/decisions/0017-browser-tests.md. How to write one: DEVELOPERS.md.
+// what happens without it: docs/decisions/0018-browser-tests.md. How to write one: DEVELOPERS.md.
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, type TestContext } from "vitest";

@@ -32,6 +32,7 @@ export default defineConfig({
           server: { deps: { inline: ["@shopify/ui-extensions-tester"] } },
           // What the Shopify CLI would bake in as the app's URL (extensions/shared/api.ts).
           env: { APP_URL: "https://postventa.example" },
+          setupFiles: ["extensions/shared/test-setup.ts"],
         },
       },
     ],

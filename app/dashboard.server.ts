@@ -46,7 +46,7 @@ const DAY_COLUMNS = [
   "claimResolutionSeconds",
 ] as const satisfies ReadonlyArray<Exclude<keyof DayCounters, "day">>;
 
-const DASHBOARD_SQL = `
+export const DASHBOARD_SQL = `
   SELECT
     (SELECT COALESCE(json_agg(json_build_object('day', d.day::text, ${DAY_COLUMNS.map((c) => `'${c}', d."${c}"`).join(", ")})), '[]'::json)
      FROM "DashboardDay" d WHERE d.shop = $1 AND d.day BETWEEN $2::date AND $3::date) AS days,

@@ -107,7 +107,10 @@ CREATE FUNCTION dashboard_day(p_shop text, p_day date) RETURNS "DashboardDay" LA
          0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::bigint
 $$;
 
-CREATE FUNCTION dashboard_add(d "DashboardDay", sign int) RETURNS void LANGUAGE sql AS $$
+-- PL/pgSQL rather than SQL: its statement plans are cached per session (an SQL function with an
+-- INSERT is planned on every call, ~0.2 ms).
+CREATE FUNCTION dashboard_add(d "DashboardDay", sign int) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
   INSERT INTO "DashboardDay" AS t
   SELECT d.shop, d.day, sign * d.orders, sign * d."revenueMinor", sign * d."unitsOrdered", sign * d."customerOrders",
          sign * d."customerRevenueMinor", sign * d."newCustomers", sign * d."repeatCustomers", sign * d."pointsEarned",
@@ -125,8 +128,8 @@ CREATE FUNCTION dashboard_add(d "DashboardDay", sign int) RETURNS void LANGUAGE 
     "unitsReturned" = t."unitsReturned" + EXCLUDED."unitsReturned", "claimsOpened" = t."claimsOpened" + EXCLUDED."claimsOpened",
     "claimsClosed" = t."claimsClosed" + EXCLUDED."claimsClosed", "claimsResolved" = t."claimsResolved" + EXCLUDED."claimsResolved",
     "claimsResolvedFirstContact" = t."claimsResolvedFirstContact" + EXCLUDED."claimsResolvedFirstContact",
-    "claimResolutionSeconds" = t."claimResolutionSeconds" + EXCLUDED."claimResolutionSeconds"
-$$;
+    "claimResolutionSeconds" = t."claimResolutionSeconds" + EXCLUDED."claimResolutionSeconds";
+END $$;
 
 -- An order counts once paid and while not cancelled, on its UTC creation day. Revenue: its lines
 -- after discounts (gift cards are not sales) plus shipping, less what its refunds gave back.

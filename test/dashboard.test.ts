@@ -58,18 +58,16 @@ beforeAll(async () => {
     { secret: DEV_SECRET, shop: TWIN, concurrency: 1 },
   );
   // New event ids: each event is processed twice (the inbox's dedupe cannot help), backwards.
-  const twice = [...week.events]
-    .reverse()
-    .flatMap((e, i) =>
-      [0, 1].map((n) => ({
-        ...e,
-        triggeredAt: now(),
-        eventId: `${e.eventId}-${n}`,
-        webhookId: `back-${i}-${n}`,
-        duplicate: n === 1,
-        outOfOrder: true,
-      })),
-    );
+  const twice = [...week.events].reverse().flatMap((e, i) =>
+    [0, 1].map((n) => ({
+      ...e,
+      triggeredAt: now(),
+      eventId: `${e.eventId}-${n}`,
+      webhookId: `back-${i}-${n}`,
+      duplicate: n === 1,
+      outOfOrder: true,
+    })),
+  );
   const backwards = await deliverAll(url, twice, { secret: DEV_SECRET, shop: BACKWARDS, concurrency: 4 });
   for (const r of [shuffled, inOrder, backwards]) expect(r.failed).toEqual([]);
   await stack.waitForDrain();

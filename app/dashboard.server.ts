@@ -1,4 +1,4 @@
-import prisma, { pool } from "./db.server";
+import { pool } from "./db.server";
 import {
   claimRates,
   rate,
@@ -8,16 +8,101 @@ import {
   type ClaimTiming,
   type ProductClaims,
 } from "./domain/after-sales-measures";
+import {
+  dashboardMetrics,
+  pointValueMinor,
+  type Baseline,
+  type DashboardMetrics,
+  type DateRange,
+  type DayCounters,
+  type MonthCounters,
+  type SurveyScores,
+} from "./domain/dashboard";
+import { defaultRewards, type Reward } from "./domain/rewards";
 
-export async function programSummary(shop: string) {
-  const [customers, points, activeWarranties, pendingDeliveries, failedDeliveries] = await Promise.all([
-    prisma.customer.count({ where: { shop, claimedById: null } }),
-    prisma.pointsAccount.aggregate({ where: { shop }, _sum: { balance: true } }),
-    prisma.warrantyRegistration.count({ where: { shop, status: "active", coverageEnd: { gt: new Date() } } }),
-    prisma.webhookDelivery.count({ where: { shop, state: "received" } }),
-    prisma.webhookDelivery.count({ where: { shop, state: "failed" } }),
+// The dashboard reads only the aggregates the database keeps as rows change (decision 0017; the
+// triggers and dashboard_rebuild are in prisma/migrations/0015_dashboard): the range's day rows, one
+// sum over the days before it (the running totals start there: a shop has at most a few thousand
+// days), the months around it, the range's return reasons and the shop's catalog. One statement.
+const DAY_COLUMNS = [
+  "orders",
+  "revenueMinor",
+  "unitsOrdered",
+  "customerOrders",
+  "customerRevenueMinor",
+  "newCustomers",
+  "repeatCustomers",
+  "pointsEarned",
+  "pointsRedeemed",
+  "pointsReversed",
+  "pointsExpired",
+  "pointsNet",
+  "returns",
+  "unitsReturned",
+  "claimsOpened",
+  "claimsClosed",
+  "claimsResolved",
+  "claimsResolvedFirstContact",
+  "claimResolutionSeconds",
+] as const satisfies ReadonlyArray<Exclude<keyof DayCounters, "day">>;
+
+export const DASHBOARD_SQL = `
+  SELECT
+    (SELECT COALESCE(json_agg(json_build_object('day', d.day::text, ${DAY_COLUMNS.map((c) => `'${c}', d."${c}"`).join(", ")})), '[]'::json)
+     FROM "DashboardDay" d WHERE d.shop = $1 AND d.day BETWEEN $2::date AND $3::date) AS days,
+    (SELECT json_build_object('newCustomers', COALESCE(sum(b."newCustomers"), 0), 'repeatCustomers', COALESCE(sum(b."repeatCustomers"), 0),
+                              'customerRevenueMinor', COALESCE(sum(b."customerRevenueMinor"), 0), 'pointsNet', COALESCE(sum(b."pointsNet"), 0))
+     FROM "DashboardDay" b WHERE b.shop = $1 AND b.day < $2::date) AS baseline,
+    (SELECT COALESCE(json_agg(json_build_object('month', m.month::text, 'activeCustomers', m."activeCustomers", 'retainedCustomers', m."retainedCustomers")), '[]'::json)
+     FROM "DashboardMonth" m WHERE m.shop = $1 AND m.month BETWEEN (date_trunc('month', $2::date) - interval '1 month')::date AND $3::date) AS months,
+    (SELECT COALESCE(json_agg(r), '[]'::json) FROM (
+       SELECT x.reason, sum(x.units) AS units FROM "DashboardReturnReasonDay" x
+       WHERE x.shop = $1 AND x.day BETWEEN $2::date AND $3::date GROUP BY x.reason HAVING sum(x.units) > 0) r) AS reasons,
+    (SELECT json_build_object('currency', s.currency, 'rewards', s.rewards) FROM "Shop" s WHERE s.domain = $1) AS shop`;
+
+export type Dashboard = DashboardMetrics & { currency: string };
+
+/** The shop's metrics for a range of days, each with its series. */
+export async function dashboard(shop: string, range: DateRange): Promise<Dashboard> {
+  const [
+    {
+      rows: [row],
+    },
+    surveys,
+  ] = await Promise.all([
+    pool.query<{
+      days: DayCounters[];
+      baseline: Baseline;
+      months: MonthCounters[];
+      reasons: Array<{ reason: string; units: number }>;
+      shop: { currency: string; rewards: Reward[] | null } | null;
+    }>(DASHBOARD_SQL, [shop, range.from, range.to]),
+    surveyScores(shop, range),
   ]);
-  return { customers, pointsOutstanding: points._sum.balance ?? 0, activeWarranties, pendingDeliveries, failedDeliveries };
+  const currency = row.shop?.currency ?? "USD";
+  return {
+    ...dashboardMetrics({
+      range,
+      days: row.days,
+      baseline: row.baseline,
+      months: row.months,
+      reasons: row.reasons,
+      pointValueMinor: pointValueMinor(row.shop?.rewards ?? defaultRewards(currency)),
+      surveys,
+    }),
+    currency,
+  };
+}
+
+// The seam for issue 13's survey answers: NPS and CSAT for the range once answers are stored.
+// Until then there are none, and the dashboard shows their empty state.
+export async function surveyScores(_shop: string, _range: DateRange): Promise<SurveyScores | null> {
+  return null;
+}
+
+/** shop/redact: the shop's aggregate rows, once its data is gone. */
+export async function forgetDashboard(shop: string): Promise<void> {
+  await pool.query(`SELECT dashboard_forget($1)`, [shop]);
 }
 
 export interface AfterSalesMeasures {

@@ -384,7 +384,17 @@ describe("compliance webhooks", () => {
     const h2 = webhookHeaders({ secret: DEV_SECRET, topic: "shop/redact", shop: other, rawBody: redact });
     expect((await fetch(`${stack.url}/webhooks`, { method: "POST", headers: h2, body: redact })).status).toBe(200);
     await stack.waitForDrain();
-    for (const table of ["Order", "Customer", "PointsLedgerEntry", "WarrantyRegistration", "WebhookDelivery", "Session"])
+    for (const table of [
+      "Order",
+      "Customer",
+      "PointsLedgerEntry",
+      "WarrantyRegistration",
+      "WebhookDelivery",
+      "Session",
+      "DashboardDay", // the dashboard's aggregates go too
+      "DashboardOrder",
+      "DashboardCustomer",
+    ])
       expect(await count(`SELECT count(*) n FROM "${table}" WHERE shop = $1`, [other])).toBe(0);
     expect(await count(`SELECT count(*) n FROM "Order" WHERE shop = $1`, [SHOP])).toBeGreaterThan(0);
   });

@@ -5,6 +5,7 @@
 // arrives about them later lose it too. The ledger and warranties stay, anonymous: the merchant's
 // accounting needs them, and they never held personal data.
 // shop/redact deletes everything of the shop. customers/data_request keeps one export per request.
+import { forgetDashboard } from "../dashboard.server";
 import type { Prisma } from "@prisma/client";
 import prisma from "../db.server";
 import { orderFactsWithoutPersonalData, type OrderFacts } from "../domain/facts";
@@ -170,6 +171,9 @@ export async function redactShop(shop: string) {
     prisma.webhookDelivery.deleteMany({ where: { shop } }),
     prisma.shop.deleteMany({ where: { domain: shop } }),
   ]);
+  // After the commit: the deletes' deferred triggers retract the aggregates as they go, and leave
+  // rows of zeros behind (the shop's name among them), which this removes.
+  await forgetDashboard(shop);
 }
 
 // Everything held about the customer, table by table. The same request delivered again (or asked

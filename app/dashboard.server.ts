@@ -20,8 +20,8 @@ import {
 } from "./domain/dashboard";
 import { defaultRewards, type Reward } from "./domain/rewards";
 
-// The dashboard reads only the aggregates the database keeps as rows change (decision 0017; the
-// triggers and dashboard_rebuild are in prisma/migrations/0015_dashboard): the range's day rows, one
+// The dashboard reads only the aggregates the database keeps as rows change (decision 0019; the
+// triggers and dashboard_rebuild are in prisma/migrations/0017_dashboard): the range's day rows, one
 // sum over the days before it (the running totals start there: a shop has at most a few thousand
 // days), the months around it, the range's return reasons and the shop's catalog. One statement.
 const DAY_COLUMNS = [

@@ -388,18 +388,24 @@ if (returnable) {
   stack.admin.sendWebhooksTo(null);
 }
 
-// What the dashboard will show of the week's after-sales service (app/domain/after-sales-measures.ts).
-const { afterSalesMeasures } = await import("../app/dashboard.server.ts");
+// The merchant's dashboard (the app's home page) over the week, read from its aggregates as the page
+// reads them; then what the claims' own rows say per product and about first responses.
+const { afterSalesMeasures, dashboard } = await import("../app/dashboard.server.ts");
+const today = new Date().toISOString().slice(0, 10);
+const d = await dashboard(shop, { from: start.slice(0, 10), to: today });
 const m = await afterSalesMeasures(shop, { from: new Date(start), to: new Date(Date.now() + 60_000) });
 const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
+const money = (minor: number | null) => (minor === null ? "—" : `${(minor / 100).toFixed(2)} ${d.currency}`);
 const mins = (ms: number | null) => (ms === null ? "—" : ms < 60_000 ? "under a minute" : `${Math.round(ms / 60_000)} min`);
-console.log(`\nAfter-sales measures, this week (what the dashboard will show)`);
+console.log(`\nThe merchant's dashboard, ${d.range.from} to ${d.range.to} (${d.orders} orders)`);
 console.log(
-  `  Claims: ${m.claims.claims} · first response ${mins(m.claims.medianFirstResponseMs)} · resolution ${mins(m.claims.medianResolutionMs)} (medians) · first-contact resolution ${pct(m.claims.firstContactResolutionRate)}`,
+  `  Repurchase rate ${pct(d.repurchaseRate.value)} · lifetime value ${money(d.lifetimeValueMinor.value)} · points outstanding ${d.pointsOutstanding.value} (liability ${money(d.pointsLiabilityMinor.value)}) · redemption rate ${pct(d.redemptionRate.value)}`,
 );
-console.log(`  Claim rate by product: ${m.claimRates.map((r) => `${r.product} ${r.claims}/${r.units} units`).join(", ") || "—"}`);
 console.log(
-  `  Returns: ${m.returns.requests} ${m.returns.requests === 1 ? "request" : "requests"} (declined ones not counted), ${m.returns.units} of ${m.returns.unitsOrdered} units ordered (${pct(m.returns.rate)}) · top reasons: ${m.returns.topReasons.map((r) => `${returnReasonText(r.reason, "en")} ${pct(r.share)}`).join(", ") || "—"}`,
+  `  Return rate ${pct(d.returnRate.value)} · top reasons: ${d.topReasons.map((r) => `${returnReasonText(r.reason, "en")} ${pct(r.share)}`).join(", ") || "—"}`,
+);
+console.log(
+  `  Claim rate ${pct(d.claimRate.value)} · first-contact resolution ${pct(d.firstContactResolution.value)} · first response ${mins(m.claims.medianFirstResponseMs)} (median) · claims per product: ${m.claimRates.map((r) => `${r.product} ${r.claims}/${r.units} units`).join(", ") || "—"}`,
 );
 
 const ok = result.failed.length === 0 && totals.failed === 0 && differing.length === 0 && hubspotOk && redeemOk && claimOk && returnsOk;

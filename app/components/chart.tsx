@@ -1,4 +1,4 @@
-// The dashboard's charts: small SVGs drawn on the server and in the browser alike (decision 0018:
+// The dashboard's charts: small SVGs drawn on the server and in the browser alike (decision 0020:
 // no chart library). Each is an image with a label saying what it shows and a data-testid, and
 // every point carries its value as a <title> (the browser's tooltip, and what a screen reader reads).
 

@@ -1,5 +1,5 @@
 // The dashboard's metrics, defined once. Pure: the server reads per-day counters kept by the
-// database (decision 0017) and these functions say what they mean, for a range and per bucket.
+// database (decision 0019) and these functions say what they mean, for a range and per bucket.
 // Days are UTC calendar days; a range is inclusive of both ends.
 //
 // - Retention rate: of the customers who ordered in a calendar month, the share who also ordered in

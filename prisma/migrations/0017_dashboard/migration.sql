@@ -92,7 +92,7 @@ CREATE INDEX "DashboardOrder_shop_customerId_day_idx" ON "DashboardOrder"("shop"
 -- CreateIndex
 CREATE INDEX "DashboardReturn_shop_idx" ON "DashboardReturn"("shop");
 
--- Hand-written (decision 0017): how the dashboard's aggregates follow the rows they count.
+-- Hand-written (decision 0019): how the dashboard's aggregates follow the rows they count.
 -- Each source row's contribution is one function of that row; triggers retract a row's old
 -- contribution and add its new one in the transaction that changed it, and dashboard_rebuild
 -- computes the same sums set-based (the backfill below, the bench's seed, the tests' check).

@@ -49,9 +49,16 @@ describeBrowser("the Returns queue in a browser", () => {
     await expect.poll(() => row.innerText()).toContain("Ana García");
     await admin.screenshot("returns-queue");
     await row.getByRole("button", { name: "Aprobar", exact: true }).click();
-    await expect.poll(() => page.locator(".Polaris-Banner").first().innerText()).toContain("Devolución aprobada. Shopify avisa al cliente.");
+    await expect
+      .poll(() => page.locator(".Polaris-Banner").first().innerText())
+      .toContain("Devolución aprobada. Shopify avisa al cliente.");
     expect(shopifyStatus(made["Molinillo Encore"].name)).toBe("OPEN");
-    await expect.poll(() => row.innerText()).toContain("Aprobada");
+    // It leaves "Por revisar" for "Abiertas", with the status Abierta.
+    await expect.poll(() => row.count()).toBe(0);
+    await page.getByRole("tab", { name: /^Abiertas/ }).click();
+    await expect
+      .poll(() => page.locator(".Polaris-IndexTable__TableRow", { hasText: made["Molinillo Encore"].name }).innerText())
+      .toContain("Abierta");
     const mine = await kit.myReturns(ANA, "es");
     expect(mine.find((r: { id: string }) => r.id === made["Molinillo Encore"].id).status).toBe("open");
   });

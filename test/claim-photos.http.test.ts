@@ -239,8 +239,10 @@ describe("reading the photos", () => {
     const other = await fetch(`${stack.url}${path}`, { headers: bearer(OTHER) });
     expect(other.status).toBe(404);
     expect(await other.text()).not.toContain(MARKER);
-    const none = await fetch(`${stack.url}${path}`, { headers: { "User-Agent": BROWSER_UA } });
+    // Without a session: sent to log in (Shopify's library redirects to /auth/login), never the photo.
+    const none = await fetch(`${stack.url}${path}`, { headers: { "User-Agent": BROWSER_UA }, redirect: "manual" });
     expect(none.status).not.toBe(200);
+    expect(none.headers.get("content-type") ?? "").not.toMatch(/^image\//);
   });
 });
 

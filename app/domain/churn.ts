@@ -67,13 +67,24 @@ export function churnRisk(input: ChurnInput, rules: ChurnRules, asOf: Date): Chu
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
+// In weeks under 90 days, months from there: the reason is a contact property, and a count of days
+// would change it (and send the contact to HubSpot again) every day.
+function span(days: number, es: boolean): string {
+  if (days < 90) {
+    const w = Math.max(1, Math.round(days / 7));
+    return es ? plural(w, "semana", "semanas") : plural(w, "week", "weeks");
+  }
+  const m = Math.round(days / 30.44);
+  return es ? plural(m, "mes", "meses") : plural(m, "month", "months");
+}
+
 function signText(s: ChurnSign, locale: TextLocale): string {
   const es = locale === "es";
   switch (s.kind) {
     case "overdue":
       return es
-        ? `${plural(s.daysSince, "día", "días")} sin comprar (suele hacerlo cada ${plural(s.usualGapDays, "día", "días")})`
-        : `no order for ${plural(s.daysSince, "day", "days")} (usually every ${plural(s.usualGapDays, "day", "days")})`;
+        ? `${span(s.daysSince, es)} sin comprar (suele hacerlo cada ${span(s.usualGapDays, es)})`
+        : `no order for ${span(s.daysSince, es)} (usually every ${span(s.usualGapDays, es)})`;
     case "detractor":
       return es ? "fue detractor en su última encuesta NPS" : "a detractor in their latest NPS survey";
     case "open_cases": {

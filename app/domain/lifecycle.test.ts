@@ -173,6 +173,12 @@ describe("churn risk", () => {
     const r = churnRisk({ ...none, orderDates: monthly }, rules, at("2027-05-21"));
     expect(r.signs).toEqual([{ kind: "overdue", weight: 1, daysSince: 49, usualGapDays: 30 }]);
     expect(r.level).toBe("low");
+    // In weeks, then months: a count of days would change the HubSpot property every day.
+    expect(churnReasonText(r, "en")).toBe("No order for 7 weeks (usually every 4 weeks)");
+    expect(churnReasonText(r, "es")).toBe("7 semanas sin comprar (suele hacerlo cada 4 semanas)");
+    expect(churnReasonText(churnRisk({ ...none, orderDates: [monthly[0]] }, rules, at("2028-02-01")), "en")).toBe(
+      "No order for 13 months (usually every 3 months)",
+    );
     // 95 days: more than 3× → long overdue (2): medium.
     expect(churnRisk({ ...none, orderDates: monthly }, rules, at("2027-07-05"))).toMatchObject({ level: "medium", score: 2 });
     // The same 49 days for a one-order customer is within the 90-day floor.

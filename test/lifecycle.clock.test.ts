@@ -124,7 +124,7 @@ describe("the daily job across 13 months", () => {
           ]),
         );
       // The task as graphile-worker calls it (a backfilled run carries the same payload shape).
-      await taskList.lifecycle_daily({ _cron: { ts: asOf(day), backfilled: false } }, {} as never);
+      await taskList.lifecycle_daily!({ _cron: { ts: asOf(day), backfilled: false } }, {} as never);
       // The same day again (a retry after a killed worker, or the cron firing twice): nothing new.
       const again = await runLifecycleDay(new Date(asOf(day)), { shops: [SHOP] });
       expect(again.applied, `second run of ${day}`).toBe(0);

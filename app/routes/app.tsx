@@ -19,7 +19,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     apiKey: config().SHOPIFY_API_KEY,
     // Polaris's own words (select all, pagination, badges' hidden labels) in the merchant's language.
     polarisTranslations: locale === "es" ? polarisEs : polarisEn,
-    nav: { home: t(locale, "nav.home"), claims: t(locale, "nav.claims"), hubspot: t(locale, "nav.hubspot") },
+    nav: {
+      home: t(locale, "nav.home"),
+      claims: t(locale, "nav.claims"),
+      notices: t(locale, "nav.notices"),
+      hubspot: t(locale, "nav.hubspot"),
+    },
   };
 };
 
@@ -32,6 +37,7 @@ export default function AppLayout() {
           {nav.home}
         </Link>
         <Link to="/app/claims">{nav.claims}</Link>
+        <Link to="/app/notices">{nav.notices}</Link>
         <Link to="/app/hubspot">{nav.hubspot}</Link>
       </NavMenu>
       <Outlet />

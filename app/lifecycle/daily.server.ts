@@ -108,7 +108,7 @@ function effectsOf(customerId: string, plan: LifecyclePlan, asOf: Date) {
         at: asOf.toISOString(),
       })
     : null;
-  return { entries, warning };
+  return { entries, warning, keys: [...entries.map((e) => e.key), ...(warning ? [warning.key] : [])] };
 }
 
 const sameProperties = (stored: Partial<LifecycleProperties> | null, next: LifecycleProperties) =>
@@ -134,8 +134,8 @@ async function applyCustomer(shop: string, customerId: string, rules: LifecycleR
     const [current] = await readInputs(tx, shop, "", customerId);
     if (!current) return false;
     const plan = lifecyclePlan(current.input, rules, asOf);
-    const { entries, warning } = effectsOf(customerId, plan, asOf);
-    const done = await recorded(tx, shop, [...entries.map((e) => e.key), ...(warning ? [warning.key] : [])]);
+    const { entries, warning, keys } = effectsOf(customerId, plan, asOf);
+    const done = await recorded(tx, shop, keys);
     const newEntries = entries.filter((e) => !done.has(e.key));
     const changed = !sameProperties(current.row.stored, plan.properties);
     await appendLedger(tx, shop, customerId, newEntries);
@@ -165,31 +165,43 @@ export async function runLifecycleDay(asOf: Date, opts: { shops?: string[] } = {
     [opts.shops ?? null],
   );
   const run: DailyRun = { shops: shops.length, customers: 0, applied: 0 };
+  const failed: string[] = [];
   for (const shop of shops) {
-    const rules = lifecycleRulesOf(shop.lifecycleRules);
-    let after = "";
-    let applied = 0;
-    for (;;) {
-      const page = await readInputs(poolQuery, shop.domain, after, null);
-      if (!page.length) break;
-      after = page[page.length - 1].row.id;
-      run.customers += page.length;
-      // Most customers have nothing new on most days: only those that do get a transaction.
-      const plans = page.map(({ row, input }) => ({ row, plan: lifecyclePlan(input, rules, asOf) }));
-      const keys = plans.flatMap(({ row, plan }) => {
-        const { entries, warning } = effectsOf(row.id, plan, asOf);
-        return [...entries.map((e) => e.key), ...(warning ? [warning.key] : [])];
-      });
-      const done = await recorded(poolQuery, shop.domain, keys);
-      for (const { row, plan } of plans) {
-        const { entries, warning } = effectsOf(row.id, plan, asOf);
-        const pending = [...entries.map((e) => e.key), ...(warning ? [warning.key] : [])].some((k) => !done.has(k));
-        if (!pending && sameProperties(row.stored, plan.properties)) continue;
-        if (await applyCustomer(shop.domain, row.id, rules, asOf)) applied++;
-      }
+    // One shop's failure does not hold back the others; the job fails at the end so the queue
+    // retries the day, and what was done is found done.
+    try {
+      const applied = await runShopDay(shop.domain, lifecycleRulesOf(shop.lifecycleRules), asOf, run);
+      run.applied += applied;
+      if (applied) await requestSync(shop.domain);
+    } catch (error) {
+      failed.push(`${shop.domain}: ${(error as Error).message}`);
     }
-    run.applied += applied;
-    if (applied) await requestSync(shop.domain);
   }
+  if (failed.length) throw new Error(`lifecycle day ${asOf.toISOString()} failed for ${failed.length} shop(s): ${failed.join("; ")}`);
   return run;
+}
+
+async function runShopDay(shop: string, rules: LifecycleRules, asOf: Date, run: DailyRun): Promise<number> {
+  let after = "";
+  let applied = 0;
+  for (;;) {
+    const page = await readInputs(poolQuery, shop, after, null);
+    if (!page.length) return applied;
+    after = page[page.length - 1].row.id;
+    run.customers += page.length;
+    // Most customers have nothing new on most days: only those that do get a transaction.
+    const plans = page.map(({ row, input }) => {
+      const plan = lifecyclePlan(input, rules, asOf);
+      return { row, plan, keys: effectsOf(row.id, plan, asOf).keys };
+    });
+    const done = await recorded(
+      poolQuery,
+      shop,
+      plans.flatMap((p) => p.keys),
+    );
+    for (const { row, plan, keys } of plans) {
+      if (keys.every((k) => done.has(k)) && sameProperties(row.stored, plan.properties)) continue;
+      if (await applyCustomer(shop, row.id, rules, asOf)) applied++;
+    }
+  }
 }

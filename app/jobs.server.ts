@@ -12,6 +12,7 @@ import { recheckWarrantyPolicy } from "./orders/orders.server";
 import { settleRedemption } from "./loyalty/redemption.server";
 import { settleReturnJob } from "./returns/returns.server";
 import { replacementJob } from "./warranty/replacement.server";
+import { runLifecycleDay } from "./lifecycle/daily.server";
 
 // The first retry of a delivery that failed inside a batch; later ones follow the queue's backoff.
 const RETRY_ALONE_AFTER_MS = 3_000;
@@ -53,6 +54,14 @@ export const taskList: TaskList = {
   claim_replacement: async (payload, helpers) => {
     const { shop, claimId, round } = payload as { shop: string; claimId: string; round: number };
     await replacementJob(shop, claimId, round, { lastAttempt: helpers.job.attempts >= helpers.job.max_attempts });
+  },
+  // Daily (crontab in server/worker.server.ts): what is due as of the scheduled day, `_cron.ts`,
+  // which graphile-worker also sets on the days it backfills after downtime.
+  lifecycle_daily: async (payload) => {
+    const cron = (payload as { _cron?: { ts?: string } })._cron;
+    const asOf = new Date(cron?.ts ?? Date.now());
+    if (Number.isNaN(asOf.getTime())) throw new Error(`lifecycle_daily: _cron.ts ${cron?.ts} is not a date`);
+    log.info("lifecycle day", { asOf: asOf.toISOString(), ...(await runLifecycleDay(asOf)) });
   },
   // Scheduled by the order's reconcile when a warranty got default coverage; throws while the
   // facts are still unavailable, so the queue tries again with backoff.

@@ -391,8 +391,7 @@ if (returnable) {
 // The merchant's dashboard (the app's home page) over the week, read from its aggregates as the page
 // reads them; then what the claims' own rows say per product and about first responses.
 const { afterSalesMeasures, dashboard } = await import("../app/dashboard.server.ts");
-const today = new Date().toISOString().slice(0, 10);
-const d = await dashboard(shop, { from: start.slice(0, 10), to: today });
+const d = await dashboard(shop, { from: start.slice(0, 10), to: new Date().toISOString().slice(0, 10) });
 const m = await afterSalesMeasures(shop, { from: new Date(start), to: new Date(Date.now() + 60_000) });
 const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
 const money = (minor: number | null) => (minor === null ? "—" : `${(minor / 100).toFixed(2)} ${d.currency}`);
@@ -408,7 +407,132 @@ console.log(
   `  Claim rate ${pct(d.claimRate.value)} · first-contact resolution ${pct(d.firstContactResolution.value)} · first response ${mins(m.claims.medianFirstResponseMs)} (median) · claims per product: ${m.claimRates.map((r) => `${r.product} ${r.claims}/${r.units} units`).join(", ") || "—"}`,
 );
 
-const ok = result.failed.length === 0 && totals.failed === 0 && differing.length === 0 && hubspotOk && redeemOk && claimOk && returnsOk;
+// After the sale, on time: the merchant's care rules, birthday and anniversary points and a
+// 12-month points expiry; the daily job (graphile cron, app/lifecycle/daily.server.ts) run as of
+// today, then day by day through the coming year, as its cron would; an owner notice (a recall).
+const { runLifecycleDay } = await import("../app/lifecycle/daily.server.ts");
+const { publishOwnerNotice } = await import("../app/lifecycle/notices.server.ts");
+await q(`UPDATE "Shop" SET "lifecycleRules" = $2 WHERE domain = $1`, [
+  shop,
+  JSON.stringify({
+    care: [
+      {
+        match: "productType",
+        value: "Espresso Machine",
+        guide: "Descale with the maker's descaler; backflush weekly.",
+        firstAfterMonths: 1,
+        everyMonths: 3,
+      },
+      {
+        match: "tag",
+        value: "grinder",
+        guide: "Brush the burrs monthly; deep-clean them twice a year.",
+        firstAfterMonths: 6,
+        everyMonths: 6,
+      },
+    ],
+    birthdayPoints: 100,
+    anniversaryPoints: 250,
+    pointsExpiryMonths: 12,
+  }),
+]);
+const owners = await q<{ id: string; email: string; customerId: string }>(
+  `SELECT DISTINCT ON (c.id) c."shopifyCustomerId" AS id, lower(c.email) AS email, c.id AS "customerId" FROM "Customer" c
+     JOIN "WarrantyRegistration" w ON w."customerId" = c.id AND w.status = 'active'
+    WHERE c.shop = $1 AND c."shopifyCustomerId" IS NOT NULL AND c.email IS NOT NULL AND c."redactedAt" IS NULL ORDER BY c.id LIMIT 3`,
+  [shop],
+);
+const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+for (const [i, o] of owners.entries()) {
+  const b = new Date(Date.now() + (3 + 40 * i) * 86400_000);
+  await shopperCall(stack.url, "/api/birthday", shopperToken(shop, o.id), {
+    body: { birthday: { month: b.getUTCMonth() + 1, day: b.getUTCDate() } },
+  });
+}
+const facts = async () =>
+  q<{ email: string; balance: number; properties: Record<string, string> }>(
+    `SELECT lower(c.email) AS email, COALESCE(a.balance, 0) AS balance, l.properties FROM "Customer" c
+       LEFT JOIN "PointsAccount" a ON a."customerId" = c.id JOIN "CustomerLifecycle" l ON l."customerId" = c.id WHERE c.id = ANY($1) ORDER BY c.id`,
+    [owners.map((o) => o.customerId)],
+  );
+const printFacts = (rows: Awaited<ReturnType<typeof facts>>) => {
+  for (const r of rows) {
+    const p = r.properties;
+    console.log(`  ${r.email} — ${r.balance} points`);
+    console.log(
+      `    next maintenance ${p.postventa_next_maintenance_date || "—"}${p.postventa_next_maintenance_product ? ` (${p.postventa_next_maintenance_product})` : ""} · birthday ${p.postventa_next_birthday || "—"} · first-purchase anniversary ${p.postventa_next_anniversary || "—"}`,
+    );
+    console.log(
+      `    points expire ${p.postventa_points_expiry_date || "—"} (warning ${p.postventa_points_expiry_warning_date || "—"}) · churn risk ${p.postventa_churn_risk}: ${p.postventa_churn_reason}`,
+    );
+  }
+};
+const today = new Date(`${dayOf(new Date())}T05:00:00.000Z`);
+await runLifecycleDay(today);
+console.log(`
+After the sale, on time — as of ${dayOf(today)} (the daily job's dated facts, for three owners)`);
+printFacts(await facts());
+const recall = await publishOwnerNotice(shop, {
+  productId: week.products.find((p) => p.title === "Gaggia Classic Pro")?.id ?? week.products[0].id,
+  kind: "recall",
+  title: "Steam wand gasket recall",
+  body: "Stop using the steam wand; we will send you a new gasket free of charge.",
+});
+console.log(
+  `  Owner notice published (recall, ${recall.owners} owners of the product): it shows on their units and sets “Owner notice” on their contacts.`,
+);
+let gifts = 0;
+for (let d = 1; d <= 372; d++) {
+  const run = await runLifecycleDay(new Date(today.getTime() + d * 86400_000));
+  gifts += run.applied;
+}
+const [effects] = await q<{ birthday: number; anniversary: number; expire: number; warnings: number; keys: number; entries: number }>(
+  `SELECT count(*) FILTER (WHERE kind = 'birthday')::int AS birthday, count(*) FILTER (WHERE kind = 'anniversary')::int AS anniversary,
+          count(*) FILTER (WHERE kind = 'expire')::int AS expire, count(DISTINCT "idempotencyKey")::int AS keys, count(*)::int AS entries,
+          (SELECT count(*) FROM "HubSpotInteraction" WHERE shop = $1 AND kind = 'points_expiry_warning')::int AS warnings
+     FROM "PointsLedgerEntry" WHERE shop = $1 AND "idempotencyKey" LIKE 'lifecycle:%'`,
+  [shop],
+);
+const yearOn = dayOf(new Date(today.getTime() + 372 * 86400_000));
+console.log(`
+  The clock moved day by day to ${yearOn}: ${effects.birthday} birthday and ${effects.anniversary} anniversary gifts, ${effects.warnings} expiry warnings, ${effects.expire} expiries across the shop (${gifts} customer-days changed something).`);
+printFacts(await facts());
+await waitForHubSpot(stack.pool, shop);
+const heldNow = hubspotHoldings(hubspot, portal.portalId);
+console.log(`  HubSpot holds (contact properties):`);
+let lifecycleOk = effects.keys === effects.entries && effects.birthday > 0 && effects.anniversary > 0;
+for (const r of await facts()) {
+  const c = heldNow.contactsByEmail.get(r.email)?.[0].properties ?? {};
+  const pick = Object.keys(r.properties).map((k) => `${k.replace("postventa_", "")}=${c[k] ?? ""}`);
+  console.log(
+    `    ${r.email}: ${pick.join(" · ")}${c.postventa_owner_notice ? ` · owner_notice=${c.postventa_owner_notice} (${c.postventa_owner_notice_title})` : ""}`,
+  );
+  lifecycleOk &&= Object.entries(r.properties).every(([k, v]) => (c[k] ?? "") === v);
+}
+const story = await page(owners[0].id, "es");
+console.log(`  ${owners[0].email}, rewards page (es):`);
+for (const h of story.history.filter((x) => x.kind === "gift" || x.kind === "expired").slice(0, 4))
+  console.log(`    ${h.at.slice(0, 10)}  ${String(h.points > 0 ? `+${h.points}` : h.points).padStart(6)}  ${h.text}`);
+for (const w of story.warranties.filter((x) => x.care || x.notices?.length).slice(0, 2))
+  console.log(
+    `    ${w.product}: ${w.care?.guide ?? ""} ${w.care?.maintenanceText ?? ""}${w.notices?.length ? ` · Aviso: ${w.notices[0].title}` : ""}`,
+  );
+if (story.pointsExpiry) console.log(`    ${story.pointsExpiry.text}`);
+console.log(
+  lifecycleOk
+    ? "  Each gift and expiry once; HubSpot holds what the job computed."
+    : "  Lifecycle NOT consistent (duplicated entries, no gifts, or HubSpot differs).",
+);
+
+const ok =
+  result.failed.length === 0 &&
+  totals.failed === 0 &&
+  differing.length === 0 &&
+  hubspotOk &&
+  redeemOk &&
+  claimOk &&
+  returnsOk &&
+  lifecycleOk;
 if (keep) {
   console.log(`\nServer left running at ${stack.url} (Ctrl-C to stop).`);
   process.on("SIGINT", async () => {

@@ -42,7 +42,13 @@ export async function startWorker(connectionString: string, opts: WorkerOptions 
     noHandleSignals: true,
     logger: quietLogger,
     events: liveness.events,
-    crontab: "* * * * * hubspot_sweep ?max=1\n* * * * * release_dead_workers_jobs ?max=1",
+    crontab: [
+      "* * * * * hubspot_sweep ?max=1",
+      "* * * * * release_dead_workers_jobs ?max=1",
+      // Each missed day of the last week is run after downtime, each with its own _cron.ts, one
+      // at a time in its own queue (so in order).
+      "0 5 * * * lifecycle_daily ?fill=7d&max=5&queue=lifecycle",
+    ].join("\n"),
   });
   await runner.addJob("hubspot_sweep", {}, { jobKey: "hubspot_sweep" });
   await runner.addJob("release_dead_workers_jobs", {}, { jobKey: "release_dead_workers_jobs" });

@@ -267,6 +267,7 @@ describe("customers/data_request", () => {
         "hubspotContact",
         "hubspotInteractions",
         "hubspotTickets",
+        "lifecycle",
         "orders",
         "pointsAccounts",
         "pointsLedger",

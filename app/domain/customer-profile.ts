@@ -16,6 +16,9 @@ export interface ProfileInput {
   openWarrantyClaims: number;
   returnsCount: number;
   tiers?: Tier[];
+  // The daily job's dated facts (lifecycle.ts) and the owner notices (owner-notices.ts), as computed.
+  lifecycle?: Record<string, string>;
+  ownerNotice?: Record<string, string>;
 }
 
 export function orderTotalMinor(o: OrderFacts): number {
@@ -46,6 +49,7 @@ export function contactProperties(p: ProfileInput): Record<string, string> {
     postventa_open_warranty_claims: String(p.openWarrantyClaims),
     postventa_returns_count: String(p.returnsCount),
   };
+  Object.assign(props, p.lifecycle, p.ownerNotice);
   if (p.firstName) props.firstname = p.firstName;
   if (p.lastName) props.lastname = p.lastName;
   if (dates.length) {

@@ -10,7 +10,16 @@ import { historyText } from "./shopper-text";
 export interface Interaction {
   key: string; // stable: the id HubSpot's copy carries
   kind:
-    "order_paid" | "points_earned" | "points_reversed" | "points_claimed" | "points_redeemed" | "points_restored" | "warranty_registered";
+    | "order_paid"
+    | "points_earned"
+    | "points_reversed"
+    | "points_claimed"
+    | "points_redeemed"
+    | "points_restored"
+    | "warranty_registered"
+    | "points_gifted"
+    | "points_expired"
+    | "points_expiry_warning";
   occurredAt: string;
   title: string;
   body: string;
@@ -36,6 +45,9 @@ const LEDGER_KINDS: Record<string, { kind: Interaction["kind"]; verb: string } |
   claim_in: { kind: "points_claimed", verb: "Claimed" },
   redeem: { kind: "points_redeemed", verb: "Redeemed" },
   redeem_release: { kind: "points_restored", verb: "Returned" },
+  birthday: { kind: "points_gifted", verb: "Gifted" },
+  anniversary: { kind: "points_gifted", verb: "Gifted" },
+  expire: { kind: "points_expired", verb: "Expired" },
 };
 
 // claim_out is the guest side of a claim: the guest and the account are one contact in HubSpot.
@@ -87,5 +99,17 @@ export function warrantyRegistered(
     occurredAt: order.processedAt ?? order.createdAt,
     title: `Warranty registered for ${total} unit${total === 1 ? "" : "s"} (order ${order.name})`,
     body: `<p><strong>Warranty registered</strong> for order ${escapeHtml(order.name)}:</p><ul>${lines}</ul>`,
+  };
+}
+
+// The warning before points expire, once per inactivity period: a marketer's workflow can also send
+// on the contact's "points expiry warning date"; the note tells whoever opens the contact.
+export function pointsExpiryWarning(w: { key: string; expiresOn: string; points: number; at: string }): Interaction {
+  return {
+    key: w.key,
+    kind: "points_expiry_warning",
+    occurredAt: w.at,
+    title: `${w.points} points expire on ${w.expiresOn}`,
+    body: `<p><strong>${w.points} points expire on ${w.expiresOn}</strong> unless the shopper buys or redeems before then.</p>`,
   };
 }

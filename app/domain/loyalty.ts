@@ -41,13 +41,25 @@ export interface EarnSnapshot {
 export interface LedgerParams {
   orderName?: string;
   reward?: { id: string; kind: "amount_off" | "free_shipping" | "store_credit"; valueMinor: number | null; currency: string };
+  years?: number; // anniversary: years since the first purchase
+  since?: string; // expire: the inactivity period's start (YYYY-MM-DD)
 }
 
-export type LedgerKind = "earn" | "refund_reversal" | "cancel_reversal" | "claim_in" | "claim_out" | "redeem" | "redeem_release";
+export type LedgerKind =
+  | "earn"
+  | "refund_reversal"
+  | "cancel_reversal"
+  | "claim_in"
+  | "claim_out"
+  | "redeem"
+  | "redeem_release"
+  | "birthday" // gifts of the daily job (app/domain/celebrations.ts)
+  | "anniversary"
+  | "expire"; // the balance after the merchant's inactivity period (app/domain/points-expiry.ts)
 
-// Spending points (and getting them back when Shopify refused the reward) leaves a tier alone:
-// lifetime points count what was earned, net of refunds.
-export const countsTowardLifetime = (kind: string) => kind !== "redeem" && kind !== "redeem_release";
+// Spending points (and getting them back when Shopify refused the reward), or their expiry, leaves
+// a tier alone: lifetime points count what was earned, net of refunds.
+export const countsTowardLifetime = (kind: string) => kind !== "redeem" && kind !== "redeem_release" && kind !== "expire";
 
 export interface PlannedEntry {
   key: string;

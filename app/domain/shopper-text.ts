@@ -73,7 +73,7 @@ export function rewardTitle(
   return min ? `${value} off orders from ${min}` : `${value} off your next order`;
 }
 
-export type HistoryKind = "earned" | "reversed" | "claimed" | "redeemed" | "restored" | "expired";
+export type HistoryKind = "earned" | "reversed" | "claimed" | "redeemed" | "restored" | "expired" | "gift";
 
 export function historyKind(ledgerKind: string): HistoryKind {
   switch (ledgerKind) {
@@ -89,6 +89,9 @@ export function historyKind(ledgerKind: string): HistoryKind {
       return "redeemed";
     case "redeem_release":
       return "restored";
+    case "birthday":
+    case "anniversary":
+      return "gift";
     default:
       return "expired";
   }
@@ -113,6 +116,16 @@ export function historyText(kind: string, params: LedgerParams, currency: string
       return es ? `Canjeados por: ${reward}` : `Redeemed for: ${reward}`;
     case "redeem_release":
       return es ? `Devueltos: no se pudo crear «${reward}»` : `Returned: “${reward}” could not be created`;
+    case "birthday":
+      return es ? "¡Feliz cumpleaños! Puntos de regalo" : "Happy birthday! Points on us";
+    case "anniversary": {
+      const n = params.years ?? 1;
+      return es
+        ? `${n} ${n === 1 ? "año" : "años"} desde tu primera compra: puntos de regalo`
+        : `${n} ${n === 1 ? "year" : "years"} since your first purchase: points on us`;
+    }
+    case "expire":
+      return es ? "Puntos caducados por inactividad" : "Points expired after a period without activity";
     default:
       return es ? "Puntos caducados" : "Points expired";
   }

@@ -9,8 +9,15 @@ import { ticketProblem, type TicketCase } from "../domain/tickets";
 // What HubSpot shows about this customer changed: the next sync writes their current values once,
 // however many changes happened since the last one.
 export async function markContactChanged(tx: Tx, shop: string, customerId: string): Promise<void> {
+  await markContactsChanged(tx, shop, [customerId]);
+}
+
+// The same for many customers in one statement (an owner notice reaches every owner of a product);
+// rows are touched in id order, so two such calls never wait on each other in a circle.
+export async function markContactsChanged(tx: Tx, shop: string, customerIds: string[]): Promise<void> {
+  if (!customerIds.length) return;
   await tx.run`
-    INSERT INTO "HubSpotContactSync" ("customerId", shop) VALUES (${customerId}, ${shop})
+    INSERT INTO "HubSpotContactSync" ("customerId", shop) SELECT id, ${shop} FROM unnest(${[...customerIds].sort()}::text[]) AS id ORDER BY id
     ON CONFLICT ("customerId") DO UPDATE SET version = "HubSpotContactSync".version + 1, "updatedAt" = now(),
       state = CASE WHEN "HubSpotContactSync".state = 'merged' THEN 'merged' ELSE 'pending' END`;
 }

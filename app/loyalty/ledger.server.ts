@@ -14,6 +14,7 @@ export interface LedgerAppend {
   params: LedgerParams;
   orderId?: string | null;
   refundId?: string | null;
+  at?: Date; // when it happened, if not now: the daily job dates a gift or an expiry on its scheduled day
 }
 
 export async function appendLedger(tx: Tx, shop: string, customerId: string, entries: LedgerAppend[]): Promise<void> {
@@ -27,8 +28,8 @@ export async function appendLedger(tx: Tx, shop: string, customerId: string, ent
     const requested = clampPoints(e.points);
     const points = clampToBalance(requested, balance);
     const inserted = await tx.run`
-      INSERT INTO "PointsLedgerEntry" (shop, "customerId", "idempotencyKey", kind, points, requested, "balanceAfter", "orderId", "refundId", params)
-      VALUES (${shop}, ${customerId}, ${e.key}, ${e.kind}, ${points}, ${requested}, ${balance + points}, ${e.orderId ?? null}, ${e.refundId ?? null}, ${JSON.stringify(e.params)}::jsonb)
+      INSERT INTO "PointsLedgerEntry" (shop, "customerId", "idempotencyKey", kind, points, requested, "balanceAfter", "orderId", "refundId", params, "createdAt")
+      VALUES (${shop}, ${customerId}, ${e.key}, ${e.kind}, ${points}, ${requested}, ${balance + points}, ${e.orderId ?? null}, ${e.refundId ?? null}, ${JSON.stringify(e.params)}::jsonb, ${e.at ?? new Date()})
       ON CONFLICT (shop, "idempotencyKey") DO NOTHING`;
     if (!inserted) continue;
     balance += points;
@@ -39,7 +40,7 @@ export async function appendLedger(tx: Tx, shop: string, customerId: string, ent
       balanceAfter: balance,
       params: e.params,
       currency: account.currency,
-      at: new Date().toISOString(),
+      at: (e.at ?? new Date()).toISOString(),
     });
     if (interaction) await recordInteraction(tx, shop, customerId, interaction);
     if (countsTowardLifetime(e.kind)) lifetimeEarned = addLifetime(lifetimeEarned, points);

@@ -143,6 +143,8 @@ export async function redactCustomer(shop: string, req: Who & { ordersToRedact: 
       await tx.hubSpotInteraction.deleteMany({ where: { customerId: { in: ids } } });
       await tx.hubSpotTicket.deleteMany({ where: { customerId: { in: ids } } });
       await tx.hubSpotContactSync.deleteMany({ where: { customerId: { in: ids } } });
+      // The daily job's dated facts carry their birthday; the job skips them from now on.
+      await tx.customerLifecycle.deleteMany({ where: { customerId: { in: ids } } });
     },
     { timeout: 60_000 },
   );
@@ -155,6 +157,8 @@ export async function redactShop(shop: string) {
     prisma.hubSpotInteraction.deleteMany({ where: { shop } }),
     prisma.hubSpotTicket.deleteMany({ where: { shop } }),
     prisma.hubSpotContactSync.deleteMany({ where: { shop } }),
+    prisma.customerLifecycle.deleteMany({ where: { shop } }),
+    prisma.ownerNotice.deleteMany({ where: { shop } }),
     prisma.hubSpotConnection.deleteMany({ where: { shop } }),
     prisma.hubSpotOAuthState.deleteMany({ where: { shop } }),
     prisma.returnRequest.deleteMany({ where: { shop } }), // its lines and events go with it
@@ -210,6 +214,7 @@ export async function exportCustomerData(shop: string, req: Who & { dataRequestI
           orderBy: { createdAt: "asc" },
         }),
         hubspotContact: await tx.hubSpotContactSync.findMany({ where: { customerId: { in: ids } } }),
+        lifecycle: await tx.customerLifecycle.findMany({ where: { customerId: { in: ids } } }),
         hubspotInteractions: await tx.hubSpotInteraction.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
         hubspotTickets: await tx.hubSpotTicket.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
         webhookDeliveries: await tx.webhookDelivery.findMany({

@@ -27,7 +27,21 @@ import { claimable } from "../domain/claims";
 import { CLAIM_SELECT, claimView, type ClaimRow } from "../warranty/claims.server";
 import { returnView, SHOPPER_RETURNS_SQL, type ReturnViewRow } from "../returns/views.server";
 import { installedSql } from "./auth.server";
-import type { AccountView, Birthday, IssuedReward, OrderView, RewardOffer, ThankYouView, TierProgress, WarrantyItem } from "./views";
+import type {
+  AccountView,
+  Birthday,
+  IssuedReward,
+  OrderView,
+  OwnerNoticeView,
+  RewardOffer,
+  ThankYouView,
+  TierProgress,
+  WarrantyItem,
+} from "./views";
+import { lifecycleRulesOf, type CareRule } from "../domain/lifecycle-rules";
+import { careRuleFor, nextMaintenance } from "../domain/care";
+import { ACTIVITY_KINDS, pointsExpiry } from "../domain/points-expiry";
+import { maintenanceText, pointsExpiryText } from "../domain/lifecycle-text";
 
 const DAY_MS = 86_400_000;
 
@@ -37,6 +51,7 @@ interface ShopRow {
   rewards: Reward[] | null;
   scopes: string | null;
   earnRule: EarnRule | null;
+  lifecycleRules: unknown;
 }
 
 export function catalogOf(shop: Pick<ShopRow, "rewards" | "currency" | "scopes">): Reward[] {
@@ -57,9 +72,26 @@ interface WarrantyRow {
   voidReason: string | null;
   coverageEnd: Date | null;
   openClaimId: string | null;
+  productId: string | null;
+  coverageStart: string | null;
+  product: { productType: string | null; tags: string[] | null } | null;
+  notices: OwnerNoticeView[];
 }
 
-function warrantyItem(w: WarrantyRow, now: Date, locale: TextLocale): WarrantyItem {
+// A unit's product facts and published notices, as columns of the warranty rows both views read.
+const UNIT_PRODUCT = `SELECT json_build_object('productType', p."productType", 'tags', p.tags) FROM "Product" p WHERE p.shop = w.shop AND p."shopifyProductId" = w."productId"`;
+const UNIT_NOTICES = `COALESCE((SELECT json_agg(json_build_object('id', n.id, 'kind', n.kind, 'title', n.title, 'body', n.body, 'publishedAt', n."publishedAt") ORDER BY n."publishedAt" DESC)
+  FROM "OwnerNotice" n WHERE n.shop = w.shop AND n."productId" = w."productId" AND n."publishedAt" IS NOT NULL), '[]')`;
+const LAST_ACTIVITY = `SELECT max(e."createdAt") FROM "PointsLedgerEntry" e WHERE e."customerId" = a."customerId" AND e.kind IN ('${ACTIVITY_KINDS.join("', '")}')`;
+
+function unitCare(w: WarrantyRow, rules: CareRule[], now: Date, locale: TextLocale): WarrantyItem["care"] {
+  const rule = careRuleFor(rules, { productId: w.productId, productType: w.product?.productType ?? null, tags: w.product?.tags ?? [] });
+  if (!rule) return null;
+  const next = w.status === "voided" ? null : nextMaintenance(rule, w.coverageStart, now);
+  return { guide: rule.guide || null, nextMaintenance: next, maintenanceText: next ? maintenanceText(next, locale) : null };
+}
+
+function warrantyItem(w: WarrantyRow, now: Date, locale: TextLocale, care: CareRule[]): WarrantyItem {
   const end = w.coverageEnd ? new Date(w.coverageEnd) : null;
   const daysLeft = end ? Math.max(0, Math.ceil((end.getTime() - now.getTime()) / DAY_MS)) : null;
   const status = (w.status === "active" && end && end <= now ? "expired" : w.status) as WarrantyItem["status"];
@@ -76,6 +108,8 @@ function warrantyItem(w: WarrantyRow, now: Date, locale: TextLocale): WarrantyIt
     canClaim: can.ok,
     claimUnavailableText: can.ok ? null : claimUnavailableText(can.reason, end, locale),
     openClaimId: w.openClaimId,
+    care: unitCare(w, care, now, locale),
+    notices: w.notices.map((n) => ({ ...n, publishedAt: new Date(n.publishedAt).toISOString() })),
   };
 }
 
@@ -119,7 +153,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     installed: boolean;
     shop: ShopRow;
     customer: { id: string; firstName: string | null; birthMonth: number | null; birthDay: number | null; redacted: boolean } | null;
-    account: { balance: number; lifetimeEarned: number } | null;
+    account: { balance: number; lifetimeEarned: number; lastActivityAt: string | null } | null;
     history: Array<{ id: string; kind: string; points: number; params: LedgerParams; createdAt: string }>;
     redemptions: RedemptionRow[];
     warranties: WarrantyRow[];
@@ -131,9 +165,9 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     name: "shopper-account-view",
     text: `WITH c AS (SELECT * FROM "Customer" WHERE shop = $1 AND "shopifyCustomerId" = $2)
      SELECT ${installedSql("$1")} AS installed,
-       (SELECT json_build_object('name', name, 'currency', currency, 'rewards', rewards, 'scopes', COALESCE((SELECT scope FROM "Session" WHERE id = 'offline_' || domain), scopes), 'earnRule', "earnRule") FROM "Shop" WHERE domain = $1) AS shop,
+       (SELECT json_build_object('name', name, 'currency', currency, 'rewards', rewards, 'scopes', COALESCE((SELECT scope FROM "Session" WHERE id = 'offline_' || domain), scopes), 'earnRule', "earnRule", 'lifecycleRules', "lifecycleRules") FROM "Shop" WHERE domain = $1) AS shop,
        (SELECT json_build_object('id', id, 'firstName', "firstName", 'birthMonth', "birthMonth", 'birthDay', "birthDay", 'redacted', "redactedAt" IS NOT NULL) FROM c) AS customer,
-       (SELECT json_build_object('balance', a.balance, 'lifetimeEarned', a."lifetimeEarned") FROM "PointsAccount" a JOIN c ON c.id = a."customerId") AS account,
+       (SELECT json_build_object('balance', a.balance, 'lifetimeEarned', a."lifetimeEarned", 'lastActivityAt', (${LAST_ACTIVITY})) FROM "PointsAccount" a JOIN c ON c.id = a."customerId") AS account,
        COALESCE((SELECT json_agg(json_build_object('id', h.id::text, 'kind', h.kind, 'points', h.points, 'params', h.params, 'createdAt', h."createdAt") ORDER BY h.id DESC) FROM (
          SELECT e.id, e.kind, e.points, e.params, e."createdAt" FROM "PointsLedgerEntry" e JOIN c ON c.id = e."customerId"
          WHERE e.points <> 0 ORDER BY e.id DESC LIMIT 50) h), '[]') AS history,
@@ -141,7 +175,8 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
          SELECT r.id, r."requestId", r.reward, r.state, r.code, r."usedOrderName", r."expiresAt", r."createdAt"
          FROM "Redemption" r JOIN c ON c.id = r."customerId" ORDER BY r."createdAt" DESC LIMIT 50) r), '[]') AS redemptions,
        COALESCE((SELECT json_agg(w) FROM (
-         SELECT w.id, w.title, o.name AS "orderName", w.quantity, w.status, w."voidReason", w."coverageEnd", (${OPEN_CLAIM}) AS "openClaimId"
+         SELECT w.id, w.title, o.name AS "orderName", w.quantity, w.status, w."voidReason", w."coverageEnd", (${OPEN_CLAIM}) AS "openClaimId",
+           w."productId", w."coverageStart", (${UNIT_PRODUCT}) AS product, ${UNIT_NOTICES} AS notices
          FROM "WarrantyRegistration" w JOIN c ON c.id = w."customerId" AND w.shop = $1
          LEFT JOIN "Order" o ON o.shop = w.shop AND o."shopifyOrderId" = w."shopifyOrderId"
          ORDER BY w."coverageEnd" DESC NULLS FIRST LIMIT 200) w), '[]') AS warranties,
@@ -153,7 +188,8 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
   const row = rows[0];
   if (!row.installed) return null;
   const now = new Date();
-  const shopRow = row.shop ?? { name: null, currency: "USD", rewards: null, scopes: null, earnRule: null };
+  const shopRow = row.shop ?? { name: null, currency: "USD", rewards: null, scopes: null, earnRule: null, lifecycleRules: null };
+  const lifecycle = lifecycleRulesOf(shopRow.lifecycleRules);
   const currency = shopRow.currency;
   const customer = row.customer?.redacted ? null : row.customer;
   const balance = customer ? (row.account?.balance ?? 0) : 0;
@@ -173,7 +209,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     };
   });
   const warranties = (customer ? row.warranties : [])
-    .map((w) => warrantyItem(w, now, locale))
+    .map((w) => warrantyItem(w, now, locale, lifecycle.care))
     .filter((w) => w.status !== "voided")
     .sort((a, b) => WARRANTY_ORDER[a.status] - WARRANTY_ORDER[b.status] || (a.coverageEnd ?? "").localeCompare(b.coverageEnd ?? ""));
   return {
@@ -195,7 +231,22 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     birthday: customer?.birthMonth && customer.birthDay ? { month: customer.birthMonth, day: customer.birthDay } : null,
     claims: customer ? row.claims.map((c) => claimView(c, locale)) : [],
     returns: customer ? row.returns.map((r) => returnView(r, locale)) : [],
+    pointsExpiry: expiryView(customer ? (row.account?.lastActivityAt ?? null) : null, balance, lifecycle.pointsExpiryMonths, now, locale),
   };
+}
+
+function expiryView(
+  lastActivityAt: string | null,
+  balance: number,
+  months: number,
+  now: Date,
+  locale: TextLocale,
+): AccountView["pointsExpiry"] {
+  const dates = pointsExpiry(lastActivityAt, balance, months);
+  // A period that ended is expired (or about to be, by today's job): nothing left to warn about.
+  if (!dates || dates.expiresOn <= now.toISOString().slice(0, 10)) return null;
+  const warning = now.toISOString().slice(0, 10) >= dates.warnOn;
+  return { expiresOn: dates.expiresOn, warnOn: dates.warnOn, warning, text: pointsExpiryText(balance, dates.expiresOn, locale) };
 }
 
 // An order of this shopper's (directly, or as a guest they claimed by signing up). Any other
@@ -208,14 +259,16 @@ export async function orderView(shop: string, shopifyCustomerId: string, orderId
     fulfilledSeen: boolean;
     earnSnapshot: { points: number } | null;
     earnRule: EarnRule | null;
+    lifecycleRules: unknown;
     entries: Array<{ kind: string; points: number }>;
     warranties: WarrantyRow[];
   }>(
-    `SELECT o.name, o.facts, o."paidSeen", o."fulfilledSeen", o."earnSnapshot", s."earnRule",
+    `SELECT o.name, o.facts, o."paidSeen", o."fulfilledSeen", o."earnSnapshot", s."earnRule", s."lifecycleRules",
        COALESCE((SELECT json_agg(json_build_object('kind', e.kind, 'points', e.points)) FROM "PointsLedgerEntry" e
                  WHERE e.shop = o.shop AND e."orderId" = o."shopifyOrderId"), '[]') AS entries,
        COALESCE((SELECT json_agg(json_build_object('id', w.id, 'title', w.title, 'orderName', o.name, 'quantity', w.quantity, 'status', w.status,
-                   'voidReason', w."voidReason", 'coverageEnd', w."coverageEnd", 'openClaimId', (${OPEN_CLAIM})) ORDER BY w."lineItemId", w."unitIndex")
+                   'voidReason', w."voidReason", 'coverageEnd', w."coverageEnd", 'openClaimId', (${OPEN_CLAIM}),
+                   'productId', w."productId", 'coverageStart', w."coverageStart", 'product', (${UNIT_PRODUCT}), 'notices', ${UNIT_NOTICES}) ORDER BY w."lineItemId", w."unitIndex")
                  FROM "WarrantyRegistration" w WHERE w.shop = o.shop AND w."shopifyOrderId" = o."shopifyOrderId"), '[]') AS warranties
      FROM "Order" o
      JOIN "Customer" c ON c.id = o."customerId"
@@ -250,7 +303,7 @@ export async function orderView(shop: string, shopifyCustomerId: string, orderId
     locale,
     orderName: o.name,
     points: { status, points, text: orderPointsText(status, points, locale) },
-    warranties: o.warranties.map((w) => warrantyItem(w, now, locale)),
+    warranties: o.warranties.map((w) => warrantyItem(w, now, locale, lifecycleRulesOf(o.lifecycleRules).care)),
   };
 }
 

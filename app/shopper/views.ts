@@ -39,7 +39,7 @@ export interface TierProgress {
 export interface HistoryItem {
   id: string;
   at: string; // ISO date-time
-  kind: "earned" | "reversed" | "claimed" | "redeemed" | "restored" | "expired";
+  kind: "earned" | "reversed" | "claimed" | "redeemed" | "restored" | "expired" | "gift"; // gift: birthday and anniversary points
   points: number; // signed
   text: string; // "Earned on order #1042" / "Ganados en el pedido #1042"
 }
@@ -80,6 +80,32 @@ export interface WarrantyItem {
   canClaim: boolean;
   claimUnavailableText: string | null; // why not, when canClaim is false: "Coverage ended on 3 May 2027"
   openClaimId: string | null;
+  // After the sale: the merchant's care guide and the unit's next maintenance (null: no care rule
+  // for this product), and the notices the merchant published for its owners. The app always sends
+  // both; optional only so the extensions' fixtures written before them still type-check.
+  care?: UnitCare | null;
+  notices?: OwnerNoticeView[]; // newest first
+}
+
+export interface UnitCare {
+  guide: string | null; // the merchant's text, as written
+  nextMaintenance: string | null; // ISO date; null when not shipped yet or no maintenance is due any more
+  maintenanceText: string | null; // "Next maintenance: 3 May 2027" / "Próximo mantenimiento: 3 de mayo de 2027"
+}
+
+export interface OwnerNoticeView {
+  id: string;
+  kind: "recall" | "update" | "accessory";
+  title: string; // the merchant's words
+  body: string;
+  publishedAt: string; // ISO date-time
+}
+
+export interface PointsExpiry {
+  expiresOn: string; // ISO date: the balance expires then unless the shopper orders or redeems before
+  warnOn: string; // ISO date, 30 days before
+  warning: boolean; // today is on or after warnOn: show it prominently
+  text: string; // "Your 420 points expire on 3 May 2027 unless you order or redeem before then"
 }
 
 export interface AccountView {
@@ -95,6 +121,7 @@ export interface AccountView {
   birthday: Birthday | null;
   claims: ClaimView[]; // newest first
   returns: ReturnView[]; // newest first
+  pointsExpiry?: PointsExpiry | null; // always sent; null: the shop's points do not expire, or there are none
 }
 
 export type ClaimStatus = "submitted" | "in_review" | "approved" | "rejected" | "resolved";

@@ -28,6 +28,22 @@ const date = (name: string, label: string, description: string): ContactProperty
   description,
 });
 
+const text = (name: string, label: string, description: string): ContactPropertyDefinition => ({
+  name,
+  label,
+  type: "string",
+  fieldType: "text",
+  description,
+});
+const enumeration = (name: string, label: string, description: string, options: Array<[string, string]>): ContactPropertyDefinition => ({
+  name,
+  label,
+  type: "enumeration",
+  fieldType: "select",
+  description,
+  options: options.map(([label, value], displayOrder) => ({ label, value, displayOrder, hidden: false })),
+});
+
 export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
   number("postventa_points_balance", "Points balance", "Loyalty points the shopper can spend now."),
   number("postventa_lifetime_points", "Lifetime points", "Points earned over time, net of refunds."),
@@ -58,6 +74,31 @@ export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
   },
   date("postventa_last_nps_date", "Last NPS date", "When the latest NPS answer was given."),
   number("postventa_last_csat", "Last CSAT", "Latest satisfaction score (1–5)."),
+  // After the sale, on time (app/domain/lifecycle.ts, owner-notices.ts): refreshed by the daily job.
+  date("postventa_next_maintenance_date", "Next maintenance date", "The soonest care due on a product the shopper owns."),
+  text("postventa_next_maintenance_product", "Next maintenance product", "The product that next maintenance date is for."),
+  date("postventa_next_birthday", "Next birthday", "The shopper's next birthday (HubSpot dates need a year: the coming one)."),
+  date("postventa_next_anniversary", "Next purchase anniversary", "The next anniversary of the shopper's first purchase."),
+  date("postventa_points_expiry_date", "Points expiry date", "When the points balance expires if the shopper neither buys nor redeems."),
+  date("postventa_points_expiry_warning_date", "Points expiry warning date", "30 days before the points expiry date."),
+  enumeration(
+    "postventa_churn_risk",
+    "Churn risk",
+    "Low, medium or high, from recency against the shopper's own rhythm, open cases, NPS and unused points.",
+    [
+      ["Low", "low"],
+      ["Medium", "medium"],
+      ["High", "high"],
+    ],
+  ),
+  text("postventa_churn_reason", "Churn reason", "Why the churn risk is what it is, in words."),
+  enumeration("postventa_owner_notice", "Owner notice", "The kind of the newest notice on a product the shopper owns.", [
+    ["Recall", "recall"],
+    ["Update", "update"],
+    ["New accessory", "accessory"],
+  ]),
+  text("postventa_owner_notice_title", "Owner notice title", "The title of that notice."),
+  date("postventa_owner_notice_date", "Owner notice date", "When that notice was published."),
 ];
 
 // Where Postventa's tickets go: a ticket pipeline and, for each of our stages, one of its stages

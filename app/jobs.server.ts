@@ -12,6 +12,7 @@ import { recheckWarrantyPolicy } from "./orders/orders.server";
 import { settleRedemption } from "./loyalty/redemption.server";
 import { settleReturnJob } from "./returns/returns.server";
 import { replacementJob } from "./warranty/replacement.server";
+import { openDueSurveys } from "./feedback/surveys.server";
 
 // The first retry of a delivery that failed inside a batch; later ones follow the queue's backoff.
 const RETRY_ALONE_AFTER_MS = 3_000;
@@ -53,6 +54,12 @@ export const taskList: TaskList = {
   claim_replacement: async (payload, helpers) => {
     const { shop, claimId, round } = payload as { shop: string; claimId: string; round: number };
     await replacementJob(shop, claimId, round, { lastAttempt: helpers.job.attempts >= helpers.job.max_attempts });
+  },
+  // Daily (crontab, backfilled after downtime): opens the surveys due as of the scheduled instant.
+  open_surveys: async (payload) => {
+    const { _cron } = payload as { _cron?: { ts: string } };
+    const opened = await openDueSurveys(_cron ? new Date(_cron.ts) : new Date());
+    log[opened ? "info" : "debug"]("surveys opened", { asOf: _cron?.ts, opened });
   },
   // Scheduled by the order's reconcile when a warranty got default coverage; throws while the
   // facts are still unavailable, so the queue tries again with backoff.

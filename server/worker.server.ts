@@ -42,7 +42,10 @@ export async function startWorker(connectionString: string, opts: WorkerOptions 
     noHandleSignals: true,
     logger: quietLogger,
     events: liveness.events,
-    crontab: "* * * * * hubspot_sweep ?max=1\n* * * * * release_dead_workers_jobs ?max=1",
+    crontab:
+      "* * * * * hubspot_sweep ?max=1\n* * * * * release_dead_workers_jobs ?max=1" +
+      // Surveys: daily at 06:00 UTC; after downtime each missed day runs too (up to a week back).
+      "\n0 6 * * * open_surveys ?fill=7d&max=5",
   });
   await runner.addJob("hubspot_sweep", {}, { jobKey: "hubspot_sweep" });
   await runner.addJob("release_dead_workers_jobs", {}, { jobKey: "release_dead_workers_jobs" });

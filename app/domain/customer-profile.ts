@@ -4,6 +4,7 @@
 import type { OrderFacts, RefundFacts } from "./facts";
 import { fromMinor } from "./money";
 import { tierFor, type Tier } from "./tiers";
+import { feedbackProperties, type FeedbackProfile } from "./feedback";
 
 export interface ProfileInput {
   email: string;
@@ -16,6 +17,7 @@ export interface ProfileInput {
   openWarrantyClaims: number;
   returnsCount: number;
   tiers?: Tier[];
+  feedback?: FeedbackProfile; // only for customers who were ever surveyed
 }
 
 export function orderTotalMinor(o: OrderFacts): number {
@@ -45,6 +47,7 @@ export function contactProperties(p: ProfileInput): Record<string, string> {
     postventa_active_warranties: String(p.activeWarranties),
     postventa_open_warranty_claims: String(p.openWarrantyClaims),
     postventa_returns_count: String(p.returnsCount),
+    ...(p.feedback ? feedbackProperties(p.feedback) : {}),
   };
   if (p.firstName) props.firstname = p.firstName;
   if (p.lastName) props.lastname = p.lastName;

@@ -10,7 +10,14 @@ import { historyText } from "./shopper-text";
 export interface Interaction {
   key: string; // stable: the id HubSpot's copy carries
   kind:
-    "order_paid" | "points_earned" | "points_reversed" | "points_claimed" | "points_redeemed" | "points_restored" | "warranty_registered";
+    | "order_paid"
+    | "points_earned"
+    | "points_reversed"
+    | "points_claimed"
+    | "points_redeemed"
+    | "points_restored"
+    | "warranty_registered"
+    | "survey_answered";
   occurredAt: string;
   title: string;
   body: string;

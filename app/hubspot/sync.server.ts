@@ -39,6 +39,7 @@ import { DEFAULT_TICKET_PIPELINE, type TicketPipeline } from "../../integrations
 import { accessTokenFor, accountKey, refresh, requestSync } from "./connection.server";
 import { takeRequestSlot } from "./budget.server";
 import { tuning } from "./tuning.server";
+import { feedbackProfiles } from "../feedback/surveys.server";
 
 export interface SyncRun {
   outcome: "done" | "busy" | "not_connected" | "paused" | "retry_later";
@@ -470,7 +471,7 @@ async function pendingContacts(shop: string, attemptsFilter: string, limit: numb
 // The contact properties of each customer, read in a handful of queries for the whole batch.
 async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, Record<string, string>>> {
   const ids = rows.map((r) => r.customerId);
-  const [accounts, orders, refunds, warranties, cases] = await Promise.all([
+  const [accounts, orders, refunds, warranties, cases, feedback] = await Promise.all([
     pool.query<{ customerId: string; balance: number; lifetimeEarned: number }>(
       `SELECT "customerId", balance, "lifetimeEarned" FROM "PointsAccount" WHERE "customerId" = ANY($1)`,
       [ids],
@@ -496,6 +497,7 @@ async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, R
          FROM "HubSpotTicket" WHERE shop = $1 AND "customerId" = ANY($2) GROUP BY "customerId"`,
       [shop, ids],
     ),
+    feedbackProfiles(shop, ids),
   ]);
   const refundsByOrder = new Map<string, RefundFacts[]>();
   for (const r of refunds.rows) refundsByOrder.set(r.shopifyOrderId, [...(refundsByOrder.get(r.shopifyOrderId) ?? []), r.facts]);
@@ -521,6 +523,7 @@ async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, R
         activeWarranties: warranties.rows.find((w) => w.customerId === r.customerId)?.active ?? 0,
         openWarrantyClaims: counted?.openClaims ?? 0,
         returnsCount: counted?.returns ?? 0,
+        feedback: feedback.get(r.customerId),
       }),
     );
   }

@@ -86,6 +86,8 @@ export async function redactCustomer(shop: string, req: Who & { ordersToRedact: 
       });
       // The shopper's own words about a broken unit; the claim itself (status, dates) stays, anonymous.
       await tx.warrantyClaim.updateMany({ where: { customerId: { in: ids } }, data: { description: null, rejectionReason: null } }); // the merchant's reply may quote them
+      // A survey comment is the shopper's own words (and its themes were read from them); the score stays, anonymous, for the shop's NPS.
+      await tx.surveyAnswer.updateMany({ where: { customerId: { in: ids }, comment: { not: null } }, data: { comment: null, themes: [] } });
       const orders = await tx.order.findMany({
         where: { shop, OR: [{ customerId: { in: ids } }, { shopifyOrderId: { in: req.ordersToRedact } }] },
         select: { shopifyOrderId: true, facts: true },
@@ -155,6 +157,9 @@ export async function redactShop(shop: string) {
     prisma.hubSpotConnection.deleteMany({ where: { shop } }),
     prisma.hubSpotOAuthState.deleteMany({ where: { shop } }),
     prisma.returnRequest.deleteMany({ where: { shop } }), // its lines and events go with it
+    prisma.surveyAnswer.deleteMany({ where: { shop } }),
+    prisma.surveyInvitation.deleteMany({ where: { shop } }),
+    prisma.fulfillmentDelivery.deleteMany({ where: { shop } }),
     prisma.warrantyRegistration.deleteMany({ where: { shop } }),
     prisma.pointsLedgerEntry.deleteMany({ where: { shop } }),
     prisma.pointsAccount.deleteMany({ where: { shop } }),
@@ -202,6 +207,8 @@ export async function exportCustomerData(shop: string, req: Who & { dataRequestI
           include: { lines: true, events: true },
           orderBy: { createdAt: "asc" },
         }),
+        surveyInvitations: await tx.surveyInvitation.findMany({ where: { customerId: { in: ids } }, orderBy: { dueAt: "asc" } }),
+        surveyAnswers: await tx.surveyAnswer.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
         hubspotContact: await tx.hubSpotContactSync.findMany({ where: { customerId: { in: ids } } }),
         hubspotInteractions: await tx.hubSpotInteraction.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
         hubspotTickets: await tx.hubSpotTicket.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),

@@ -308,6 +308,39 @@ describe("answering", () => {
   });
 });
 
+describe("an account connected before the feedback properties existed", () => {
+  const OLD = "feedback-old.myshopify.com";
+  const FRAN = { id: 9007199254970006n, email: "fran.old@example.com", firstName: "Fran" };
+
+  it("gets them created on the first contact write that needs them, and the write goes through", async () => {
+    await stack.installShop(OLD);
+    const portal = sandbox.createPortal({ rollingLimit: 190 });
+    const { CONTACT_PROPERTIES } = await import("../integrations/hubspot/properties.ts");
+    const all = [...CONTACT_PROPERTIES];
+    const added = ["postventa_last_nps_comment", "postventa_last_csat_date", "postventa_review_invite_due", "postventa_survey_link"];
+    // Connected with the properties Postventa had before: the new ones are not in the account.
+    CONTACT_PROPERTIES.splice(0, all.length, ...all.filter((p) => !added.includes(p.name)));
+    try {
+      const connection = await import("../app/hubspot/connection.server.ts");
+      await connection.connectPrivateApp(OLD, portal.privateAppToken, 190);
+    } finally {
+      CONTACT_PROPERTIES.splice(0, CONTACT_PROPERTIES.length, ...all);
+    }
+    await shipped(OLD, FRAN, new Date(Date.now() - 12 * DAY));
+    await stack.waitForDrain();
+    await waitForHubSpot(stack.pool, OLD);
+    await surveys.openDueSurveys(new Date());
+    await waitForHubSpot(stack.pool, OLD);
+    const { rows } = await stack.pool.query(
+      `SELECT s.state FROM "HubSpotContactSync" s JOIN "Customer" c ON c.id = s."customerId" WHERE c.email = $1`,
+      [FRAN.email],
+    );
+    expect(rows).toEqual([{ state: "synced" }]);
+    const props = hubspotHoldings(sandbox, portal.portalId).contactsByEmail.get(FRAN.email)![0].properties;
+    expect(props.postventa_survey_link).toMatch(/\/survey\/[0-9a-f-]{36}\.[\w-]{32}$/);
+  });
+});
+
 describe("the public survey page", () => {
   const CARMEN = { id: 9007199254970003n, email: "carmen.link@example.com", firstName: "Carmen" };
   const DIEGO = { id: 9007199254970004n, email: "diego.link@example.com", firstName: "Diego" };

@@ -28,6 +28,7 @@ import {
   archiveNotes,
   archiveTickets,
   clearPostventaProperties,
+  ensureContactProperties,
   HubSpotFailure,
   hubspotClient,
   writeContacts,
@@ -411,7 +412,13 @@ async function writeContactRows(ctx: Ctx, rows: ContactRow[], writtenInPass: Map
     }));
     let outcome: BatchOutcome;
     try {
-      outcome = await send(ctx, () => writeContacts(ctx.client, inputs));
+      outcome = await send(ctx, () => writeContacts(ctx.client, inputs)).catch(async (e) => {
+        // A property Postventa added after this account connected (properties are created when it
+        // connects): create what is missing, once, then write again.
+        if (!(e instanceof HubSpotFailure && e.kind === "invalid" && /PROPERTY_DOESNT_EXIST/.test(e.message))) throw e;
+        await ensureContactProperties(ctx.client, () => takeSlot(ctx));
+        return send(ctx, () => writeContacts(ctx.client, inputs));
+      });
     } catch (e) {
       if (e instanceof HubSpotFailure && e.kind === "invalid" && group.length === 1)
         outcome = { written: new Map(), errors: [{ message: e.message, ids: [] }] };

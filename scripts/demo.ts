@@ -363,6 +363,10 @@ if (returnable) {
   stack.admin.sendWebhooksTo(null);
 }
 
+// Surveys: NPS after delivery, CSAT after the resolved claim, answered in the API and on the public page.
+const { demoFeedback } = await import("./demo-feedback.ts");
+const feedbackOk = await demoFeedback({ stack, hubspot, portalId: portal.portalId, shop });
+
 // What the dashboard will show of the week's after-sales service (app/domain/after-sales-measures.ts).
 const { afterSalesMeasures } = await import("../app/dashboard.server.ts");
 const { returnReasonText } = await import("../app/domain/shopper-text.ts");
@@ -378,7 +382,15 @@ console.log(
   `  Returns: ${m.returns.requests} ${m.returns.requests === 1 ? "request" : "requests"} (declined ones not counted), ${m.returns.units} of ${m.returns.unitsOrdered} units ordered (${pct(m.returns.rate)}) · top reasons: ${m.returns.topReasons.map((r) => `${returnReasonText(r.reason, "en")} ${pct(r.share)}`).join(", ") || "—"}`,
 );
 
-const ok = result.failed.length === 0 && totals.failed === 0 && differing.length === 0 && hubspotOk && redeemOk && claimOk && returnsOk;
+const ok =
+  result.failed.length === 0 &&
+  totals.failed === 0 &&
+  differing.length === 0 &&
+  hubspotOk &&
+  redeemOk &&
+  claimOk &&
+  returnsOk &&
+  feedbackOk;
 if (keep) {
   console.log(`\nServer left running at ${stack.url} (Ctrl-C to stop).`);
   process.on("SIGINT", async () => {

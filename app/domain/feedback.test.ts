@@ -110,6 +110,8 @@ describe("themes", () => {
     ["Runs small, order one size up", ["size"]],
     ["La cremallera se rompió a la semana, muy mala calidad", ["quality"]],
     ["Stitching came apart after two washes, feels cheap", ["quality"]],
+    ["The box came damaged", ["quality"]],
+    ["Vino dañado", ["quality"]],
     ["Las instrucciones de montaje no se entienden", ["instructions"]],
     ["Assembly instructions were confusing", ["instructions"]],
     ["Customer service answered within an hour, super helpful", ["support"]],

@@ -173,6 +173,7 @@ export const THEME_WORDS: Record<Theme, string[]> = {
   quality: [
     "quality",
     "broke*",
+    "damaged",
     "broken",
     "defect*",
     "faulty",
@@ -185,6 +186,7 @@ export const THEME_WORDS: Record<Theme, string[]> = {
     "well made",
     "calidad",
     "roto",
+    "dañad*",
     "rota",
     "romp*",
     "defectuos*",

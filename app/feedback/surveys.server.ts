@@ -62,8 +62,9 @@ export async function openDueSurveys(asOf: Date): Promise<number> {
 }
 
 async function openShopSurveys(shop: string, rules: FeedbackRules, asOf: Date): Promise<{ opened: number; closed: number }> {
-  // Only what could still be answered: older subjects would open already expired (surveyDue says stale).
-  const horizonDays = rules.openDays + Math.max(rules.npsAfterDeliveryDays, rules.npsAfterFulfillmentDays);
+  // Only what could still be answered: older subjects would open already expired (surveyDue says
+  // stale). An order's row changes when it ships; the slack covers a carrier reporting delivery late.
+  const horizonDays = rules.openDays + Math.max(rules.npsAfterDeliveryDays, rules.npsAfterFulfillmentDays) + 60;
   const since = new Date(asOf.getTime() - horizonDays * 86_400_000);
   const { rows: orders } = await pool.query<{
     customerId: string;
@@ -71,7 +72,7 @@ async function openShopSurveys(shop: string, rules: FeedbackRules, asOf: Date): 
     fulfillments: OrderFacts["fulfillments"] | null;
     deliveredAt: Date | null;
   }>(
-    `SELECT o."customerId", o."shopifyOrderId" AS "orderId", o.facts->'fulfillments' AS fulfillments,
+    `SELECT COALESCE(c."claimedById", c.id) AS "customerId", o."shopifyOrderId" AS "orderId", o.facts->'fulfillments' AS fulfillments,
             (SELECT max(d."deliveredAt") FROM "FulfillmentDelivery" d WHERE d.shop = o.shop AND d."shopifyOrderId" = o."shopifyOrderId") AS "deliveredAt"
        FROM "Order" o JOIN "Customer" c ON c.id = o."customerId" AND c."redactedAt" IS NULL
       WHERE o.shop = $1 AND o."fulfilledSeen" AND o."cancelledAt" IS NULL AND o."updatedAt" >= $2
@@ -95,11 +96,11 @@ async function openShopSurveys(shop: string, rules: FeedbackRules, asOf: Date): 
       key: string;
       closedAt: Date;
     }>(
-      `SELECT k."customerId", 'claim' AS about, k.id AS "aboutId", 'csat:claim:' || k.id || ':' || k."reopenCount" AS key, k."closedAt"
+      `SELECT COALESCE(c."claimedById", c.id) AS "customerId", 'claim' AS about, k.id AS "aboutId", 'csat:claim:' || k.id || ':' || k."reopenCount" AS key, k."closedAt"
          FROM "WarrantyClaim" k JOIN "Customer" c ON c.id = k."customerId" AND c."redactedAt" IS NULL
         WHERE k.shop = $1 AND k.status IN ('resolved', 'rejected') AND k."closedAt" >= $2
        UNION ALL
-       SELECT r."customerId", 'return', r.id, 'csat:return:' || r.id, COALESCE(r."statusAt", r."updatedAt")
+       SELECT COALESCE(c."claimedById", c.id), 'return', r.id, 'csat:return:' || r.id, COALESCE(r."statusAt", r."updatedAt")
          FROM "ReturnRequest" r JOIN "Customer" c ON c.id = r."customerId" AND c."redactedAt" IS NULL
         WHERE r.shop = $1 AND r.status = 'closed' AND COALESCE(r."statusAt", r."updatedAt") >= $2`,
       [shop, since],
@@ -271,7 +272,10 @@ export async function answerSurvey(
     if (!parsed.ok)
       throw new SurveyRefusal(parsed.problem, 400, parsed.problem === "comment_too_long" ? { max: COMMENT_MAX } : SCALE[inv.kind]);
     // The person first (lock order), then the survey: two answers at once wait here, one by one.
-    await tx.run`SELECT 1 FROM "Customer" WHERE id = ${inv.customerId} FOR UPDATE`;
+    // A redaction that committed since the read above leaves nothing to answer for.
+    const [person] = await tx.rows<{ redacted: boolean }>`
+      SELECT "redactedAt" IS NOT NULL AS redacted FROM "Customer" WHERE id = ${inv.customerId} FOR UPDATE`;
+    if (person.redacted) throw new SurveyRefusal("survey_not_found", 404);
     const [current] = await tx.rows<{ answeredAt: Date | null }>`
       SELECT "answeredAt" FROM "SurveyInvitation" WHERE id = ${invitationId} FOR UPDATE`;
     if (current.answeredAt) throw new SurveyRefusal("survey_answered", 409);

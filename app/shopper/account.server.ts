@@ -218,7 +218,7 @@ export async function orderView(shop: string, shopifyCustomerId: string, orderId
     survey: SurveyRow | null;
   }>(
     `SELECT o.name, o.facts, o."paidSeen", o."fulfilledSeen", o."earnSnapshot", s."earnRule", s.name AS "shopName",
-       (SELECT row_to_json(v) FROM (${openSurveysSql(`o."customerId"`)}) v WHERE v.about = 'order' AND v."aboutId" = o."shopifyOrderId" LIMIT 1) AS survey,
+       (SELECT row_to_json(v) FROM (${openSurveysSql(`c.id, c."claimedById"`)}) v WHERE v.about = 'order' AND v."aboutId" = o."shopifyOrderId" LIMIT 1) AS survey,
        COALESCE((SELECT json_agg(json_build_object('kind', e.kind, 'points', e.points)) FROM "PointsLedgerEntry" e
                  WHERE e.shop = o.shop AND e."orderId" = o."shopifyOrderId"), '[]') AS entries,
        COALESCE((SELECT json_agg(json_build_object('id', w.id, 'title', w.title, 'orderName', o.name, 'quantity', w.quantity, 'status', w.status,

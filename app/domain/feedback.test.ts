@@ -54,10 +54,13 @@ describe("when an NPS survey is due", () => {
   });
 
   it("keeps a quiet period per customer, measured between due dates", () => {
-    expect(surveyDue(d("2026-03-01"), d("2026-03-02"), RULES, d("2026-01-11"))).toEqual({ due: false, reason: "quiet" });
-    expect(surveyDue(d("2026-04-11"), d("2026-04-12"), RULES, d("2026-01-11"))).toMatchObject({ due: true });
-    // An earlier order whose delivery was reported late is quiet against a later survey too.
-    expect(surveyDue(d("2026-01-05"), d("2026-01-20"), RULES, d("2026-01-11"))).toEqual({ due: false, reason: "quiet" });
+    expect(surveyDue(d("2026-03-01"), d("2026-03-02"), RULES, [d("2026-01-11")])).toEqual({ due: false, reason: "quiet" });
+    expect(surveyDue(d("2026-04-11"), d("2026-04-12"), RULES, [d("2026-01-11")])).toMatchObject({ due: true });
+    // An earlier order whose delivery was reported late is quiet against a later survey too…
+    expect(surveyDue(d("2026-01-05"), d("2026-01-20"), RULES, [d("2026-01-11")])).toEqual({ due: false, reason: "quiet" });
+    // …but not against one more than the quiet period after it.
+    const long = { ...RULES, openDays: 200 };
+    expect(surveyDue(d("2026-01-05"), d("2026-05-01"), long, [d("2026-04-30")])).toMatchObject({ due: true });
   });
 });
 

@@ -76,15 +76,17 @@ export type Due = { due: true; dueAt: Date; expiresAt: Date } | { due: false; re
 /**
  * Whether a survey due at `dueAt` opens as of `asOf`. A survey whose whole answering period passed
  * before anyone looked (history imported, a worker down for longer than that) is not opened late.
- * `lastNpsDueAt`: the customer's latest NPS survey (null for CSAT, which has no quiet period).
+ * `npsDueDates`: the due dates of the customer's NPS surveys so far (none for CSAT, which has no
+ * quiet period); one within the quiet period of this one, before or after it, keeps it closed.
  * Decided on due dates, never on when the task ran, so running daily, twice a day or after days of
  * downtime opens the same surveys.
  */
-export function surveyDue(dueAt: Date, asOf: Date, rules: FeedbackRules, lastNpsDueAt: Date | null = null): Due {
+export function surveyDue(dueAt: Date, asOf: Date, rules: FeedbackRules, npsDueDates: Date[] = []): Due {
   if (dueAt > asOf) return { due: false, reason: "not_yet" };
   const expiresAt = addDays(dueAt, rules.openDays);
   if (expiresAt <= asOf) return { due: false, reason: "stale" };
-  if (lastNpsDueAt && dueAt.getTime() - lastNpsDueAt.getTime() < rules.npsQuietDays * DAY_MS) return { due: false, reason: "quiet" };
+  if (npsDueDates.some((d) => Math.abs(dueAt.getTime() - d.getTime()) < rules.npsQuietDays * DAY_MS))
+    return { due: false, reason: "quiet" };
   return { due: true, dueAt, expiresAt };
 }
 

@@ -125,19 +125,19 @@ async function openShopSurveys(shop: string, rules: FeedbackRules, asOf: Date): 
       const [customer] = await tx.rows<{ redacted: boolean }>`
         SELECT "redactedAt" IS NOT NULL AS redacted FROM "Customer" WHERE id = ${customerId} FOR UPDATE`;
       if (!customer || customer.redacted) return 0;
-      const [last] = await tx.rows<{ dueAt: Date | null }>`
-        SELECT max("dueAt") AS "dueAt" FROM "SurveyInvitation" WHERE "customerId" = ${customerId} AND kind = 'nps'`;
-      let lastNps = last?.dueAt ? new Date(last.dueAt) : null;
+      const npsDueDates = (
+        await tx.rows<{ dueAt: Date }>`SELECT "dueAt" FROM "SurveyInvitation" WHERE "customerId" = ${customerId} AND kind = 'nps'`
+      ).map((r) => new Date(r.dueAt));
       let n = 0;
       for (const c of list) {
-        const due = surveyDue(c.dueAt, asOf, rules, c.kind === "nps" ? lastNps : null);
+        const due = surveyDue(c.dueAt, asOf, rules, c.kind === "nps" ? npsDueDates : []);
         if (!due.due) continue;
         const inserted = await tx.run`
           INSERT INTO "SurveyInvitation" (id, shop, "customerId", key, kind, about, "aboutId", "dueAt", "expiresAt")
           VALUES (gen_random_uuid(), ${shop}, ${customerId}, ${c.key}, ${c.kind}, ${c.about}, ${c.aboutId}, ${due.dueAt}, ${due.expiresAt})
           ON CONFLICT (shop, key) DO NOTHING`;
         if (!inserted) continue;
-        if (c.kind === "nps") lastNps = due.dueAt;
+        if (c.kind === "nps") npsDueDates.push(due.dueAt);
         n++;
       }
       // HubSpot's "survey link" and "survey due date" follow.

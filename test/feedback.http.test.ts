@@ -5,10 +5,11 @@
 // link, and what HubSpot holds afterwards, exactly once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHubSpotSandbox, type HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
-import { startStack, type Stack } from "./stack.ts";
+import { DEV_SECRET, startStack, type Stack } from "./stack.ts";
 import { deliver, hubspotHoldings, paidOrder, waitForHubSpot } from "./hubspot-helpers.ts";
 import { BROWSER_UA, shopperCall, shopperToken } from "./shopper-helpers.ts";
 import { tuneHubSpotSync } from "../app/hubspot/tuning.server.ts";
+import { stringifyShopifyJson, webhookHeaders } from "./sandboxes/shopify/signing.ts";
 
 const CLOCK = "feedback-clock.myshopify.com";
 const SHOP = "feedback-api.myshopify.com";
@@ -139,6 +140,20 @@ describe("the daily task, the clock moved across months", () => {
     );
     expect(bodies).toHaveLength(4);
     for (const b of bodies) expect(b.payload).not.toMatch(/Alfarer|41010|neighbour|37\.39/);
+  });
+
+  it("refuses a fulfillment event that does not name its fulfilment and order (400), storing nothing", async () => {
+    const { fulfillment_id: _f, ...body } = fulfillmentEvent(a1, a1 * 3n, "delivered", at6("2026-01-03"));
+    const rawBody = stringifyShopifyJson(body);
+    const res = await fetch(`${stack.url}/webhooks`, {
+      method: "POST",
+      headers: webhookHeaders({ secret: DEV_SECRET, topic: "fulfillment_events/create", shop: CLOCK, rawBody, eventId: "fe-no-ids" }),
+      body: rawBody,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/fulfillment_id is missing/);
+    const { rows } = await stack.pool.query(`SELECT count(*)::int AS n FROM "WebhookDelivery" WHERE "eventId" = 'fe-no-ids'`);
+    expect(rows[0].n).toBe(0);
   });
 
   it("opens each survey exactly once: daily runs, a day run twice, days skipped, two runs at once", async () => {
@@ -465,6 +480,48 @@ describe("CSAT after a warranty claim is closed", () => {
     expect(held.notesByEvent.get(`survey:${open[0].id}`)).toBe(1);
     const props = held.contactsByEmail.get(EVA.email)![0].properties;
     expect(props).toMatchObject({ postventa_last_csat: "2", postventa_last_csat_date: new Date().toISOString().slice(0, 10) });
+  });
+});
+
+describe("CSAT after a return is closed", () => {
+  const GIL = { id: 9007199254970007n, email: "gil.return@example.com", firstName: "Gil" };
+
+  it("opens once Shopify reports the return closed, about the return by its name", async () => {
+    const { orderId } = await shipped(SHOP, GIL, new Date(Date.now() - 4 * DAY));
+    stack.admin.addOrder(SHOP, {
+      id: String(orderId),
+      customerId: String(GIL.id),
+      lineItems: [{ id: String(orderId * 10n + 1n), quantity: 1, title: "Molinillo Baratza" }],
+      fulfillments: [{ id: String(orderId * 3n), lineItems: [{ lineItemId: String(orderId * 10n + 1n), quantity: 1 }] }],
+    });
+    stack.admin.sendWebhooksTo(`${stack.url}/webhooks`, DEV_SECRET);
+    try {
+      await stack.waitForDrain();
+      const token = shopperToken(SHOP, GIL.id);
+      const asked = await shopperCall(stack.url, "/api/returns", token, {
+        body: {
+          orderId: String(orderId),
+          requestId: crypto.randomUUID(),
+          outcome: "refund",
+          lines: [{ lineItemId: String(orderId * 10n + 1n), quantity: 1, reason: "unwanted" }],
+        },
+      });
+      expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+      await surveys.openDueSurveys(new Date());
+      expect((await shopperCall(stack.url, "/api/surveys", token)).body.surveys).toEqual([]); // open, not closed yet
+      const [held] = stack.admin.returnsOf(SHOP, String(orderId));
+      await stack.admin.merchant.closeReturn(SHOP, held.id);
+      await stack.admin.webhooksSettled();
+      await stack.waitForDrain();
+      await surveys.openDueSurveys(new Date(Date.now() + 60_000));
+      await surveys.openDueSurveys(new Date(Date.now() + 60_000));
+      const open = (await shopperCall(stack.url, "/api/surveys", token, { locale: "es" })).body.surveys;
+      expect(open).toHaveLength(1);
+      expect(open[0]).toMatchObject({ kind: "csat", about: { type: "return", id: asked.body.id, name: asked.body.name } });
+      expect(open[0].question).toBe(`¿Qué tan satisfecho estás con cómo gestionamos tu devolución ${asked.body.name}?`);
+    } finally {
+      stack.admin.sendWebhooksTo(null);
+    }
   });
 });
 

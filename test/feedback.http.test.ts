@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHubSpotSandbox, type HubSpotSandbox } from "./sandboxes/hubspot/server.ts";
 import { DEV_SECRET, startStack, type Stack } from "./stack.ts";
-import { deliver, hubspotHoldings, paidOrder, waitForHubSpot } from "./hubspot-helpers.ts";
+import { customerUpdate, deliver, hubspotHoldings, paidOrder, waitForHubSpot } from "./hubspot-helpers.ts";
 import { BROWSER_UA, shopperCall, shopperToken } from "./shopper-helpers.ts";
 import { tuneHubSpotSync } from "../app/hubspot/tuning.server.ts";
 import { stringifyShopifyJson, webhookHeaders } from "./sandboxes/shopify/signing.ts";
@@ -480,6 +480,48 @@ describe("CSAT after a warranty claim is closed", () => {
     expect(held.notesByEvent.get(`survey:${open[0].id}`)).toBe(1);
     const props = held.contactsByEmail.get(EVA.email)![0].properties;
     expect(props).toMatchObject({ postventa_last_csat: "2", postventa_last_csat_date: new Date().toISOString().slice(0, 10) });
+  });
+});
+
+describe("a guest who signs up later", () => {
+  it("finds the survey of the order they placed as a guest, answers it, and HubSpot puts it on their contact", async () => {
+    const email = "hana.guest@example.com";
+    const HANA = 9007199254970008n;
+    const orderId = (orderSeq += 10n);
+    const order = paidOrder(orderId, { id: null, email });
+    await deliver(stack.url, SHOP, "orders/paid", order);
+    await deliver(stack.url, SHOP, "orders/fulfilled", {
+      ...order,
+      fulfillment_status: "fulfilled",
+      fulfillments: [
+        {
+          id: orderId * 3n,
+          status: "success",
+          created_at: new Date(Date.now() - 12 * DAY).toISOString(),
+          line_items: [{ id: order.line_items[0].id, quantity: 1 }],
+        },
+      ],
+    });
+    await deliver(stack.url, SHOP, "customers/create", customerUpdate(HANA, email, "Hana", "Sato"));
+    await stack.waitForDrain();
+    await surveys.openDueSurveys(new Date());
+    const token = shopperToken(SHOP, HANA);
+    const [survey] = (await shopperCall(stack.url, "/api/surveys", token)).body.surveys;
+    expect(survey).toMatchObject({ kind: "nps", about: { type: "order", id: String(orderId) } });
+    expect((await shopperCall(stack.url, `/api/orders/${orderId}`, token)).body.survey.id).toBe(survey.id);
+    const answered = await shopperCall(stack.url, `/api/surveys/${survey.id}`, token, { body: { score: 8, channel: "order_status" } });
+    expect(answered).toMatchObject({ status: 201, body: { category: "passive" } });
+    await waitForHubSpot(stack.pool, SHOP);
+    const { rows: conn } = await stack.pool.query(`SELECT "portalId" FROM "HubSpotConnection" WHERE shop = $1`, [SHOP]);
+    const held = hubspotHoldings(sandbox, Number(conn[0].portalId));
+    expect(held.contactsByEmail.get(email)).toHaveLength(1);
+    expect(held.contactsByEmail.get(email)![0].properties).toMatchObject({
+      postventa_last_nps_score: "8",
+      postventa_nps_category: "passive",
+    });
+    expect(held.noteContact.get(held.state.notes.find((n) => n.properties.hs_note_body?.includes(`survey:${survey.id}`))!.id)).toBe(
+      held.contactsByEmail.get(email)![0].id,
+    );
   });
 });
 

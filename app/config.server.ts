@@ -5,7 +5,7 @@
 import { z } from "zod";
 
 const DEFAULT_SCOPES =
-  "read_orders,read_customers,read_products,write_discounts,read_store_credit_accounts,write_store_credit_account_transactions,read_returns,write_returns,write_draft_orders"; // as shopify.app.toml
+  "read_orders,read_customers,read_products,write_discounts,read_store_credit_accounts,write_store_credit_account_transactions,read_returns,write_returns,write_draft_orders,read_fulfillments"; // as shopify.app.toml
 
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);

@@ -13,6 +13,7 @@ import { settleRedemption } from "./loyalty/redemption.server";
 import { settleReturnJob } from "./returns/returns.server";
 import { replacementJob } from "./warranty/replacement.server";
 import { runLifecycleDay } from "./lifecycle/daily.server";
+import { openDueSurveys } from "./feedback/surveys.server";
 
 // The first retry of a delivery that failed inside a batch; later ones follow the queue's backoff.
 const RETRY_ALONE_AFTER_MS = 3_000;
@@ -62,6 +63,12 @@ export const taskList: TaskList = {
     const asOf = new Date(cron?.ts ?? Date.now());
     if (Number.isNaN(asOf.getTime())) throw new Error(`lifecycle_daily: _cron.ts ${cron?.ts} is not a date`);
     log.info("lifecycle day", { asOf: asOf.toISOString(), ...(await runLifecycleDay(asOf)) });
+  },
+  // Daily (crontab, backfilled after downtime): opens the surveys due as of the scheduled instant.
+  open_surveys: async (payload) => {
+    const { _cron } = payload as { _cron?: { ts: string } };
+    const opened = await openDueSurveys(_cron ? new Date(_cron.ts) : new Date());
+    log[opened ? "info" : "debug"]("surveys opened", { asOf: _cron?.ts, opened });
   },
   // Scheduled by the order's reconcile when a warranty got default coverage; throws while the
   // facts are still unavailable, so the queue tries again with backoff.

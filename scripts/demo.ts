@@ -388,6 +388,10 @@ if (returnable) {
   stack.admin.sendWebhooksTo(null);
 }
 
+// Surveys: NPS after delivery, CSAT after the resolved claim, answered in the API and on the public page.
+const { demoFeedback } = await import("./demo-feedback.ts");
+const feedbackOk = await demoFeedback({ stack, hubspot, portalId: portal.portalId, shop });
+
 // The merchant's dashboard (the app's home page) over the week, read from its aggregates as the page
 // reads them; then what the claims' own rows say per product and about first responses.
 const { afterSalesMeasures, dashboard } = await import("../app/dashboard.server.ts");
@@ -532,7 +536,8 @@ const ok =
   redeemOk &&
   claimOk &&
   returnsOk &&
-  lifecycleOk;
+  lifecycleOk &&
+  feedbackOk;
 if (keep) {
   console.log(`\nServer left running at ${stack.url} (Ctrl-C to stop).`);
   process.on("SIGINT", async () => {

@@ -48,6 +48,8 @@ export async function startWorker(connectionString: string, opts: WorkerOptions 
       // Each missed day of the last week is run after downtime, each with its own _cron.ts, one
       // at a time in its own queue (so in order).
       "0 5 * * * lifecycle_daily ?fill=7d&max=5&queue=lifecycle",
+      // Surveys: daily at 06:00 UTC; after downtime each missed day runs too (up to a week back).
+      "0 6 * * * open_surveys ?fill=7d&max=5",
     ].join("\n"),
   });
   await runner.addJob("hubspot_sweep", {}, { jobKey: "hubspot_sweep" });

@@ -9,7 +9,7 @@ export const DEV_ENV = {
   SHOPIFY_API_KEY: DEV_API_KEY,
   SHOPIFY_API_SECRET: DEV_SECRET,
   SCOPES:
-    "read_orders,read_customers,read_products,write_discounts,read_store_credit_accounts,write_store_credit_account_transactions,read_returns,write_returns,write_draft_orders",
+    "read_orders,read_customers,read_products,write_discounts,read_store_credit_accounts,write_store_credit_account_transactions,read_returns,write_returns,write_draft_orders,read_fulfillments",
   POSTVENTA_ENCRYPTION_KEY: DEV_ENCRYPTION_KEY,
   HUBSPOT_CLIENT_ID: DEV_HUBSPOT_CLIENT.clientId,
   HUBSPOT_CLIENT_SECRET: DEV_HUBSPOT_CLIENT.clientSecret,

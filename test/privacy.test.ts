@@ -154,6 +154,46 @@ describe("customers/redact sticks", () => {
     expect(rows).toEqual([{ balance: 80, status: "active" }]);
   });
 
+  it("a survey comment and a carrier's delivery event keep none of the customer's data after the redaction", async () => {
+    const p: Person = {
+      id: 9007199255190201n,
+      email: "rocio.encuesta@example.com",
+      first: "Rocío",
+      last: "Opinadora",
+      phone: "+34611444555",
+      street: "Calle de la Encuesta 9",
+    };
+    const o = order(p, { fulfilled: true });
+    o.fulfillments[0].created_at = new Date(Date.now() - 12 * 86_400_000).toISOString(); // its NPS survey is due
+    await deliver("orders/paid", o);
+    await deliver("fulfillment_events/create", {
+      id: o.id + 5n,
+      fulfillment_id: o.id + 2n,
+      order_id: o.id,
+      status: "delivered",
+      message: `Delivered to ${p.first} ${p.last}`,
+      happened_at: new Date(Date.now() - 10 * 86_400_000).toISOString(),
+      created_at: new Date().toISOString(),
+      address1: p.street,
+      city: "Zaragoza",
+      zip: "50001",
+      admin_graphql_api_id: `gid://shopify/FulfillmentEvent/${o.id + 5n}`,
+    });
+    await stack.waitForDrain();
+    const { openDueSurveys, answerSurvey } = await import("../app/feedback/surveys.server.ts");
+    await openDueSurveys(new Date());
+    const { rows } = await stack.pool.query(
+      `SELECT i.id FROM "SurveyInvitation" i JOIN "Customer" c ON c.id = i."customerId" WHERE c."shopifyCustomerId" = $1`,
+      [String(p.id)],
+    );
+    expect(rows).toHaveLength(1);
+    await answerSurvey(SHOP, rows[0].id, { score: 4, comment: `Soy ${p.first}, el repartidor no encontró ${p.street}` }, "link", "link");
+    expect(await leaks(p)).toEqual(expect.arrayContaining([p.first.toLowerCase(), p.street.toLowerCase()]));
+    await deliver("customers/redact", redact(p));
+    await stack.waitForDrain();
+    expect(await leaks(p)).toEqual([]);
+  });
+
   it("a guest claimed by a sign-up, then redacted: no email stays in the ledger or anywhere", async () => {
     const p: Person = {
       id: 9007199255190101n,
@@ -274,6 +314,8 @@ describe("customers/data_request", () => {
         "redemptions",
         "refunds",
         "returns",
+        "surveyAnswers",
+        "surveyInvitations",
         "warranties",
         "warrantyClaims",
         "webhookDeliveries",

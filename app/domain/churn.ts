@@ -15,7 +15,8 @@ import type { TextLocale } from "./shopper-text";
 export const MIN_GAP_DAYS = 14; // two orders on one day are not a rhythm
 const DAY_MS = 86_400_000;
 
-export type NpsCategory = "promoter" | "passive" | "detractor";
+import type { NpsCategory } from "./feedback";
+export type { NpsCategory };
 export type ChurnLevel = "low" | "medium" | "high";
 
 export interface ChurnInput {

@@ -4,6 +4,7 @@
 import type { OrderFacts, RefundFacts } from "./facts";
 import { fromMinor } from "./money";
 import { tierFor, type Tier } from "./tiers";
+import { feedbackProperties, type FeedbackProfile } from "./feedback";
 
 export interface ProfileInput {
   email: string;
@@ -19,6 +20,7 @@ export interface ProfileInput {
   // The daily job's dated facts (lifecycle.ts) and the owner notices (owner-notices.ts), as computed.
   lifecycle?: Record<string, string>;
   ownerNotice?: Record<string, string>;
+  feedback?: FeedbackProfile; // only for customers who were ever surveyed
 }
 
 export function orderTotalMinor(o: OrderFacts): number {
@@ -48,6 +50,7 @@ export function contactProperties(p: ProfileInput): Record<string, string> {
     postventa_active_warranties: String(p.activeWarranties),
     postventa_open_warranty_claims: String(p.openWarrantyClaims),
     postventa_returns_count: String(p.returnsCount),
+    ...(p.feedback ? feedbackProperties(p.feedback) : {}),
   };
   Object.assign(props, p.lifecycle, p.ownerNotice);
   if (p.firstName) props.firstname = p.firstName;

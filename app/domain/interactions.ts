@@ -19,7 +19,8 @@ export interface Interaction {
     | "warranty_registered"
     | "points_gifted"
     | "points_expired"
-    | "points_expiry_warning";
+    | "points_expiry_warning"
+    | "survey_answered";
   occurredAt: string;
   title: string;
   body: string;

@@ -124,7 +124,8 @@ export function returnRulesOf(stored: Partial<ReturnRules> | null | undefined): 
 
 /**
  * The order's units as the rules see them, per line item: bought, shipped (the latest fulfilment
- * that shipped any of the line starts its window: no carrier reports delivery yet, so the rules
+ * that shipped any of the line starts its window), delivered (when every such fulfilment has a
+ * carrier's "delivered", `delivered` by fulfilment id: the latest of them; otherwise the rules
  * fall back to fulfilment), the product's tags and type, and what our returns already hold
  * (`returned`, by line item id).
  */
@@ -132,18 +133,24 @@ export function orderReturnUnits(
   order: Pick<OrderFacts, "lineItems" | "fulfillments">,
   products: Map<string, { tags: string[]; productType: string | null }>,
   returned: Map<string, number>,
+  delivered: Map<string, Date> = new Map(),
 ): ReturnableUnit[] {
   return order.lineItems
     .filter((l) => !l.giftCard)
     .map((l) => {
       let fulfilledQuantity = 0;
       let fulfilledAt: Date | null = null;
+      let deliveredAt: Date | null = null;
+      let undelivered = false;
       for (const f of order.fulfillments)
         for (const fl of f.lineItems)
           if (fl.lineItemId === l.id) {
             fulfilledQuantity += fl.quantity;
             const at = new Date(f.createdAt);
             if (!fulfilledAt || at > fulfilledAt) fulfilledAt = at;
+            const arrived = delivered.get(f.id);
+            if (!arrived) undelivered = true;
+            else if (!deliveredAt || arrived > deliveredAt) deliveredAt = arrived;
           }
       const product = l.productId ? products.get(l.productId) : undefined;
       return {
@@ -152,7 +159,7 @@ export function orderReturnUnits(
         fulfilledQuantity,
         returnedQuantity: returned.get(l.id) ?? 0,
         fulfilledAt,
-        deliveredAt: null,
+        deliveredAt: undelivered ? null : deliveredAt,
         productTags: product?.tags ?? [],
         productType: product?.productType ?? null,
       };

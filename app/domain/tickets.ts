@@ -4,7 +4,7 @@
 // English for now. Pure: the same case always reads the same.
 import { CLAIM_RESOLUTIONS, CLAIM_STATUSES } from "./claims";
 
-export const TICKET_KINDS = ["warranty_claim", "return"] as const;
+export const TICKET_KINDS = ["warranty_claim", "return", "survey_followup"] as const;
 export type TicketKind = (typeof TICKET_KINDS)[number];
 
 // Where the case stands for the merchant; each maps to a stage of the account's ticket pipeline
@@ -38,9 +38,18 @@ export interface ReturnParams {
   declineReason?: string | null; // once declined
 }
 
+// A detractor's NPS or an unhappy CSAT (≤ 2): the merchant closes the loop with the shopper.
+export interface SurveyFollowUpParams {
+  survey: "nps" | "csat";
+  score: number;
+  about: string; // "order #1001", "warranty claim C-1A2B", "return #1001-R1"
+  comment?: string | null; // the shopper's words
+}
+
 export type TicketCase =
   | { kind: "warranty_claim"; stage: TicketStage; params: WarrantyClaimParams }
-  | { kind: "return"; stage: TicketStage; params: ReturnParams };
+  | { kind: "return"; stage: TicketStage; params: ReturnParams }
+  | { kind: "survey_followup"; stage: TicketStage; params: SurveyFollowUpParams };
 
 // What is wrong with a case, or null: recordTicket refuses a case HubSpot could not be told about,
 // in the caller's transaction, rather than leaving a ticket that can never be written.
@@ -68,6 +77,17 @@ export function ticketProblem(c: { kind: unknown; stage: unknown; params: unknow
       text("rejectionReason", true) ??
       (p.photos === undefined || (Number.isInteger(p.photos) && (p.photos as number) >= 0) ? null : "params.photos must be a count") ??
       (p.reopened === undefined || typeof p.reopened === "boolean" ? null : "params.reopened must be a boolean")
+    );
+  }
+  if (c.kind === "survey_followup") {
+    const max = p.survey === "nps" ? 10 : 5;
+    return (
+      oneOf("survey", ["nps", "csat"]) ??
+      (Number.isInteger(p.score) && (p.score as number) >= (p.survey === "nps" ? 0 : 1) && (p.score as number) <= max
+        ? null
+        : `params.score must be a whole number up to ${max}`) ??
+      text("about") ??
+      text("comment", true)
     );
   }
   const items = p.items;
@@ -159,6 +179,15 @@ export function renderTicket(c: Pick<TicketCase, "kind" | "params">): { subject:
       ...(p.photos ? ["", `Photos attached: ${p.photos}.`] : []),
     ];
     return { subject: clip(oneLine(`Warranty claim ${p.reference}: ${p.productTitle}`), SUBJECT_MAX), content: lines.join("\n") };
+  }
+  if (c.kind === "survey_followup") {
+    const p = c.params as SurveyFollowUpParams;
+    const score = p.survey === "nps" ? `NPS ${p.score}/10` : `CSAT ${p.score}/5`;
+    const lines = [
+      `The customer answered ${score} about ${p.about}. Reach out to close the loop.`,
+      ...(p.comment?.trim() ? ["", "Comment, in the customer's words:", clip(p.comment.trim(), TEXT_MAX)] : ["", "No comment."]),
+    ];
+    return { subject: clip(oneLine(`Unhappy customer: ${score} about ${p.about}`), SUBJECT_MAX), content: lines.join("\n") };
   }
   const p = c.params as ReturnParams;
   const lines = [

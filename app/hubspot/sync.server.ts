@@ -29,6 +29,7 @@ import {
   archiveNotes,
   archiveTickets,
   clearPostventaProperties,
+  ensureContactProperties,
   HubSpotFailure,
   hubspotClient,
   writeContacts,
@@ -40,6 +41,7 @@ import { DEFAULT_TICKET_PIPELINE, type TicketPipeline } from "../../integrations
 import { accessTokenFor, accountKey, refresh, requestSync } from "./connection.server";
 import { takeRequestSlot } from "./budget.server";
 import { tuning } from "./tuning.server";
+import { feedbackProfiles } from "../feedback/surveys.server";
 
 export interface SyncRun {
   outcome: "done" | "busy" | "not_connected" | "paused" | "retry_later";
@@ -411,7 +413,13 @@ async function writeContactRows(ctx: Ctx, rows: ContactRow[], writtenInPass: Map
     }));
     let outcome: BatchOutcome;
     try {
-      outcome = await send(ctx, () => writeContacts(ctx.client, inputs));
+      outcome = await send(ctx, () => writeContacts(ctx.client, inputs)).catch(async (e) => {
+        // A property Postventa added after this account connected (properties are created when it
+        // connects): create what is missing, once, then write again.
+        if (!(e instanceof HubSpotFailure && e.kind === "invalid" && /PROPERTY_DOESNT_EXIST/.test(e.message))) throw e;
+        await ensureContactProperties(ctx.client, () => takeSlot(ctx));
+        return send(ctx, () => writeContacts(ctx.client, inputs));
+      });
     } catch (e) {
       if (e instanceof HubSpotFailure && e.kind === "invalid" && group.length === 1)
         outcome = { written: new Map(), errors: [{ message: e.message, ids: [] }] };
@@ -471,7 +479,7 @@ async function pendingContacts(shop: string, attemptsFilter: string, limit: numb
 // The contact properties of each customer, read in a handful of queries for the whole batch.
 async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, Record<string, string>>> {
   const ids = rows.map((r) => r.customerId);
-  const [accounts, orders, refunds, warranties, cases, lifecycle] = await Promise.all([
+  const [accounts, orders, refunds, warranties, cases, lifecycle, feedback] = await Promise.all([
     pool.query<{ customerId: string; balance: number; lifetimeEarned: number }>(
       `SELECT "customerId", balance, "lifetimeEarned" FROM "PointsAccount" WHERE "customerId" = ANY($1)`,
       [ids],
@@ -498,6 +506,7 @@ async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, R
       [shop, ids],
     ),
     lifecycleProfiles(shop, ids),
+    feedbackProfiles(shop, ids),
   ]);
   const refundsByOrder = new Map<string, RefundFacts[]>();
   for (const r of refunds.rows) refundsByOrder.set(r.shopifyOrderId, [...(refundsByOrder.get(r.shopifyOrderId) ?? []), r.facts]);
@@ -524,6 +533,7 @@ async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, R
         openWarrantyClaims: counted?.openClaims ?? 0,
         returnsCount: counted?.returns ?? 0,
         ...lifecycle.get(r.customerId),
+        feedback: feedback.get(r.customerId),
       }),
     );
   }

@@ -89,6 +89,8 @@ export async function redactCustomer(shop: string, req: Who & { ordersToRedact: 
       await tx.warrantyClaim.updateMany({ where: { customerId: { in: ids } }, data: { description: null, rejectionReason: null } }); // the merchant's reply may quote them
       // Their photos (a home, a face) go for good; a photo sent later finds no claim of theirs (404).
       await tx.warrantyClaimPhoto.deleteMany({ where: { claim: { customerId: { in: ids } } } });
+      // A survey comment is the shopper's own words (and its themes were read from them); the score stays, anonymous, for the shop's NPS.
+      await tx.surveyAnswer.updateMany({ where: { customerId: { in: ids }, comment: { not: null } }, data: { comment: null, themes: [] } });
       const orders = await tx.order.findMany({
         where: { shop, OR: [{ customerId: { in: ids } }, { shopifyOrderId: { in: req.ordersToRedact } }] },
         select: { shopifyOrderId: true, facts: true },
@@ -162,6 +164,9 @@ export async function redactShop(shop: string) {
     prisma.hubSpotConnection.deleteMany({ where: { shop } }),
     prisma.hubSpotOAuthState.deleteMany({ where: { shop } }),
     prisma.returnRequest.deleteMany({ where: { shop } }), // its lines and events go with it
+    prisma.surveyAnswer.deleteMany({ where: { shop } }),
+    prisma.surveyInvitation.deleteMany({ where: { shop } }),
+    prisma.fulfillmentDelivery.deleteMany({ where: { shop } }),
     prisma.warrantyRegistration.deleteMany({ where: { shop } }),
     prisma.pointsLedgerEntry.deleteMany({ where: { shop } }),
     prisma.pointsAccount.deleteMany({ where: { shop } }),
@@ -213,6 +218,8 @@ export async function exportCustomerData(shop: string, req: Who & { dataRequestI
           include: { lines: true, events: true },
           orderBy: { createdAt: "asc" },
         }),
+        surveyInvitations: await tx.surveyInvitation.findMany({ where: { customerId: { in: ids } }, orderBy: { dueAt: "asc" } }),
+        surveyAnswers: await tx.surveyAnswer.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),
         hubspotContact: await tx.hubSpotContactSync.findMany({ where: { customerId: { in: ids } } }),
         lifecycle: await tx.customerLifecycle.findMany({ where: { customerId: { in: ids } } }),
         hubspotInteractions: await tx.hubSpotInteraction.findMany({ where: { customerId: { in: ids } }, orderBy: { id: "asc" } }),

@@ -248,6 +248,7 @@ export interface OrderForReturns {
   rules: Partial<ReturnRules> | null;
   products: Array<{ id: string; tags: string[]; productType: string | null }>;
   returned: Array<{ lineItemId: string; quantity: number }>;
+  deliveries: Array<{ fulfillmentId: string; deliveredAt: string }>; // carriers' "delivered" (fulfillment_events/create)
 }
 
 // One of the shopper's orders (their own, or a guest's they claimed by signing up), with its
@@ -260,7 +261,9 @@ export const ORDER_FOR_RETURNS_SQL = `
               WHERE p.shop = o.shop AND p."shopifyProductId" IN (SELECT li->>'productId' FROM jsonb_array_elements(o.facts->'lineItems') li)), '[]') AS products,
     COALESCE((SELECT json_agg(json_build_object('lineItemId', l."lineItemId", 'quantity', l.quantity)) FROM "ReturnRequestLine" l
               JOIN "ReturnRequest" r ON r.id = l."returnId"
-              WHERE r.shop = o.shop AND r."shopifyOrderId" = o."shopifyOrderId" AND r.status IN ('requesting', 'requested', 'open', 'closed')), '[]') AS returned
+              WHERE r.shop = o.shop AND r."shopifyOrderId" = o."shopifyOrderId" AND r.status IN ('requesting', 'requested', 'open', 'closed')), '[]') AS returned,
+    COALESCE((SELECT json_agg(json_build_object('fulfillmentId', d."fulfillmentId", 'deliveredAt', d."deliveredAt")) FROM "FulfillmentDelivery" d
+              WHERE d.shop = o.shop AND d."shopifyOrderId" = o."shopifyOrderId"), '[]') AS deliveries
   FROM "Order" o
   JOIN "Customer" c ON c.id = o."customerId"
   LEFT JOIN "Customer" claimer ON claimer.id = c."claimedById"
@@ -276,7 +279,8 @@ export function orderEligibility(
 ): { units: ReturnableUnit[]; eligibility: Map<string, UnitEligibility> } {
   const returned = new Map<string, number>();
   for (const r of order.returned) returned.set(r.lineItemId, (returned.get(r.lineItemId) ?? 0) + r.quantity);
-  const units = orderReturnUnits(order.facts, new Map(order.products.map((p) => [p.id, p])), returned);
+  const delivered = new Map(order.deliveries.map((d) => [d.fulfillmentId, new Date(d.deliveredAt)]));
+  const units = orderReturnUnits(order.facts, new Map(order.products.map((p) => [p.id, p])), returned, delivered);
   return { units, eligibility: new Map(units.map((u) => [u.lineItemId, unitEligibility(u, rules, now)])) };
 }
 

@@ -27,6 +27,7 @@ import { claimable } from "../domain/claims";
 import { CLAIM_SELECT, claimView, type ClaimRow } from "../warranty/claims.server";
 import { returnView, SHOPPER_RETURNS_SQL, type ReturnViewRow } from "../returns/views.server";
 import { installedSql } from "./auth.server";
+import { openSurveysSql, surveyView, type SurveyRow } from "../feedback/surveys.server";
 import type {
   AccountView,
   Birthday,
@@ -159,6 +160,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     warranties: WarrantyRow[];
     claims: ClaimRow[];
     returns: ReturnViewRow[];
+    surveys: SurveyRow[];
   }>({
     // Named: each connection parses and plans it once (planning this statement cost Postgres more
     // than running it), then runs the stored plan.
@@ -182,7 +184,8 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
          ORDER BY w."coverageEnd" DESC NULLS FIRST LIMIT 200) w), '[]') AS warranties,
        COALESCE((SELECT json_agg(k ORDER BY k."submittedAt" DESC) FROM (
          ${CLAIM_SELECT} JOIN c ON c.id = k."customerId" ORDER BY k."submittedAt" DESC LIMIT 100) k), '[]') AS claims,
-       COALESCE((SELECT json_agg(r ORDER BY r."createdAt" DESC, r.id) FROM (${SHOPPER_RETURNS_SQL}) r), '[]') AS returns`,
+       COALESCE((SELECT json_agg(r ORDER BY r."createdAt" DESC, r.id) FROM (${SHOPPER_RETURNS_SQL}) r), '[]') AS returns,
+       COALESCE((SELECT json_agg(s) FROM (${openSurveysSql(`SELECT id FROM c UNION SELECT g.id FROM "Customer" g JOIN c ON g."claimedById" = c.id`)}) s), '[]') AS surveys`,
     values: [shop, shopifyCustomerId],
   });
   const row = rows[0];
@@ -232,6 +235,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     claims: customer ? row.claims.map((c) => claimView(c, locale)) : [],
     returns: customer ? row.returns.map((r) => returnView(r, locale)) : [],
     pointsExpiry: expiryView(customer ? (row.account?.lastActivityAt ?? null) : null, balance, lifecycle.pointsExpiryMonths, now, locale),
+    surveys: customer ? row.surveys.map((s) => surveyView(s, shopRow.name, locale)) : [],
   };
 }
 
@@ -262,8 +266,11 @@ export async function orderView(shop: string, shopifyCustomerId: string, orderId
     lifecycleRules: unknown;
     entries: Array<{ kind: string; points: number }>;
     warranties: WarrantyRow[];
+    shopName: string | null;
+    survey: SurveyRow | null;
   }>(
-    `SELECT o.name, o.facts, o."paidSeen", o."fulfilledSeen", o."earnSnapshot", s."earnRule", s."lifecycleRules",
+    `SELECT o.name, o.facts, o."paidSeen", o."fulfilledSeen", o."earnSnapshot", s."earnRule", s."lifecycleRules", s.name AS "shopName",
+       (SELECT row_to_json(v) FROM (${openSurveysSql(`c.id, c."claimedById"`)}) v WHERE v.about = 'order' AND v."aboutId" = o."shopifyOrderId" LIMIT 1) AS survey,
        COALESCE((SELECT json_agg(json_build_object('kind', e.kind, 'points', e.points)) FROM "PointsLedgerEntry" e
                  WHERE e.shop = o.shop AND e."orderId" = o."shopifyOrderId"), '[]') AS entries,
        COALESCE((SELECT json_agg(json_build_object('id', w.id, 'title', w.title, 'orderName', o.name, 'quantity', w.quantity, 'status', w.status,
@@ -285,6 +292,7 @@ export async function orderView(shop: string, shopifyCustomerId: string, orderId
       orderName: null,
       points: { status: "unknown", points: 0, text: orderPointsText("unknown", 0, locale) },
       warranties: [],
+      survey: null,
     };
   const earn = o.entries.find((e) => e.kind === "earn");
   const net = o.entries.reduce((s, e) => s + (e.kind.endsWith("_reversal") || e.kind === "earn" ? e.points : 0), 0);
@@ -304,6 +312,7 @@ export async function orderView(shop: string, shopifyCustomerId: string, orderId
     orderName: o.name,
     points: { status, points, text: orderPointsText(status, points, locale) },
     warranties: o.warranties.map((w) => warrantyItem(w, now, locale, lifecycleRulesOf(o.lifecycleRules).care)),
+    survey: o.survey ? surveyView(o.survey, o.shopName, locale) : null,
   };
 }
 

@@ -20,6 +20,9 @@
 //   GET  /api/returns            customer-account token  → { returns: ReturnView[] }
 //   POST /api/returns            customer-account token, body ReturnRequest → ReturnView (201; the same requestId again: 200;
 //                                202 while it is being sent to the store; 409 when the store refused it)
+//   GET  /api/surveys            customer-account token  → { surveys: SurveyView[] } (due, unanswered, still open)
+//   POST /api/surveys/:surveyId  customer-account token, body SurveyAnswerRequest → SurveyAnswered (201; someone else's or
+//                                unknown: 404; answered already: 409; closed: 409; bad score or comment: 400)
 // Only GET and POST: Shopify's library answers the CORS preflight without Allow-Methods.
 
 export type ShopperLocale = "es" | "en";
@@ -122,6 +125,9 @@ export interface AccountView {
   claims: ClaimView[]; // newest first
   returns: ReturnView[]; // newest first
   pointsExpiry?: PointsExpiry | null; // always sent; null: the shop's points do not expire, or there are none
+  // Open surveys, newest first: the rewards page shows a survey block for each. Optional only until
+  // the extensions' own test fixtures carry it (the server always sends it).
+  surveys?: SurveyView[];
 }
 
 export type ClaimStatus = "submitted" | "in_review" | "approved" | "rejected" | "resolved";
@@ -208,6 +214,9 @@ export interface OrderView {
     text: string;
   };
   warranties: WarrantyItem[];
+  // This order's open NPS survey: the order status block shows it. Optional only until the extensions' own
+  // test fixtures carry it (the server always sends it, null when none).
+  survey?: SurveyView | null;
 }
 
 export interface ThankYouView {
@@ -243,4 +252,30 @@ export interface RedeemAnswer {
 export interface ShopperError {
   error: string; // a sentence in the request's locale
   code: string; // machine-readable: "unauthenticated", "not_enough_points", ...
+}
+
+// A survey the shopper can answer now: NPS (0–10) about an order, CSAT (1–5) about a closed warranty
+// claim or return. Answered with POST /api/surveys/:id.
+export interface SurveyView {
+  id: string;
+  kind: "nps" | "csat";
+  about: { type: "order" | "claim" | "return"; id: string; name: string | null }; // order "#1001", claim "C-1A2B3C4D", return "#1001-R1"
+  question: string; // in the shopper's language
+  scale: { min: number; max: number; lowLabel: string; highLabel: string };
+  commentMax: number; // characters
+  expiresAt: string; // ISO date-time: it can be answered until then
+}
+
+export interface SurveyAnswerRequest {
+  score: number;
+  comment?: string | null;
+  channel?: "account" | "order_status"; // where it was answered (default account)
+}
+
+export interface SurveyAnswered {
+  surveyId: string;
+  kind: "nps" | "csat";
+  score: number;
+  category: "promoter" | "passive" | "detractor" | null; // NPS only
+  answeredAt: string;
 }

@@ -10,11 +10,13 @@ import {
   parseCustomer,
   parseCustomersDataRequest,
   parseCustomersRedact,
+  parseFulfillmentEvent,
   parseOrder,
   parseReturn,
   type ReturnTopic,
 } from "../../integrations/shopify/payloads";
 import { recordReturnWebhook } from "../returns/webhooks.server";
+import { recordFulfillmentEvent } from "../feedback/deliveries.server";
 import prisma from "../db.server";
 
 export interface StoredDelivery {
@@ -78,6 +80,8 @@ export async function processDelivery(d: StoredDelivery): Promise<ProcessOutcome
       const topic = d.topic as ReturnTopic;
       return recordReturnWebhook(shop, topic, parseReturn(raw, topic), d.triggeredAt ?? d.receivedAt);
     }
+    case "fulfillment_events/create":
+      return recordFulfillmentEvent(shop, parseFulfillmentEvent(raw));
     default:
       throw new Error(`no processor for topic ${d.topic}`);
   }

@@ -8,6 +8,7 @@ import {
   parseCustomer,
   parseCustomersDataRequest,
   parseCustomersRedact,
+  parseFulfillmentEvent,
   parseOrder,
   parseRefund,
   parseReturn,
@@ -97,6 +98,8 @@ const RULES = {
     },
   },
   ...RETURNS,
+  // Tied to its subject through its order, like a refund; it names no customer.
+  "fulfillment_events/create": { requires: "installed", check: (raw) => ({ ...none, orderId: parseFulfillmentEvent(raw).orderId }) },
 } satisfies Record<string, TopicRule>;
 
 export type Topic = keyof typeof RULES;

@@ -99,6 +99,39 @@ export const CONTACT_PROPERTIES: ContactPropertyDefinition[] = [
   ]),
   text("postventa_owner_notice_title", "Owner notice title", "The title of that notice."),
   date("postventa_owner_notice_date", "Owner notice date", "When that notice was published."),
+  // Feedback (app/domain/feedback.ts feedbackProperties): surveys and what the answers ask of marketers.
+  {
+    name: "postventa_last_nps_comment",
+    label: "Last NPS comment",
+    type: "string",
+    fieldType: "text",
+    description: "The comment given with the latest NPS answer, if any.",
+  },
+  date("postventa_last_csat_date", "Last CSAT date", "When the latest CSAT answer was given."),
+  date(
+    "postventa_review_invite_due",
+    "Review invite due",
+    "Set to the day a promoter (NPS 9–10) answered, at most once a year: enrol these contacts in a review-request workflow.",
+  ),
+  {
+    name: "postventa_survey_link",
+    label: "Survey link",
+    type: "string",
+    fieldType: "text",
+    description: "The link to the customer's open survey (no login, answered once, expires). Empty when none is open.",
+  },
+  date("postventa_survey_due_date", "Survey due date", "When the customer's open survey became due. Empty when none is open."),
+  {
+    name: "postventa_survey_kind",
+    label: "Survey kind",
+    type: "enumeration",
+    fieldType: "select",
+    description: "Which survey the link asks: NPS (after delivery) or CSAT (after a claim or return is closed).",
+    options: [
+      { label: "NPS", value: "nps", displayOrder: 0, hidden: false },
+      { label: "CSAT", value: "csat", displayOrder: 1, hidden: false },
+    ],
+  },
 ];
 
 // Where Postventa's tickets go: a ticket pipeline and, for each of our stages, one of its stages

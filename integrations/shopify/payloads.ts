@@ -613,3 +613,27 @@ export function parseReturn(raw: string, topic?: ReturnTopic): ReturnFacts {
     updatedAt: optDate(r.updated_at, "updated_at"),
   };
 }
+
+// fulfillment_events/create: a carrier's (or a fulfilment service's) tracking event on one
+// fulfilment. Only "delivered" matters to Postventa: when the order arrived (NPS timing, return
+// windows). The event's address, coordinates and message are never read, and scrubbing drops them.
+export interface FulfillmentEventFacts {
+  eventId: string;
+  fulfillmentId: string;
+  orderId: string;
+  status: string; // Shopify's lower-case status: confirmed | in_transit | out_for_delivery | delivered | failure | ...
+  happenedAt: string; // ISO; the event's created_at when Shopify gives no happened_at
+}
+
+export function parseFulfillmentEvent(raw: string): FulfillmentEventFacts {
+  const e = object(raw, "fulfillment_events/create");
+  const status = str(e.status);
+  if (!status || !/^[a-z_]{1,40}$/.test(status)) throw new PayloadError(`status ${show(e.status)} is not a fulfilment event status`);
+  return {
+    eventId: idAndGid(e, "FulfillmentEvent", "", true).id,
+    fulfillmentId: id(e.fulfillment_id, "fulfillment_id"),
+    orderId: id(e.order_id, "order_id"),
+    status,
+    happenedAt: optDate(e.happened_at, "happened_at") ?? date(e.created_at, "created_at"),
+  };
+}

@@ -161,6 +161,10 @@ const BODY: Shape = {
   order: GID_REF,
   decline: { reason: S },
   total_return_line_items: S,
+  // fulfillment_events/create (status above; its address, coordinates and message are dropped)
+  fulfillment_id: S,
+  happened_at: S,
+  estimated_delivery_at: S,
 };
 
 const isScalar = (v: unknown) => v === null || isLosslessNumber(v) || ["string", "number", "boolean"].includes(typeof v);

@@ -84,10 +84,9 @@ export interface WarrantyItem {
   claimUnavailableText: string | null; // why not, when canClaim is false: "Coverage ended on 3 May 2027"
   openClaimId: string | null;
   // After the sale: the merchant's care guide and the unit's next maintenance (null: no care rule
-  // for this product), and the notices the merchant published for its owners. The app always sends
-  // both; optional only so the extensions' fixtures written before them still type-check.
-  care?: UnitCare | null;
-  notices?: OwnerNoticeView[]; // newest first
+  // for this product), and the notices the merchant published for its owners.
+  care: UnitCare | null;
+  notices: OwnerNoticeView[]; // newest first
 }
 
 export interface UnitCare {
@@ -124,10 +123,8 @@ export interface AccountView {
   birthday: Birthday | null;
   claims: ClaimView[]; // newest first
   returns: ReturnView[]; // newest first
-  pointsExpiry?: PointsExpiry | null; // always sent; null: the shop's points do not expire, or there are none
-  // Open surveys, newest first: the rewards page shows a survey block for each. Optional only until
-  // the extensions' own test fixtures carry it (the server always sends it).
-  surveys?: SurveyView[];
+  pointsExpiry: PointsExpiry | null; // null: the shop's points do not expire, or there are none
+  surveys: SurveyView[]; // open surveys, newest first: the rewards page shows a survey block for each
 }
 
 export type ClaimStatus = "submitted" | "in_review" | "approved" | "rejected" | "resolved";
@@ -214,9 +211,7 @@ export interface OrderView {
     text: string;
   };
   warranties: WarrantyItem[];
-  // This order's open NPS survey: the order status block shows it. Optional only until the extensions' own
-  // test fixtures carry it (the server always sends it, null when none).
-  survey?: SurveyView | null;
+  survey: SurveyView | null; // this order's open NPS survey (the order status block shows it), null when none
 }
 
 export interface ThankYouView {

@@ -1,11 +1,11 @@
 // Preact pieces shared by the extensions: loading a resource from the API with retry, the error
-// state, the tier progress and the warranty list. Chrome text comes from the extension's own
-// locales through `i18n.translate`; every extension's locales define the `error.*` keys used here.
+// state, the tier progress and the warranty list (with care and owner notices). Chrome text comes
+// from the extension's own locales through `i18n.translate`; every extension's locales define the `error.*` keys used here.
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import type { TierProgress, WarrantyItem } from "../../app/shopper/views.ts";
 import { ApiError } from "./api.ts";
-import type { I18nLike } from "./format.ts";
+import { formatDay, type I18nLike } from "./format.ts";
 
 export type Resource<T> = { status: "loading" } | { status: "ready"; data: T } | { status: "error"; error: ApiError };
 
@@ -88,8 +88,21 @@ export function TierBar({ tier }: { tier: TierProgress }) {
   );
 }
 
-/** Each warranty: the product (× quantity), its order, the API's coverage sentence, then `action`'s content. */
-export function WarrantyList({ warranties, action }: { warranties: WarrantyItem[]; action?: (w: WarrantyItem) => ComponentChildren }) {
+/**
+ * Each warranty: the product (× quantity), its order, the notices its owners got (a recall as a
+ * critical banner), the API's coverage sentence, `action`'s content, then the care guide and the
+ * next maintenance. The extensions that show it define the `care.*` and `notices.*` keys.
+ */
+export function WarrantyList({
+  i18n,
+  warranties,
+  action,
+}: {
+  i18n: I18nLike;
+  warranties: WarrantyItem[];
+  action?: (w: WarrantyItem) => ComponentChildren;
+}) {
+  const t = i18n.translate;
   return (
     <s-stack gap="base">
       {warranties.map((w) => (
@@ -99,8 +112,23 @@ export function WarrantyList({ warranties, action }: { warranties: WarrantyItem[
             {w.quantity > 1 ? <s-text color="subdued">× {w.quantity}</s-text> : null}
             {w.orderName ? <s-text color="subdued">{w.orderName}</s-text> : null}
           </s-stack>
+          {w.notices.map((n) => (
+            <s-banner key={n.id} tone={n.kind === "recall" ? "critical" : "info"} heading={t(`notices.${n.kind}`, { title: n.title })}>
+              <s-stack gap="small-100">
+                <s-text>{n.body}</s-text>
+                <s-text color="subdued">{t("notices.published", { date: formatDay(i18n, n.publishedAt) })}</s-text>
+              </s-stack>
+            </s-banner>
+          ))}
           <s-text>{w.text}</s-text>
           {action?.(w)}
+          {w.care?.guide || w.care?.maintenanceText ? (
+            <s-stack gap="small-100">
+              <s-text type="strong">{t("care.heading")}</s-text>
+              {w.care.maintenanceText ? <s-text>{w.care.maintenanceText}</s-text> : null}
+              {w.care.guide ? <s-text color="subdued">{w.care.guide}</s-text> : null}
+            </s-stack>
+          ) : null}
         </s-stack>
       ))}
     </s-stack>

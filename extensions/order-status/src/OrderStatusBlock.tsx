@@ -1,5 +1,6 @@
-// customer-account.order-status.block.render: the points this order earned (or will earn) and the
-// warranty of each unit, with "Claim warranty" (the same form as the rewards page:
+// customer-account.order-status.block.render: the order's open survey when it has one
+// (../../shared/survey.tsx), the points this order earned (or will earn) and the warranty of each
+// unit with its notices and care, with "Claim warranty" (the same form as the rewards page:
 // ../../shared/claim-form.tsx) where the API allows it, or its reason why not.
 // GET /api/orders/<numeric id of shopify.order>. The sentences are the API's; the heading, the
 // form's chrome, empty and error states are this extension's locales.
@@ -10,6 +11,7 @@ import type { ClaimView, OrderView } from "../../../app/shopper/views.ts";
 import { apiLocale, callApi, type ApiContext } from "../../shared/api.ts";
 import { ClaimForm } from "../../shared/claim-form.tsx";
 import { numericId, type I18nLike } from "../../shared/format.ts";
+import { SurveyBlock } from "../../shared/survey.tsx";
 import { ErrorState, Skeleton, useResource, WarrantyList } from "../../shared/ui.tsx";
 
 export default async () => {
@@ -52,6 +54,9 @@ function OrderRewards({ orderId }: { orderId: string }) {
         <Skeleton lines={["This order earned 120 points", "Espresso machine", "Covered until 3 May 2027 (161 days left)"]} />
       ) : (
         <s-stack gap="base">
+          {state.data.survey ? (
+            <SurveyBlock key={state.data.survey.id} i18n={i18n} api={api} survey={state.data.survey} channel="order_status" />
+          ) : null}
           <s-text type={state.data.points.points > 0 ? "strong" : "generic"}>{state.data.points.text}</s-text>
           <s-stack gap="small-200">
             <s-heading>{t("warranties.heading")}</s-heading>
@@ -62,6 +67,7 @@ function OrderRewards({ orderId }: { orderId: string }) {
             ) : null}
             {state.data.warranties.length ? (
               <WarrantyList
+                i18n={i18n}
                 warranties={state.data.warranties}
                 action={(w) =>
                   w.canClaim ? (

@@ -28,6 +28,8 @@ function order(locale: ShopperLocale = "en", over: Partial<OrderView> = {}): Ord
         canClaim: true,
         claimUnavailableText: null,
         openClaimId: null,
+        care: null,
+        notices: [],
       },
       {
         id: "w2",
@@ -41,8 +43,11 @@ function order(locale: ShopperLocale = "en", over: Partial<OrderView> = {}): Ord
         canClaim: false,
         claimUnavailableText: es ? "Podrás reclamar cuando se envíe" : "You can claim it once it ships",
         openClaimId: null,
+        care: null,
+        notices: [],
       },
     ],
+    survey: null,
     ...over,
   };
 }

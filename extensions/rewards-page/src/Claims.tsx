@@ -10,6 +10,7 @@ import { ClaimForm } from "../../shared/claim-form.tsx";
 import { MAX_PHOTOS } from "../../shared/claim-limits.ts";
 import { PhotosMissing, uploadPhotos, usePhotoPicker, type Photo, type Uploaded } from "../../shared/claim-photos.tsx";
 import { formatDay, type I18nLike } from "../../shared/format.ts";
+import { WarrantyList } from "../../shared/ui.tsx";
 
 interface Shared {
   i18n: I18nLike;
@@ -18,7 +19,7 @@ interface Shared {
   onStale: () => void;
 }
 
-/** The active warranties, each with its claim button and form, or why it cannot be claimed. */
+/** The warranties shown, each with its claim button and form, or why it cannot be claimed; care and notices (../../shared/ui.tsx). */
 export function Warranties({
   warranties,
   claims,
@@ -36,34 +37,32 @@ export function Warranties({
           </s-banner>
         ) : null}
         {warranties.length === 0 ? <s-text color="subdued">{t("warranties.empty")}</s-text> : null}
-        {warranties.map((w) => {
-          const open = w.openClaimId ? claims.find((c) => c.id === w.openClaimId) : undefined;
-          return (
-            <s-stack key={w.id} gap="small-100">
-              <s-stack direction="inline" gap="small-200">
-                <s-text type="strong">{w.product}</s-text>
-                {w.quantity > 1 ? <s-text color="subdued">× {w.quantity}</s-text> : null}
-                {w.orderName ? <s-text color="subdued">{w.orderName}</s-text> : null}
-              </s-stack>
-              <s-text>{w.text}</s-text>
-              {w.canClaim ? (
-                <ClaimForm {...shared} warranty={w} onClaimed={onClaimed} />
-              ) : w.claimUnavailableText ? (
-                <s-text color="subdued">{w.claimUnavailableText}</s-text>
-              ) : null}
-              {open ? (
-                <>
-                  <s-link commandFor={`claim-view-${open.id}`} command="--show">
-                    {t("warranties.viewClaim")}
-                  </s-link>
-                  <s-modal id={`claim-view-${open.id}`} heading={t("claims.modalHeading", { product: open.product })}>
-                    <ClaimDetails i18n={shared.i18n} claim={open} />
-                  </s-modal>
-                </>
-              ) : null}
-            </s-stack>
-          );
-        })}
+        <WarrantyList
+          i18n={shared.i18n}
+          warranties={warranties}
+          action={(w) => {
+            const open = w.openClaimId ? claims.find((c) => c.id === w.openClaimId) : undefined;
+            return (
+              <>
+                {w.canClaim ? (
+                  <ClaimForm {...shared} warranty={w} onClaimed={onClaimed} />
+                ) : w.claimUnavailableText ? (
+                  <s-text color="subdued">{w.claimUnavailableText}</s-text>
+                ) : null}
+                {open ? (
+                  <>
+                    <s-link commandFor={`claim-view-${open.id}`} command="--show">
+                      {t("warranties.viewClaim")}
+                    </s-link>
+                    <s-modal id={`claim-view-${open.id}`} heading={t("claims.modalHeading", { product: open.product })}>
+                      <ClaimDetails i18n={shared.i18n} claim={open} />
+                    </s-modal>
+                  </>
+                ) : null}
+              </>
+            );
+          }}
+        />
       </s-stack>
     </s-section>
   );

@@ -1,6 +1,8 @@
-// customer-account.page.render: the shopper's loyalty page. GET /api/account, POST /api/redeem, and
-// warranty claims (./Claims.tsx: POST /api/claims, POST /api/claims/:id/reopen).
-// Sentences (tier, history, unavailable rewards, code status, warranty coverage, claims, errors) are
+// customer-account.page.render: the shopper's loyalty page. GET /api/account, POST /api/redeem,
+// warranty claims (./Claims.tsx: POST /api/claims, POST /api/claims/:id/reopen) and open surveys
+// (../../shared/survey.tsx: POST /api/surveys/:id).
+// Sentences (tier, points expiry, history, unavailable rewards, code status, warranty coverage, care,
+// claims, survey questions, errors) are
 // the API's, in the shopper's locale; headings, buttons and empty states are this extension's locales.
 import "@shopify/ui-extensions/preact";
 import { render } from "preact";
@@ -9,6 +11,7 @@ import type { AccountView, ClaimView, IssuedReward, RedeemAnswer, RedeemRequest,
 import { ApiError, apiLocale, callApi, type ApiContext } from "../../shared/api.ts";
 import { formatDay, formatMoney, signedPoints, type I18nLike } from "../../shared/format.ts";
 import { newRedemptionId, withRetries } from "../../shared/redemption.ts";
+import { SurveyBlock } from "../../shared/survey.tsx";
 import { ErrorState, Skeleton, TierBar, useResource } from "../../shared/ui.tsx";
 import { Claims, Warranties } from "./Claims.tsx";
 import { MyReturns } from "./Returns.tsx";
@@ -90,6 +93,9 @@ function RewardsPage() {
         <Loading i18n={i18n} />
       ) : (
         <s-stack gap="large">
+          {state.data.surveys.map((survey) => (
+            <SurveyBlock key={survey.id} i18n={i18n} api={api} survey={survey} channel="account" />
+          ))}
           <Balance i18n={i18n} view={state.data} />
           <RedeemOutcome i18n={i18n} redeem={redeem} onRetry={() => redeem.status === "failed" && void send(redeem.request)} />
           <Rewards i18n={i18n} rewards={state.data.rewards} redeem={redeem} onRedeem={onRedeem} />
@@ -112,7 +118,9 @@ function RewardsPage() {
   );
 }
 
-const active = (view: AccountView) => view.warranties.filter((w) => w.status === "active" || w.status === "pending_fulfillment");
+// A unit out of coverage still shows while the store has a notice for its owners (a recall matters after the warranty).
+const active = (view: AccountView) =>
+  view.warranties.filter((w) => w.status === "active" || w.status === "pending_fulfillment" || w.notices.length > 0);
 
 function points(i18n: I18nLike, key: string, count: number) {
   return i18n.translate(key, { count, points: i18n.formatNumber(count) });
@@ -171,6 +179,13 @@ function Balance({ i18n, view }: { i18n: I18nLike; view: AccountView }) {
           <s-heading>{points(i18n, "balance.value", view.points.balance)}</s-heading>
           <s-text color="subdued">{points(i18n, "balance.lifetime", view.points.lifetime)}</s-text>
         </s-stack>
+        {view.pointsExpiry?.warning ? (
+          <s-banner tone="warning" heading={i18n.translate("balance.expiryHeading")}>
+            <s-text>{view.pointsExpiry.text}</s-text>
+          </s-banner>
+        ) : view.pointsExpiry ? (
+          <s-text color="subdued">{view.pointsExpiry.text}</s-text>
+        ) : null}
         <TierBar tier={view.tier} />
       </s-stack>
     </s-section>

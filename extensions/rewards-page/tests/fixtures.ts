@@ -72,6 +72,20 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
         canClaim: true,
         claimUnavailableText: null,
         openClaimId: null,
+        care: {
+          guide: es ? "Descalcifícala cada tres meses con vinagre blanco." : "Descale it every three months with white vinegar.",
+          nextMaintenance: "2027-02-03",
+          maintenanceText: es ? "Próximo mantenimiento: 3 de febrero de 2027" : "Next maintenance: 3 February 2027",
+        },
+        notices: [
+          {
+            id: "n1",
+            kind: "accessory",
+            title: es ? "Nueva jarra de leche" : "New milk jug",
+            body: es ? "Una jarra de acero que encaja con tu cafetera." : "A steel jug that fits your machine.",
+            publishedAt: "2026-11-01T09:00:00Z",
+          },
+        ],
       },
       {
         id: "w2",
@@ -85,6 +99,8 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
         canClaim: false,
         claimUnavailableText: es ? "Ya hay una reclamación abierta para esta unidad" : "There is already an open claim for this unit",
         openClaimId: "c2",
+        care: null,
+        notices: [],
       },
       {
         id: "w3",
@@ -98,6 +114,8 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
         canClaim: false,
         claimUnavailableText: es ? "Podrás reclamar cuando se envíe" : "You can claim it once it ships",
         openClaimId: null,
+        care: null,
+        notices: [],
       },
       {
         id: "w0",
@@ -111,9 +129,20 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
         canClaim: false,
         claimUnavailableText: "Coverage ended on 1 January 2025",
         openClaimId: null,
+        care: null,
+        notices: [],
       },
     ],
     birthday: null,
+    pointsExpiry: {
+      expiresOn: "2027-05-03",
+      warnOn: "2027-04-03",
+      warning: false,
+      text: es
+        ? "Tus 620 puntos caducan el 3 de mayo de 2027 si no haces un pedido o canjeas antes"
+        : "Your 620 points expire on 3 May 2027 unless you order or redeem before then",
+    },
+    surveys: [], // tests/Surveys.test.tsx gives the page its surveys
     returns: [], // tests/Returns.test.tsx gives the page its returns
     claims: [
       claim({

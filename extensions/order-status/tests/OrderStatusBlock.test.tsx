@@ -1,7 +1,8 @@
 /// <reference types="@shopify/ui-extensions/customer-account.order-status.block.render" />
 import { getExtension } from "@shopify/ui-extensions-tester";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ClaimRequest, ClaimView, OrderView, ShopperLocale } from "../../../app/shopper/views.ts";
+import type { ClaimRequest, ClaimView, OrderView, ShopperLocale, SurveyAnswerRequest } from "../../../app/shopper/views.ts";
+import { survey, surveyError } from "../../shared/survey-fixtures.ts";
 import { button, deferred, fakeApi, json, shown, translator, unmount } from "../../shared/testing.ts";
 import en from "../locales/en.default.json";
 import es from "../locales/es.json";
@@ -246,5 +247,137 @@ describe("claiming from the order", () => {
     expect(() => button("Claim warranty")).toThrow();
     await settle(() => expect(shown()).toContain(OPEN_TEXT));
     expect(api.calls.filter((c) => c.method === "GET")).toHaveLength(2);
+  });
+});
+
+describe("the order's survey, care and notices", () => {
+  const SURVEY = survey().id;
+  const block = () => {
+    const found = document.querySelector<HTMLElement>('s-section[heading="Your opinion"], s-section[heading="Tu opinión"]');
+    if (!found) throw new Error(`no survey block: ${shown()}`);
+    return found;
+  };
+  const score = (n: string) => Array.from(block().querySelectorAll<HTMLElement>("s-press-button")).find((b) => b.textContent === n)!;
+  const answered = { surveyId: SURVEY, kind: "nps", score: 2, category: "detractor", answeredAt: "2026-11-24T10:00:00Z" };
+  const withNotices = (locale: ShopperLocale) => {
+    const view = order(locale, { survey: survey(locale) });
+    const es = locale === "es";
+    view.warranties[0] = {
+      ...view.warranties[0],
+      care: {
+        guide: es ? "Descalcifícala cada tres meses." : "Descale it every three months.",
+        nextMaintenance: "2027-02-03",
+        maintenanceText: es ? "Próximo mantenimiento: 3 de febrero de 2027" : "Next maintenance: 3 February 2027",
+      },
+      notices: [
+        {
+          id: "n1",
+          kind: "recall",
+          title: es ? "La bomba puede calentarse" : "The pump may overheat",
+          body: es ? "Desenchúfala; te enviamos una bomba nueva." : "Unplug it; we will send a new pump.",
+          publishedAt: "2026-11-20T09:00:00Z",
+        },
+      ],
+    };
+    return view;
+  };
+
+  it("shows the order's survey above the rest and sends its answer once from the order status page", async () => {
+    const slow = deferred();
+    const api = fakeApi({ "GET /api/orders/5551234": () => json(withNotices("en")), [`POST /api/surveys/${SURVEY}`]: () => slow.promise });
+    extension.fetch = api.fetch;
+    await extension.render();
+    await settle(() => expect(shown()).toContain("This order earned 120 points"));
+
+    expect(shown(block())).toContain("How likely are you to recommend Cafetera Co to a friend, after your order #1042?");
+    expect(block().querySelectorAll("s-press-button")).toHaveLength(11);
+    score("2").click();
+    const send = button("Send", block());
+    send.click();
+    send.click();
+    await settle(() => expect(send.hasAttribute("loading")).toBe(true));
+    send.click();
+    slow.resolve(json(answered, 201));
+    await settle(() => expect(shown()).toContain("Thank you for your answer"));
+    expect(api.calls.filter((c) => c.method === "POST")).toEqual([
+      {
+        method: "POST",
+        path: `/api/surveys/${SURVEY}`,
+        locale: "en",
+        authorization: "Bearer mock-session-token",
+        contentType: "application/json",
+        body: { score: 2, comment: null, channel: "order_status" } satisfies SurveyAnswerRequest,
+      },
+    ]);
+    expect(shown()).toContain("Covered until 3 May 2027 (161 days left)");
+  });
+
+  it("shows no survey when the order has none", async () => {
+    extension.fetch = fakeApi({ "GET /api/orders/5551234": () => json(order()) }).fetch;
+    await extension.render();
+    await settle(() => expect(shown()).toContain("This order earned 120 points"));
+    expect(document.querySelectorAll("s-press-button")).toHaveLength(0);
+    expect(shown()).not.toContain("Your opinion");
+  });
+
+  it("takes an 'answered' to a resend as done, and shows the API's sentence to a first send's refusal", async () => {
+    const refusals = [() => json({}, 502), () => json(surveyError("survey_answered"), 409), () => json(surveyError("score"), 400)];
+    const api = fakeApi({
+      "GET /api/orders/5551234": () => json(withNotices("en")),
+      [`POST /api/surveys/${SURVEY}`]: () => refusals.shift()!(),
+    });
+    extension.fetch = api.fetch;
+    await extension.render();
+    await settle(() => expect(shown()).toContain("This order earned 120 points"));
+    score("2").click();
+    button("Send", block()).click();
+    await settle(() => expect(shown()).toContain("Thank you for your answer"));
+    expect(api.calls.filter((c) => c.method === "POST")).toHaveLength(2);
+
+    unmount();
+    await extension.render();
+    await settle(() => expect(shown()).toContain("This order earned 120 points"));
+    score("5").click();
+    button("Send", block()).click();
+    await settle(() => expect(shown(block())).toContain("Choose a score from 0 to 10."));
+    expect(block().querySelector("s-banner")?.getAttribute("tone")).toBe("critical");
+    expect(api.calls.filter((c) => c.method === "POST")).toHaveLength(3);
+  });
+
+  it("shows each unit's care and notices, a recall as a critical banner", async () => {
+    extension.fetch = fakeApi({ "GET /api/orders/5551234": () => json(withNotices("en")) }).fetch;
+    await extension.render();
+    await settle(() => expect(shown()).toContain("This order earned 120 points"));
+    const text = shown();
+    expect(text).toContain("Care and maintenance");
+    expect(text).toContain("Next maintenance: 3 February 2027");
+    expect(text).toContain("Descale it every three months.");
+    const recall = document.querySelector('s-banner[heading="Safety recall: The pump may overheat"]');
+    expect(recall?.getAttribute("tone")).toBe("critical");
+    expect(shown(recall!)).toContain("Unplug it; we will send a new pump.");
+    expect(text.match(/Care and maintenance/g)).toHaveLength(1);
+  });
+
+  it("shows the survey, care and notices in Spanish", async () => {
+    extension.shopify.localization.language.value = { isoCode: "es-AR" };
+    extension.shopify.i18n.translate = translator(es, "es") as typeof extension.shopify.i18n.translate;
+    const api = fakeApi({
+      "GET /api/orders/5551234": (call) => json(withNotices(call.locale as ShopperLocale)),
+      [`POST /api/surveys/${SURVEY}`]: () => json(answered, 201),
+    });
+    extension.fetch = api.fetch;
+    await extension.render();
+    await settle(() => expect(shown()).toContain("Este pedido te dio 120 puntos"));
+    const text = shown();
+    expect(text).toContain("Tu opinión");
+    expect(text).toContain("Nada probable");
+    expect(text).toContain("Cuidado y mantenimiento");
+    expect(text).toContain("Próximo mantenimiento: 3 de febrero de 2027");
+    expect(text).toContain("Aviso de seguridad: La bomba puede calentarse");
+    score("9").click();
+    button("Enviar", block()).click();
+    await settle(() => expect(shown()).toContain("Gracias por tu respuesta"));
+    expect(api.calls.map((c) => c.locale)).toEqual(["es", "es"]);
+    expect(shown()).not.toMatch(/Your opinion|Care and maintenance|Safety recall/);
   });
 });

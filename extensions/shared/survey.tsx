@@ -38,23 +38,29 @@ export function SurveyBlock({ i18n, api, survey, channel }: SurveyBlockProps) {
   const tooLong = length > survey.commentMax;
   const problem = score === null ? t("survey.chooseScore") : null;
 
-  // Each send of a request after the first is a resend: the server keeps the first answer and
-  // refuses the rest with 409 "answered", so that refusal then means the answer got there.
-  const sendsRef = useRef(0);
+  // Set once a send got no answer or a 5xx: it may have reached the server all the same. The server
+  // keeps one answer per survey and refuses any other with 409 "answered", so after such a send that
+  // refusal means this shopper's answer got there.
+  const unconfirmedRef = useRef(false);
+  const post = async (request: SurveyAnswerRequest) => {
+    try {
+      return await callApi<SurveyAnswered>(api, `/api/surveys/${encodeURIComponent(survey.id)}`, { method: "POST", body: request });
+    } catch (error) {
+      if (error instanceof ApiError && error.retryable) unconfirmedRef.current = true;
+      throw error;
+    }
+  };
   const send = async (request: SurveyAnswerRequest) => {
     if (inFlightRef.current) return;
     inFlightRef.current = true;
     setSubmit({ status: "sending" });
     try {
-      await withRetries(() => {
-        sendsRef.current += 1;
-        return callApi<SurveyAnswered>(api, `/api/surveys/${encodeURIComponent(survey.id)}`, { method: "POST", body: request });
-      });
+      await withRetries(() => post(request));
       setSubmit({ status: "done" });
     } catch (error) {
       if (error instanceof ApiError && !error.retryable) {
-        const resent = sendsRef.current > 1 && error.code === "survey_answered";
-        setSubmit(resent ? { status: "done" } : { status: "refused", text: error.serverText });
+        const landed = unconfirmedRef.current && error.code === "survey_answered";
+        setSubmit(landed ? { status: "done" } : { status: "refused", text: error.serverText });
       } else setSubmit({ status: "failed", request });
     } finally {
       inFlightRef.current = false;
@@ -65,7 +71,6 @@ export function SurveyBlock({ i18n, api, survey, channel }: SurveyBlockProps) {
     setChecked(true);
     const { score, comment } = latestRef.current;
     if (score === null || comment.trim().length > survey.commentMax) return;
-    sendsRef.current = 0; // a new answer: its first send is not a resend
     void send({ score, comment: comment.trim() || null, channel });
   };
 

@@ -184,6 +184,24 @@ describe("surveys on the rewards page", () => {
     );
   });
 
+  it("takes 'answered' as done after a send that got no answer, even when the shopper sends again with another score", async () => {
+    let down = true;
+    const api = await renderPage(account("en", { surveys: [survey()] }), () => {
+      if (down) throw new TypeError("Failed to fetch");
+      return json(surveyError("survey_answered"), 409);
+    });
+    const block = surveyBlocks()[0];
+    score("4", block).click();
+    button("Send", block).click();
+    await settle(() => expect(shown(block)).toContain("We could not confirm your answer"));
+
+    down = false;
+    score("5", block).click();
+    button("Send", block).click();
+    await settle(() => expect(shown()).toContain("Thank you for your answer"));
+    expect(answers(api).map((c) => (c.body as SurveyAnswerRequest).score)).toEqual([4, 4, 4, 5]);
+  });
+
   it.each([
     [
       "409 answered (elsewhere: its first send)",

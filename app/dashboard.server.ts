@@ -1,4 +1,5 @@
 import { pool } from "./db.server";
+import { csatPercent, netPromoterScore } from "./domain/feedback";
 import {
   claimRates,
   rate,
@@ -94,10 +95,23 @@ export async function dashboard(shop: string, range: DateRange): Promise<Dashboa
   };
 }
 
-// The seam for issue 13's survey answers: NPS and CSAT for the range once answers are stored.
-// Until then there are none, and the dashboard shows their empty state.
-export async function surveyScores(_shop: string, _range: DateRange): Promise<SurveyScores | null> {
-  return null;
+// NPS and CSAT of the answers given in the range (their definitions: app/domain/feedback.ts). Null
+// for a shop that has never had an answer: the page then says surveys are not running yet. Survey
+// answers are few next to orders, and indexed by (shop, kind, answeredAt): read as they are.
+export async function surveyScores(shop: string, range: DateRange): Promise<SurveyScores | null> {
+  const {
+    rows: [r],
+  } = await pool.query<{ any: boolean; nps: number[]; csat: number[] }>(
+    `SELECT EXISTS (SELECT 1 FROM "SurveyAnswer" WHERE shop = $1) AS any,
+            COALESCE(array_agg(score) FILTER (WHERE kind = 'nps'), '{}') AS nps,
+            COALESCE(array_agg(score) FILTER (WHERE kind = 'csat'), '{}') AS csat
+       FROM "SurveyAnswer"
+      WHERE shop = $1 AND kind IN ('nps', 'csat') AND "answeredAt" >= $2::date AND "answeredAt" < $3::date + 1`,
+    [shop, range.from, range.to],
+  );
+  if (!r.any) return null;
+  const csat = csatPercent(r.csat);
+  return { nps: netPromoterScore(r.nps), csat: csat === null ? null : csat / 100, answers: r.nps.length + r.csat.length };
 }
 
 /** shop/redact: the shop's aggregate rows, once its data is gone. */

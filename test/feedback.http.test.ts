@@ -586,3 +586,27 @@ describe("customers/redact", () => {
     await expect(stack.pool.query(`UPDATE "SurveyAnswer" SET score = 10 WHERE shop = $1`, [SHOP])).rejects.toThrow(/append-only/);
   });
 });
+
+describe("the dashboard's NPS and CSAT", () => {
+  it("scores the range's answers of the shop as the industry does, and says when a shop has none", async () => {
+    const { surveyScores } = await import("../app/dashboard.server.ts");
+    const today = new Date().toISOString().slice(0, 10);
+    const { rows } = await stack.pool.query<{ kind: string; score: number }>(`SELECT kind, score FROM "SurveyAnswer" WHERE shop = $1`, [
+      SHOP,
+    ]);
+    const nps = rows.filter((r) => r.kind === "nps").map((r) => r.score);
+    const csat = rows.filter((r) => r.kind === "csat").map((r) => r.score);
+    expect(nps.length).toBeGreaterThan(1); // the answers of the tests above
+    const promoters = nps.filter((s) => s >= 9).length;
+    const detractors = nps.filter((s) => s <= 6).length;
+    expect(await surveyScores(SHOP, { from: today, to: today })).toEqual({
+      nps: Math.round(((promoters - detractors) / nps.length) * 100),
+      csat: csat.length ? Math.round((csat.filter((s) => s >= 4).length / csat.length) * 100) / 100 : null,
+      answers: rows.length,
+    });
+    // A range without answers: nothing to score, but surveys are running.
+    expect(await surveyScores(SHOP, { from: "2020-01-01", to: "2020-01-31" })).toEqual({ nps: null, csat: null, answers: 0 });
+    // A shop that never had an answer: the dashboard's empty state.
+    expect(await surveyScores("feedback-never.myshopify.com", { from: today, to: today })).toBeNull();
+  });
+});

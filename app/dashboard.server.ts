@@ -1,5 +1,5 @@
 import { pool } from "./db.server";
-import { csatPercent, netPromoterScore } from "./domain/feedback";
+import { csatPercent, netPromoterScore, themesOf } from "./domain/feedback";
 import {
   claimRates,
   rate,
@@ -101,17 +101,29 @@ export async function dashboard(shop: string, range: DateRange): Promise<Dashboa
 export async function surveyScores(shop: string, range: DateRange): Promise<SurveyScores | null> {
   const {
     rows: [r],
-  } = await pool.query<{ any: boolean; nps: number[]; csat: number[] }>(
+  } = await pool.query<{ any: boolean; nps: number[]; csat: number[]; themes: string[]; reasons: string[] }>(
     `SELECT EXISTS (SELECT 1 FROM "SurveyAnswer" WHERE shop = $1) AS any,
             COALESCE(array_agg(score) FILTER (WHERE kind = 'nps'), '{}') AS nps,
-            COALESCE(array_agg(score) FILTER (WHERE kind = 'csat'), '{}') AS csat
+            COALESCE(array_agg(score) FILTER (WHERE kind = 'csat'), '{}') AS csat,
+            COALESCE((SELECT array_agg(t) FROM "SurveyAnswer" a, unnest(a.themes) t
+                      WHERE a.shop = $1 AND a."answeredAt" >= $2::date AND a."answeredAt" < $3::date + 1), '{}') AS themes,
+            COALESCE((SELECT array_agg(l.reason) FROM "ReturnRequest" r JOIN "ReturnRequestLine" l ON l."returnId" = r.id
+                      WHERE r.shop = $1 AND r."createdAt" >= $2::date AND r."createdAt" < $3::date + 1
+                        AND r.status NOT IN ('failed', 'canceled')), '{}') AS reasons
        FROM "SurveyAnswer"
       WHERE shop = $1 AND kind IN ('nps', 'csat') AND "answeredAt" >= $2::date AND "answeredAt" < $3::date + 1`,
     [shop, range.from, range.to],
   );
   if (!r.any) return null;
   const csat = csatPercent(r.csat);
-  return { nps: netPromoterScore(r.nps), csat: csat === null ? null : csat / 100, answers: r.nps.length + r.csat.length };
+  // Comments were themed when answered (and emptied with their themes on redaction); reasons now.
+  const counts = new Map<string, number>();
+  for (const theme of [...r.themes, ...r.reasons.flatMap((reason) => themesOf(reason.replace(/_/g, " ")).map((t) => t.theme))])
+    counts.set(theme, (counts.get(theme) ?? 0) + 1);
+  const themes = [...counts.entries()]
+    .map(([theme, count]) => ({ theme, count }))
+    .sort((a, b) => b.count - a.count || a.theme.localeCompare(b.theme));
+  return { nps: netPromoterScore(r.nps), csat: csat === null ? null : csat / 100, answers: r.nps.length + r.csat.length, themes };
 }
 
 /** shop/redact: the shop's aggregate rows, once its data is gone. */

@@ -603,9 +603,11 @@ describe("the dashboard's NPS and CSAT", () => {
       nps: Math.round(((promoters - detractors) / nps.length) * 100),
       csat: csat.length ? Math.round((csat.filter((s) => s >= 4).length / csat.length) * 100) / 100 : null,
       answers: rows.length,
+      // "Llegó tarde y la caja venía rota" among the comments: delivery and quality.
+      themes: expect.arrayContaining([expect.objectContaining({ theme: "delivery" }), expect.objectContaining({ theme: "quality" })]),
     });
     // A range without answers: nothing to score, but surveys are running.
-    expect(await surveyScores(SHOP, { from: "2020-01-01", to: "2020-01-31" })).toEqual({ nps: null, csat: null, answers: 0 });
+    expect(await surveyScores(SHOP, { from: "2020-01-01", to: "2020-01-31" })).toEqual({ nps: null, csat: null, answers: 0, themes: [] });
     // A shop that never had an answer: the dashboard's empty state.
     expect(await surveyScores("feedback-never.myshopify.com", { from: today, to: today })).toBeNull();
   });

@@ -65,6 +65,8 @@ export interface SurveyScores {
   nps: number | null; // -100…100
   csat: number | null; // 0…1, share of satisfied answers
   answers: number;
+  // What the range's survey comments and return reasons are about, most first (app/domain/feedback.ts themesOf).
+  themes: Array<{ theme: string; count: number }>;
 }
 
 export type Granularity = "day" | "week" | "month";

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, EmptyState, InlineGrid, InlineStack, Page, Select, Text, TextField } from "@shopify/polaris";
+import { THEMES } from "../domain/feedback";
 import { authenticate } from "../shopify.server";
 import { interpolate, localeFrom, messages, t, type Locale, type MessageKey, type Messages } from "../i18n";
 import { dashboard } from "../dashboard.server";
@@ -104,6 +105,8 @@ export default function Dashboard() {
     );
 
   const f = formats(locale, data.currency);
+  const themeLabel = (theme: string) =>
+    (THEMES as readonly string[]).includes(theme) ? tr(`dashboard.theme.${theme as (typeof THEMES)[number]}`) : theme;
   const label = data.granularity === "month" ? f.month : f.day;
   const granularity = tr(`dashboard.granularity.${data.granularity}`);
   const duration = (hours: number) =>
@@ -211,30 +214,59 @@ export default function Dashboard() {
               {card("resolution", "dashboard.metric.resolution", tr("dashboard.metric.resolution.help"), data.resolutionHours, duration)}
               {card("fcr", "dashboard.metric.fcr", tr("dashboard.metric.fcr.help"), data.firstContactResolution, f.percent)}
               <Card>
-                <BlockStack gap="200">
-                  <InlineStack gap="400">
-                    <Text as="h2" variant="headingSm">
-                      {tr("dashboard.metric.nps")}
-                    </Text>
-                    <Text as="h2" variant="headingSm">
-                      {tr("dashboard.metric.csat")}
-                    </Text>
-                  </InlineStack>
+                <BlockStack gap="300">
                   {data.surveys === null ? (
-                    <div data-testid="surveys-empty">
-                      <Text as="p" tone="subdued">
-                        {tr("dashboard.surveys.empty")}
+                    <>
+                      <Text as="h2" variant="headingSm">
+                        {tr("dashboard.metric.surveys")}
                       </Text>
-                    </div>
+                      <div data-testid="surveys-empty">
+                        <Text as="p" tone="subdued">
+                          {tr("dashboard.surveys.empty")}
+                        </Text>
+                      </div>
+                    </>
                   ) : (
-                    <InlineStack gap="400">
-                      <Text as="p" variant="heading2xl">
-                        {data.surveys.nps === null ? "—" : f.number(data.surveys.nps)}
+                    <>
+                      <InlineGrid columns={2} gap="400">
+                        <BlockStack gap="100">
+                          <Text as="h2" variant="headingSm">
+                            {tr("dashboard.metric.nps")}
+                          </Text>
+                          <Text as="p" variant="heading2xl">
+                            {data.surveys.nps === null ? "—" : f.number(data.surveys.nps)}
+                          </Text>
+                        </BlockStack>
+                        <BlockStack gap="100">
+                          <Text as="h2" variant="headingSm">
+                            {tr("dashboard.metric.csat")}
+                          </Text>
+                          <Text as="p" variant="heading2xl">
+                            {data.surveys.csat === null ? "—" : f.percent(data.surveys.csat)}
+                          </Text>
+                        </BlockStack>
+                      </InlineGrid>
+                      <Text as="p" tone="subdued">
+                        {tr("dashboard.surveys.help", { count: f.number(data.surveys.answers) })}
                       </Text>
-                      <Text as="p" variant="heading2xl">
-                        {data.surveys.csat === null ? "—" : f.percent(data.surveys.csat)}
+                      <Text as="h3" variant="headingSm">
+                        {tr("dashboard.themes.title")}
                       </Text>
-                    </InlineStack>
+                      {data.surveys.themes.length ? (
+                        <div data-testid="themes">
+                          <Text as="p">
+                            {data.surveys.themes
+                              .slice(0, 5)
+                              .map((t) => `${themeLabel(t.theme)} (${f.number(t.count)})`)
+                              .join(" · ")}
+                          </Text>
+                        </div>
+                      ) : (
+                        <Text as="p" tone="subdued">
+                          {tr("dashboard.noData")}
+                        </Text>
+                      )}
+                    </>
                   )}
                 </BlockStack>
               </Card>

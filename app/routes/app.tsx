@@ -23,6 +23,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       home: t(locale, "nav.home"),
       claims: t(locale, "nav.claims"),
       returns: t(locale, "nav.returns"),
+      settings: t(locale, "nav.settings"),
       hubspot: t(locale, "nav.hubspot"),
     },
   };
@@ -38,6 +39,7 @@ export default function AppLayout() {
         </Link>
         <Link to="/app/claims">{nav.claims}</Link>
         <Link to="/app/returns">{nav.returns}</Link>
+        <Link to="/app/settings">{nav.settings}</Link>
         <Link to="/app/hubspot">{nav.hubspot}</Link>
       </NavMenu>
       <Outlet />

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "./stack.ts";
 import { BROWSER_UA } from "./shopper-helpers.ts";
 import { sessionToken } from "./sandboxes/shopify/signing.ts";
+import { deliver } from "./hubspot-helpers.ts";
 
 const SHOP = "admin-settings.myshopify.com";
 const OTHER = "admin-settings-other.myshopify.com";
@@ -234,5 +235,70 @@ describe("saving a section", () => {
       "reward.4.id": "store-credit-1",
       "reward.4.value": "40.00",
     });
+  });
+});
+
+describe("a changed earn rule", () => {
+  const SHOPPER = 9007199254890001n;
+  const paidOrder = (id: bigint) => ({
+    id,
+    admin_graphql_api_id: `gid://shopify/Order/${id}`,
+    name: `#${Number(id % 10000n)}`,
+    email: "ana@example.com",
+    created_at: new Date().toISOString(),
+    processed_at: new Date().toISOString(),
+    currency: "USD",
+    financial_status: "paid",
+    cancelled_at: null,
+    taxes_included: false,
+    total_tax: "0.00",
+    total_shipping_price_set: { shop_money: { amount: "100.00", currency_code: "USD" } },
+    customer: { id: SHOPPER, email: "ana@example.com", first_name: "Ana", last_name: "García" },
+    line_items: [
+      {
+        id: id + 1n,
+        product_id: null,
+        variant_id: null,
+        title: "Molinillo",
+        vendor: "Baratza",
+        quantity: 1,
+        price: "100.00",
+        total_discount: "0.00",
+        discount_allocations: [],
+        gift_card: false,
+        tax_lines: [],
+      },
+    ],
+    fulfillments: [],
+  });
+  const ledger = async () =>
+    (await stack.pool.query(`SELECT kind, points, "orderId" FROM "PointsLedgerEntry" WHERE shop = $1 ORDER BY "orderId", id`, [OTHER]))
+      .rows;
+
+  it("applies from now on; what was earned before is reversed under the rule it was earned with", async () => {
+    const before = 9007199254890100n;
+    const after = 9007199254890200n;
+    await deliver(stack.url, OTHER, "orders/paid", paidOrder(before));
+    await stack.waitForDrain();
+    const fields = (await load(OTHER)).settings.fields.loyalty;
+    expect((await save("loyalty", { ...fields, pointsPerUnit: "3", includeShipping: "true" }, { shop: OTHER })).body.changed).toBe(true);
+    await deliver(stack.url, OTHER, "orders/paid", paidOrder(after));
+    // The first order's line refunded (its shipping kept) after the change: under the rule it earned
+    // with, the line was all it earned on, so all 100 go back; under today's rule (shipping counts)
+    // it would be half.
+    await deliver(stack.url, OTHER, "refunds/create", {
+      id: before + 50n,
+      order_id: before,
+      created_at: new Date().toISOString(),
+      refund_line_items: [{ id: before + 51n, line_item_id: before + 1n, quantity: 1, subtotal: "100.00", total_tax: "0.00" }],
+      transactions: [{ id: before + 52n, amount: "100.00", kind: "refund", status: "success", currency: "USD" }],
+      order_adjustments: [],
+    });
+    await stack.waitForDrain();
+    expect(await ledger()).toEqual([
+      { kind: "earn", points: 100, orderId: String(before) },
+      { kind: "refund_reversal", points: -100, orderId: String(before) },
+      { kind: "earn", points: 600, orderId: String(after) }, // (100 + 100 shipping) × 3
+    ]);
   });
 });

@@ -238,39 +238,41 @@ describe("saving a section", () => {
   });
 });
 
+const SHOPPER = 9007199254890001n;
+// An order of this shop's shopper, as Shopify's orders/paid webhook sends it: one 100.00 line, 100.00 shipping.
+const shopperOrder = (id: bigint) => ({
+  id,
+  admin_graphql_api_id: `gid://shopify/Order/${id}`,
+  name: `#${Number(id % 10000n)}`,
+  email: "ana@example.com",
+  created_at: new Date().toISOString(),
+  processed_at: new Date().toISOString(),
+  currency: "USD",
+  financial_status: "paid",
+  cancelled_at: null,
+  taxes_included: false,
+  total_tax: "0.00",
+  total_shipping_price_set: { shop_money: { amount: "100.00", currency_code: "USD" } },
+  customer: { id: SHOPPER, email: "ana@example.com", first_name: "Ana", last_name: "García" },
+  line_items: [
+    {
+      id: id + 1n,
+      product_id: null,
+      variant_id: null,
+      title: "Molinillo",
+      vendor: "Baratza",
+      quantity: 1,
+      price: "100.00",
+      total_discount: "0.00",
+      discount_allocations: [],
+      gift_card: false,
+      tax_lines: [],
+    },
+  ],
+  fulfillments: [],
+});
+
 describe("a changed earn rule", () => {
-  const SHOPPER = 9007199254890001n;
-  const paidOrder = (id: bigint) => ({
-    id,
-    admin_graphql_api_id: `gid://shopify/Order/${id}`,
-    name: `#${Number(id % 10000n)}`,
-    email: "ana@example.com",
-    created_at: new Date().toISOString(),
-    processed_at: new Date().toISOString(),
-    currency: "USD",
-    financial_status: "paid",
-    cancelled_at: null,
-    taxes_included: false,
-    total_tax: "0.00",
-    total_shipping_price_set: { shop_money: { amount: "100.00", currency_code: "USD" } },
-    customer: { id: SHOPPER, email: "ana@example.com", first_name: "Ana", last_name: "García" },
-    line_items: [
-      {
-        id: id + 1n,
-        product_id: null,
-        variant_id: null,
-        title: "Molinillo",
-        vendor: "Baratza",
-        quantity: 1,
-        price: "100.00",
-        total_discount: "0.00",
-        discount_allocations: [],
-        gift_card: false,
-        tax_lines: [],
-      },
-    ],
-    fulfillments: [],
-  });
   const ledger = async () =>
     (await stack.pool.query(`SELECT kind, points, "orderId" FROM "PointsLedgerEntry" WHERE shop = $1 ORDER BY "orderId", id`, [OTHER]))
       .rows;
@@ -278,11 +280,11 @@ describe("a changed earn rule", () => {
   it("applies from now on; what was earned before is reversed under the rule it was earned with", async () => {
     const before = 9007199254890100n;
     const after = 9007199254890200n;
-    await deliver(stack.url, OTHER, "orders/paid", paidOrder(before));
+    await deliver(stack.url, OTHER, "orders/paid", shopperOrder(before));
     await stack.waitForDrain();
     const fields = (await load(OTHER)).settings.fields.loyalty;
     expect((await save("loyalty", { ...fields, pointsPerUnit: "3", includeShipping: "true" }, { shop: OTHER })).body.changed).toBe(true);
-    await deliver(stack.url, OTHER, "orders/paid", paidOrder(after));
+    await deliver(stack.url, OTHER, "orders/paid", shopperOrder(after));
     // The first order's line refunded (its shipping kept) after the change: under the rule it earned
     // with, the line was all it earned on, so all 100 go back; under today's rule (shipping counts)
     // it would be half.
@@ -300,5 +302,48 @@ describe("a changed earn rule", () => {
       { kind: "refund_reversal", points: -100, orderId: String(before) },
       { kind: "earn", points: 600, orderId: String(after) }, // (100 + 100 shipping) × 3
     ]);
+  });
+});
+
+describe("a changed warranty policy", () => {
+  const registrations = async (orderId: bigint) =>
+    (
+      await stack.pool.query(
+        `SELECT "unitIndex", months, status FROM "WarrantyRegistration" WHERE shop = $1 AND "shopifyOrderId" = $2 ORDER BY "unitIndex"`,
+        [OTHER, String(orderId)],
+      )
+    ).rows;
+
+  it("covers new orders; an order registered before keeps its months when a later event re-plans it", async () => {
+    const before = 9007199254890300n;
+    const after = 9007199254890400n;
+    const order = (id: bigint) => ({
+      ...shopperOrder(id),
+      line_items: [{ ...shopperOrder(id).line_items[0], quantity: 2, price: "50.00" }],
+    });
+    await deliver(stack.url, OTHER, "orders/paid", order(before));
+    await stack.waitForDrain();
+    expect(await registrations(before)).toEqual([
+      { unitIndex: 0, months: 12, status: "pending_fulfillment" },
+      { unitIndex: 1, months: 12, status: "pending_fulfillment" },
+    ]);
+    const fields = (await load(OTHER)).settings.fields.warranty;
+    expect((await save("warranty", { ...fields, defaultMonths: "36" }, { shop: OTHER })).body.changed).toBe(true);
+    await deliver(stack.url, OTHER, "orders/paid", order(after));
+    // A refund of one unit re-plans the first order's warranties.
+    await deliver(stack.url, OTHER, "refunds/create", {
+      id: before + 50n,
+      order_id: before,
+      created_at: new Date().toISOString(),
+      refund_line_items: [{ id: before + 51n, line_item_id: before + 1n, quantity: 1, subtotal: "50.00", total_tax: "0.00" }],
+      transactions: [{ id: before + 52n, amount: "50.00", kind: "refund", status: "success", currency: "USD" }],
+      order_adjustments: [],
+    });
+    await stack.waitForDrain();
+    expect(await registrations(before)).toEqual([
+      { unitIndex: 0, months: 12, status: "pending_fulfillment" },
+      { unitIndex: 1, months: 12, status: "voided" },
+    ]);
+    expect((await registrations(after)).map((r) => r.months)).toEqual([36, 36]);
   });
 });

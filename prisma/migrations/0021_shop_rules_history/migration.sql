@@ -1,3 +1,6 @@
+-- AlterTable
+ALTER TABLE "Order" ADD COLUMN     "warrantyPolicySnapshot" JSONB;
+
 -- CreateTable
 CREATE TABLE "ShopRulesChange" (
     "id" BIGSERIAL NOT NULL,

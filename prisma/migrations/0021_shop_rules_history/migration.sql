@@ -1,6 +1,9 @@
 -- AlterTable
 ALTER TABLE "Order" ADD COLUMN     "warrantyPolicySnapshot" JSONB;
 
+-- AlterTable
+ALTER TABLE "ReturnRequest" ADD COLUMN     "storeCreditBonusPercent" INTEGER;
+
 -- CreateTable
 CREATE TABLE "ShopRulesChange" (
     "id" BIGSERIAL NOT NULL,

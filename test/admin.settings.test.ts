@@ -58,6 +58,24 @@ describe("the Settings page's loader", () => {
     expect((await load(SHOP, "en")).strings["settings.title"]).toBe("Settings");
   });
 
+  it("renders the page as the admin first loads it, in English with locale=en", async () => {
+    const idToken = bearer(SHOP).Authorization.slice(7);
+    const q = new URLSearchParams({
+      embedded: "1",
+      shop: SHOP,
+      host: Buffer.from(`${SHOP}/admin`).toString("base64url"),
+      id_token: idToken,
+      locale: "en",
+    });
+    const res = await fetch(`${stack.url}/app/settings?${q}`, { headers: { "User-Agent": BROWSER_UA } });
+    const html = (await res.text()).replace(/<script[\s\S]*?<\/script>/g, "");
+    expect(res.status).toBe(200);
+    for (const text of ["Settings", "Points program", "Rewards catalog", "Warranties", "Returns", "Return window (days)", "Save"])
+      expect(html).toContain(text);
+    expect(html).not.toMatch(/settings\.[a-z]+\./); // no raw message keys
+    expect(html).not.toContain("Plazo de devolución");
+  });
+
   it("gives nothing to, and takes nothing from, a request without a session token", async () => {
     const res = await fetch(`${stack.url}/app/settings?${DATA}`, { headers: { "User-Agent": BROWSER_UA } });
     expect(await res.text()).not.toContain("windowDays");

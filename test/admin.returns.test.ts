@@ -167,7 +167,6 @@ describe("the queue's data (loader JSON)", () => {
       page: 1,
       pageSize: 50,
       hasNext: false,
-      storeCreditBonusPercent: 10,
     });
     expect(data.queue.counts).toEqual({ requested: 2, open: 1, declined: 0, closed: 0, canceled: 0, all: 3 });
     expect(data.queue.rows.map((r: { id: string }) => r.id)).toEqual([other.id, defective.id]);
@@ -182,6 +181,7 @@ describe("the queue's data (loader JSON)", () => {
       units: 2,
       reasons: ["defective"],
       outcome: "store_credit",
+      storeCreditBonusPercent: 10,
       status: "requested",
       origin: "shopper",
       requestedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
@@ -201,6 +201,22 @@ describe("the queue's data (loader JSON)", () => {
     const odd = (await queue("&status=everything&reason=%27%3B%20DROP")).queue;
     expect(odd).toMatchObject({ filter: "requested", reason: null });
     expect((await queue("", OTHER)).queue.rows.map((r: { id: string }) => r.id)).toEqual([foreign.id]);
+  });
+
+  it("shows each return with the store-credit bonus offered when it was asked for, whatever the rules say now", async () => {
+    await stack.pool.query(`UPDATE "Shop" SET "returnRules" = '{"storeCreditBonusPercent": 25}' WHERE domain = $1`, [SHOP]);
+    try {
+      const data = await queue("&status=all");
+      expect(data.queue.rows.find((r: { id: string }) => r.id === defective.id).storeCreditBonusPercent).toBe(10);
+      const res = await fetch(`${stack.url}/app/returns/${defective.id}?${DETAIL}`, { headers: bearer() });
+      expect((await res.json()).ret.storeCreditBonusPercent).toBe(10);
+      // A return made in Shopify's admin offered nothing: it reads today's rules.
+      await stack.pool.query(`UPDATE "ReturnRequest" SET "storeCreditBonusPercent" = NULL WHERE id = $1`, [defective.id]);
+      expect((await queue("&status=all")).queue.rows.find((r: { id: string }) => r.id === defective.id).storeCreditBonusPercent).toBe(25);
+    } finally {
+      await stack.pool.query(`UPDATE "Shop" SET "returnRules" = NULL WHERE domain = $1`, [SHOP]);
+      await stack.pool.query(`UPDATE "ReturnRequest" SET "storeCreditBonusPercent" = 10 WHERE id = $1`, [defective.id]);
+    }
   });
 });
 

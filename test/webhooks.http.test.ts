@@ -375,6 +375,8 @@ describe("compliance webhooks", () => {
     expect((await fetch(`${stack.url}/webhooks`, { method: "POST", headers: h, body: rawBody })).status).toBe(200);
     await stack.waitForDrain();
     expect(await count(`SELECT count(*) n FROM "Order" WHERE shop = $1`, [other])).toBe(1);
+    // A settings change recorded with its staff user id (as the Settings page saves one).
+    await stack.pool.query(`INSERT INTO "ShopRulesChange" (shop, section, rules, "changedBy") VALUES ($1, 'returns', '{}', '42')`, [other]);
     // Shopify sends shop/redact 48 hours after the shop uninstalled the app.
     const uninstalled = stringifyShopifyJson({ id: 2, name: "Gone", myshopify_domain: other, domain: other });
     const hu = webhookHeaders({ secret: DEV_SECRET, topic: "app/uninstalled", shop: other, rawBody: uninstalled });
@@ -394,6 +396,7 @@ describe("compliance webhooks", () => {
       "DashboardDay", // the dashboard's aggregates go too
       "DashboardOrder",
       "DashboardCustomer",
+      "ShopRulesChange",
     ])
       expect(await count(`SELECT count(*) n FROM "${table}" WHERE shop = $1`, [other])).toBe(0);
     expect(await count(`SELECT count(*) n FROM "Order" WHERE shop = $1`, [SHOP])).toBeGreaterThan(0);

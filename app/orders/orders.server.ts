@@ -33,6 +33,7 @@ interface LockedOrder {
   earnSnapshot: EarnSnapshot | null;
   earnRule: EarnRule | null;
   warrantyPolicy: WarrantyPolicy | null;
+  warrantyPolicySnapshot: WarrantyPolicy | null;
   shopCurrency: string | null;
 }
 
@@ -118,7 +119,7 @@ async function lockOrder(tx: Tx, shop: string, orderId: string, facts: OrderFact
     VALUES (${shop}, ${orderId}, ${facts?.gid ?? `gid://shopify/Order/${orderId}`}, ${facts?.name ?? ""}, ${facts?.currency ?? "USD"}, now())
     ON CONFLICT DO NOTHING`;
   const [row] = await tx.rows<LockedOrder>`
-    SELECT o."customerId", o.facts, o."paidSeen", o."fulfilledSeen", o."cancelledAt" IS NOT NULL AS cancelled, o."earnSnapshot",
+    SELECT o."customerId", o.facts, o."paidSeen", o."fulfilledSeen", o."cancelledAt" IS NOT NULL AS cancelled, o."earnSnapshot", o."warrantyPolicySnapshot",
            s."earnRule", s."warrantyPolicy", s.currency AS "shopCurrency"
     FROM "Order" o LEFT JOIN "Shop" s ON s.domain = o.shop
     WHERE o.shop = ${shop} AND o."shopifyOrderId" = ${orderId} FOR UPDATE OF o`;
@@ -175,8 +176,13 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
     SELECT DISTINCT "productId" FROM "WarrantyRegistration" WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId} AND "policyCheckPending" AND "productId" IS NOT NULL`
       ).map((r) => r.productId),
     );
+  // The policy in force when the order's warranties were first planned: a later refund, shipment or
+  // policy check re-plans them under it, not under a policy the merchant changed since.
+  const policy = order.warrantyPolicySnapshot ?? { ...DEFAULT_WARRANTY_POLICY, ...order.warrantyPolicy };
+  if (!order.warrantyPolicySnapshot)
+    await tx.run`UPDATE "Order" SET "warrantyPolicySnapshot" = ${JSON.stringify(policy)}::jsonb WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId}`;
   const units = planOrderWarranties({
-    policy: order.warrantyPolicy ?? DEFAULT_WARRANTY_POLICY,
+    policy,
     order: facts,
     products: new Map(products.map((p) => [p.productId, p])),
     pendingProducts: pending,

@@ -178,6 +178,7 @@ export async function redactShop(shop: string) {
     prisma.redactedCustomer.deleteMany({ where: { shop } }),
     prisma.session.deleteMany({ where: { shop } }),
     prisma.webhookDelivery.deleteMany({ where: { shop } }),
+    prisma.shopRulesChange.deleteMany({ where: { shop } }), // its changedBy names the shop's staff
     prisma.shop.deleteMany({ where: { domain: shop } }),
   ]);
   // After the commit: the deletes' deferred triggers retract the aggregates as they go, and leave

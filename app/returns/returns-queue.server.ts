@@ -44,6 +44,7 @@ export interface ReturnQueueRow {
   units: number;
   reasons: string[]; // our reason handles, one per distinct reason of its lines
   outcome: "refund" | "store_credit" | null; // the shopper's preference; null for a return made in Shopify
+  storeCreditBonusPercent: number; // offered when the shopper asked (a return made in Shopify: today's rules)
   status: ReturnStatus;
   origin: "shopper" | "shopify";
   requestedAt: string; // ISO, UTC
@@ -57,8 +58,6 @@ export interface ReturnsQueue {
   page: number;
   pageSize: number;
   hasNext: boolean;
-  /** The shop's bonus for store credit now (the merchant reads "store credit" as what it costs them). */
-  storeCreditBonusPercent: number;
 }
 
 // Timestamps are stored as UTC without a zone (Prisma's convention): written out with their "Z".
@@ -76,7 +75,7 @@ const QUEUE_SQL = `
     SELECT r.* FROM "ReturnRequest" r
     WHERE r.shop = $1 AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM "ReturnRequestLine" l WHERE l."returnId" = r.id AND l.reason = $3))
   ), page AS (
-    SELECT r.id, r.name, o.name AS "orderName", r.status, r.origin, r.outcome, ${iso('r."createdAt"')} AS "requestedAt",
+    SELECT r.id, r.name, o.name AS "orderName", r.status, r.origin, r.outcome, r."storeCreditBonusPercent" AS bonus, ${iso('r."createdAt"')} AS "requestedAt",
            ${CUSTOMER_NAME} AS "customerName", ${CUSTOMER_EMAIL} AS "customerEmail", c."redactedAt" IS NOT NULL AS "customerRedacted",
            c.id IS NOT NULL AS "hasCustomer",
            (SELECT COALESCE(sum(l.quantity), 0)::int FROM "ReturnRequestLine" l WHERE l."returnId" = r.id) AS units,
@@ -101,7 +100,7 @@ export async function returnsQueue(
   const pageSize = Math.min(Math.max(1, Math.trunc(opts.pageSize)), 250);
   // One row more than the page says whether there is a next page without counting again.
   const { rows } = await pool.query<{
-    rows: Array<Omit<ReturnQueueRow, "reference"> & { name: string | null }>;
+    rows: Array<Omit<ReturnQueueRow, "reference" | "storeCreditBonusPercent"> & { name: string | null; bonus: number | null }>;
     counts: Partial<Record<ReturnStatus, number>>;
     rules: Partial<ReturnRules> | null;
   }>(QUEUE_SQL, [shop, filter === "all" ? null : [filter], reason, pageSize + 1, (page - 1) * pageSize]);
@@ -114,8 +113,10 @@ export async function returnsQueue(
     canceled: byStatus.canceled ?? 0,
     all: RETURN_STATUSES.reduce((sum, s) => sum + (byStatus[s] ?? 0), 0),
   };
-  const found = rows[0].rows.map(({ name, ...r }) => ({
+  const todays = returnRulesOf(rows[0].rules).storeCreditBonusPercent;
+  const found = rows[0].rows.map(({ name, bonus, ...r }) => ({
     ...r,
+    storeCreditBonusPercent: bonus ?? todays,
     reference: returnReference({ id: r.id, name }),
     reasons: [...r.reasons].sort(),
   }));
@@ -127,7 +128,6 @@ export async function returnsQueue(
     page,
     pageSize,
     hasNext: found.length > pageSize,
-    storeCreditBonusPercent: returnRulesOf(rows[0].rules).storeCreditBonusPercent,
   };
 }
 
@@ -157,7 +157,7 @@ export interface ReturnDetail {
 }
 
 const DETAIL_SQL = `
-  SELECT r.id, r.name, r.status, r.origin, o.name AS "orderName", r.outcome, r.note, r."declineReason", r."declineNote",
+  SELECT r.id, r.name, r.status, r.origin, o.name AS "orderName", r.outcome, r."storeCreditBonusPercent" AS bonus, r.note, r."declineReason", r."declineNote",
          ${iso('r."createdAt"')} AS "requestedAt",
          json_build_object('name', ${CUSTOMER_NAME}, 'email', ${CUSTOMER_EMAIL}, 'redacted', c."redactedAt" IS NOT NULL, 'exists', c.id IS NOT NULL) AS customer,
          COALESCE((SELECT json_agg(json_build_object('lineItemId', l."lineItemId", 'quantity', l.quantity, 'reason', l.reason,
@@ -173,14 +173,18 @@ const DETAIL_SQL = `
 /** One of the shop's returns with its lines, note, outcome and timeline; null if the shop has no such return. */
 export async function returnDetail(shop: string, returnId: string): Promise<ReturnDetail | null> {
   const { rows } = await pool.query<
-    Omit<ReturnDetail, "storeCreditBonusPercent" | "reference"> & { name: string | null; rules: Partial<ReturnRules> | null }
+    Omit<ReturnDetail, "storeCreditBonusPercent" | "reference"> & {
+      name: string | null;
+      rules: Partial<ReturnRules> | null;
+      bonus: number | null;
+    }
   >(DETAIL_SQL, [returnId, shop]);
   if (!rows[0]) return null;
-  const { rules, name, ...ret } = rows[0];
+  const { rules, name, bonus, ...ret } = rows[0];
   return {
     ...ret,
     reference: returnReference({ id: ret.id, name }),
-    storeCreditBonusPercent: returnRulesOf(rules).storeCreditBonusPercent,
+    storeCreditBonusPercent: bonus ?? returnRulesOf(rules).storeCreditBonusPercent,
   };
 }
 

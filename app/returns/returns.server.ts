@@ -326,9 +326,10 @@ export async function submitReturn(
       throw new ReturnInputError({ code: "not_returnable", reason: check.error, deadline: check.deadline ?? null });
     }
     const [row] = await tx.rows<{ id: string }>`
-      INSERT INTO "ReturnRequest" (id, shop, "customerId", "shopifyOrderId", "requestId", "requestRef", status, origin, outcome, note, "autoApprove", "updatedAt")
+      INSERT INTO "ReturnRequest" (id, shop, "customerId", "shopifyOrderId", "requestId", "requestRef", status, origin, outcome,
+                                   "storeCreditBonusPercent", note, "autoApprove", "updatedAt")
       VALUES (gen_random_uuid()::text, ${shop}, ${customer.id}, ${input.orderId}, ${input.requestId}, ${newRequestRef()}, 'requesting', 'shopper',
-              ${input.outcome}, ${note}, ${check.autoApprove}, now())
+              ${input.outcome}, ${rules.storeCreditBonusPercent}, ${note}, ${check.autoApprove}, now())
       RETURNING id`;
     await tx.run`
       INSERT INTO "ReturnRequestLine" ("returnId", "lineItemId", quantity, reason)

@@ -30,6 +30,7 @@ export interface ReturnViewRow {
   createdAt: Date;
   updatedAt: Date;
   rules: Partial<ReturnRules> | null;
+  bonus: number | null;
   titles: Record<string, string> | null;
   lines: Array<{ lineItemId: string; quantity: number; reason: string }>;
   events: Array<{ kind: string; actor: string; at: string }>;
@@ -37,7 +38,7 @@ export interface ReturnViewRow {
 
 const RETURN_SELECT = `
   SELECT r.id, r."requestId", r.origin, r."shopifyOrderId", o.name AS "orderName", r.name, r.status, r."declineReason", r."declineNote",
-         r.outcome, r.note, r."createdAt", r."updatedAt", s."returnRules" AS rules,
+         r.outcome, r.note, r."createdAt", r."updatedAt", s."returnRules" AS rules, r."storeCreditBonusPercent" AS bonus,
          (SELECT jsonb_object_agg(li->>'id', li->>'title') FROM jsonb_array_elements(o.facts->'lineItems') li) AS titles,
          COALESCE((SELECT json_agg(json_build_object('lineItemId', l."lineItemId", 'quantity', l.quantity, 'reason', l.reason) ORDER BY l.id)
                    FROM "ReturnRequestLine" l WHERE l."returnId" = r.id), '[]') AS lines,
@@ -63,7 +64,8 @@ export function returnView(r: ReturnViewRow, locale: TextLocale): ReturnView {
         reasonText: returnReasonText(l.reason, locale),
       });
   }
-  const bonus = returnRulesOf(r.rules).storeCreditBonusPercent;
+  // The bonus offered when the shopper asked, not today's (a return made in Shopify: today's).
+  const bonus = r.bonus ?? returnRulesOf(r.rules).storeCreditBonusPercent;
   return {
     id: r.id,
     requestId: r.origin === "shopper" ? r.requestId : null,

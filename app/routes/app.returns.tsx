@@ -115,7 +115,7 @@ export default function ReturnsQueuePage() {
         </Text>
       </IndexTable.Cell>
       <IndexTable.Cell>{r.reasons.map((reason) => reasonLabel(reason, locale)).join(", ") || "—"}</IndexTable.Cell>
-      <IndexTable.Cell>{outcomeLabel(r.outcome, queue.storeCreditBonusPercent, tr)}</IndexTable.Cell>
+      <IndexTable.Cell>{outcomeLabel(r.outcome, r.storeCreditBonusPercent, tr)}</IndexTable.Cell>
       <IndexTable.Cell>
         <ReturnStatusBadge status={r.status} tr={tr} />
       </IndexTable.Cell>

@@ -24,6 +24,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       claims: t(locale, "nav.claims"),
       returns: t(locale, "nav.returns"),
       notices: t(locale, "nav.notices"),
+      settings: t(locale, "nav.settings"),
       hubspot: t(locale, "nav.hubspot"),
     },
   };
@@ -40,6 +41,7 @@ export default function AppLayout() {
         <Link to="/app/claims">{nav.claims}</Link>
         <Link to="/app/returns">{nav.returns}</Link>
         <Link to="/app/notices">{nav.notices}</Link>
+        <Link to="/app/settings">{nav.settings}</Link>
         <Link to="/app/hubspot">{nav.hubspot}</Link>
       </NavMenu>
       <Outlet />

@@ -1,0 +1,329 @@
+// The merchant's settings, one section at a time: each section's form fields (as the Settings page
+// shows them) and the parse that turns them back into the rules processing reads (EarnRule,
+// ReturnRules, Reward[], WarrantyPolicy), or into field errors. Pure: the page and the server use
+// the same functions, so the server refuses exactly what the page would.
+import type { EarnRule } from "./loyalty";
+import { fromMinor, minorUnitExponent, MoneyError, toMinor } from "./money";
+import { RETURN_REASONS, type ReturnRules } from "./returns";
+import type { Reward, RewardKind } from "./rewards";
+import { DEFAULT_TIERS } from "./tiers";
+import type { WarrantyPolicy } from "./warranty";
+
+export type SettingsSection = "loyalty" | "rewards" | "warranty" | "returns";
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = ["loyalty", "rewards", "warranty", "returns"];
+
+/** What is wrong with a field; the page says it as `settings.error.<code>` in the merchant's language. */
+export type FieldErrorCode =
+  | "required"
+  | "number"
+  | "integer"
+  | "range"
+  | "decimals"
+  | "choice"
+  | "tooLong"
+  | "tooMany"
+  | "duplicate"
+  | "noReasons"
+  | "exceptNotOffered";
+export interface FieldError {
+  code: FieldErrorCode;
+  vars?: Record<string, string | number>;
+}
+/** Field errors by field name (the form's own names, e.g. `windowDays`, `reward.2.cost`). */
+export type FieldErrors = Record<string, FieldError>;
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+/** A form's values as the page holds them: text for inputs, lists for checkbox groups. */
+export type SettingsFields = Record<string, string | string[]>;
+/** FormData, or anything that reads like it. */
+export interface FormLike {
+  get(name: string): unknown;
+  getAll(name: string): unknown[];
+}
+
+// Bounds that keep every rule meaningful and every stored number an int4 processing can add up.
+export const LIMITS = {
+  pointsPerUnit: { min: 0.01, max: 1000, decimals: 2 },
+  windowDays: { min: 1, max: 365 },
+  bonusPercent: { min: 0, max: 100 },
+  listItems: 50,
+  textLength: 100,
+  rewards: 20,
+  rewardCost: { min: 1, max: 1_000_000 },
+  validDays: { min: 1, max: 3650 },
+  amountMajor: 1_000_000,
+  warrantyMonths: { min: 0, max: 120 },
+  overrides: 50,
+} as const;
+
+export const ROUNDINGS: readonly EarnRule["rounding"][] = ["floor", "round", "ceil"];
+export const EARN_ON: readonly EarnRule["earnOn"][] = ["paid", "fulfilled"];
+export const WINDOW_FROM: readonly ReturnRules["windowFrom"][] = ["delivery", "fulfillment"];
+export const REWARD_KINDS: readonly RewardKind[] = ["amount_off", "free_shipping", "store_credit"];
+export const WARRANTY_STARTS: readonly WarrantyPolicy["startsAt"][] = ["fulfillment", "purchase"];
+export const OVERRIDE_MATCHES: readonly WarrantyPolicy["overrides"][number]["match"][] = ["tag", "productType", "vendor"];
+export const TIER_NAMES: readonly string[] = DEFAULT_TIERS.map((t) => t.name);
+const EARN_FLAGS = ["earnOnDiscountedPrice", "includeShipping", "includeTaxes", "includeGiftCards"] as const;
+
+// ---- reading fields ----------------------------------------------------------------------------
+
+class Reader {
+  readonly errors: FieldErrors = {};
+  constructor(private readonly form: FormLike) {}
+  text(name: string): string {
+    const v = this.form.get(name);
+    return typeof v === "string" ? v.trim() : "";
+  }
+  list(name: string): string[] {
+    return this.form.getAll(name).filter((v): v is string => typeof v === "string");
+  }
+  fail(name: string, code: FieldErrorCode, vars?: FieldError["vars"]): null {
+    this.errors[name] ??= { code, vars };
+    return null;
+  }
+  choice<T extends string>(name: string, options: readonly T[]): T | null {
+    const v = this.text(name);
+    return options.includes(v as T) ? (v as T) : this.fail(name, "choice");
+  }
+  flag(name: string): boolean | null {
+    const v = this.text(name);
+    return v === "true" ? true : v === "false" ? false : this.fail(name, "choice");
+  }
+  integer(name: string, { min, max }: { min: number; max: number }): number | null {
+    const v = this.text(name);
+    if (v === "") return this.fail(name, "required");
+    if (!/^-?\d+$/.test(v)) return this.fail(name, /^-?\d*[.,]\d+$/.test(v) ? "integer" : "number");
+    const n = Number(v);
+    return n < min || n > max ? this.fail(name, "range", { min, max }) : n;
+  }
+  /** A decimal as people type it (a comma or a point before the decimals). */
+  decimal(name: string, { min, max, decimals }: { min: number; max: number; decimals: number }): number | null {
+    const v = this.text(name).replace(",", ".");
+    if (v === "") return this.fail(name, "required");
+    if (!/^\d+(\.\d+)?$/.test(v)) return this.fail(name, "number");
+    if ((v.split(".")[1] ?? "").length > decimals) return this.fail(name, "decimals", { decimals });
+    const n = Number(v);
+    return n < min || n > max ? this.fail(name, "range", { min, max }) : n;
+  }
+  /** An amount in the shop's currency, in minor units; empty is null when `optional`. */
+  money(name: string, currency: string, optional: boolean): number | null | undefined {
+    const v = this.text(name).replace(",", ".");
+    if (v === "") return optional ? null : this.fail(name, "required");
+    const decimals = minorUnitExponent(currency);
+    if (!/^\d+(\.\d+)?$/.test(v)) return this.fail(name, "number");
+    if ((v.split(".")[1] ?? "").length > decimals) return this.fail(name, "decimals", { decimals });
+    if (Number(v) <= 0 || Number(v) > LIMITS.amountMajor)
+      return this.fail(name, "range", { min: fromMinor(1, currency), max: LIMITS.amountMajor });
+    try {
+      return toMinor(v, currency);
+    } catch (e) {
+      if (e instanceof MoneyError) return this.fail(name, "number");
+      throw e;
+    }
+  }
+  /** A comma-separated list (tags, product types): trimmed, no empties, no duplicates ignoring case. */
+  names(name: string): string[] | null {
+    const items = this.text(name)
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const long = items.find((s) => s.length > LIMITS.textLength);
+    if (long) return this.fail(name, "tooLong", { max: LIMITS.textLength, value: long.slice(0, 30) });
+    if (items.length > LIMITS.listItems) return this.fail(name, "tooMany", { max: LIMITS.listItems });
+    const seen = new Set<string>();
+    return items.filter((s) => !seen.has(s.toLowerCase()) && !!seen.add(s.toLowerCase()));
+  }
+  done<T>(value: () => T): Parsed<T> {
+    return Object.keys(this.errors).length ? { ok: false, errors: this.errors } : { ok: true, value: value() };
+  }
+}
+
+/** The page's values as a FormLike (the page checks a section with the same parse before sending it). */
+export function fieldsForm(fields: SettingsFields): FormLike {
+  return {
+    get: (name) => {
+      const v = fields[name];
+      return Array.isArray(v) ? v[0] : v;
+    },
+    getAll: (name) => {
+      const v = fields[name];
+      return v === undefined ? [] : Array.isArray(v) ? v : [v];
+    },
+  };
+}
+
+// ---- loyalty: the earn rule --------------------------------------------------------------------
+
+export function earnRuleFields(rule: EarnRule): SettingsFields {
+  return {
+    pointsPerUnit: String(rule.pointsPerUnit),
+    rounding: rule.rounding,
+    earnOn: rule.earnOn,
+    ...Object.fromEntries(EARN_FLAGS.map((f) => [f, String(rule[f])])),
+  };
+}
+
+export function parseEarnRule(form: FormLike): Parsed<EarnRule> {
+  const r = new Reader(form);
+  const pointsPerUnit = r.decimal("pointsPerUnit", LIMITS.pointsPerUnit);
+  const rounding = r.choice("rounding", ROUNDINGS);
+  const earnOn = r.choice("earnOn", EARN_ON);
+  const flags = Object.fromEntries(EARN_FLAGS.map((f) => [f, r.flag(f)])) as Record<(typeof EARN_FLAGS)[number], boolean>;
+  return r.done(() => ({ pointsPerUnit: pointsPerUnit!, rounding: rounding!, earnOn: earnOn!, ...flags }));
+}
+
+// ---- returns -----------------------------------------------------------------------------------
+
+export function returnRulesFields(rules: ReturnRules): SettingsFields {
+  return {
+    windowDays: String(rules.windowDays),
+    windowFrom: rules.windowFrom,
+    finalSaleTags: rules.finalSaleTags.join(", "),
+    finalSaleProductTypes: rules.finalSaleProductTypes.join(", "),
+    reasons: RETURN_REASONS.filter((r) => rules.reasons.includes(r)),
+    autoApprove: String(!!rules.autoApprove),
+    autoApproveExcept: RETURN_REASONS.filter((r) => rules.autoApprove?.exceptReasons.includes(r)),
+    storeCreditBonusPercent: String(rules.storeCreditBonusPercent),
+  };
+}
+
+export function parseReturnRules(form: FormLike): Parsed<ReturnRules> {
+  const r = new Reader(form);
+  const windowDays = r.integer("windowDays", LIMITS.windowDays);
+  const windowFrom = r.choice("windowFrom", WINDOW_FROM);
+  const finalSaleTags = r.names("finalSaleTags");
+  const finalSaleProductTypes = r.names("finalSaleProductTypes");
+  const reasonList = (name: string) => {
+    const picked = r.list(name);
+    if (picked.some((p) => !(RETURN_REASONS as readonly string[]).includes(p))) return r.fail(name, "choice");
+    return RETURN_REASONS.filter((reason) => picked.includes(reason)); // the shopper sees them in this order
+  };
+  const reasons = reasonList("reasons");
+  if (reasons && !reasons.length) r.fail("reasons", "noReasons");
+  const autoApprove = r.flag("autoApprove");
+  const except = reasonList("autoApproveExcept");
+  if (autoApprove && except && reasons && except.some((e) => !reasons.includes(e))) r.fail("autoApproveExcept", "exceptNotOffered");
+  const storeCreditBonusPercent = r.integer("storeCreditBonusPercent", LIMITS.bonusPercent);
+  return r.done(() => ({
+    windowDays: windowDays!,
+    windowFrom: windowFrom!,
+    finalSaleTags: finalSaleTags!,
+    finalSaleProductTypes: finalSaleProductTypes!,
+    reasons: reasons!,
+    autoApprove: autoApprove ? { exceptReasons: except! } : null,
+    storeCreditBonusPercent: storeCreditBonusPercent!,
+  }));
+}
+
+// ---- the rewards catalog -----------------------------------------------------------------------
+// Rows are `reward.<i>.<field>`, i from 0 to `rewardCount` - 1. A row keeps its id (redemptions
+// name the reward they spent points on); a new row (no id) gets one from its kind.
+
+export function rewardsFields(rewards: Reward[], currency: string): SettingsFields {
+  const fields: SettingsFields = { rewardCount: String(rewards.length) };
+  rewards.forEach((w, i) => {
+    fields[`reward.${i}.id`] = w.id;
+    fields[`reward.${i}.kind`] = w.kind;
+    fields[`reward.${i}.cost`] = String(w.cost);
+    fields[`reward.${i}.value`] = w.valueMinor === null ? "" : fromMinor(w.valueMinor, currency);
+    fields[`reward.${i}.minimumOrder`] = w.minimumOrderMinor === null ? "" : fromMinor(w.minimumOrderMinor, currency);
+    fields[`reward.${i}.validDays`] = String(w.validDays);
+    fields[`reward.${i}.tiers`] = w.tiers ?? [];
+  });
+  return fields;
+}
+
+const REWARD_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+export function parseRewards(form: FormLike, currency: string): Parsed<Reward[]> {
+  const r = new Reader(form);
+  const count = r.integer("rewardCount", { min: 0, max: LIMITS.rewards });
+  if (count === null) {
+    // Only a page that is not ours sends a bad count: say it on the catalog as a whole.
+    const e = r.errors.rewardCount;
+    return { ok: false, errors: { rewardCount: e.code === "range" ? { code: "tooMany", vars: { max: LIMITS.rewards } } : e } };
+  }
+  const rows: Array<Reward | null> = [];
+  const ids = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const f = (name: string) => `reward.${i}.${name}`;
+    const given = r.text(f("id"));
+    if (given && !REWARD_ID.test(given)) r.fail(f("id"), "choice");
+    if (given && ids.has(given)) r.fail(f("id"), "duplicate");
+    if (given) ids.add(given);
+    const kind = r.choice(f("kind"), REWARD_KINDS);
+    const cost = r.integer(f("cost"), LIMITS.rewardCost);
+    // Free shipping has no amount; the others must say how much.
+    const valueMinor = kind === "free_shipping" ? null : kind ? r.money(f("value"), currency, false) : undefined;
+    const minimumOrderMinor = r.money(f("minimumOrder"), currency, true);
+    const validDays = r.integer(f("validDays"), LIMITS.validDays);
+    const tiers = r.list(f("tiers"));
+    if (tiers.some((t) => !TIER_NAMES.includes(t))) r.fail(f("tiers"), "choice");
+    rows.push(
+      kind && cost !== null && valueMinor !== undefined && minimumOrderMinor !== undefined && validDays !== null
+        ? {
+            id: given,
+            kind,
+            cost,
+            valueMinor,
+            minimumOrderMinor,
+            validDays,
+            tiers: tiers.length ? TIER_NAMES.filter((t) => tiers.includes(t)) : null,
+          }
+        : null,
+    );
+  }
+  return r.done(() =>
+    rows.map((w) => {
+      if (w!.id) return w!;
+      let n = 1;
+      while (ids.has(`${w!.kind.replace("_", "-")}-${n}`)) n++;
+      const id = `${w!.kind.replace("_", "-")}-${n}`;
+      ids.add(id);
+      return { ...w!, id };
+    }),
+  );
+}
+
+// ---- warranty policy ---------------------------------------------------------------------------
+// Overrides are `override.<i>.<field>`, i from 0 to `overrideCount` - 1.
+
+export function warrantyPolicyFields(policy: WarrantyPolicy): SettingsFields {
+  const fields: SettingsFields = {
+    defaultMonths: String(policy.defaultMonths),
+    startsAt: policy.startsAt,
+    overrideCount: String(policy.overrides.length),
+  };
+  policy.overrides.forEach((o, i) => {
+    fields[`override.${i}.match`] = o.match;
+    fields[`override.${i}.value`] = o.value;
+    fields[`override.${i}.months`] = String(o.months);
+  });
+  return fields;
+}
+
+export function parseWarrantyPolicy(form: FormLike): Parsed<WarrantyPolicy> {
+  const r = new Reader(form);
+  const defaultMonths = r.integer("defaultMonths", LIMITS.warrantyMonths);
+  const startsAt = r.choice("startsAt", WARRANTY_STARTS);
+  const count = r.integer("overrideCount", { min: 0, max: LIMITS.overrides });
+  if (count === null) {
+    const e = r.errors.overrideCount;
+    return { ok: false, errors: { overrideCount: e.code === "range" ? { code: "tooMany", vars: { max: LIMITS.overrides } } : e } };
+  }
+  const overrides: WarrantyPolicy["overrides"] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const f = (name: string) => `override.${i}.${name}`;
+    const match = r.choice(f("match"), OVERRIDE_MATCHES);
+    const value = r.text(f("value"));
+    if (!value) r.fail(f("value"), "required");
+    else if (value.length > LIMITS.textLength) r.fail(f("value"), "tooLong", { max: LIMITS.textLength, value: value.slice(0, 30) });
+    // Two overrides for the same tag would leave the months to whichever comes first: say so.
+    else if (match && seen.has(`${match}:${value.toLowerCase()}`)) r.fail(f("value"), "duplicate");
+    if (match) seen.add(`${match}:${value.toLowerCase()}`);
+    const months = r.integer(f("months"), LIMITS.warrantyMonths);
+    if (match && value && months !== null) overrides.push({ match, value, months });
+  }
+  return r.done(() => ({ defaultMonths: defaultMonths!, startsAt: startsAt!, overrides }));
+}

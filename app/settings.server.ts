@@ -1,0 +1,113 @@
+// The merchant's settings: the shop's rules as the Settings page shows them, and saving one section.
+// A save writes the rules in force (the Shop column processing reads) and appends the change to
+// ShopRulesChange, in one transaction; an unchanged save writes nothing. Rules are versioned by
+// time: processing reads the current column, and what was earned keeps the rule of its day (an
+// order's earn snapshot holds the rule it earned under; refunds reverse with it).
+import { pool, transaction } from "./db.server";
+import { DEFAULT_EARN_RULE, type EarnRule } from "./domain/loyalty";
+import { returnRulesOf, type ReturnRules } from "./domain/returns";
+import { defaultRewards, type Reward } from "./domain/rewards";
+import {
+  earnRuleFields,
+  parseEarnRule,
+  parseReturnRules,
+  parseRewards,
+  parseWarrantyPolicy,
+  returnRulesFields,
+  rewardsFields,
+  warrantyPolicyFields,
+  type FieldErrors,
+  type FormLike,
+  type SettingsFields,
+  type SettingsSection,
+} from "./domain/settings";
+import { DEFAULT_WARRANTY_POLICY, type WarrantyPolicy } from "./domain/warranty";
+import type { SectionChange } from "./settings";
+
+// The Shop column each section is kept in (constants: composed into SQL text).
+const COLUMN: Record<SettingsSection, string> = {
+  loyalty: `"earnRule"`,
+  rewards: `"rewards"`,
+  warranty: `"warrantyPolicy"`,
+  returns: `"returnRules"`,
+};
+
+interface ShopRules {
+  currency: string;
+  earnRule: Partial<EarnRule> | null;
+  rewards: Reward[] | null;
+  warrantyPolicy: Partial<WarrantyPolicy> | null;
+  returnRules: Partial<ReturnRules> | null;
+}
+
+// What processing applies where a column is empty (or was written before a rule had a field).
+function rulesInForce(row: ShopRules) {
+  return {
+    loyalty: { ...DEFAULT_EARN_RULE, ...row.earnRule },
+    rewards: row.rewards ?? defaultRewards(row.currency),
+    warranty: { ...DEFAULT_WARRANTY_POLICY, ...row.warrantyPolicy },
+    returns: returnRulesOf(row.returnRules),
+  };
+}
+
+export interface ShopSettings {
+  currency: string;
+  fields: Record<SettingsSection, SettingsFields>;
+  changes: Record<SettingsSection, SectionChange | null>;
+}
+
+/** The shop's rules as the page's fields (the defaults where none were saved), and each section's last change. */
+export async function shopSettings(shop: string): Promise<ShopSettings | null> {
+  const { rows } = await pool.query<ShopRules & { changes: Array<{ section: SettingsSection; at: string; by: string | null }> }>(
+    `SELECT s.currency, s."earnRule", s.rewards, s."warrantyPolicy", s."returnRules",
+            COALESCE((SELECT json_agg(json_build_object('section', c.section, 'at', c."changedAt", 'by', c."changedBy"))
+                        FROM (SELECT DISTINCT ON (section) section, "changedAt", "changedBy" FROM "ShopRulesChange"
+                               WHERE shop = s.domain ORDER BY section, "changedAt" DESC, id DESC) c), '[]') AS changes
+       FROM "Shop" s WHERE s.domain = $1`,
+    [shop],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  const rules = rulesInForce(row);
+  const changes: ShopSettings["changes"] = { loyalty: null, rewards: null, warranty: null, returns: null };
+  // json_build_object writes a timestamp without a zone: it is UTC (app/db.server.ts).
+  for (const c of row.changes) changes[c.section] = { at: new Date(`${c.at}Z`).toISOString(), by: c.by };
+  return {
+    currency: row.currency,
+    fields: {
+      loyalty: earnRuleFields(rules.loyalty),
+      rewards: rewardsFields(rules.rewards, row.currency),
+      warranty: warrantyPolicyFields(rules.warranty),
+      returns: returnRulesFields(rules.returns),
+    },
+    changes,
+  };
+}
+
+export type SaveResult = { ok: true; changed: boolean } | { ok: false; errors: FieldErrors } | { ok: false; notFound: true };
+
+/** Parses one section of the page's form and, if valid and different, makes it the rules in force. */
+export async function saveSettings(shop: string, section: SettingsSection, form: FormLike, changedBy: string | null): Promise<SaveResult> {
+  return transaction(async (tx) => {
+    // Locked: two saves of one shop's settings take turns, so each compares with what the other wrote.
+    const [row] = await tx.rows<ShopRules>`
+      SELECT currency, "earnRule", rewards, "warrantyPolicy", "returnRules" FROM "Shop" WHERE domain = ${shop} FOR UPDATE`;
+    if (!row) return { ok: false, notFound: true } as const;
+    const parsed =
+      section === "loyalty"
+        ? parseEarnRule(form)
+        : section === "returns"
+          ? parseReturnRules(form)
+          : section === "rewards"
+            ? parseRewards(form, row.currency)
+            : parseWarrantyPolicy(form);
+    if (!parsed.ok) return { ok: false, errors: parsed.errors } as const;
+    const rules = JSON.stringify(parsed.value);
+    // Compared as jsonb (key order aside) with the rules in force: saving the defaults shown is no change.
+    const [same] = await tx.rows<{ same: boolean }>`SELECT ${rules}::jsonb = ${JSON.stringify(rulesInForce(row)[section])}::jsonb AS same`;
+    if (same.same) return { ok: true, changed: false } as const;
+    await tx.query(`UPDATE "Shop" SET ${COLUMN[section]} = $2::jsonb, "updatedAt" = now() WHERE domain = $1`, [shop, rules]);
+    await tx.run`INSERT INTO "ShopRulesChange" (shop, section, rules, "changedBy") VALUES (${shop}, ${section}, ${rules}::jsonb, ${changedBy})`;
+    return { ok: true, changed: true } as const;
+  });
+}

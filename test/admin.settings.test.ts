@@ -1,0 +1,367 @@
+// The merchant's Settings over HTTP against the real built server, with session tokens as App
+// Bridge sends them: each section read from the shop's rules (defaults when unset), saved into the
+// Shop column processing reads plus an append-only history row, refused field by field in the
+// merchant's language with nothing changed, and never another shop's.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStack, type Stack } from "./stack.ts";
+import { BROWSER_UA } from "./shopper-helpers.ts";
+import { sessionToken } from "./sandboxes/shopify/signing.ts";
+import { deliver } from "./hubspot-helpers.ts";
+
+const SHOP = "admin-settings.myshopify.com";
+const OTHER = "admin-settings-other.myshopify.com";
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ database: "postventa_test_admin_settings" });
+  for (const shop of [SHOP, OTHER]) await stack.installShop(shop);
+});
+afterAll(async () => stack?.stop());
+
+const DATA = "_data=routes%2Fapp.settings";
+const bearer = (shop: string, sub = "42") => ({
+  "User-Agent": BROWSER_UA,
+  Authorization: `Bearer ${sessionToken({ apiKey: process.env.SHOPIFY_API_KEY!, secret: process.env.SHOPIFY_API_SECRET!, shop, sub })}`,
+});
+const load = async (shop = SHOP, locale = "es") => {
+  const res = await fetch(`${stack.url}/app/settings?${DATA}&locale=${locale}`, { headers: bearer(shop) });
+  expect(res.status).toBe(200);
+  return res.json();
+};
+const save = async (intent: string, fields: Record<string, string | string[]>, { shop = SHOP, locale = "es" } = {}) => {
+  const body = new URLSearchParams({ intent });
+  for (const [k, v] of Object.entries(fields)) for (const one of [v].flat()) body.append(k, one);
+  const res = await fetch(`${stack.url}/app/settings?${DATA}&locale=${locale}`, { method: "POST", headers: bearer(shop), body });
+  return { status: res.status, body: await res.json() };
+};
+const shopRow = async (shop = SHOP) =>
+  (await stack.pool.query(`SELECT "earnRule", rewards, "warrantyPolicy", "returnRules" FROM "Shop" WHERE domain = $1`, [shop])).rows[0];
+const history = async (shop = SHOP) =>
+  (await stack.pool.query(`SELECT section, rules, "changedBy" FROM "ShopRulesChange" WHERE shop = $1 ORDER BY id`, [shop])).rows;
+
+describe("the Settings page's loader", () => {
+  it("shows the defaults, unchanged, with the page's strings in the merchant's language", async () => {
+    const data = await load(SHOP, "es");
+    expect(data.settings.currency).toBe("USD");
+    expect(data.settings.fields.returns).toMatchObject({
+      windowDays: "30",
+      windowFrom: "delivery",
+      autoApprove: "true",
+      storeCreditBonusPercent: "10",
+    });
+    expect(data.settings.fields.loyalty).toMatchObject({ pointsPerUnit: "1", rounding: "floor", earnOn: "paid" });
+    expect(data.settings.fields.rewards.rewardCount).toBe("4");
+    expect(data.settings.fields.rewards["reward.1.value"]).toBe("5.00");
+    expect(data.settings.fields.warranty).toEqual({ defaultMonths: "12", startsAt: "fulfillment", overrideCount: "0" });
+    expect(data.settings.changes).toEqual({ loyalty: null, rewards: null, warranty: null, returns: null });
+    expect(data.strings["settings.title"]).toBe("Ajustes");
+    expect((await load(SHOP, "en")).strings["settings.title"]).toBe("Settings");
+  });
+
+  it("renders the page as the admin first loads it, in English with locale=en", async () => {
+    const idToken = bearer(SHOP).Authorization.slice(7);
+    const q = new URLSearchParams({
+      embedded: "1",
+      shop: SHOP,
+      host: Buffer.from(`${SHOP}/admin`).toString("base64url"),
+      id_token: idToken,
+      locale: "en",
+    });
+    const res = await fetch(`${stack.url}/app/settings?${q}`, { headers: { "User-Agent": BROWSER_UA } });
+    const html = (await res.text()).replace(/<script[\s\S]*?<\/script>/g, "");
+    expect(res.status).toBe(200);
+    for (const text of ["Settings", "Points program", "Rewards catalog", "Warranties", "Returns", "Return window (days)", "Save"])
+      expect(html).toContain(text);
+    expect(html).not.toMatch(/settings\.[a-z]+\./); // no raw message keys
+    expect(html).not.toContain("Plazo de devolución");
+  });
+
+  it("gives nothing to, and takes nothing from, a request without a session token", async () => {
+    const res = await fetch(`${stack.url}/app/settings?${DATA}`, { headers: { "User-Agent": BROWSER_UA } });
+    expect(await res.text()).not.toContain("windowDays");
+    const post = await fetch(`${stack.url}/app/settings?${DATA}`, {
+      method: "POST",
+      headers: { "User-Agent": BROWSER_UA },
+      body: new URLSearchParams({ intent: "returns", windowDays: "99" }),
+    });
+    // shopify-app-remix answers a data request without a token itself (no content, or a redirect to log in).
+    expect(post.status).not.toBe(200);
+    expect(await history()).toEqual([]);
+  });
+});
+
+describe("saving a section", () => {
+  const returnsFields = async () => (await load()).settings.fields.returns as Record<string, string | string[]>;
+
+  it("saves the return rules, records who and when, and leaves the other shop alone", async () => {
+    const fields = {
+      ...(await returnsFields()),
+      windowDays: "45",
+      finalSaleTags: "final-sale, Outlet",
+      reasons: ["unwanted", "defective", "other"],
+    };
+    const res = await save("returns", fields);
+    expect(res).toEqual({
+      status: 200,
+      body: { ok: true, section: "returns", changed: true, message: expect.stringContaining("Cambios guardados") },
+    });
+    const rules = {
+      windowDays: 45,
+      windowFrom: "delivery",
+      finalSaleTags: ["final-sale", "Outlet"],
+      finalSaleProductTypes: [],
+      reasons: ["unwanted", "defective", "other"],
+      autoApprove: { exceptReasons: ["defective", "other"] },
+      storeCreditBonusPercent: 10,
+    };
+    expect((await shopRow()).returnRules).toEqual(rules);
+    expect(await history()).toEqual([{ section: "returns", rules, changedBy: "42" }]);
+    const after = await load();
+    expect(after.settings.fields.returns).toMatchObject({ windowDays: "45", finalSaleTags: "final-sale, Outlet" });
+    expect(after.settings.changes.returns).toEqual({ at: expect.any(String), by: "42" });
+    expect(Date.now() - Date.parse(after.settings.changes.returns.at)).toBeLessThan(60_000);
+    expect(after.settings.changes.loyalty).toBeNull();
+    // The other shop: still the defaults, no history.
+    expect((await shopRow(OTHER)).returnRules).toBeNull();
+    expect(await history(OTHER)).toEqual([]);
+    expect((await load(OTHER)).settings.fields.returns.windowDays).toBe("30");
+  });
+
+  it("writes nothing when nothing changed (the same form sent twice, or the defaults as shown)", async () => {
+    const before = (await history()).length;
+    const again = await save("returns", await returnsFields());
+    expect(again).toEqual({
+      status: 200,
+      body: { ok: true, section: "returns", changed: false, message: "No había cambios que guardar." },
+    });
+    const defaults = await save("warranty", (await load()).settings.fields.warranty);
+    expect(defaults.body.changed).toBe(false);
+    expect((await shopRow()).warrantyPolicy).toBeNull();
+    expect((await history()).length).toBe(before);
+  });
+
+  it("refuses invalid fields in Spanish and in English, changing nothing", async () => {
+    const rowBefore = await shopRow();
+    const historyBefore = await history();
+    const bad = { ...(await returnsFields()), windowDays: "0", storeCreditBonusPercent: "diez", reasons: ["unwanted", "teleported"] };
+    const es = await save("returns", bad);
+    expect(es).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        section: "returns",
+        message: "Revise los campos marcados: no se ha guardado nada.",
+        fieldErrors: {
+          windowDays: "Escriba un valor entre 1 y 365.",
+          storeCreditBonusPercent: "Escriba un número (por ejemplo 10 o 2,5).",
+          reasons: "Elija una de las opciones de la lista.",
+        },
+      },
+    });
+    const en = await save("returns", bad, { locale: "en" });
+    expect(en.status).toBe(400);
+    expect(en.body.fieldErrors).toEqual({
+      windowDays: "Enter a value between 1 and 365.",
+      storeCreditBonusPercent: "Enter a number (for example 10 or 2.5).",
+      reasons: "Choose one of the listed options.",
+    });
+    expect(await shopRow()).toEqual(rowBefore);
+    expect(await history()).toEqual(historyBefore);
+  });
+
+  it("answers 400 with a message, never a 500, to a form that is not the page's", async () => {
+    const unknown = await save("shipping", {});
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toBe("Sección de ajustes desconocida: «shipping». Recargue la página.");
+    for (const [intent, fields] of [
+      ["loyalty", {}],
+      ["rewards", { rewardCount: "100000" }],
+      ["rewards", { rewardCount: "1", "reward.0.kind": "amount_off", "reward.0.cost": "1e9", "reward.0.value": "99999999999999999999" }],
+      ["warranty", { defaultMonths: "12", startsAt: "purchase", overrideCount: "-1" }],
+      ["returns", { windowDays: "9".repeat(400) }],
+    ] as const) {
+      const res = await save(intent, fields as Record<string, string>);
+      expect(res.status, `${intent} ${JSON.stringify(res.body)}`).toBe(400);
+      expect(Object.keys(res.body.fieldErrors).length).toBeGreaterThan(0);
+    }
+    expect((await shopRow()).earnRule).toBeNull();
+  });
+
+  it("saves the earn rule, the rewards catalog and the warranty policy as processing reads them", async () => {
+    const { fields } = (await load()).settings;
+    const loyalty = await save("loyalty", { ...fields.loyalty, pointsPerUnit: "2,5", includeShipping: "true", earnOn: "fulfilled" });
+    expect(loyalty.body.changed).toBe(true);
+    expect((await shopRow()).earnRule).toEqual({
+      pointsPerUnit: 2.5,
+      rounding: "floor",
+      earnOn: "fulfilled",
+      earnOnDiscountedPrice: true,
+      includeShipping: true,
+      includeTaxes: false,
+      includeGiftCards: false,
+    });
+
+    const rewards = await save("rewards", {
+      ...fields.rewards,
+      rewardCount: "5",
+      "reward.4.kind": "store_credit",
+      "reward.4.cost": "3000",
+      "reward.4.value": "40",
+      "reward.4.validDays": "365",
+      "reward.4.tiers": "Gold",
+    });
+    expect(rewards.body.changed).toBe(true);
+    const catalog = (await shopRow()).rewards;
+    expect(catalog.map((r: { id: string }) => r.id)).toEqual([
+      "free-shipping",
+      "amount-5",
+      "amount-15",
+      "store-credit-10",
+      "store-credit-1",
+    ]);
+    expect(catalog[4]).toEqual({
+      id: "store-credit-1",
+      kind: "store_credit",
+      cost: 3000,
+      valueMinor: 4000,
+      minimumOrderMinor: null,
+      validDays: 365,
+      tiers: ["Gold"],
+    });
+
+    const warranty = await save("warranty", {
+      defaultMonths: "24",
+      startsAt: "fulfillment",
+      overrideCount: "1",
+      "override.0.match": "vendor",
+      "override.0.value": "Baratza",
+      "override.0.months": "36",
+    });
+    expect(warranty.body.changed).toBe(true);
+    expect((await shopRow()).warrantyPolicy).toEqual({
+      defaultMonths: 24,
+      startsAt: "fulfillment",
+      overrides: [{ match: "vendor", value: "Baratza", months: 36 }],
+    });
+
+    expect((await history()).map((h) => h.section)).toEqual(["returns", "loyalty", "rewards", "warranty"]);
+    const { changes } = (await load()).settings;
+    for (const section of ["loyalty", "rewards", "warranty", "returns"]) expect(changes[section]?.by).toBe("42");
+    // Shown back as saved: the new reward with its id, amounts in the shop's currency.
+    expect((await load()).settings.fields.rewards).toMatchObject({
+      rewardCount: "5",
+      "reward.4.id": "store-credit-1",
+      "reward.4.value": "40.00",
+    });
+  });
+});
+
+const SHOPPER = 9007199254890001n;
+// An order of this shop's shopper, as Shopify's orders/paid webhook sends it: one 100.00 line, 100.00 shipping.
+const shopperOrder = (id: bigint) => ({
+  id,
+  admin_graphql_api_id: `gid://shopify/Order/${id}`,
+  name: `#${Number(id % 10000n)}`,
+  email: "ana@example.com",
+  created_at: new Date().toISOString(),
+  processed_at: new Date().toISOString(),
+  currency: "USD",
+  financial_status: "paid",
+  cancelled_at: null,
+  taxes_included: false,
+  total_tax: "0.00",
+  total_shipping_price_set: { shop_money: { amount: "100.00", currency_code: "USD" } },
+  customer: { id: SHOPPER, email: "ana@example.com", first_name: "Ana", last_name: "García" },
+  line_items: [
+    {
+      id: id + 1n,
+      product_id: null,
+      variant_id: null,
+      title: "Molinillo",
+      vendor: "Baratza",
+      quantity: 1,
+      price: "100.00",
+      total_discount: "0.00",
+      discount_allocations: [],
+      gift_card: false,
+      tax_lines: [],
+    },
+  ],
+  fulfillments: [],
+});
+
+describe("a changed earn rule", () => {
+  const ledger = async () =>
+    (await stack.pool.query(`SELECT kind, points, "orderId" FROM "PointsLedgerEntry" WHERE shop = $1 ORDER BY "orderId", id`, [OTHER]))
+      .rows;
+
+  it("applies from now on; what was earned before is reversed under the rule it was earned with", async () => {
+    const before = 9007199254890100n;
+    const after = 9007199254890200n;
+    await deliver(stack.url, OTHER, "orders/paid", shopperOrder(before));
+    await stack.waitForDrain();
+    const fields = (await load(OTHER)).settings.fields.loyalty;
+    expect((await save("loyalty", { ...fields, pointsPerUnit: "3", includeShipping: "true" }, { shop: OTHER })).body.changed).toBe(true);
+    await deliver(stack.url, OTHER, "orders/paid", shopperOrder(after));
+    // The first order's line refunded (its shipping kept) after the change: under the rule it earned
+    // with, the line was all it earned on, so all 100 go back; under today's rule (shipping counts)
+    // it would be half.
+    await deliver(stack.url, OTHER, "refunds/create", {
+      id: before + 50n,
+      order_id: before,
+      created_at: new Date().toISOString(),
+      refund_line_items: [{ id: before + 51n, line_item_id: before + 1n, quantity: 1, subtotal: "100.00", total_tax: "0.00" }],
+      transactions: [{ id: before + 52n, amount: "100.00", kind: "refund", status: "success", currency: "USD" }],
+      order_adjustments: [],
+    });
+    await stack.waitForDrain();
+    expect(await ledger()).toEqual([
+      { kind: "earn", points: 100, orderId: String(before) },
+      { kind: "refund_reversal", points: -100, orderId: String(before) },
+      { kind: "earn", points: 600, orderId: String(after) }, // (100 + 100 shipping) × 3
+    ]);
+  });
+});
+
+describe("a changed warranty policy", () => {
+  const registrations = async (orderId: bigint) =>
+    (
+      await stack.pool.query(
+        `SELECT "unitIndex", months, status FROM "WarrantyRegistration" WHERE shop = $1 AND "shopifyOrderId" = $2 ORDER BY "unitIndex"`,
+        [OTHER, String(orderId)],
+      )
+    ).rows;
+
+  it("covers new orders; an order registered before keeps its months when a later event re-plans it", async () => {
+    const before = 9007199254890300n;
+    const after = 9007199254890400n;
+    const order = (id: bigint) => ({
+      ...shopperOrder(id),
+      line_items: [{ ...shopperOrder(id).line_items[0], quantity: 2, price: "50.00" }],
+    });
+    await deliver(stack.url, OTHER, "orders/paid", order(before));
+    await stack.waitForDrain();
+    expect(await registrations(before)).toEqual([
+      { unitIndex: 0, months: 12, status: "pending_fulfillment" },
+      { unitIndex: 1, months: 12, status: "pending_fulfillment" },
+    ]);
+    const fields = (await load(OTHER)).settings.fields.warranty;
+    expect((await save("warranty", { ...fields, defaultMonths: "36" }, { shop: OTHER })).body.changed).toBe(true);
+    await deliver(stack.url, OTHER, "orders/paid", order(after));
+    // A refund of one unit re-plans the first order's warranties.
+    await deliver(stack.url, OTHER, "refunds/create", {
+      id: before + 50n,
+      order_id: before,
+      created_at: new Date().toISOString(),
+      refund_line_items: [{ id: before + 51n, line_item_id: before + 1n, quantity: 1, subtotal: "50.00", total_tax: "0.00" }],
+      transactions: [{ id: before + 52n, amount: "50.00", kind: "refund", status: "success", currency: "USD" }],
+      order_adjustments: [],
+    });
+    await stack.waitForDrain();
+    expect(await registrations(before)).toEqual([
+      { unitIndex: 0, months: 12, status: "pending_fulfillment" },
+      { unitIndex: 1, months: 12, status: "voided" },
+    ]);
+    expect((await registrations(after)).map((r) => r.months)).toEqual([36, 36]);
+  });
+});

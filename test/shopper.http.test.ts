@@ -15,6 +15,8 @@ beforeAll(async () => {
   stack = await startStack({ database: "shopper_http" });
   await stack.installShop(SHOP);
   await deliver(stack.url, SHOP, "orders/paid", paidOrder(7001n, { id: ANA, email: "ana@example.com", firstName: "Ana" }, "640.00"));
+  // Processed before the next arrives: the history lists entries in the order they were written.
+  await stack.waitForDrain();
   await deliver(stack.url, SHOP, "orders/paid", paidOrder(7002n, { id: ANA, email: "ana@example.com", firstName: "Ana" }, "120.00"));
   await deliver(stack.url, SHOP, "orders/paid", paidOrder(7003n, { id: BEA, email: "bea@example.com", firstName: "Bea" }, "90.00"));
   await stack.waitForDrain();

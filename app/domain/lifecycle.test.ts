@@ -299,6 +299,9 @@ describe("the shopper's words", () => {
     expect(historyKind("birthday")).toBe("gift");
     expect(historyKind("anniversary")).toBe("gift");
     expect(historyKind("expire")).toBe("expired");
+    // A kind this version does not know is never shown as an expiry.
+    expect(historyKind("bonus_from_the_future")).toBe("adjusted");
+    expect(historyText("bonus_from_the_future", {}, "EUR", "es")).toBe("Ajuste de puntos");
     expect(historyText("birthday", {}, "EUR", "es")).toBe("¡Feliz cumpleaños! Puntos de regalo");
     expect(historyText("anniversary", { years: 2 }, "EUR", "en")).toBe("2 years since your first purchase: points on us");
     expect(historyText("anniversary", { years: 1 }, "EUR", "es")).toBe("1 año desde tu primera compra: puntos de regalo");

@@ -73,7 +73,7 @@ export function rewardTitle(
   return min ? `${value} off orders from ${min}` : `${value} off your next order`;
 }
 
-export type HistoryKind = "earned" | "reversed" | "claimed" | "redeemed" | "restored" | "expired" | "gift";
+export type HistoryKind = "earned" | "reversed" | "claimed" | "redeemed" | "restored" | "expired" | "gift" | "adjusted";
 
 export function historyKind(ledgerKind: string): HistoryKind {
   switch (ledgerKind) {
@@ -92,8 +92,11 @@ export function historyKind(ledgerKind: string): HistoryKind {
     case "birthday":
     case "anniversary":
       return "gift";
-    default:
+    case "expire":
       return "expired";
+    default:
+      // A kind written by a newer version than this one: never shown as something it is not.
+      return "adjusted";
   }
 }
 
@@ -127,7 +130,7 @@ export function historyText(kind: string, params: LedgerParams, currency: string
     case "expire":
       return es ? "Puntos caducados por inactividad" : "Points expired after a period without activity";
     default:
-      return es ? "Puntos caducados" : "Points expired";
+      return es ? "Ajuste de puntos" : "Points adjusted";
   }
 }
 

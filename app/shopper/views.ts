@@ -42,7 +42,7 @@ export interface TierProgress {
 export interface HistoryItem {
   id: string;
   at: string; // ISO date-time
-  kind: "earned" | "reversed" | "claimed" | "redeemed" | "restored" | "expired" | "gift"; // gift: birthday and anniversary points
+  kind: "earned" | "reversed" | "claimed" | "redeemed" | "restored" | "expired" | "gift" | "adjusted"; // gift: birthday and anniversary points; adjusted: a kind this version does not know
   points: number; // signed
   text: string; // "Earned on order #1042" / "Ganados en el pedido #1042"
 }

@@ -1,5 +1,5 @@
 import { pool } from "./db.server";
-import { csatPercent, netPromoterScore, themesOf } from "./domain/feedback";
+import { csatPercent, netPromoterScore, tallyThemes, themesOf } from "./domain/feedback";
 import {
   claimRates,
   rate,
@@ -117,12 +117,7 @@ export async function surveyScores(shop: string, range: DateRange): Promise<Surv
   if (!r.any) return null;
   const csat = csatPercent(r.csat);
   // Comments were themed when answered (and emptied with their themes on redaction); reasons now.
-  const counts = new Map<string, number>();
-  for (const theme of [...r.themes, ...r.reasons.flatMap((reason) => themesOf(reason.replace(/_/g, " ")).map((t) => t.theme))])
-    counts.set(theme, (counts.get(theme) ?? 0) + 1);
-  const themes = [...counts.entries()]
-    .map(([theme, count]) => ({ theme, count }))
-    .sort((a, b) => b.count - a.count || a.theme.localeCompare(b.theme));
+  const themes = tallyThemes([...r.themes, ...r.reasons.flatMap((reason) => themesOf(reason.replace(/_/g, " ")).map((t) => t.theme))]);
   return { nps: netPromoterScore(r.nps), csat: csat === null ? null : csat / 100, answers: r.nps.length + r.csat.length, themes };
 }
 

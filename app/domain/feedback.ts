@@ -299,8 +299,13 @@ export function themesOf(text: string | null | undefined): Array<{ theme: Theme;
 
 /** How many texts fall in each theme (a text can count in several), most frequent first. */
 export function themeCounts(texts: Array<string | null | undefined>): Array<{ theme: Theme; count: number }> {
-  const counts = new Map<Theme, number>();
-  for (const text of texts) for (const { theme } of themesOf(text)) counts.set(theme, (counts.get(theme) ?? 0) + 1);
+  return tallyThemes(texts.flatMap((text) => themesOf(text).map((t) => t.theme)));
+}
+
+/** Themes already found (e.g. stored with each answer), counted, most frequent first. */
+export function tallyThemes<T extends string>(themes: readonly T[]): Array<{ theme: T; count: number }> {
+  const counts = new Map<T, number>();
+  for (const theme of themes) counts.set(theme, (counts.get(theme) ?? 0) + 1);
   return [...counts.entries()]
     .map(([theme, count]) => ({ theme, count }))
     .sort((a, b) => b.count - a.count || a.theme.localeCompare(b.theme));

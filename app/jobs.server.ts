@@ -14,6 +14,7 @@ import { settleReturnJob } from "./returns/returns.server";
 import { replacementJob } from "./warranty/replacement.server";
 import { runLifecycleDay } from "./lifecycle/daily.server";
 import { openDueSurveys } from "./feedback/surveys.server";
+import { checkTier, reviewRollingTiers, reviewTiers } from "./loyalty/tiers.server";
 
 // The first retry of a delivery that failed inside a batch; later ones follow the queue's backoff.
 const RETRY_ALONE_AFTER_MS = 3_000;
@@ -69,6 +70,22 @@ export const taskList: TaskList = {
     const { _cron } = payload as { _cron?: { ts: string } };
     const opened = await openDueSurveys(_cron ? new Date(_cron.ts) : new Date());
     log[opened ? "info" : "debug"]("surveys opened", { asOf: _cron?.ts, opened });
+  },
+  // Scheduled after anything that can move a customer's tier (app/loyalty/tiers.server.ts).
+  tier_check: async (payload) => {
+    const { shop, customerId } = payload as { shop: string; customerId: string };
+    const checked = await checkTier(shop, customerId);
+    if (checked.changed) log.info("tier placed", { shop, customerId, ...checked });
+  },
+  // Scheduled by a save of the tiers settings (app/settings.server.ts).
+  tiers_review: async (payload) => {
+    const { shop } = payload as { shop: string };
+    log.info("tiers reviewed", { shop, scheduled: await reviewTiers(shop, { onlyAboveFirst: false }) });
+  },
+  // Daily (crontab): customers of rolling-period programs, whose tier may drop with time alone.
+  tiers_daily: async () => {
+    const scheduled = await reviewRollingTiers();
+    log[scheduled ? "info" : "debug"]("rolling tiers reviewed", { scheduled });
   },
   // Scheduled by the order's reconcile when a warranty got default coverage; throws while the
   // facts are still unavailable, so the queue tries again with backoff.

@@ -10,6 +10,8 @@ import { defaultRewards, type Reward } from "./domain/rewards";
 import {
   earnRuleFields,
   parseEarnRule,
+  parseTierProgram,
+  tierProgramFields,
   parseReturnRules,
   parseRewards,
   parseWarrantyPolicy,
@@ -22,11 +24,13 @@ import {
   type SettingsSection,
 } from "./domain/settings";
 import { DEFAULT_WARRANTY_POLICY, type WarrantyPolicy } from "./domain/warranty";
+import { tierProgramOf, type TierProgram } from "./domain/tiers";
 import type { SectionChange } from "./settings";
 
 // The Shop column each section is kept in (constants: composed into SQL text).
 const COLUMN: Record<SettingsSection, string> = {
   loyalty: `"earnRule"`,
+  tiers: `"tierProgram"`,
   rewards: `"rewards"`,
   warranty: `"warrantyPolicy"`,
   returns: `"returnRules"`,
@@ -35,6 +39,7 @@ const COLUMN: Record<SettingsSection, string> = {
 interface ShopRules {
   currency: string;
   earnRule: Partial<EarnRule> | null;
+  tierProgram: TierProgram | null;
   rewards: Reward[] | null;
   warrantyPolicy: Partial<WarrantyPolicy> | null;
   returnRules: Partial<ReturnRules> | null;
@@ -44,6 +49,7 @@ interface ShopRules {
 function rulesInForce(row: ShopRules) {
   return {
     loyalty: { ...DEFAULT_EARN_RULE, ...row.earnRule },
+    tiers: tierProgramOf(row.tierProgram),
     rewards: row.rewards ?? defaultRewards(row.currency),
     warranty: { ...DEFAULT_WARRANTY_POLICY, ...row.warrantyPolicy },
     returns: returnRulesOf(row.returnRules),
@@ -52,6 +58,10 @@ function rulesInForce(row: ShopRules) {
 
 export interface ShopSettings {
   currency: string;
+  // What one section's fields choose from in another: the tiers a reward may be limited to, the
+  // rewards a tier may give on reaching it (as saved: the page reloads them after each save).
+  tiers: Array<{ id: string; name: string }>;
+  rewards: Reward[];
   fields: Record<SettingsSection, SettingsFields>;
   changes: Record<SettingsSection, SectionChange | null>;
 }
@@ -59,7 +69,7 @@ export interface ShopSettings {
 /** The shop's rules as the page's fields (the defaults where none were saved), and each section's last change. */
 export async function shopSettings(shop: string): Promise<ShopSettings | null> {
   const { rows } = await pool.query<ShopRules & { changes: Array<{ section: SettingsSection; at: string; by: string | null }> }>(
-    `SELECT s.currency, s."earnRule", s.rewards, s."warrantyPolicy", s."returnRules",
+    `SELECT s.currency, s."earnRule", s."tierProgram", s.rewards, s."warrantyPolicy", s."returnRules",
             COALESCE((SELECT json_agg(json_build_object('section', c.section, 'at', c."changedAt", 'by', c."changedBy"))
                         FROM (SELECT DISTINCT ON (section) section, "changedAt", "changedBy" FROM "ShopRulesChange"
                                WHERE shop = s.domain ORDER BY section, "changedAt" DESC, id DESC) c), '[]') AS changes
@@ -69,13 +79,16 @@ export async function shopSettings(shop: string): Promise<ShopSettings | null> {
   const row = rows[0];
   if (!row) return null;
   const rules = rulesInForce(row);
-  const changes: ShopSettings["changes"] = { loyalty: null, rewards: null, warranty: null, returns: null };
+  const changes: ShopSettings["changes"] = { loyalty: null, tiers: null, rewards: null, warranty: null, returns: null };
   // json_build_object writes a timestamp without a zone: it is UTC (app/db.server.ts).
   for (const c of row.changes) changes[c.section] = { at: new Date(`${c.at}Z`).toISOString(), by: c.by };
   return {
     currency: row.currency,
+    tiers: rules.tiers.tiers.map((t) => ({ id: t.id, name: t.name })),
+    rewards: rules.rewards,
     fields: {
       loyalty: earnRuleFields(rules.loyalty),
+      tiers: tierProgramFields(rules.tiers, row.currency),
       rewards: rewardsFields(rules.rewards, row.currency),
       warranty: warrantyPolicyFields(rules.warranty),
       returns: returnRulesFields(rules.returns),
@@ -91,23 +104,30 @@ export async function saveSettings(shop: string, section: SettingsSection, form:
   return transaction(async (tx) => {
     // Locked: two saves of one shop's settings take turns, so each compares with what the other wrote.
     const [row] = await tx.rows<ShopRules>`
-      SELECT currency, "earnRule", rewards, "warrantyPolicy", "returnRules" FROM "Shop" WHERE domain = ${shop} FOR UPDATE`;
+      SELECT currency, "earnRule", "tierProgram", rewards, "warrantyPolicy", "returnRules" FROM "Shop" WHERE domain = ${shop} FOR UPDATE`;
     if (!row) return { ok: false, notFound: true } as const;
+    const inForce = rulesInForce(row);
+    // Tiers and rewards name each other: each is checked against the other as in force.
     const parsed =
       section === "loyalty"
         ? parseEarnRule(form)
-        : section === "returns"
-          ? parseReturnRules(form)
-          : section === "rewards"
-            ? parseRewards(form, row.currency)
-            : parseWarrantyPolicy(form);
+        : section === "tiers"
+          ? parseTierProgram(form, row.currency, inForce.rewards)
+          : section === "returns"
+            ? parseReturnRules(form)
+            : section === "rewards"
+              ? parseRewards(form, row.currency, inForce.tiers)
+              : parseWarrantyPolicy(form);
     if (!parsed.ok) return { ok: false, errors: parsed.errors } as const;
     const rules = JSON.stringify(parsed.value);
     // Compared as jsonb (key order aside) with the rules in force: saving the defaults shown is no change.
-    const [same] = await tx.rows<{ same: boolean }>`SELECT ${rules}::jsonb = ${JSON.stringify(rulesInForce(row)[section])}::jsonb AS same`;
+    const [same] = await tx.rows<{ same: boolean }>`SELECT ${rules}::jsonb = ${JSON.stringify(inForce[section])}::jsonb AS same`;
     if (same.same) return { ok: true, changed: false } as const;
     await tx.query(`UPDATE "Shop" SET ${COLUMN[section]} = $2::jsonb, "updatedAt" = now() WHERE domain = $1`, [shop, rules]);
     await tx.run`INSERT INTO "ShopRulesChange" (shop, section, rules, "changedBy") VALUES (${shop}, ${section}, ${rules}::jsonb, ${changedBy})`;
+    // New thresholds or tiers place customers anew (and welcome those they lift), behind other work.
+    if (section === "tiers")
+      await tx.run`SELECT graphile_worker.add_job('tiers_review', json_build_object('shop', ${shop}::text), job_key => 'tiers_review:' || ${shop}::text)`;
     return { ok: true, changed: true } as const;
   });
 }

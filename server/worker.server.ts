@@ -50,6 +50,8 @@ export async function startWorker(connectionString: string, opts: WorkerOptions 
       "0 5 * * * lifecycle_daily ?fill=7d&max=5&queue=lifecycle",
       // Surveys: daily at 06:00 UTC; after downtime each missed day runs too (up to a week back).
       "0 6 * * * open_surveys ?fill=7d&max=5",
+      // Rolling-period tiers: who dropped with time alone (a missed day only delays it: no fill).
+      "30 4 * * * tiers_daily ?max=3",
     ].join("\n"),
   });
   await runner.addJob("hubspot_sweep", {}, { jobKey: "hubspot_sweep" });

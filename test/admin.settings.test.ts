@@ -53,7 +53,13 @@ describe("the Settings page's loader", () => {
     expect(data.settings.fields.rewards.rewardCount).toBe("4");
     expect(data.settings.fields.rewards["reward.1.value"]).toBe("5.00");
     expect(data.settings.fields.warranty).toEqual({ defaultMonths: "12", startsAt: "fulfillment", overrideCount: "0" });
-    expect(data.settings.changes).toEqual({ loyalty: null, rewards: null, warranty: null, returns: null });
+    expect(data.settings.changes).toEqual({ loyalty: null, tiers: null, rewards: null, warranty: null, returns: null });
+    expect(data.settings.fields.tiers).toMatchObject({ basis: "points", period: "lifetime", tierCount: "3", "tier.1.threshold": "1000" });
+    expect(data.settings.tiers).toEqual([
+      { id: "bronze", name: "Bronze" },
+      { id: "silver", name: "Silver" },
+      { id: "gold", name: "Gold" },
+    ]);
     expect(data.strings["settings.title"]).toBe("Ajustes");
     expect((await load(SHOP, "en")).strings["settings.title"]).toBe("Settings");
   });
@@ -70,7 +76,17 @@ describe("the Settings page's loader", () => {
     const res = await fetch(`${stack.url}/app/settings?${q}`, { headers: { "User-Agent": BROWSER_UA } });
     const html = (await res.text()).replace(/<script[\s\S]*?<\/script>/g, "");
     expect(res.status).toBe(200);
-    for (const text of ["Settings", "Points program", "Rewards catalog", "Warranties", "Returns", "Return window (days)", "Save"])
+    for (const text of [
+      "Settings",
+      "Points program",
+      "Tiers",
+      "Points multiplier",
+      "Rewards catalog",
+      "Warranties",
+      "Returns",
+      "Return window (days)",
+      "Save",
+    ])
       expect(html).toContain(text);
     expect(html).not.toMatch(/settings\.[a-z]+\./); // no raw message keys
     expect(html).not.toContain("Plazo de devolución");
@@ -208,7 +224,7 @@ describe("saving a section", () => {
       "reward.4.cost": "3000",
       "reward.4.value": "40",
       "reward.4.validDays": "365",
-      "reward.4.tiers": "Gold",
+      "reward.4.tiers": "gold",
     });
     expect(rewards.body.changed).toBe(true);
     const catalog = (await shopRow()).rewards;
@@ -226,7 +242,7 @@ describe("saving a section", () => {
       valueMinor: 4000,
       minimumOrderMinor: null,
       validDays: 365,
-      tiers: ["Gold"],
+      tiers: ["gold"],
     });
 
     const warranty = await save("warranty", {
@@ -253,6 +269,85 @@ describe("saving a section", () => {
       "reward.4.id": "store-credit-1",
       "reward.4.value": "40.00",
     });
+  });
+});
+
+describe("the tiers section", () => {
+  const TIERS_SHOP = "admin-settings-tiers.myshopify.com";
+  beforeAll(async () => stack.installShop(TIERS_SHOP));
+
+  it("saves a ladder by spend over 12 months, with a welcome reward, shown back in the shop's money", async () => {
+    const { fields } = (await load(TIERS_SHOP)).settings;
+    const saved = await save(
+      "tiers",
+      {
+        ...fields.tiers,
+        basis: "spend",
+        period: "rolling12",
+        "tier.1.threshold": "250",
+        "tier.1.multiplier": "1,25",
+        "tier.2.threshold": "1000.50",
+        "tier.2.welcomeReward": "amount-5",
+        "tier.2.name": "Oro",
+      },
+      { shop: TIERS_SHOP },
+    );
+    expect(saved).toMatchObject({ status: 200, body: { ok: true, changed: true } });
+    const { rows } = await stack.pool.query(`SELECT "tierProgram" FROM "Shop" WHERE domain = $1`, [TIERS_SHOP]);
+    expect(rows[0].tierProgram).toEqual({
+      basis: "spend",
+      period: "rolling12",
+      tiers: [
+        { id: "bronze", name: "Bronze", threshold: 0, earnMultiplier: 1, welcomeRewardId: null },
+        { id: "silver", name: "Silver", threshold: 25_000, earnMultiplier: 1.25, welcomeRewardId: null },
+        { id: "gold", name: "Oro", threshold: 100_050, earnMultiplier: 1, welcomeRewardId: "amount-5" },
+      ],
+    });
+    // Shown back in the shop's money; the rewards card offers the renamed tier under its id.
+    const after = (await load(TIERS_SHOP)).settings;
+    expect(after.fields.tiers).toMatchObject({ "tier.2.threshold": "1000.50", "tier.1.multiplier": "1.25" });
+    expect(after.tiers[2]).toEqual({ id: "gold", name: "Oro" });
+    expect(after.changes.tiers?.by).toBe("42");
+    expect((await history(TIERS_SHOP)).map((h) => h.section)).toEqual(["tiers"]);
+  });
+
+  it("refuses a ladder out of order, a first tier above 0 and a removed tier a reward needs, in Spanish, changing nothing", async () => {
+    const before = (await stack.pool.query(`SELECT "tierProgram", rewards FROM "Shop" WHERE domain = $1`, [TIERS_SHOP])).rows[0];
+    const { fields } = (await load(TIERS_SHOP)).settings;
+    const bad = await save("tiers", { ...fields.tiers, "tier.0.threshold": "5", "tier.2.threshold": "100" }, { shop: TIERS_SHOP });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fieldErrors).toEqual({
+      "tier.0.threshold": "El nivel inicial empieza en 0: todos los clientes están en él.",
+      "tier.2.threshold": "Cada nivel debe empezar por encima del anterior.",
+    });
+    // A reward for Oro only, then Oro removed: the catalog keeps the tier.
+    const rewards = await save(
+      "rewards",
+      { ...(await load(TIERS_SHOP)).settings.fields.rewards, "reward.2.tiers": "gold" },
+      { shop: TIERS_SHOP },
+    );
+    expect(rewards.body.changed).toBe(true);
+    const removed = await save("tiers", { ...fields.tiers, tierCount: "2" }, { shop: TIERS_SHOP, locale: "en" });
+    expect(removed.status).toBe(400);
+    expect(removed.body.fieldErrors).toEqual({
+      tierCount: "The reward “amount-15” is only for a tier you removed. Change it in the catalog first.",
+    });
+    // And the welcome reward stays in the catalog while Oro gives it.
+    const catalog = (await load(TIERS_SHOP)).settings.fields.rewards;
+    const withoutFive = await save(
+      "rewards",
+      { ...catalog, "reward.1.id": catalog["reward.3.id"], "reward.1.kind": "store_credit", rewardCount: "2" },
+      { shop: TIERS_SHOP },
+    );
+    expect(withoutFive.status).toBe(400);
+    const after = (await stack.pool.query(`SELECT "tierProgram", rewards FROM "Shop" WHERE domain = $1`, [TIERS_SHOP])).rows[0];
+    expect(after.tierProgram).toEqual(before.tierProgram);
+    expect(after.rewards.map((w: { id: string; tiers: string[] | null }) => [w.id, w.tiers])).toEqual([
+      ["free-shipping", null],
+      ["amount-5", null],
+      ["amount-15", ["gold"]],
+      ["store-credit-10", null],
+    ]);
   });
 });
 

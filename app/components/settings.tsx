@@ -24,14 +24,15 @@ import {
   OVERRIDE_MATCHES,
   REWARD_KINDS,
   ROUNDINGS,
-  TIER_NAMES,
   WARRANTY_STARTS,
   WINDOW_FROM,
   type SettingsFields,
   type SettingsSection,
 } from "../domain/settings";
 import { RETURN_REASONS } from "../domain/returns";
-import { returnReasonText } from "../domain/shopper-text";
+import { returnReasonText, rewardTitle } from "../domain/shopper-text";
+import { TIER_BASES, TIER_PERIODS } from "../domain/tiers";
+import type { Reward } from "../domain/rewards";
 import type { Locale, MessageKey } from "../i18n";
 import type { SectionChange, SettingsAnswer } from "../settings";
 import { WithWhen } from "./claims";
@@ -44,6 +45,9 @@ interface CardProps {
   currency: string;
   initial: SettingsFields;
   change: SectionChange | null;
+  // As saved: the tiers a reward may be limited to, the rewards a tier may give on reaching it.
+  tiers: Array<{ id: string; name: string }>;
+  rewards: Reward[];
 }
 type Form = {
   fields: SettingsFields;
@@ -232,6 +236,109 @@ export function LoyaltyCard(props: CardProps) {
   );
 }
 
+const TIER_FIELDS = ["id", "name", "threshold", "multiplier", "welcomeReward"] as const;
+
+// The ladder as a table of rows: the first is where everyone starts (its threshold fixed at 0).
+export function TiersCard(props: CardProps) {
+  const { tr, currency, locale } = props;
+  const welcomeChoices = [
+    { value: "", label: tr("settings.tiers.welcome.none") },
+    ...props.rewards.map((w) => ({ value: w.id, label: rewardTitle(w, currency, locale) })),
+  ];
+  return (
+    <SectionCard section="tiers" props={props}>
+      {(form) => {
+        const rows = rowsOf(form.fields, "tier", "tierCount", TIER_FIELDS);
+        const setRows = (next: SettingsFields[]) => form.replace(withRows(form.fields, "tier", "tierCount", next));
+        const basis = text(form.fields.basis) as (typeof TIER_BASES)[number];
+        return (
+          <FormLayout>
+            <FormLayout.Group>
+              <Choice
+                form={form}
+                name="basis"
+                label={tr("settings.tiers.basis")}
+                values={TIER_BASES}
+                labelOf={(v) => tr(`settings.tiers.basis.${v}`)}
+              />
+              <Choice
+                form={form}
+                name="period"
+                label={tr("settings.tiers.period")}
+                values={TIER_PERIODS}
+                labelOf={(v) => tr(`settings.tiers.period.${v}`)}
+              />
+            </FormLayout.Group>
+            {rows.map((_, i) => {
+              const f = (name: string) => `tier.${i}.${name}`;
+              return (
+                <Box key={i} padding="300" borderWidth="025" borderColor="border" borderRadius="200">
+                  <BlockStack gap="200">
+                    <InlineStack align="space-between" blockAlign="center">
+                      <Text as="h3" variant="headingSm">
+                        {i === 0 ? tr("settings.tiers.first") : tr("settings.tiers.row", { n: i + 1 })}
+                      </Text>
+                      {i > 0 && (
+                        <Button variant="plain" tone="critical" onClick={() => setRows(rows.filter((__, j) => j !== i))}>
+                          {tr("settings.tiers.remove")}
+                        </Button>
+                      )}
+                    </InlineStack>
+                    <FormLayout.Group condensed>
+                      <Field form={form} name={f("name")} label={tr("settings.tiers.name")} />
+                      {i === 0 ? (
+                        <TextField
+                          label={tr(`settings.tiers.threshold.${basis}`, { currency })}
+                          autoComplete="off"
+                          value="0"
+                          disabled
+                          helpText={tr("settings.tiers.first.help")}
+                          error={form.error(f("threshold"))}
+                        />
+                      ) : (
+                        <Field
+                          form={form}
+                          name={f("threshold")}
+                          label={tr(`settings.tiers.threshold.${basis}`, { currency })}
+                          type="number"
+                        />
+                      )}
+                      <Field
+                        form={form}
+                        name={f("multiplier")}
+                        label={tr("settings.tiers.multiplier")}
+                        help={tr("settings.tiers.multiplier.help")}
+                        type="number"
+                      />
+                      <Select
+                        label={tr("settings.tiers.welcome")}
+                        name={f("welcomeReward")}
+                        options={welcomeChoices}
+                        value={text(form.fields[f("welcomeReward")])}
+                        onChange={(v) => form.set(f("welcomeReward"), v)}
+                        error={form.error(f("welcomeReward"))}
+                      />
+                    </FormLayout.Group>
+                  </BlockStack>
+                </Box>
+              );
+            })}
+            {form.error("tierCount") && <InlineError message={form.error("tierCount")!} fieldID="tierCount" />}
+            <InlineStack>
+              <Button onClick={() => setRows([...rows, { id: "", name: "", threshold: "", multiplier: "1", welcomeReward: "" }])}>
+                {tr("settings.tiers.add")}
+              </Button>
+            </InlineStack>
+            <Text as="p" tone="subdued" variant="bodySm">
+              {tr("settings.tiers.help")}
+            </Text>
+          </FormLayout>
+        );
+      }}
+    </SectionCard>
+  );
+}
+
 export function ReturnsCard(props: CardProps) {
   const { tr, locale } = props;
   const reasonChoices = RETURN_REASONS.map((value) => ({ value, label: returnReasonText(value, locale) }));
@@ -360,7 +467,7 @@ export function RewardsCard(props: CardProps) {
                       <ChoiceList
                         allowMultiple
                         title={tr("settings.rewards.tiers")}
-                        choices={TIER_NAMES.map((name) => ({ value: name, label: name }))}
+                        choices={props.tiers.map((t) => ({ value: t.id, label: t.name }))}
                         selected={list(row.tiers)}
                         onChange={(v) => form.set(f("tiers"), v)}
                         error={form.error(f("tiers"))}

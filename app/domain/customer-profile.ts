@@ -3,7 +3,6 @@
 // YYYY-MM-DD (HubSpot date properties hold midnight UTC).
 import type { OrderFacts, RefundFacts } from "./facts";
 import { fromMinor } from "./money";
-import { tierFor, type Tier } from "./tiers";
 import { feedbackProperties, type FeedbackProfile } from "./feedback";
 
 export interface ProfileInput {
@@ -16,7 +15,7 @@ export interface ProfileInput {
   activeWarranties: number;
   openWarrantyClaims: number;
   returnsCount: number;
-  tiers?: Tier[];
+  tier: string; // the tier's name, as the tier check last placed them (app/loyalty/tiers.server.ts)
   // The daily job's dated facts (lifecycle.ts) and the owner notices (owner-notices.ts), as computed.
   lifecycle?: Record<string, string>;
   ownerNotice?: Record<string, string>;
@@ -44,7 +43,7 @@ export function contactProperties(p: ProfileInput): Record<string, string> {
     email: p.email,
     postventa_points_balance: String(p.balance),
     postventa_lifetime_points: String(p.lifetimeEarned),
-    postventa_tier: tierFor(p.lifetimeEarned, p.tiers),
+    postventa_tier: p.tier,
     postventa_orders_count: String(counted.length),
     postventa_total_spent: fromMinor(Math.max(0, spentMinor), currency),
     postventa_active_warranties: String(p.activeWarranties),

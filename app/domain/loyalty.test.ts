@@ -165,6 +165,38 @@ describe("reversals", () => {
     });
     expect(plan.append).toEqual([expect.objectContaining({ key: "refund:r1:reversal", points: -30 })]);
   });
+  it("a tier multiplier is kept in the snapshot: a later tier or rule changes neither the earn nor its reversals", () => {
+    const first = planOrderLedger({
+      order,
+      paid: true,
+      fulfilled: false,
+      cancelled: false,
+      refunds: [],
+      rule: DEFAULT_EARN_RULE,
+      multiplier: 1.5,
+      snapshot: null,
+      existing: [],
+    });
+    expect(first.snapshot).toMatchObject({ points: 135, multiplier: 1.5 });
+    expect(first.append).toEqual([
+      expect.objectContaining({ key: "order:1:earn", points: 135, params: { orderName: "#1001", multiplier: 1.5 } }),
+    ]);
+    // Reprocessed after the customer moved to a 3× tier: the snapshot decides.
+    const again = planOrderLedger({
+      order,
+      paid: true,
+      fulfilled: false,
+      cancelled: false,
+      refunds: [r1],
+      rule: { ...DEFAULT_EARN_RULE, pointsPerUnit: 10 },
+      multiplier: 3,
+      snapshot: first.snapshot,
+      existing: first.append,
+    });
+    expect(again.append).toEqual([expect.objectContaining({ key: "refund:r1:reversal", points: -45 })]);
+    // Without a multiplier (1), nothing about it is stored.
+    expect((replay(["paid"]).ledger[0] as { params?: unknown }).params).toEqual({ orderName: "#1001" });
+  });
   it("a refund before the order is paid reverses nothing until the earn exists", () => {
     expect(replay(["r1"]).ledger).toEqual([]);
     expect(replay(["r1", "paid"]).sum).toBe(60);

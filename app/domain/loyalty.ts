@@ -34,6 +34,7 @@ export interface EarnSnapshot {
   currency: string;
   eligibleMinor: number;
   points: number;
+  multiplier?: number; // the customer's tier multiplier then (absent: 1, snapshots from before tiers had one)
 }
 
 // What a ledger entry is about, beside its kind: read by the shopper's page and HubSpot notes,
@@ -43,6 +44,7 @@ export interface LedgerParams {
   reward?: { id: string; kind: "amount_off" | "free_shipping" | "store_credit"; valueMinor: number | null; currency: string };
   years?: number; // anniversary: years since the first purchase
   since?: string; // expire: the inactivity period's start (YYYY-MM-DD)
+  multiplier?: number; // earn: the tier multiplier applied, when not 1
 }
 
 export type LedgerKind =
@@ -59,7 +61,8 @@ export type LedgerKind =
 
 // Spending points (and getting them back when Shopify refused the reward), or their expiry, leaves
 // a tier alone: lifetime points count what was earned, net of refunds.
-export const countsTowardLifetime = (kind: string) => kind !== "redeem" && kind !== "redeem_release" && kind !== "expire";
+export const NOT_TOWARD_LIFETIME: readonly string[] = ["redeem", "redeem_release", "expire"];
+export const countsTowardLifetime = (kind: string) => !NOT_TOWARD_LIFETIME.includes(kind);
 
 export interface PlannedEntry {
   key: string;
@@ -126,10 +129,11 @@ export function refundCoverage(refunds: RefundFacts[], order: OrderFacts, rule: 
   return { covered, total };
 }
 
-// Between 0 and MAX_POINTS_BALANCE, whatever the amount and rule (a nonsensical rate earns 0).
-export function pointsFor(amountMinor: number, currency: string, rule: EarnRule): number {
+// Between 0 and MAX_POINTS_BALANCE, whatever the amount and rule (a nonsensical rate earns 0). A
+// tier's multiplier scales the exact amount before the rule rounds it.
+export function pointsFor(amountMinor: number, currency: string, rule: EarnRule, multiplier = 1): number {
   const scale = 10 ** minorUnitExponent(currency);
-  const exact = (amountMinor * rule.pointsPerUnit) / scale;
+  const exact = (amountMinor * rule.pointsPerUnit * multiplier) / scale;
   const points = rule.rounding === "ceil" ? Math.ceil(exact) : rule.rounding === "round" ? Math.round(exact) : Math.floor(exact);
   return Number.isNaN(points) || points <= 0 ? 0 : Math.min(points, MAX_POINTS_BALANCE);
 }
@@ -141,6 +145,7 @@ export function planOrderLedger(input: {
   cancelled: boolean;
   refunds: RefundFacts[];
   rule: EarnRule;
+  multiplier?: number; // the customer's tier multiplier, applied when the points are first earned
   snapshot: EarnSnapshot | null;
   existing: ReadonlyArray<{ key: string; points: number }>;
 }): { snapshot: EarnSnapshot | null; append: PlannedEntry[] } {
@@ -156,14 +161,22 @@ export function planOrderLedger(input: {
     if (!earnDue && !snapshot) return { snapshot, append }; // nothing earned yet: nothing to reverse
     if (!snapshot) {
       const eligibleMinor = eligibleAmount(order, input.rule);
+      const multiplier = input.multiplier ?? 1;
       snapshot = {
         rule: input.rule,
         currency: order.currency,
         eligibleMinor,
-        points: pointsFor(eligibleMinor, order.currency, input.rule),
+        points: pointsFor(eligibleMinor, order.currency, input.rule, multiplier),
+        ...(multiplier !== 1 ? { multiplier } : {}),
       };
     }
-    append.push({ key: earnKey, kind: "earn", points: clampPoints(Math.max(0, snapshot.points)), params: { orderName: order.name } });
+    const multiplied = snapshot.multiplier && snapshot.multiplier !== 1 ? { multiplier: snapshot.multiplier } : {};
+    append.push({
+      key: earnKey,
+      kind: "earn",
+      points: clampPoints(Math.max(0, snapshot.points)),
+      params: { orderName: order.name, ...multiplied },
+    });
   }
   // A snapshot or entry from before the ceiling is read within it too.
   const earned = clampPoints(Math.max(0, have.get(earnKey) ?? snapshot!.points));

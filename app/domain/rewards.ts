@@ -1,6 +1,7 @@
 // The rewards catalog and what a shopper may redeem. Pure: the shopper's page asks it what to offer,
 // and the server asks it again, under the account's lock, before any point is spent.
 import { minorUnitExponent } from "./money";
+import { tierAllows, type Tier } from "./tiers";
 
 export type RewardKind = "amount_off" | "free_shipping" | "store_credit";
 
@@ -11,7 +12,7 @@ export interface Reward {
   valueMinor: number | null; // amount off or credited, in the shop's currency; null for free shipping
   minimumOrderMinor: number | null;
   validDays: number; // a code expires this many days after it is issued (store credit: null = never)
-  tiers: string[] | null; // only these tiers may redeem it; null = everyone
+  tiers: string[] | null; // only these tiers (by id) may redeem it; null = everyone
 }
 
 // Until the settings page exists: what most loyalty programs start with at 1 point per currency
@@ -46,8 +47,8 @@ export function offeredRewards(catalog: Reward[], scopes: readonly string[]): Re
 
 export type Redeemability = { ok: true } | { ok: false; reason: "not_enough_points"; missing: number } | { ok: false; reason: "tier" };
 
-export function canRedeem(reward: Reward, account: { balance: number; tier: string }): Redeemability {
-  if (reward.tiers && !reward.tiers.includes(account.tier)) return { ok: false, reason: "tier" };
+export function canRedeem(reward: Reward, account: { balance: number; tier: Pick<Tier, "id" | "name"> }): Redeemability {
+  if (!tierAllows(reward.tiers, account.tier)) return { ok: false, reason: "tier" };
   if (account.balance < reward.cost) return { ok: false, reason: "not_enough_points", missing: reward.cost - account.balance };
   return { ok: true };
 }

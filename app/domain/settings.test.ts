@@ -3,13 +3,16 @@ import { DEFAULT_EARN_RULE, pointsFor } from "./loyalty";
 import { DEFAULT_RETURN_RULES, checkReturnRequest } from "./returns";
 import { defaultRewards } from "./rewards";
 import { coverageMonths, DEFAULT_WARRANTY_POLICY } from "./warranty";
+import { DEFAULT_TIER_PROGRAM, tierStanding, type TierProgram } from "./tiers";
 import {
   earnRuleFields,
   fieldsForm,
   parseEarnRule,
   parseReturnRules,
   parseRewards,
+  parseTierProgram,
   parseWarrantyPolicy,
+  tierProgramFields,
   returnRulesFields,
   rewardsFields,
   warrantyPolicyFields,
@@ -129,7 +132,7 @@ describe("the returns section", () => {
 describe("the rewards catalog", () => {
   it("reads back the catalog it shows, in any currency", () => {
     for (const currency of ["USD", "EUR", "JPY", "KWD"])
-      expect(parseRewards(form(rewardsFields(defaultRewards(currency), currency)), currency)).toEqual({
+      expect(parseRewards(form(rewardsFields(defaultRewards(currency), currency)), currency, DEFAULT_TIER_PROGRAM)).toEqual({
         ok: true,
         value: defaultRewards(currency),
       });
@@ -144,9 +147,9 @@ describe("the rewards catalog", () => {
       "reward.4.value": "25,50",
       "reward.4.minimumOrder": "",
       "reward.4.validDays": "30",
-      "reward.4.tiers": ["Gold", "Silver"],
+      "reward.4.tiers": ["gold", "silver"],
     };
-    const parsed = parseRewards(form(fields), "EUR");
+    const parsed = parseRewards(form(fields), "EUR", DEFAULT_TIER_PROGRAM);
     expect(parsed.ok && parsed.value.map((r) => r.id)).toEqual([
       "free-shipping",
       "amount-5",
@@ -161,7 +164,7 @@ describe("the rewards catalog", () => {
       valueMinor: 2550,
       minimumOrderMinor: null,
       validDays: 30,
-      tiers: ["Silver", "Gold"],
+      tiers: ["silver", "gold"],
     });
   });
 
@@ -174,7 +177,7 @@ describe("the rewards catalog", () => {
       "reward.3.tiers": ["Platinum"],
       "reward.0.kind": "percentage",
     };
-    expect(errorsOf(parseRewards(form(fields), "USD"))).toEqual({
+    expect(errorsOf(parseRewards(form(fields), "USD", DEFAULT_TIER_PROGRAM))).toEqual({
       "reward.0.kind": { code: "choice" },
       "reward.1.value": { code: "required" },
       "reward.2.cost": { code: "range", vars: { min: 1, max: 1_000_000 } },
@@ -194,13 +197,119 @@ describe("the rewards catalog", () => {
             "reward.1.id": "free-shipping",
           }),
           "USD",
+          DEFAULT_TIER_PROGRAM,
         ),
       ),
     ).toEqual({
       "reward.1.id": { code: "duplicate" },
     });
-    expect(errorsOf(parseRewards(form({ rewardCount: "21" }), "USD"))).toEqual({ rewardCount: { code: "tooMany", vars: { max: 20 } } });
-    expect(parseRewards(form({ rewardCount: "0" }), "USD")).toEqual({ ok: true, value: [] });
+    expect(errorsOf(parseRewards(form({ rewardCount: "21" }), "USD", DEFAULT_TIER_PROGRAM))).toEqual({
+      rewardCount: { code: "tooMany", vars: { max: 20 } },
+    });
+    expect(parseRewards(form({ rewardCount: "0" }), "USD", DEFAULT_TIER_PROGRAM)).toEqual({ ok: true, value: [] });
+  });
+});
+
+describe("the tiers", () => {
+  const catalog = defaultRewards("EUR");
+
+  it("reads back the program it shows, and a program by spend in the shop's money", () => {
+    expect(parseTierProgram(form(tierProgramFields(DEFAULT_TIER_PROGRAM, "EUR")), "EUR", catalog)).toEqual({
+      ok: true,
+      value: DEFAULT_TIER_PROGRAM,
+    });
+    const bySpend: TierProgram = {
+      basis: "spend",
+      period: "rolling12",
+      tiers: [
+        { id: "member", name: "Member", threshold: 0, earnMultiplier: 1, welcomeRewardId: null },
+        { id: "vip", name: "VIP", threshold: 50_050, earnMultiplier: 1.5, welcomeRewardId: "amount-5" },
+      ],
+    };
+    const fields = tierProgramFields(bySpend, "EUR");
+    expect(fields["tier.1.threshold"]).toBe("500.50");
+    expect(parseTierProgram(form(fields), "EUR", catalog)).toEqual({ ok: true, value: bySpend });
+    // What processing then reads from it: 500.49 spent is not yet VIP, with 0.01 to go.
+    expect(tierStanding(50_049, bySpend)).toMatchObject({ name: "Member", next: { name: "VIP", needed: 1 } });
+  });
+
+  it("gives a new tier an id from its name, and keeps the ids rewards name", () => {
+    const fields = {
+      ...tierProgramFields(DEFAULT_TIER_PROGRAM, "USD"),
+      tierCount: "4",
+      "tier.3.name": "Platino Élite",
+      "tier.3.threshold": "10000",
+      "tier.3.multiplier": "2",
+      "tier.3.welcomeReward": "store-credit-10",
+      "tier.1.name": "Plata",
+    };
+    const parsed = parseTierProgram(form(fields), "USD", defaultRewards("USD"));
+    expect(parsed.ok && parsed.value.tiers.map((t) => [t.id, t.name])).toEqual([
+      ["bronze", "Bronze"],
+      ["silver", "Plata"],
+      ["gold", "Gold"],
+      ["platino-elite", "Platino Élite"],
+    ]);
+    expect(parsed.ok && parsed.value.tiers[3]).toMatchObject({ threshold: 10000, earnMultiplier: 2, welcomeRewardId: "store-credit-10" });
+  });
+
+  it("says which tier and field is wrong, and changes nothing", () => {
+    const fields = {
+      ...tierProgramFields(DEFAULT_TIER_PROGRAM, "USD"),
+      "tier.0.threshold": "10",
+      "tier.1.name": "gold",
+      "tier.2.threshold": "900",
+      "tier.2.multiplier": "11",
+      "tier.1.welcomeReward": "nope",
+      basis: "visits",
+    };
+    expect(errorsOf(parseTierProgram(form(fields), "USD", catalog))).toEqual({
+      basis: { code: "choice" },
+      "tier.0.threshold": { code: "firstTierZero" }, // the others wait for a basis that says their unit
+      "tier.2.multiplier": { code: "range", vars: { min: 1, max: 10 } },
+      "tier.1.welcomeReward": { code: "choice" },
+      "tier.2.name": { code: "duplicate" },
+    });
+    const ordered = { ...tierProgramFields(DEFAULT_TIER_PROGRAM, "USD"), "tier.2.threshold": "1000", "tier.1.threshold": "2,5" };
+    expect(errorsOf(parseTierProgram(form(ordered), "USD", catalog))).toEqual({ "tier.1.threshold": { code: "integer" } });
+    expect(errorsOf(parseTierProgram(form({ ...ordered, "tier.1.threshold": "1000" }), "USD", catalog))).toEqual({
+      "tier.2.threshold": { code: "ascending" },
+    });
+    // By spend, a threshold is an amount in the shop's money.
+    const spend = { ...tierProgramFields(DEFAULT_TIER_PROGRAM, "JPY"), basis: "spend", "tier.1.threshold": "1000.5" };
+    expect(errorsOf(parseTierProgram(form(spend), "JPY", catalog))).toEqual({
+      "tier.1.threshold": { code: "decimals", vars: { decimals: 0 } },
+    });
+    expect(errorsOf(parseTierProgram(form({ basis: "points", period: "lifetime", tierCount: "0" }), "USD", catalog))).toEqual({
+      tierCount: { code: "noTiers" },
+    });
+    expect(errorsOf(parseTierProgram(form({ basis: "points", period: "lifetime", tierCount: "11" }), "USD", catalog))).toEqual({
+      tierCount: { code: "tooMany", vars: { max: 10 } },
+    });
+  });
+
+  it("keeps a tier a reward is limited to, and a reward a tier welcomes with", () => {
+    const limited = catalog.map((w) => (w.id === "amount-15" ? { ...w, tiers: ["gold"] } : w));
+    const withoutGold = { ...tierProgramFields(DEFAULT_TIER_PROGRAM, "EUR"), tierCount: "2" };
+    expect(errorsOf(parseTierProgram(form(withoutGold), "EUR", limited))).toEqual({
+      tierCount: { code: "tierInUse", vars: { reward: "amount-15" } },
+    });
+    // A catalog saved before tiers had ids named them: "Gold" is the gold tier.
+    const byName = catalog.map((w) => (w.id === "amount-15" ? { ...w, tiers: ["Gold"] } : w));
+    expect(parseTierProgram(form(tierProgramFields(DEFAULT_TIER_PROGRAM, "EUR")), "EUR", byName).ok).toBe(true);
+    expect(errorsOf(parseTierProgram(form(withoutGold), "EUR", byName))).toMatchObject({ tierCount: { code: "tierInUse" } });
+
+    const welcoming: TierProgram = {
+      ...DEFAULT_TIER_PROGRAM,
+      tiers: DEFAULT_TIER_PROGRAM.tiers.map((t) => (t.id === "gold" ? { ...t, welcomeRewardId: "amount-5" } : t)),
+    };
+    const fields = rewardsFields(
+      catalog.filter((w) => w.id !== "amount-5"),
+      "EUR",
+    );
+    expect(errorsOf(parseRewards(form(fields), "EUR", welcoming))).toEqual({
+      rewardCount: { code: "rewardInUse", vars: { tier: "Gold" } },
+    });
   });
 });
 

@@ -6,11 +6,12 @@ import type { EarnRule } from "./loyalty";
 import { fromMinor, minorUnitExponent, MoneyError, toMinor } from "./money";
 import { RETURN_REASONS, type ReturnRules } from "./returns";
 import type { Reward, RewardKind } from "./rewards";
-import { DEFAULT_TIERS } from "./tiers";
+import { MAX_POINTS_BALANCE } from "./loyalty";
+import { TIER_BASES, TIER_PERIODS, tierAllows, type Tier, type TierProgram } from "./tiers";
 import type { WarrantyPolicy } from "./warranty";
 
-export type SettingsSection = "loyalty" | "rewards" | "warranty" | "returns";
-export const SETTINGS_SECTIONS: readonly SettingsSection[] = ["loyalty", "rewards", "warranty", "returns"];
+export type SettingsSection = "loyalty" | "tiers" | "rewards" | "warranty" | "returns";
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = ["loyalty", "tiers", "rewards", "warranty", "returns"];
 
 /** What is wrong with a field; the page says it as `settings.error.<code>` in the merchant's language. */
 export type FieldErrorCode =
@@ -24,7 +25,12 @@ export type FieldErrorCode =
   | "tooMany"
   | "duplicate"
   | "noReasons"
-  | "exceptNotOffered";
+  | "exceptNotOffered"
+  | "noTiers"
+  | "firstTierZero"
+  | "ascending"
+  | "tierInUse"
+  | "rewardInUse";
 export interface FieldError {
   code: FieldErrorCode;
   vars?: Record<string, string | number>;
@@ -54,6 +60,11 @@ export const LIMITS = {
   amountMajor: 1_000_000,
   warrantyMonths: { min: 0, max: 120 },
   overrides: 50,
+  tiers: 10,
+  tierName: 40,
+  tierPoints: { min: 1, max: MAX_POINTS_BALANCE },
+  tierOrders: { min: 1, max: 100_000 },
+  earnMultiplier: { min: 1, max: 10, decimals: 2 },
 } as const;
 
 export const ROUNDINGS: readonly EarnRule["rounding"][] = ["floor", "round", "ceil"];
@@ -62,7 +73,6 @@ export const WINDOW_FROM: readonly ReturnRules["windowFrom"][] = ["delivery", "f
 export const REWARD_KINDS: readonly RewardKind[] = ["amount_off", "free_shipping", "store_credit"];
 export const WARRANTY_STARTS: readonly WarrantyPolicy["startsAt"][] = ["fulfillment", "purchase"];
 export const OVERRIDE_MATCHES: readonly WarrantyPolicy["overrides"][number]["match"][] = ["tag", "productType", "vendor"];
-export const TIER_NAMES: readonly string[] = DEFAULT_TIERS.map((t) => t.name);
 const EARN_FLAGS = ["earnOnDiscountedPrice", "includeShipping", "includeTaxes", "includeGiftCards"] as const;
 
 // ---- reading fields ----------------------------------------------------------------------------
@@ -235,7 +245,8 @@ export function rewardsFields(rewards: Reward[], currency: string): SettingsFiel
 
 const REWARD_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
-export function parseRewards(form: FormLike, currency: string): Parsed<Reward[]> {
+/** `program`: the tiers a reward may be limited to; a tier's welcome reward may not be removed. */
+export function parseRewards(form: FormLike, currency: string, program: TierProgram): Parsed<Reward[]> {
   const r = new Reader(form);
   const count = r.integer("rewardCount", { min: 0, max: LIMITS.rewards });
   if (count === null) {
@@ -258,7 +269,7 @@ export function parseRewards(form: FormLike, currency: string): Parsed<Reward[]>
     const minimumOrderMinor = r.money(f("minimumOrder"), currency, true);
     const validDays = r.integer(f("validDays"), LIMITS.validDays);
     const tiers = r.list(f("tiers"));
-    if (tiers.some((t) => !TIER_NAMES.includes(t))) r.fail(f("tiers"), "choice");
+    if (tiers.some((t) => !program.tiers.some((x) => x.id === t))) r.fail(f("tiers"), "choice");
     rows.push(
       kind && cost !== null && valueMinor !== undefined && minimumOrderMinor !== undefined && validDays !== null
         ? {
@@ -268,11 +279,14 @@ export function parseRewards(form: FormLike, currency: string): Parsed<Reward[]>
             valueMinor,
             minimumOrderMinor,
             validDays,
-            tiers: tiers.length ? TIER_NAMES.filter((t) => tiers.includes(t)) : null,
+            tiers: tiers.length ? program.tiers.filter((t) => tiers.includes(t.id)).map((t) => t.id) : null,
           }
         : null,
     );
   }
+  // A tier's welcome reward stays in the catalog until the tier stops giving it.
+  const welcome = program.tiers.find((t) => t.welcomeRewardId && !ids.has(t.welcomeRewardId));
+  if (welcome) r.fail("rewardCount", "rewardInUse", { tier: welcome.name });
   return r.done(() =>
     rows.map((w) => {
       if (w!.id) return w!;
@@ -326,4 +340,88 @@ export function parseWarrantyPolicy(form: FormLike): Parsed<WarrantyPolicy> {
     if (match && value && months !== null) overrides.push({ match, value, months });
   }
   return r.done(() => ({ defaultMonths: defaultMonths!, startsAt: startsAt!, overrides }));
+}
+
+// ---- tiers -------------------------------------------------------------------------------------
+// Rows are `tier.<i>.<field>`, i from 0 to `tierCount` - 1, in ascending thresholds. Row 0 is the
+// tier everyone starts in (threshold 0). A threshold is points, an amount in the shop's currency or
+// a number of orders, as `basis` says; the same rows keep their meaning when the basis changes only
+// if the merchant changes the thresholds too, so the page shows the basis's unit beside each one.
+
+export function tierProgramFields(program: TierProgram, currency: string): SettingsFields {
+  const fields: SettingsFields = { basis: program.basis, period: program.period, tierCount: String(program.tiers.length) };
+  program.tiers.forEach((t, i) => {
+    fields[`tier.${i}.id`] = t.id;
+    fields[`tier.${i}.name`] = t.name;
+    fields[`tier.${i}.threshold`] = program.basis === "spend" && t.threshold > 0 ? fromMinor(t.threshold, currency) : String(t.threshold);
+    fields[`tier.${i}.multiplier`] = String(t.earnMultiplier);
+    fields[`tier.${i}.welcomeReward`] = t.welcomeRewardId ?? "";
+  });
+  return fields;
+}
+
+const TIER_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const slug = (name: string) =>
+  name
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 30) || "tier";
+
+/** `catalog`: the rewards a tier may give on reaching it; a tier a reward is limited to may not be removed. */
+export function parseTierProgram(form: FormLike, currency: string, catalog: readonly Reward[]): Parsed<TierProgram> {
+  const r = new Reader(form);
+  const basis = r.choice("basis", TIER_BASES);
+  const period = r.choice("period", TIER_PERIODS);
+  const count = r.integer("tierCount", { min: 1, max: LIMITS.tiers });
+  if (count === null) {
+    const e = r.errors.tierCount;
+    const tooMany = e.code === "range" && Number(r.text("tierCount")) > LIMITS.tiers;
+    return { ok: false, errors: { tierCount: tooMany ? { code: "tooMany", vars: { max: LIMITS.tiers } } : { code: "noTiers" } } };
+  }
+  const rows: Array<Omit<Tier, "id"> & { id: string }> = [];
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  let previous: number | null = null;
+  for (let i = 0; i < count; i++) {
+    const f = (name: string) => `tier.${i}.${name}`;
+    const given = r.text(f("id"));
+    if (given && (!TIER_ID.test(given) || ids.has(given))) r.fail(f("name"), given && ids.has(given) ? "duplicate" : "choice");
+    if (given) ids.add(given);
+    const name = r.text(f("name"));
+    if (!name) r.fail(f("name"), "required");
+    else if (name.length > LIMITS.tierName) r.fail(f("name"), "tooLong", { max: LIMITS.tierName, value: name.slice(0, 30) });
+    else if (names.has(name.toLowerCase())) r.fail(f("name"), "duplicate");
+    names.add(name.toLowerCase());
+    let threshold: number | null | undefined;
+    if (i === 0) {
+      // Everyone is in a tier: the first starts at nothing (an empty field says the same).
+      const v = r.text(f("threshold"));
+      threshold = v === "" || /^0+([.,]0+)?$/.test(v) ? 0 : r.fail(f("threshold"), "firstTierZero");
+    } else if (basis === "spend") threshold = r.money(f("threshold"), currency, false);
+    else if (basis) threshold = r.integer(f("threshold"), basis === "points" ? LIMITS.tierPoints : LIMITS.tierOrders);
+    if (typeof threshold === "number" && previous !== null && threshold <= previous) threshold = r.fail(f("threshold"), "ascending");
+    if (typeof threshold === "number") previous = threshold;
+    const multiplier = r.decimal(f("multiplier"), LIMITS.earnMultiplier);
+    const welcome = r.text(f("welcomeReward"));
+    if (welcome && !catalog.some((w) => w.id === welcome)) r.fail(f("welcomeReward"), "choice");
+    if (name && typeof threshold === "number" && multiplier !== null)
+      rows.push({ id: given, name, threshold, earnMultiplier: multiplier, welcomeRewardId: welcome || null });
+  }
+  // A reward limited to a tier keeps it: the merchant changes the reward first.
+  const limited = catalog.find((w) => w.tiers?.some((t) => !rows.some((row) => tierAllows([t], { id: row.id || "", name: row.name }))));
+  if (limited && Object.keys(r.errors).length === 0) r.fail("tierCount", "tierInUse", { reward: limited.id });
+  return r.done(() => ({
+    basis: basis!,
+    period: period!,
+    tiers: rows.map((row) => {
+      if (row.id) return row;
+      let id = slug(row.name);
+      for (let n = 2; ids.has(id); n++) id = `${slug(row.name)}-${n}`;
+      ids.add(id);
+      return { ...row, id };
+    }),
+  }));
 }

@@ -2,7 +2,7 @@
 // (ledger kinds and parameters, reward definitions, coverage dates). HubSpot notes use the same
 // sentences in English. Pure.
 import type { LedgerParams } from "./loyalty";
-import type { Reward, RewardKind, IssuedStatus } from "./rewards";
+import type { RewardKind, IssuedStatus } from "./rewards";
 import type { TierStanding } from "./tiers";
 import { fromMinor } from "./money";
 
@@ -105,8 +105,11 @@ export function historyText(kind: string, params: LedgerParams, currency: string
   const reward = params.reward ? rewardTitle(params.reward, params.reward.currency || currency, locale) : "";
   const es = locale === "es";
   switch (kind) {
-    case "earn":
-      return es ? `Ganados en el pedido ${order}` : `Earned on order ${order}`;
+    case "earn": {
+      // The tier multiplier the order earned with, when it had one.
+      const x = params.multiplier && params.multiplier !== 1 ? ` (×${n(params.multiplier, locale)})` : "";
+      return es ? `Ganados en el pedido ${order}${x}` : `Earned on order ${order}${x}`;
+    }
     case "refund_reversal":
       return es ? `Descontados por un reembolso del pedido ${order}` : `Reversed by a refund on order ${order}`;
     case "cancel_reversal":
@@ -134,20 +137,41 @@ export function historyText(kind: string, params: LedgerParams, currency: string
   }
 }
 
-export function tierText(t: TierStanding, locale: TextLocale): string {
-  if (!t.next) return locale === "es" ? `Estás en el nivel más alto: ${t.name}` : `You're at the top tier: ${t.name}`;
-  return locale === "es"
-    ? `Te falta${t.next.pointsNeeded === 1 ? "" : "n"} ${pts(t.next.pointsNeeded, locale)} para ${t.next.name}`
-    : `${pts(t.next.pointsNeeded, locale)} to ${t.next.name}`;
+export function tierText(t: TierStanding, currency: string, locale: TextLocale): string {
+  const es = locale === "es";
+  if (!t.next) return es ? `Estás en el nivel más alto: ${t.name}` : `You're at the top tier: ${t.name}`;
+  const { name, needed } = t.next;
+  const last12 = t.period === "rolling12" ? (es ? " (en los últimos 12 meses)" : " (in the last 12 months)") : "";
+  if (t.basis === "spend")
+    return es
+      ? `Te faltan ${formatMoney(needed, currency, locale)} en compras para ${name}${last12}`
+      : `Spend ${formatMoney(needed, currency, locale)} more to reach ${name}${last12}`;
+  if (t.basis === "orders")
+    return es
+      ? `Te falta${needed === 1 ? "" : "n"} ${n(needed, locale)} ${needed === 1 ? "pedido" : "pedidos"} para ${name}${last12}`
+      : `${n(needed, locale)} more ${needed === 1 ? "order" : "orders"} to reach ${name}${last12}`;
+  return es
+    ? `Te falta${needed === 1 ? "" : "n"} ${pts(needed, locale)} para ${name}${last12}`
+    : `${pts(needed, locale)} to ${name}${last12}`;
 }
 
+/** What the shopper's tier gives them beyond the base program, or null when nothing. */
+export function tierBenefitsText(t: TierStanding, locale: TextLocale): string | null {
+  if (t.earnMultiplier <= 1) return null;
+  const x = n(t.earnMultiplier, locale);
+  return locale === "es"
+    ? `Como ${t.name}, ganas ${x} veces los puntos en cada pedido`
+    : `As ${t.name}, you earn ${x}× points on every order`;
+}
+
+/** `tierNames`: the names of the tiers the reward is limited to (app/domain/tiers.ts tierNames). */
 export function unavailableText(
   r: { reason: "not_enough_points"; missing: number } | { reason: "tier" },
-  reward: Reward,
+  tierNames: readonly string[],
   locale: TextLocale,
 ): string {
   if (r.reason === "tier") {
-    const tiers = (reward.tiers ?? []).join(", ");
+    const tiers = tierNames.join(", ");
     return locale === "es" ? `Solo para los niveles ${tiers}` : `Only for ${tiers} members`;
   }
   return locale === "es" ? `Te falta${r.missing === 1 ? "" : "n"} ${pts(r.missing, locale)}` : `You need ${pts(r.missing, locale)} more`;

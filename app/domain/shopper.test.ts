@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { canRedeem, defaultRewards, issuedStatus, offeredRewards, rewardCode, rewardExpiry, type Reward } from "./rewards";
-import { tierStanding } from "./tiers";
+import { DEFAULT_TIER_PROGRAM, tierIndex, tierNames, tierProgramOf, tiersReached, tierStanding, type TierProgram } from "./tiers";
 import { parseBirthday } from "./birthday";
-import { historyText, pickLocale, rewardTitle, tierText, warrantyText } from "./shopper-text";
+import { historyText, pickLocale, rewardTitle, tierBenefitsText, tierText, warrantyText } from "./shopper-text";
 import { countsTowardLifetime } from "./loyalty";
 
 const fiveOff: Reward = {
@@ -17,9 +17,13 @@ const fiveOff: Reward = {
 
 describe("rewards", () => {
   it("lets a shopper redeem only what their balance and tier allow", () => {
-    expect(canRedeem(fiveOff, { balance: 500, tier: "Bronze" })).toEqual({ ok: true });
-    expect(canRedeem(fiveOff, { balance: 420, tier: "Bronze" })).toEqual({ ok: false, reason: "not_enough_points", missing: 80 });
-    expect(canRedeem({ ...fiveOff, tiers: ["Gold"] }, { balance: 9999, tier: "Silver" })).toEqual({ ok: false, reason: "tier" });
+    const [bronze, silver, gold] = DEFAULT_TIER_PROGRAM.tiers;
+    expect(canRedeem(fiveOff, { balance: 500, tier: bronze })).toEqual({ ok: true });
+    expect(canRedeem(fiveOff, { balance: 420, tier: bronze })).toEqual({ ok: false, reason: "not_enough_points", missing: 80 });
+    expect(canRedeem({ ...fiveOff, tiers: ["gold"] }, { balance: 9999, tier: silver })).toEqual({ ok: false, reason: "tier" });
+    expect(canRedeem({ ...fiveOff, tiers: ["gold"] }, { balance: 9999, tier: gold })).toEqual({ ok: true });
+    // Renamed since: the id still names it.
+    expect(canRedeem({ ...fiveOff, tiers: ["gold"] }, { balance: 9999, tier: { ...gold, name: "Oro" } })).toEqual({ ok: true });
   });
 
   it("offers store credit only where the shop granted its scope", () => {
@@ -63,13 +67,58 @@ describe("rewards", () => {
 });
 
 describe("tiers", () => {
+  const standing = (measure: number, program: TierProgram = DEFAULT_TIER_PROGRAM) => tierStanding(measure, program);
+
   it("measures progress from this tier's threshold to the next", () => {
-    expect(tierStanding(0)).toEqual({ name: "Bronze", next: { name: "Silver", pointsNeeded: 1000 }, progress: 0 });
-    expect(tierStanding(750)).toEqual({ name: "Bronze", next: { name: "Silver", pointsNeeded: 250 }, progress: 0.75 });
-    expect(tierStanding(3000)).toEqual({ name: "Silver", next: { name: "Gold", pointsNeeded: 2000 }, progress: 0.5 });
-    expect(tierStanding(9000)).toEqual({ name: "Gold", next: null, progress: 1 });
-    expect(tierText(tierStanding(999), "es")).toBe("Te falta 1 punto para Silver");
-    expect(tierText(tierStanding(9000), "en")).toBe("You're at the top tier: Gold");
+    expect(standing(0)).toMatchObject({ id: "bronze", name: "Bronze", next: { name: "Silver", needed: 1000 }, progress: 0 });
+    expect(standing(750)).toMatchObject({ name: "Bronze", next: { name: "Silver", needed: 250 }, progress: 0.75 });
+    expect(standing(3000)).toMatchObject({ name: "Silver", next: { name: "Gold", needed: 2000 }, progress: 0.5 });
+    expect(standing(9000)).toMatchObject({ name: "Gold", next: null, progress: 1 });
+    expect(standing(-5)).toMatchObject({ name: "Bronze", progress: 0 });
+    expect(tierText(standing(999), "EUR", "es")).toBe("Te falta 1 punto para Silver");
+    expect(tierText(standing(9000), "EUR", "en")).toBe("You're at the top tier: Gold");
+  });
+
+  it("says what is left in the program's own unit, and the tier's multiplier", () => {
+    const bySpend: TierProgram = {
+      basis: "spend",
+      period: "rolling12",
+      tiers: [
+        { id: "member", name: "Member", threshold: 0, earnMultiplier: 1, welcomeRewardId: null },
+        { id: "vip", name: "VIP", threshold: 50_000, earnMultiplier: 1.5, welcomeRewardId: null },
+      ],
+    };
+    expect(tierText(standing(45_500, bySpend), "EUR", "en")).toBe("Spend €45.00 more to reach VIP (in the last 12 months)");
+    expect(tierText(standing(45_500, bySpend), "EUR", "es")).toBe("Te faltan 45,00\u00a0€ en compras para VIP (en los últimos 12 meses)");
+    const byOrders: TierProgram = {
+      ...bySpend,
+      basis: "orders",
+      period: "lifetime",
+      tiers: [bySpend.tiers[0], { ...bySpend.tiers[1], threshold: 5 }],
+    };
+    expect(tierText(standing(4, byOrders), "EUR", "en")).toBe("1 more order to reach VIP");
+    expect(tierText(standing(2, byOrders), "EUR", "es")).toBe("Te faltan 3 pedidos para VIP");
+    expect(tierBenefitsText(standing(5, byOrders), "es")).toBe("Como VIP, ganas 1,5 veces los puntos en cada pedido");
+    expect(tierBenefitsText(standing(5, byOrders), "en")).toBe("As VIP, you earn 1.5× points on every order");
+    expect(tierBenefitsText(standing(0, byOrders), "en")).toBeNull();
+  });
+
+  it("welcomes each tier reached moving up, none moving down", () => {
+    const ids = (from: number, to: number) => tiersReached(from, to, DEFAULT_TIER_PROGRAM).map((t) => t.id);
+    expect(ids(0, 2)).toEqual(["silver", "gold"]);
+    expect(ids(1, 2)).toEqual(["gold"]);
+    expect(ids(2, 1)).toEqual([]);
+    expect(ids(1, 1)).toEqual([]);
+    expect(tierIndex(5000, DEFAULT_TIER_PROGRAM)).toBe(2);
+    expect(tierIndex(4999, DEFAULT_TIER_PROGRAM)).toBe(1);
+  });
+
+  it("reads a stored program sorted by threshold, and nothing stored as the default", () => {
+    expect(tierProgramOf(null)).toBe(DEFAULT_TIER_PROGRAM);
+    expect(tierProgramOf({ basis: "points", period: "lifetime", tiers: [] })).toBe(DEFAULT_TIER_PROGRAM);
+    const stored = { basis: "orders", period: "lifetime", tiers: [...DEFAULT_TIER_PROGRAM.tiers].reverse() };
+    expect(tierProgramOf(stored).tiers.map((t) => t.id)).toEqual(["bronze", "silver", "gold"]);
+    expect(tierNames(["gold", "Silver"], DEFAULT_TIER_PROGRAM)).toEqual(["Silver", "Gold"]);
   });
 });
 

@@ -41,6 +41,7 @@ import { DEFAULT_TICKET_PIPELINE, type TicketPipeline } from "../../integrations
 import { accessTokenFor, accountKey, refresh, requestSync } from "./connection.server";
 import { takeRequestSlot } from "./budget.server";
 import { tuning } from "./tuning.server";
+import { placedTiers } from "../loyalty/tiers.server";
 import { feedbackProfiles } from "../feedback/surveys.server";
 
 export interface SyncRun {
@@ -479,7 +480,7 @@ async function pendingContacts(shop: string, attemptsFilter: string, limit: numb
 // The contact properties of each customer, read in a handful of queries for the whole batch.
 async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, Record<string, string>>> {
   const ids = rows.map((r) => r.customerId);
-  const [accounts, orders, refunds, warranties, cases, lifecycle, feedback] = await Promise.all([
+  const [accounts, orders, refunds, warranties, cases, lifecycle, feedback, tiers] = await Promise.all([
     pool.query<{ customerId: string; balance: number; lifetimeEarned: number }>(
       `SELECT "customerId", balance, "lifetimeEarned" FROM "PointsAccount" WHERE "customerId" = ANY($1)`,
       [ids],
@@ -507,6 +508,7 @@ async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, R
     ),
     lifecycleProfiles(shop, ids),
     feedbackProfiles(shop, ids),
+    placedTiers(shop, ids),
   ]);
   const refundsByOrder = new Map<string, RefundFacts[]>();
   for (const r of refunds.rows) refundsByOrder.set(r.shopifyOrderId, [...(refundsByOrder.get(r.shopifyOrderId) ?? []), r.facts]);
@@ -532,6 +534,7 @@ async function profiles(shop: string, rows: ContactRow[]): Promise<Map<string, R
         activeWarranties: warranties.rows.find((w) => w.customerId === r.customerId)?.active ?? 0,
         openWarrantyClaims: counted?.openClaims ?? 0,
         returnsCount: counted?.returns ?? 0,
+        tier: tiers.get(r.customerId)!,
         ...lifecycle.get(r.customerId),
         feedback: feedback.get(r.customerId),
       }),

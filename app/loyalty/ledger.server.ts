@@ -24,6 +24,7 @@ export async function appendLedger(tx: Tx, shop: string, customerId: string, ent
     SELECT a.balance, a."lifetimeEarned", COALESCE(s.currency, 'USD') AS currency
       FROM "PointsAccount" a LEFT JOIN "Shop" s ON s.domain = a.shop WHERE a."customerId" = ${customerId} FOR UPDATE OF a`;
   let { balance, lifetimeEarned } = account;
+  let towardTier = false;
   for (const e of entries) {
     const requested = clampPoints(e.points);
     const points = clampToBalance(requested, balance);
@@ -43,8 +44,22 @@ export async function appendLedger(tx: Tx, shop: string, customerId: string, ent
       at: (e.at ?? new Date()).toISOString(),
     });
     if (interaction) await recordInteraction(tx, shop, customerId, interaction);
-    if (countsTowardLifetime(e.kind)) lifetimeEarned = addLifetime(lifetimeEarned, points);
+    if (countsTowardLifetime(e.kind)) {
+      lifetimeEarned = addLifetime(lifetimeEarned, points);
+      towardTier = true;
+    }
   }
+  if (towardTier) await scheduleTierCheck(tx, shop, customerId);
   await markContactChanged(tx, shop, customerId);
   await tx.run`UPDATE "PointsAccount" SET balance = ${balance}, "lifetimeEarned" = ${lifetimeEarned}, "updatedAt" = now() WHERE "customerId" = ${customerId}`;
+}
+
+/**
+ * Schedules the customer's tier check (app/loyalty/tiers.server.ts) to run once the caller's
+ * transaction commits, with what it wrote counted; one pending check per customer.
+ */
+export async function scheduleTierCheck(tx: Tx, shop: string, customerId: string): Promise<void> {
+  await tx.run`
+    SELECT graphile_worker.add_job('tier_check', json_build_object('shop', ${shop}::text, 'customerId', ${customerId}::text),
+      job_key => 'tier_check:' || ${customerId}::text, max_attempts => 25)`;
 }

@@ -11,7 +11,8 @@ import { randomBytes } from "node:crypto";
 import { pool, transaction, type Tx } from "../db.server";
 import { appendLedger } from "./ledger.server";
 import { canRedeem, rewardCode, rewardExpiry, type Reward } from "../domain/rewards";
-import { tierFor } from "../domain/tiers";
+import { tierAt, tierProgramOf } from "../domain/tiers";
+import { tierMeasureSql } from "./tier-measure.server";
 import { fromMinor } from "../domain/money";
 import type { TextLocale } from "../domain/shopper-text";
 import { holdShopForProcessing, isRedacted } from "../privacy/tombstone.server";
@@ -40,7 +41,7 @@ export type RedeemResult =
   | { ok: true; issued: IssuedReward; balance: number }
   | { ok: false; code: "not_enough_points" | "tier" | "unknown_reward"; status: 409 | 404 };
 
-interface RedemptionRow {
+export interface RedemptionRow {
   id: string;
   requestId: string;
   customerId: string;
@@ -74,18 +75,40 @@ export async function redeem(
     if (existing) return { row: existing, currency, fresh: false };
     const reward = catalogOf(shopRow ?? { rewards: null, currency, scopes: null }).find((r) => r.id === input.rewardId);
     if (!reward) return { refusedWith: "unknown_reward" as const, currency };
-    const [account] = await tx.rows<{ balance: number; lifetimeEarned: number }>`
-      SELECT balance, "lifetimeEarned" FROM "PointsAccount" WHERE "customerId" = ${customer.id} FOR UPDATE`;
-    const can = canRedeem(reward, { balance: account?.balance ?? 0, tier: tierFor(account?.lifetimeEarned ?? 0) });
+    const [account] = await tx.query<{ balance: number; measure: number; tierProgram: unknown }>(
+      `SELECT a.balance, (${tierMeasureSql("a.shop", 'a."customerId"', 's."tierProgram"')}) AS measure, s."tierProgram"
+         FROM "PointsAccount" a LEFT JOIN "Shop" s ON s.domain = a.shop WHERE a."customerId" = $1 FOR UPDATE OF a`,
+      [customer.id],
+    );
+    const tier = tierAt(account?.measure ?? 0, tierProgramOf(account?.tierProgram));
+    const can = canRedeem(reward, { balance: account?.balance ?? 0, tier });
     if (!can.ok) return { refusedWith: can.reason, currency };
-    const now = new Date();
-    const code = reward.kind === "store_credit" ? null : rewardCode(randomBytes(10));
-    const [row] = await tx.rows<RedemptionRow>`
-      INSERT INTO "Redemption" (id, shop, "customerId", "requestId", "rewardId", reward, cost, state, code, "expiresAt", "createdAt")
-      VALUES (gen_random_uuid()::text, ${shop}, ${customer.id}, ${input.redemptionId}, ${reward.id}, ${JSON.stringify(reward)}::jsonb, ${reward.cost},
-              'reserved', ${code}, ${rewardExpiry(reward, now)}, ${now})
-      RETURNING *`;
-    await appendLedger(tx, shop, customer.id, [
+    const row = await reserve(tx, shop, customer.id, input.redemptionId, reward, currency);
+    return { row, currency, fresh: true };
+  });
+  if ("refusedWith" in reserved) {
+    const code = reserved.refusedWith!;
+    return { ok: false, code, status: code === "unknown_reward" ? 404 : 409 };
+  }
+  const row = reserved.fresh ? await grantReserved(shop, shopifyCustomerId, reserved.row, reserved.currency) : reserved.row;
+  const balance = await balanceOf(row.customerId);
+  return { ok: true, issued: issuedReward(row, reserved.currency, locale), balance };
+}
+
+/**
+ * Reserves a reward for a customer whose Customer row the caller holds locked: the row, the points
+ * (a gift of cost 0 spends none) and the settle job that finishes it if nobody else does.
+ */
+export async function reserve(tx: Tx, shop: string, customerId: string, requestId: string, reward: Reward, currency: string) {
+  const now = new Date();
+  const code = reward.kind === "store_credit" ? null : rewardCode(randomBytes(10));
+  const [row] = await tx.rows<RedemptionRow>`
+    INSERT INTO "Redemption" (id, shop, "customerId", "requestId", "rewardId", reward, cost, state, code, "expiresAt", "createdAt")
+    VALUES (gen_random_uuid()::text, ${shop}, ${customerId}, ${requestId}, ${reward.id}, ${JSON.stringify(reward)}::jsonb, ${reward.cost},
+            'reserved', ${code}, ${rewardExpiry(reward, now)}, ${now})
+    RETURNING *`;
+  if (reward.cost > 0)
+    await appendLedger(tx, shop, customerId, [
       {
         key: `redeem:${row.id}`,
         kind: "redeem",
@@ -93,23 +116,16 @@ export async function redeem(
         params: { reward: { id: reward.id, kind: reward.kind, valueMinor: reward.valueMinor, currency } },
       },
     ]);
-    await tx.run`
-      SELECT graphile_worker.add_job('redemption_settle', json_build_object('shop', ${shop}::text, 'redemptionId', ${row.id}::text),
-        run_at => now() + ${`${timing().settleAfterMs} milliseconds`}::interval, job_key => 'redemption_settle:' || ${row.id}::text,
-        max_attempts => 25)`;
-    return { row, currency, fresh: true };
-  });
-  if ("refusedWith" in reserved) {
-    const code = reserved.refusedWith!;
-    return { ok: false, code, status: code === "unknown_reward" ? 404 : 409 };
-  }
-  let row = reserved.row;
-  if (reserved.fresh) {
-    const outcome = await send(shop, shopifyCustomerId, row, reserved.currency);
-    row = (await settle(shop, row.id, outcome)) ?? row;
-  }
-  const balance = await balanceOf(row.customerId);
-  return { ok: true, issued: issuedReward(row, reserved.currency, locale), balance };
+  await tx.run`
+    SELECT graphile_worker.add_job('redemption_settle', json_build_object('shop', ${shop}::text, 'redemptionId', ${row.id}::text),
+      run_at => now() + ${`${timing().settleAfterMs} milliseconds`}::interval, job_key => 'redemption_settle:' || ${row.id}::text,
+      max_attempts => 25)`;
+  return row;
+}
+
+/** Asks Shopify for a reserved reward now (the settle job stays scheduled for a lost answer). */
+export async function grantReserved(shop: string, shopifyCustomerId: string, row: RedemptionRow, currency: string) {
+  return (await settle(shop, row.id, await send(shop, shopifyCustomerId, row, currency))) ?? row;
 }
 
 function grantFor(row: RedemptionRow, shopifyCustomerId: string, currency: string): RewardGrant {
@@ -157,16 +173,18 @@ async function settle(shop: string, redemptionId: string, outcome: GrantOutcome)
     const [done] = await tx.rows<RedemptionRow>`
       UPDATE "Redemption" SET state = 'released', failure = ${outcome.refused.slice(0, 1000)}, "settledAt" = now() WHERE id = ${redemptionId} RETURNING *`;
     const [shopRow] = await tx.rows<{ currency: string }>`SELECT currency FROM "Shop" WHERE domain = ${shop}`;
-    await appendLedger(tx, shop, row.customerId, [
-      {
-        key: `redeem:${row.id}:release`,
-        kind: "redeem_release",
-        points: row.cost,
-        params: {
-          reward: { id: row.reward.id, kind: row.reward.kind, valueMinor: row.reward.valueMinor, currency: shopRow?.currency ?? "USD" },
+    // A gift (cost 0) spent nothing: nothing to give back.
+    if (row.cost > 0)
+      await appendLedger(tx, shop, row.customerId, [
+        {
+          key: `redeem:${row.id}:release`,
+          kind: "redeem_release",
+          points: row.cost,
+          params: {
+            reward: { id: row.reward.id, kind: row.reward.kind, valueMinor: row.reward.valueMinor, currency: shopRow?.currency ?? "USD" },
+          },
         },
-      },
-    ]);
+      ]);
     return done;
   });
 }

@@ -7,7 +7,8 @@ import { orderFactsWithoutPersonalData, orderSubject, type OrderFacts, type Refu
 import { DEFAULT_EARN_RULE, planOrderLedger, type EarnRule, type EarnSnapshot } from "../domain/loyalty";
 import { DEFAULT_WARRANTY_POLICY, planOrderWarranties, type ProductFacts, type WarrantyPolicy } from "../domain/warranty";
 import { resolveOrderCustomer } from "../customers/customers.server";
-import { appendLedger } from "../loyalty/ledger.server";
+import { appendLedger, scheduleTierCheck } from "../loyalty/ledger.server";
+import { currentTier } from "../loyalty/tier-measure.server";
 import { markCodesUsed } from "../loyalty/redemption.server";
 import { fetchProductFacts } from "../../integrations/shopify/admin.server";
 import { withOfflineAdmin } from "../shopify.server";
@@ -146,6 +147,8 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
       cancelled,
       refunds,
       rule: order.earnRule ?? DEFAULT_EARN_RULE,
+      // The tier they are in before this order counts: its multiplier is kept in the snapshot.
+      multiplier: order.earnSnapshot ? undefined : (await currentTier(tx, shop, order.customerId)).earnMultiplier,
       snapshot: order.earnSnapshot,
       existing,
     });
@@ -160,6 +163,8 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
     // Orders count, total spent, points and warranties all show on the contact. After the points
     // account: outbox rows are locked last.
     await markContactChanged(tx, shop, order.customerId);
+    // A tier by spend or orders moves with the order itself, points or not.
+    await scheduleTierCheck(tx, shop, order.customerId);
   }
 
   if (!order.paidSeen && !cancelled) return; // warranties register once the order is paid

@@ -1,4 +1,4 @@
-// The merchant's Settings: the loyalty earn rule, the rewards catalog, the warranty policy and the
+// The merchant's Settings: the loyalty earn rule, the tiers, the rewards catalog, the warranty policy and the
 // return rules, a card and a Save each. The work is in app/settings.server.ts (rules and history)
 // and app/domain/settings.ts (fields and validation); this module only wires them.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
@@ -9,7 +9,7 @@ import { localeFrom, messages, t } from "../i18n";
 import { log } from "../log.server";
 import { saveSettings, shopSettings } from "../settings.server";
 import { fieldErrorText, settingsSection, type SettingsAnswer } from "../settings";
-import { LoyaltyCard, ReturnsCard, RewardsCard, WarrantyCard } from "../components/settings";
+import { LoyaltyCard, ReturnsCard, RewardsCard, TiersCard, WarrantyCard } from "../components/settings";
 import { translator } from "../components/claims";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -55,11 +55,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 export default function SettingsPage() {
   const { settings, locale, strings } = useLoaderData<typeof loader>();
   const tr = translator(strings);
-  const common = { locale, tr, currency: settings.currency };
+  const common = { locale, tr, currency: settings.currency, tiers: settings.tiers, rewards: settings.rewards };
   return (
     <Page title={tr("settings.title")}>
       <BlockStack gap="500">
         <LoyaltyCard {...common} initial={settings.fields.loyalty} change={settings.changes.loyalty} />
+        <TiersCard {...common} initial={settings.fields.tiers} change={settings.changes.tiers} />
         <RewardsCard {...common} initial={settings.fields.rewards} change={settings.changes.rewards} />
         <WarrantyCard {...common} initial={settings.fields.warranty} change={settings.changes.warranty} />
         <ReturnsCard {...common} initial={settings.fields.returns} change={settings.changes.returns} />

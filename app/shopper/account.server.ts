@@ -3,7 +3,8 @@
 import { pool, transaction } from "../db.server";
 import { DEFAULT_EARN_RULE, pointsFor, eligibleAmount, type EarnRule, type LedgerParams } from "../domain/loyalty";
 import { canRedeem, defaultRewards, issuedStatus, offeredRewards, type Reward } from "../domain/rewards";
-import { tierStanding } from "../domain/tiers";
+import { tierAt, tierNames, tierProgramOf, tierStanding, type TierProgram } from "../domain/tiers";
+import { tierMeasureSql } from "../loyalty/tier-measure.server";
 import {
   historyKind,
   historyText,
@@ -13,6 +14,7 @@ import {
   thankYouText,
   guestText,
   tierText,
+  tierBenefitsText,
   unavailableText,
   warrantyText,
   claimUnavailableText,
@@ -53,15 +55,26 @@ interface ShopRow {
   scopes: string | null;
   earnRule: EarnRule | null;
   lifecycleRules: unknown;
+  tierProgram: unknown;
 }
 
 export function catalogOf(shop: Pick<ShopRow, "rewards" | "currency" | "scopes">): Reward[] {
   return offeredRewards(shop.rewards ?? defaultRewards(shop.currency), (shop.scopes ?? "").split(","));
 }
 
-function tierProgress(lifetime: number, locale: TextLocale): TierProgress {
-  const t = tierStanding(lifetime);
-  return { ...t, text: tierText(t, locale) };
+function tierProgress(measure: number, program: TierProgram, currency: string, locale: TextLocale): TierProgress {
+  const t = tierStanding(measure, program);
+  const left =
+    t.next && (t.basis === "spend" ? { spend: { amount: fromMinor(t.next.needed, currency), currency } } : { [t.basis]: t.next.needed });
+  return {
+    name: t.name,
+    basis: t.basis,
+    next: t.next ? { name: t.next.name, ...left } : null,
+    progress: t.progress,
+    earnMultiplier: t.earnMultiplier,
+    text: tierText(t, currency, locale),
+    benefitsText: tierBenefitsText(t, locale),
+  };
 }
 
 interface WarrantyRow {
@@ -153,6 +166,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
   const { rows } = await pool.query<{
     installed: boolean;
     shop: ShopRow;
+    tierMeasure: number | null;
     customer: { id: string; firstName: string | null; birthMonth: number | null; birthDay: number | null; redacted: boolean } | null;
     account: { balance: number; lifetimeEarned: number; lastActivityAt: string | null } | null;
     history: Array<{ id: string; kind: string; points: number; params: LedgerParams; createdAt: string }>;
@@ -165,9 +179,11 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
     // Named: each connection parses and plans it once (planning this statement cost Postgres more
     // than running it), then runs the stored plan.
     name: "shopper-account-view",
-    text: `WITH c AS (SELECT * FROM "Customer" WHERE shop = $1 AND "shopifyCustomerId" = $2)
+    text: `WITH c AS (SELECT * FROM "Customer" WHERE shop = $1 AND "shopifyCustomerId" = $2),
+       sh AS (SELECT "tierProgram" FROM "Shop" WHERE domain = $1)
      SELECT ${installedSql("$1")} AS installed,
-       (SELECT json_build_object('name', name, 'currency', currency, 'rewards', rewards, 'scopes', COALESCE((SELECT scope FROM "Session" WHERE id = 'offline_' || domain), scopes), 'earnRule', "earnRule", 'lifecycleRules', "lifecycleRules") FROM "Shop" WHERE domain = $1) AS shop,
+       (SELECT json_build_object('name', name, 'currency', currency, 'rewards', rewards, 'scopes', COALESCE((SELECT scope FROM "Session" WHERE id = 'offline_' || domain), scopes), 'earnRule', "earnRule", 'lifecycleRules', "lifecycleRules", 'tierProgram', "tierProgram") FROM "Shop" WHERE domain = $1) AS shop,
+       (SELECT ${tierMeasureSql("$1", "c.id", 'sh."tierProgram"')} FROM c LEFT JOIN sh ON true) AS "tierMeasure",
        (SELECT json_build_object('id', id, 'firstName', "firstName", 'birthMonth', "birthMonth", 'birthDay', "birthDay", 'redacted', "redactedAt" IS NOT NULL) FROM c) AS customer,
        (SELECT json_build_object('balance', a.balance, 'lifetimeEarned', a."lifetimeEarned", 'lastActivityAt', (${LAST_ACTIVITY})) FROM "PointsAccount" a JOIN c ON c.id = a."customerId") AS account,
        COALESCE((SELECT json_agg(json_build_object('id', h.id::text, 'kind', h.kind, 'points', h.points, 'params', h.params, 'createdAt', h."createdAt") ORDER BY h.id DESC) FROM (
@@ -191,15 +207,25 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
   const row = rows[0];
   if (!row.installed) return null;
   const now = new Date();
-  const shopRow = row.shop ?? { name: null, currency: "USD", rewards: null, scopes: null, earnRule: null, lifecycleRules: null };
+  const shopRow = row.shop ?? {
+    name: null,
+    currency: "USD",
+    rewards: null,
+    scopes: null,
+    earnRule: null,
+    lifecycleRules: null,
+    tierProgram: null,
+  };
   const lifecycle = lifecycleRulesOf(shopRow.lifecycleRules);
   const currency = shopRow.currency;
   const customer = row.customer?.redacted ? null : row.customer;
   const balance = customer ? (row.account?.balance ?? 0) : 0;
   const lifetime = customer ? (row.account?.lifetimeEarned ?? 0) : 0;
-  const tier = tierProgress(lifetime, locale);
+  const program = tierProgramOf(shopRow.tierProgram);
+  const measure = customer ? (row.tierMeasure ?? 0) : 0;
+  const tier = tierProgress(measure, program, currency, locale);
   const rewards: RewardOffer[] = catalogOf(shopRow).map((reward) => {
-    const can = canRedeem(reward, { balance, tier: tier.name });
+    const can = canRedeem(reward, { balance, tier: tierAt(measure, program) });
     return {
       id: reward.id,
       kind: reward.kind,
@@ -208,7 +234,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
       value: reward.valueMinor === null ? null : { amount: fromMinor(reward.valueMinor, currency), currency },
       minimumOrder: reward.minimumOrderMinor ? { amount: fromMinor(reward.minimumOrderMinor, currency), currency } : null,
       canRedeem: can.ok,
-      unavailableText: can.ok ? null : unavailableText(can, reward, locale),
+      unavailableText: can.ok ? null : unavailableText(can, tierNames(reward.tiers ?? [], program), locale),
     };
   });
   const warranties = (customer ? row.warranties : [])
@@ -326,33 +352,47 @@ export async function thankYouView(
   input: { orderId: string | null; subtotal: { amount: string; currency: string } },
   locale: TextLocale,
 ): Promise<ThankYouView> {
-  const { rows } = await pool.query<{ earnRule: EarnRule | null; currency: string; lifetime: number | null; earned: number | null }>(
-    `SELECT s."earnRule", s.currency,
-       (SELECT a."lifetimeEarned" FROM "Customer" c JOIN "PointsAccount" a ON a."customerId" = c.id
-         WHERE c.shop = s.domain AND c."shopifyCustomerId" = $2 AND c."redactedAt" IS NULL) AS lifetime,
-       (SELECT e.points FROM "PointsLedgerEntry" e JOIN "Customer" c ON c.id = e."customerId"
-         WHERE e.shop = s.domain AND e."idempotencyKey" = 'order:' || $3 || ':earn' AND c."shopifyCustomerId" = $2) AS earned
+  const { rows } = await pool.query<{
+    earnRule: EarnRule | null;
+    currency: string;
+    tierProgram: unknown;
+    measure: number | null;
+    earned: number | null;
+  }>(
+    `WITH c AS (SELECT * FROM "Customer" WHERE shop = $1 AND "shopifyCustomerId" = $2 AND "redactedAt" IS NULL)
+     SELECT s."earnRule", s.currency, s."tierProgram",
+       (SELECT ${tierMeasureSql("s.domain", "c.id", 's."tierProgram"')} FROM c) AS measure,
+       (SELECT e.points FROM "PointsLedgerEntry" e JOIN c ON c.id = e."customerId"
+         WHERE e.shop = s.domain AND e."idempotencyKey" = 'order:' || $3 || ':earn') AS earned
      FROM "Shop" s WHERE s.domain = $1`,
     [shop, shopifyCustomerId, input.orderId ?? ""],
   );
   const shopRow = rows[0];
   const rule = shopRow?.earnRule ?? DEFAULT_EARN_RULE;
+  const program = tierProgramOf(shopRow?.tierProgram ?? null);
+  const measure = shopRow?.measure ?? 0;
+  // A logged-in shopper's estimate carries their tier's multiplier, as the order will when earned.
+  const multiplier = shopifyCustomerId ? tierAt(measure, program).earnMultiplier : 1;
   let estimate = 0;
+  let subtotalMinor = 0;
   try {
-    estimate = pointsFor(toMinor(input.subtotal.amount, input.subtotal.currency), input.subtotal.currency, rule);
+    subtotalMinor = toMinor(input.subtotal.amount, input.subtotal.currency);
+    estimate = pointsFor(subtotalMinor, input.subtotal.currency, rule, multiplier);
   } catch (error) {
     if (error instanceof MoneyError) throw new ShopperInputError(`subtotal.amount: ${error.message}`);
     throw error;
   }
-  const points = shopifyCustomerId && shopRow?.earned != null ? shopRow.earned : estimate;
+  const pending = shopRow?.earned == null; // this order is not counted yet: the tier shown counts it
+  const points = shopifyCustomerId && !pending ? shopRow!.earned! : estimate;
   const guest = !shopifyCustomerId;
+  const withOrder = measure + (pending ? (program.basis === "points" ? points : program.basis === "spend" ? subtotalMinor : 1) : 0);
   return {
     locale,
     points,
     text: thankYouText(points, locale),
     guest,
     guestText: guest && points > 0 ? guestText(points, locale) : null,
-    tier: guest ? null : tierProgress((shopRow?.lifetime ?? 0) + (shopRow?.earned == null ? points : 0), locale),
+    tier: guest ? null : tierProgress(withOrder, program, shopRow?.currency ?? input.subtotal.currency, locale),
   };
 }
 

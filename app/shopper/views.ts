@@ -34,9 +34,13 @@ export interface Money {
 
 export interface TierProgress {
   name: string;
-  next: { name: string; pointsNeeded: number } | null; // null at the top tier
+  basis: "points" | "spend" | "orders"; // what the shop's tiers are climbed by
+  // What is left to the next tier, in the basis's unit; null at the top tier.
+  next: { name: string; points?: number; spend?: Money; orders?: number } | null;
   progress: number; // 0..1 of the way from this tier's threshold to the next one's
+  earnMultiplier: number; // the tier's points multiplier (1: none)
   text: string; // "120 points to Silver" / "Te faltan 120 puntos para Silver"
+  benefitsText: string | null; // "As Gold, you earn 1.5× points on every order", or null
 }
 
 export interface HistoryItem {

@@ -73,7 +73,7 @@ export function Skeleton({ lines }: { lines: string[] }) {
   );
 }
 
-/** The tier, a bar of the way to the next one and the API's sentence about it. */
+/** The tier, a bar of the way to the next one and the API's sentences about it and its benefits. */
 export function TierBar({ tier }: { tier: TierProgress }) {
   const value = tier.next ? Math.min(1, Math.max(0, tier.progress)) : 1;
   return (
@@ -84,6 +84,7 @@ export function TierBar({ tier }: { tier: TierProgress }) {
       </s-stack>
       <s-progress value={value} max={1} accessibilityLabel={tier.text} />
       <s-text color="subdued">{tier.text}</s-text>
+      {tier.benefitsText ? <s-text>{tier.benefitsText}</s-text> : null}
     </s-stack>
   );
 }

@@ -47,6 +47,7 @@ describe("rewards page", () => {
     expect(text).toContain("1340 points earned in total");
     expect(text).toContain("Silver");
     expect(text).toContain("380 points to Gold");
+    expect(text).toContain("As Silver, you earn 1.5× points on every order");
     expect(document.querySelector("s-progress")?.getAttribute("value")).toBe("0.62");
     // History: the API's sentence, the date and the signed points.
     expect(text).toContain("+120");
@@ -88,6 +89,7 @@ describe("rewards page", () => {
     expect(text).toContain("Tus recompensas");
     expect(text).toContain("620 puntos");
     expect(text).toContain("Te faltan 380 puntos para Gold");
+    expect(text).toContain("Como Silver, ganas 1,5 veces los puntos en cada pedido");
     expect(text).toContain("Canjear");
     expect(text).toContain("Te faltan 1380 puntos");
     expect(text).not.toContain("Redeem");

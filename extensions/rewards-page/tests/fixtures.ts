@@ -10,9 +10,12 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
     points: { balance: 620, lifetime: 1340 },
     tier: {
       name: "Silver",
-      next: { name: "Gold", pointsNeeded: 380 },
+      basis: "points",
+      next: { name: "Gold", points: 380 },
       progress: 0.62,
+      earnMultiplier: 1.5,
       text: es ? "Te faltan 380 puntos para Gold" : "380 points to Gold",
+      benefitsText: es ? "Como Silver, ganas 1,5 veces los puntos en cada pedido" : "As Silver, you earn 1.5× points on every order",
     },
     history: [
       {
@@ -226,7 +229,15 @@ export function withWarranty(view: AccountView, id: string, over: Partial<Warran
 export function emptyAccount(): AccountView {
   return account("en", {
     points: { balance: 0, lifetime: 0 },
-    tier: { name: "Member", next: { name: "Silver", pointsNeeded: 500 }, progress: 0, text: "500 points to Silver" },
+    tier: {
+      name: "Member",
+      basis: "points",
+      next: { name: "Silver", points: 500 },
+      progress: 0,
+      earnMultiplier: 1,
+      text: "500 points to Silver",
+      benefitsText: null,
+    },
     history: [],
     issued: [],
     warranties: [],

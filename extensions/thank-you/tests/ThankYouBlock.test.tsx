@@ -19,9 +19,12 @@ function member(locale: ShopperLocale = "en"): ThankYouView {
     guestText: null,
     tier: {
       name: "Silver",
-      next: { name: "Gold", pointsNeeded: 296 },
+      basis: "points",
+      next: { name: "Gold", points: 296 },
       progress: 0.4,
+      earnMultiplier: 1,
       text: es ? "Te faltan 296 puntos para Gold" : "296 points to Gold",
+      benefitsText: null,
     },
   };
 }

@@ -75,7 +75,7 @@ export const taskList: TaskList = {
   tier_check: async (payload) => {
     const { shop, customerId } = payload as { shop: string; customerId: string };
     const checked = await checkTier(shop, customerId);
-    if (checked.changed) log.info("tier placed", { shop, customerId, ...checked });
+    if (checked.changed) log[checked.welcomed.length ? "info" : "debug"]("tier placed", { shop, customerId, ...checked });
   },
   // Scheduled by a save of the tiers settings (app/settings.server.ts).
   tiers_review: async (payload) => {

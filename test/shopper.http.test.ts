@@ -117,7 +117,7 @@ describe("the rewards page", () => {
     const v = es.body;
     expect(v.locale).toBe("es");
     expect(v.points).toEqual({ balance: 760, lifetime: 760 });
-    expect(v.tier).toMatchObject({ name: "Bronze", next: { name: "Silver", pointsNeeded: 240 } });
+    expect(v.tier).toMatchObject({ name: "Bronze", next: { name: "Silver", points: 240 } });
     expect(v.tier.text).toBe("Te faltan 240 puntos para Silver");
     expect(v.history.map((h: { text: string }) => h.text)).toEqual(["Ganados en el pedido #7002", "Ganados en el pedido #7001"]);
     expect(v.warranties).toHaveLength(2);
@@ -192,7 +192,7 @@ describe("order status and thank-you", () => {
       body: { orderId: "gid://shopify/Order/7002", subtotal: { amount: "999.00", currency: "USD" } },
       locale: "en",
     });
-    expect(res.body).toMatchObject({ points: 120, guest: false, guestText: null, tier: { name: "Bronze", next: { pointsNeeded: 240 } } });
+    expect(res.body).toMatchObject({ points: 120, guest: false, guestText: null, tier: { name: "Bronze", next: { points: 240 } } });
   });
 
   it("refuses a thank-you body it cannot read with a 400 that says what to send", async () => {

@@ -146,5 +146,22 @@ describe("a customer climbs the merchant's tiers", () => {
     expect(await placed()).toBe("silver");
     expect((await account()).tier).toMatchObject({ name: "Silver", next: { name: "Gold", orders: 7 } });
     expect(await welcomes()).toHaveLength(2);
+    // The contact's timeline in HubSpot: each move once, the welcome rewards with the move that gave them.
+    const { rows } = await stack.pool.query(
+      `SELECT i.title, i.body FROM "HubSpotInteraction" i JOIN "Customer" c ON c.id = i."customerId"
+        WHERE c."shopifyCustomerId" = $1 AND i.kind = 'tier_changed' ORDER BY i."occurredAt"`,
+      [String(CUSTOMER)],
+    );
+    expect(rows.map((r: { title: string }) => r.title)).toEqual([
+      "Reached the Silver tier",
+      "Reached the Gold tier",
+      "Moved down to the Silver tier",
+      "Reached the Gold tier",
+      "Moved down to the Silver tier",
+    ]);
+    expect(rows[0].body).toBe(
+      "<p><strong>Reached the Silver tier</strong> (from Member).</p><p>Welcome rewards: Free shipping on your next order.</p>",
+    );
+    expect(rows[3].body).toBe("<p><strong>Reached the Gold tier</strong> (from Silver).</p>");
   });
 });

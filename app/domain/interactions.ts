@@ -20,7 +20,8 @@ export interface Interaction {
     | "points_gifted"
     | "points_expired"
     | "points_expiry_warning"
-    | "survey_answered";
+    | "survey_answered"
+    | "tier_changed";
   occurredAt: string;
   title: string;
   body: string;
@@ -112,5 +113,26 @@ export function pointsExpiryWarning(w: { key: string; expiresOn: string; points:
     occurredAt: w.at,
     title: `${w.points} points expire on ${w.expiresOn}`,
     body: `<p><strong>${w.points} points expire on ${w.expiresOn}</strong> unless the shopper buys or redeems before then.</p>`,
+  };
+}
+
+// A move between tiers (app/loyalty/tiers.server.ts), with the welcome rewards it gave. Keyed by
+// the move's instant: each move is recorded in the transaction that places the customer.
+export function tierChanged(t: {
+  customerId: string;
+  from: string | null;
+  to: string;
+  up: boolean;
+  welcomeRewards: string[];
+  at: string;
+}): Interaction {
+  const title = t.up ? `Reached the ${t.to} tier` : `Moved down to the ${t.to} tier`;
+  const gifts = t.welcomeRewards.length ? `<p>Welcome rewards: ${t.welcomeRewards.map(escapeHtml).join(", ")}.</p>` : "";
+  return {
+    key: `tier:${t.customerId}:${t.at}`,
+    kind: "tier_changed",
+    occurredAt: t.at,
+    title,
+    body: `<p><strong>${escapeHtml(title)}</strong>${t.from ? ` (from ${escapeHtml(t.from)})` : ""}.</p>${gifts}`,
   };
 }

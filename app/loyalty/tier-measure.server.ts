@@ -12,18 +12,19 @@ import type { Tx } from "../db.server";
 import { NOT_TOWARD_LIFETIME } from "../domain/loyalty";
 import { tierAt, tierProgramOf, type Tier } from "../domain/tiers";
 
+// Its own aliases (tm_*): the caller's may be any of a, c, d, e.
 export function tierMeasureSql(shop: string, customerId: string, program: string): string {
   const basis = `COALESCE(${program}->>'basis', 'points')`;
   const rolling = `COALESCE(${program}->>'period', 'lifetime') = 'rolling12'`;
-  const orders = `FROM "DashboardOrder" d WHERE d.shop = ${shop}
-      AND d."customerId" IN (SELECT ${customerId} UNION ALL SELECT g.id FROM "Customer" g WHERE g."claimedById" = ${customerId})
-      AND (NOT ${rolling} OR d.day > (now() AT TIME ZONE 'UTC' - interval '12 months')::date)`;
+  const orders = `FROM "DashboardOrder" tm_d WHERE tm_d.shop = ${shop}
+      AND tm_d."customerId" IN (SELECT ${customerId} UNION ALL SELECT tm_g.id FROM "Customer" tm_g WHERE tm_g."claimedById" = ${customerId})
+      AND (NOT ${rolling} OR tm_d.day > (now() AT TIME ZONE 'UTC' - interval '12 months')::date)`;
   return `CASE
     WHEN ${basis} = 'points' AND NOT ${rolling} THEN
-      COALESCE((SELECT a."lifetimeEarned" FROM "PointsAccount" a WHERE a."customerId" = ${customerId}), 0)::float8
-    WHEN ${basis} = 'points' THEN GREATEST(0, COALESCE((SELECT sum(e.points) FROM "PointsLedgerEntry" e WHERE e."customerId" = ${customerId}
-      AND e.kind NOT IN ('${NOT_TOWARD_LIFETIME.join("', '")}') AND e."createdAt" > now() AT TIME ZONE 'UTC' - interval '12 months'), 0))::float8
-    WHEN ${basis} = 'spend' THEN GREATEST(0, COALESCE((SELECT sum(d."revenueMinor") ${orders}), 0))::float8
+      COALESCE((SELECT tm_a."lifetimeEarned" FROM "PointsAccount" tm_a WHERE tm_a."customerId" = ${customerId}), 0)::float8
+    WHEN ${basis} = 'points' THEN GREATEST(0, COALESCE((SELECT sum(tm_e.points) FROM "PointsLedgerEntry" tm_e WHERE tm_e."customerId" = ${customerId}
+      AND tm_e.kind NOT IN ('${NOT_TOWARD_LIFETIME.join("', '")}') AND tm_e."createdAt" > now() AT TIME ZONE 'UTC' - interval '12 months'), 0))::float8
+    WHEN ${basis} = 'spend' THEN GREATEST(0, COALESCE((SELECT sum(tm_d."revenueMinor") ${orders}), 0))::float8
     ELSE (SELECT count(*) ${orders})::float8
   END`;
 }

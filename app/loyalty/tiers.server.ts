@@ -6,7 +6,9 @@
 // one placed here.
 import { pool, transaction } from "../db.server";
 import { tierIndex, tierProgramOf, tiersReached } from "../domain/tiers";
-import { markContactChanged } from "../hubspot/outbox.server";
+import { markContactChanged, recordInteraction } from "../hubspot/outbox.server";
+import { tierChanged } from "../domain/interactions";
+import { rewardTitle } from "../domain/shopper-text";
 import { holdShopForProcessing } from "../privacy/tombstone.server";
 import { catalogOf } from "../shopper/account.server";
 import type { Reward } from "../domain/rewards";
@@ -66,10 +68,26 @@ export async function checkTier(shop: string, customerId: string): Promise<TierC
       }
     // After the redemptions, as the lock order says (app/db.server.ts): the tier row, then the outbox.
     if (changed) {
+      const at = new Date();
       await tx.run`
-        INSERT INTO "CustomerTier" ("customerId", shop, "tierId", since) VALUES (${customerId}, ${shop}, ${tier.id}, now())
-        ON CONFLICT ("customerId") DO UPDATE SET "tierId" = EXCLUDED."tierId", since = now()`;
+        INSERT INTO "CustomerTier" ("customerId", shop, "tierId", since) VALUES (${customerId}, ${shop}, ${tier.id}, ${at})
+        ON CONFLICT ("customerId") DO UPDATE SET "tierId" = EXCLUDED."tierId", since = EXCLUDED.since`;
       await markContactChanged(tx, shop, customerId);
+      // The first placement in the first tier is no news: every customer starts there.
+      if (row.placed !== null || now > 0)
+        await recordInteraction(
+          tx,
+          shop,
+          customerId,
+          tierChanged({
+            customerId,
+            from: program.tiers[before]?.name ?? null,
+            to: tier.name,
+            up: now > before,
+            welcomeRewards: reserved.map((r) => rewardTitle(r.reward, row.currency, "en")),
+            at: at.toISOString(),
+          }),
+        );
     }
     return { tierId: tier.id, changed, reserved, shopifyCustomerId: row.shopifyCustomerId, currency: row.currency };
   });

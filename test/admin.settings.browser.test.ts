@@ -67,4 +67,29 @@ describeBrowser("the Settings page in a browser", () => {
     expect((await returnRules()).windowDays).toBe(45);
     expect(await changes()).toHaveLength(1);
   });
+
+  it("adds a tier with a points multiplier and a welcome reward, and shows it saved", async () => {
+    const page = await admin.openAdmin("/app/settings");
+    await expect.poll(() => page.getByRole("heading", { level: 2, name: "Niveles" }).count()).toBe(1);
+    await page.getByRole("button", { name: "Añadir nivel" }).click();
+    await page.getByLabel("Nombre").nth(3).fill("Platino");
+    await page.getByLabel("Desde (puntos)").nth(3).fill("10000");
+    await page.getByLabel("Multiplicador de puntos").nth(3).fill("1,5");
+    await page.getByLabel("Regalo de bienvenida").nth(3).selectOption("amount-5");
+    await page.getByRole("button", { name: "Guardar: Niveles" }).click();
+    await expect.poll(() => page.locator(".Polaris-Banner").first().innerText()).toContain("Cambios guardados.");
+    const { rows } = await stack.pool.query(`SELECT "tierProgram" FROM "Shop" WHERE domain = $1`, [SHOP]);
+    expect(rows[0].tierProgram.tiers[3]).toEqual({
+      id: "platino",
+      name: "Platino",
+      threshold: 10000,
+      earnMultiplier: 1.5,
+      welcomeRewardId: "amount-5",
+    });
+    await admin.screenshot("tiers-saved");
+    const again = await admin.openAdmin("/app/settings");
+    await expect.poll(() => again.getByLabel("Nombre").nth(3).inputValue()).toBe("Platino");
+    // The catalog now offers the new tier for tier-only rewards.
+    expect(await again.getByRole("checkbox", { name: "Platino" }).count()).toBe(4);
+  });
 });

@@ -52,6 +52,7 @@ export const LIMITS = {
   rewardCost: { min: 1, max: 1_000_000 },
   validDays: { min: 1, max: 3650 },
   amountMajor: 1_000_000,
+  percentOff: { min: 1, max: 100 },
   warrantyMonths: { min: 0, max: 120 },
   overrides: 50,
 } as const;
@@ -59,7 +60,7 @@ export const LIMITS = {
 export const ROUNDINGS: readonly EarnRule["rounding"][] = ["floor", "round", "ceil"];
 export const EARN_ON: readonly EarnRule["earnOn"][] = ["paid", "fulfilled"];
 export const WINDOW_FROM: readonly ReturnRules["windowFrom"][] = ["delivery", "fulfillment"];
-export const REWARD_KINDS: readonly RewardKind[] = ["amount_off", "free_shipping", "store_credit"];
+export const REWARD_KINDS: readonly RewardKind[] = ["amount_off", "percentage_off", "free_shipping", "store_credit"];
 export const WARRANTY_STARTS: readonly WarrantyPolicy["startsAt"][] = ["fulfillment", "purchase"];
 export const OVERRIDE_MATCHES: readonly WarrantyPolicy["overrides"][number]["match"][] = ["tag", "productType", "vendor"];
 export const TIER_NAMES: readonly string[] = DEFAULT_TIERS.map((t) => t.name);
@@ -225,7 +226,8 @@ export function rewardsFields(rewards: Reward[], currency: string): SettingsFiel
     fields[`reward.${i}.id`] = w.id;
     fields[`reward.${i}.kind`] = w.kind;
     fields[`reward.${i}.cost`] = String(w.cost);
-    fields[`reward.${i}.value`] = w.valueMinor === null ? "" : fromMinor(w.valueMinor, currency);
+    fields[`reward.${i}.value`] =
+      w.kind === "percentage_off" ? String(w.percent ?? "") : w.valueMinor === null ? "" : fromMinor(w.valueMinor, currency);
     fields[`reward.${i}.minimumOrder`] = w.minimumOrderMinor === null ? "" : fromMinor(w.minimumOrderMinor, currency);
     fields[`reward.${i}.validDays`] = String(w.validDays);
     fields[`reward.${i}.tiers`] = w.tiers ?? [];
@@ -253,19 +255,23 @@ export function parseRewards(form: FormLike, currency: string): Parsed<Reward[]>
     if (given) ids.add(given);
     const kind = r.choice(f("kind"), REWARD_KINDS);
     const cost = r.integer(f("cost"), LIMITS.rewardCost);
-    // Free shipping has no amount; the others must say how much.
-    const valueMinor = kind === "free_shipping" ? null : kind ? r.money(f("value"), currency, false) : undefined;
+    // Free shipping has no amount; percentage off takes its value as a whole percent; the others
+    // must say how much, in the shop's currency.
+    const percent = kind === "percentage_off" ? r.integer(f("value"), LIMITS.percentOff) : undefined;
+    const valueMinor =
+      kind === "free_shipping" || kind === "percentage_off" ? null : kind ? r.money(f("value"), currency, false) : undefined;
     const minimumOrderMinor = r.money(f("minimumOrder"), currency, true);
     const validDays = r.integer(f("validDays"), LIMITS.validDays);
     const tiers = r.list(f("tiers"));
     if (tiers.some((t) => !TIER_NAMES.includes(t))) r.fail(f("tiers"), "choice");
     rows.push(
-      kind && cost !== null && valueMinor !== undefined && minimumOrderMinor !== undefined && validDays !== null
+      kind && cost !== null && valueMinor !== undefined && percent !== null && minimumOrderMinor !== undefined && validDays !== null
         ? {
             id: given,
             kind,
             cost,
             valueMinor,
+            ...(percent !== undefined ? { percent } : {}),
             minimumOrderMinor,
             validDays,
             tiers: tiers.length ? TIER_NAMES.filter((t) => tiers.includes(t)) : null,

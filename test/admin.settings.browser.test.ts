@@ -1,6 +1,7 @@
 // The Settings page in a real browser (chromium), in Spanish inside the admin: the merchant changes
 // the return window and sees it saved after a reload; an invalid window shows its Spanish field
-// error and changes nothing. Screenshots: test-artifacts/screenshots/.
+// error and changes nothing; a percentage-off reward takes a whole percent. Screenshots:
+// test-artifacts/screenshots/.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startStack, type Stack } from "./stack.ts";
 import { adminBrowser, describeBrowser } from "./browser.ts";
@@ -9,6 +10,7 @@ const SHOP = "browser-settings.myshopify.com";
 let stack: Stack;
 
 const returnRules = async () => (await stack.pool.query(`SELECT "returnRules" FROM "Shop" WHERE domain = $1`, [SHOP])).rows[0].returnRules;
+const rewards = async () => (await stack.pool.query(`SELECT rewards FROM "Shop" WHERE domain = $1`, [SHOP])).rows[0].rewards;
 const changes = async () =>
   (await stack.pool.query(`SELECT section, "changedBy" FROM "ShopRulesChange" WHERE shop = $1 ORDER BY id`, [SHOP])).rows;
 
@@ -91,5 +93,37 @@ describeBrowser("the Settings page in a browser", () => {
     await expect.poll(() => again.getByLabel("Nombre").nth(3).inputValue()).toBe("Platino");
     // The catalog now offers the new tier for tier-only rewards.
     expect(await again.getByRole("checkbox", { name: "Platino" }).count()).toBe(4);
+  });
+
+  it("adds a percentage-off reward: its value is a whole percent, refused in Spanish otherwise, then saved", async () => {
+    admin.allow(/HTTP 400: POST .*\/app\/settings\?/);
+    admin.allow(/status of 400 .*\/app\/settings\?/);
+    const page = await admin.openAdmin("/app/settings");
+    await page.getByRole("button", { name: "Añadir recompensa" }).click();
+    // The new row is the last one: a percentage asks for a percent, not an amount in the shop's currency.
+    await page.getByLabel("Tipo", { exact: true }).last().selectOption({ label: "Descuento porcentual" });
+    const percent = page.getByLabel("Descuento (%)");
+    await percent.waitFor();
+    expect(await page.getByLabel("Importe (USD)").count()).toBe(3); // the default amount-off and store-credit rows, not the new one
+    await page.getByLabel("Coste en puntos").last().fill("800");
+    await percent.fill("12,5");
+    const saveRewards = page.getByRole("button", { name: "Guardar: Catálogo de recompensas" });
+    await saveRewards.click();
+    await expect.poll(() => page.locator(".Polaris-Banner").first().innerText()).toContain("Revise los campos marcados");
+    const errorId = (await percent.getAttribute("aria-describedby"))!.split(" ").find((id) => id.endsWith("Error"))!;
+    expect(await page.locator(`[id="${errorId}"]`).innerText()).toBe("Escriba un número entero, sin decimales.");
+    expect(await rewards()).toBeNull();
+
+    await percent.fill("15");
+    await saveRewards.click();
+    await expect.poll(() => page.locator(".Polaris-Banner").first().innerText()).toContain("Cambios guardados.");
+    expect((await rewards()).at(-1)).toMatchObject({
+      id: "percentage-off-1",
+      kind: "percentage_off",
+      percent: 15,
+      valueMinor: null,
+      cost: 800,
+    });
+    await admin.screenshot("rewards-percentage-saved");
   });
 });

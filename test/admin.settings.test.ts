@@ -4,7 +4,7 @@
 // merchant's language with nothing changed, and never another shop's.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "./stack.ts";
-import { BROWSER_UA } from "./shopper-helpers.ts";
+import { BROWSER_UA, shopperCall, shopperToken } from "./shopper-helpers.ts";
 import { sessionToken } from "./sandboxes/shopify/signing.ts";
 import { deliver } from "./hubspot-helpers.ts";
 
@@ -458,5 +458,52 @@ describe("a changed warranty policy", () => {
       { unitIndex: 1, months: 12, status: "voided" },
     ]);
     expect((await registrations(after)).map((r) => r.months)).toEqual([36, 36]);
+  });
+});
+
+describe("a percentage-off reward in the catalog", () => {
+  const PCT = "admin-settings-pct.myshopify.com";
+  beforeAll(async () => stack.installShop(PCT));
+  const withRow = (fields: Record<string, string | string[]>, value: string) => ({
+    ...fields,
+    rewardCount: "5",
+    "reward.4.kind": "percentage_off",
+    "reward.4.cost": "800",
+    "reward.4.value": value,
+    "reward.4.minimumOrder": "",
+    "reward.4.validDays": "30",
+  });
+
+  it("is refused with a whole-number, 1–100 message in the merchant's language, changing nothing", async () => {
+    const { fields } = (await load(PCT)).settings;
+    const es = await save("rewards", withRow(fields.rewards, "12,5"), { shop: PCT });
+    expect(es.status).toBe(400);
+    expect(es.body.fieldErrors).toEqual({ "reward.4.value": "Escriba un número entero, sin decimales." });
+    const en = await save("rewards", withRow(fields.rewards, "101"), { shop: PCT, locale: "en" });
+    expect(en.body.fieldErrors).toEqual({ "reward.4.value": "Enter a value between 1 and 100." });
+    expect((await shopRow(PCT)).rewards).toBeNull();
+    expect(await history(PCT)).toEqual([]);
+  });
+
+  it("is saved as a percent, shown back as one, and offered to shoppers in their words", async () => {
+    const { fields } = (await load(PCT)).settings;
+    expect((await save("rewards", withRow(fields.rewards, "15"), { shop: PCT })).body.changed).toBe(true);
+    expect((await shopRow(PCT)).rewards[4]).toEqual({
+      id: "percentage-off-1",
+      kind: "percentage_off",
+      cost: 800,
+      valueMinor: null,
+      percent: 15,
+      minimumOrderMinor: null,
+      validDays: 30,
+      tiers: null,
+    });
+    expect((await load(PCT)).settings.fields.rewards).toMatchObject({ "reward.4.kind": "percentage_off", "reward.4.value": "15" });
+    const offer = async (locale: string) =>
+      (await shopperCall(stack.url, "/api/account", shopperToken(PCT, SHOPPER), { locale })).body.rewards.find(
+        (r: { id: string }) => r.id === "percentage-off-1",
+      );
+    expect(await offer("en")).toMatchObject({ kind: "percentage_off", title: "15% off your next order", percent: 15, cost: 800 });
+    expect((await offer("es")).title).toBe("15 % de descuento en tu próximo pedido");
   });
 });

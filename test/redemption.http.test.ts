@@ -136,6 +136,98 @@ describe("a reward is a real Shopify discount", () => {
   });
 });
 
+describe("a percentage-off reward", () => {
+  const shop = "rewards-percent.myshopify.com";
+  const tenOff = {
+    id: "percentage-off-1",
+    kind: "percentage_off",
+    cost: 400,
+    valueMinor: null,
+    percent: 10,
+    minimumOrderMinor: 4000,
+    validDays: 60,
+    tiers: null,
+  };
+  beforeAll(async () => {
+    await stack.installShop(shop);
+    // A percentage Shopify would refuse (validDays -1: the code would end before it starts) and one
+    // no settings page writes (150 %): the first is refused by Shopify, the second never offered.
+    const refused = { ...tenOff, id: "percentage-off-2", validDays: -1 };
+    const tooMuch = { ...tenOff, id: "percentage-off-3", percent: 150 };
+    await stack.pool.query(`UPDATE "Shop" SET rewards = $1 WHERE domain = $2`, [JSON.stringify([tenOff, refused, tooMuch]), shop]);
+  });
+
+  it("is a Shopify code for a percentage (a fraction), restricted to the customer, once, with the minimum and the expiry", async () => {
+    const jo = await customerWith(1000, shop);
+    const res = await redeem(jo, "percentage-off-1", undefined, shop);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ balance: 600, issued: { status: "unused", title: "10% off orders from $40.00" } });
+    const [discount] = discountsFor(jo, shop);
+    expect(discountsFor(jo, shop)).toHaveLength(1);
+    expect(discount).toMatchObject({
+      type: "DiscountCodeBasic",
+      code: res.body.issued.code,
+      percentage: 0.1,
+      amount: null,
+      minimumSubtotal: "40.0",
+      usageLimit: 1,
+      appliesOncePerCustomer: true,
+      customers: [`gid://shopify/Customer/${jo}`],
+    });
+    const days = (Date.parse(discount.endsAt!) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(59.9);
+    expect(days).toBeLessThanOrEqual(60);
+    expect(Date.parse(res.body.issued.expiresAt)).toBe(Date.parse(discount.endsAt!));
+
+    const en = await account(jo, "en", shop);
+    expect(en.rewards.find((r: { id: string }) => r.id === "percentage-off-1")).toMatchObject({
+      kind: "percentage_off",
+      title: "10% off orders from $40.00",
+      percent: 10,
+      value: null,
+      minimumOrder: { amount: "40.00", currency: "USD" },
+    });
+    const es = await account(jo, "es", shop);
+    expect(es.issued[0].title).toMatch(/^10 % de descuento en pedidos desde 40,00\sUS\$$/);
+    expect(es.history[0].text).toMatch(/^Canjeados por: 10 % de descuento en pedidos desde 40,00\sUS\$$/);
+    expect(en.rewards.map((r: { id: string }) => r.id)).not.toContain("percentage-off-3");
+  });
+
+  it("refused by Shopify: the points come back, and nothing is made", async () => {
+    const kay = await customerWith(500, shop);
+    const res = await redeem(kay, "percentage-off-2", undefined, shop);
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe("refused");
+    expect(discountsFor(kay, shop)).toHaveLength(0);
+    expect(await ledger(kay)).toEqual([
+      { kind: "earn", points: 500, balanceAfter: 500 },
+      { kind: "redeem", points: -400, balanceAfter: 100 },
+      { kind: "redeem_release", points: 400, balanceAfter: 500 },
+    ]);
+    const view = await account(kay, "en", shop);
+    expect(view.history[0].text).toBe("Returned: “10% off orders from $40.00” could not be created");
+  });
+
+  it("a percent no settings page writes is not offered: redeeming it changes nothing", async () => {
+    const lu = await customerWith(500, shop);
+    const res = await redeem(lu, "percentage-off-3", undefined, shop);
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe("unknown_reward");
+    expect(await ledger(lu)).toEqual([{ kind: "earn", points: 500, balanceAfter: 500 }]);
+    expect(discountsFor(lu, shop)).toHaveLength(0);
+  });
+
+  it("tells HubSpot what it was, in the note's words", async () => {
+    const max = await customerWith(700, shop);
+    await redeem(max, "percentage-off-1", undefined, shop);
+    const { rows } = await stack.pool.query(
+      `SELECT i.body FROM "HubSpotInteraction" i JOIN "Customer" c ON c.id = i."customerId" WHERE c."shopifyCustomerId" = $1 AND i.kind = 'points_redeemed'`,
+      [String(max)],
+    );
+    expect(rows[0].body).toContain("Redeemed for: 10% off orders from $40.00");
+  });
+});
+
 describe("when Shopify refuses or does not answer", () => {
   it("returns the points with a compensating entry when Shopify answers userErrors", async () => {
     const shop = "rewards-refused.myshopify.com";

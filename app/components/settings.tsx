@@ -450,8 +450,18 @@ export function RewardsCard(props: CardProps) {
                           labelOf={(v) => tr(`settings.rewards.kind.${v}`)}
                         />
                         <Field form={form} name={f("cost")} label={tr("settings.rewards.cost")} type="number" />
-                        {text(row.kind) !== "free_shipping" && (
-                          <Field form={form} name={f("value")} label={tr("settings.rewards.value", { currency })} type="number" />
+                        {text(row.kind) === "percentage_off" ? (
+                          <Field
+                            form={form}
+                            name={f("value")}
+                            label={tr("settings.rewards.percent")}
+                            help={tr("settings.rewards.percent.help")}
+                            type="number"
+                          />
+                        ) : (
+                          text(row.kind) !== "free_shipping" && (
+                            <Field form={form} name={f("value")} label={tr("settings.rewards.value", { currency })} type="number" />
+                          )
                         )}
                       </FormLayout.Group>
                       <FormLayout.Group condensed>

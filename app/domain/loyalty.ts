@@ -2,6 +2,7 @@
 // Pure: the same facts always plan the same ledger, whatever order they arrived in.
 import type { OrderFacts, RefundFacts } from "./facts";
 import { minorUnitExponent } from "./money";
+import type { RewardKind } from "./rewards";
 
 // Ledger points, balances and lifetime totals are Postgres int4 (max 2,147,483,647). A huge order
 // (10,000,000 units at $1,000) would overflow it and fail its job on every retry, so no entry,
@@ -41,7 +42,8 @@ export interface EarnSnapshot {
 // which write the sentence in their reader's language. Nothing personal.
 export interface LedgerParams {
   orderName?: string;
-  reward?: { id: string; kind: "amount_off" | "free_shipping" | "store_credit"; valueMinor: number | null; currency: string };
+  // percent: percentage off only; minimumOrderMinor: when the reward had one (entries before it was kept have none).
+  reward?: { id: string; kind: RewardKind; valueMinor: number | null; percent?: number; minimumOrderMinor?: number; currency: string };
   years?: number; // anniversary: years since the first purchase
   since?: string; // expire: the inactivity period's start (YYYY-MM-DD)
   multiplier?: number; // earn: the tier multiplier applied, when not 1

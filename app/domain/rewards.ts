@@ -3,13 +3,16 @@
 import { minorUnitExponent } from "./money";
 import { tierAllows, type Tier } from "./tiers";
 
-export type RewardKind = "amount_off" | "free_shipping" | "store_credit";
+export type RewardKind = "amount_off" | "percentage_off" | "free_shipping" | "store_credit";
 
 export interface Reward {
   id: string;
   kind: RewardKind;
   cost: number; // points
-  valueMinor: number | null; // amount off or credited, in the shop's currency; null for free shipping
+  valueMinor: number | null; // amount off or credited, in the shop's currency; null for free shipping and percentage off
+  // Percentage off only: a whole percent, 1–100. Absent on the other kinds, so catalogs stored
+  // before it existed read as they were.
+  percent?: number;
   minimumOrderMinor: number | null;
   validDays: number; // a code expires this many days after it is issued (store credit: null = never)
   tiers: string[] | null; // only these tiers (by id) may redeem it; null = everyone
@@ -42,7 +45,13 @@ export const DISCOUNT_SCOPE = "write_discounts";
 
 export function offeredRewards(catalog: Reward[], scopes: readonly string[]): Reward[] {
   const has = new Set(scopes);
-  return catalog.filter((r) => has.has(r.kind === "store_credit" ? STORE_CREDIT_SCOPE : DISCOUNT_SCOPE));
+  return catalog.filter((r) => has.has(r.kind === "store_credit" ? STORE_CREDIT_SCOPE : DISCOUNT_SCOPE) && wellFormed(r));
+}
+
+// A percentage off without a whole percent from 1 to 100 (a catalog the settings page did not
+// write) would make a code worth nothing or more than the order: it is never offered.
+function wellFormed(r: Reward): boolean {
+  return r.kind !== "percentage_off" || (Number.isInteger(r.percent) && r.percent! >= 1 && r.percent! <= 100);
 }
 
 export type Redeemability = { ok: true } | { ok: false; reason: "not_enough_points"; missing: number } | { ok: false; reason: "tier" };

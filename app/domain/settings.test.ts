@@ -313,6 +313,51 @@ describe("the tiers", () => {
   });
 });
 
+describe("a percentage-off reward", () => {
+  const row = (value: string, extra: SettingsFields = {}) => ({
+    ...rewardsFields(defaultRewards("EUR"), "EUR"),
+    rewardCount: "5",
+    "reward.4.kind": "percentage_off",
+    "reward.4.cost": "800",
+    "reward.4.value": value,
+    "reward.4.minimumOrder": "40",
+    "reward.4.validDays": "60",
+    ...extra,
+  });
+
+  it("takes its value as a whole percent, with a minimum order and tiers as the others, and reads back what it shows", () => {
+    const parsed = parseRewards(form(row("15", { "reward.4.tiers": ["gold"] })), "EUR", DEFAULT_TIER_PROGRAM);
+    expect(parsed.ok && parsed.value[4]).toEqual({
+      id: "percentage-off-1",
+      kind: "percentage_off",
+      cost: 800,
+      valueMinor: null,
+      percent: 15,
+      minimumOrderMinor: 4000,
+      validDays: 60,
+      tiers: ["gold"],
+    });
+    const catalog = parsed.ok ? parsed.value : [];
+    expect(rewardsFields(catalog, "EUR")["reward.4.value"]).toBe("15");
+    expect(parseRewards(form(rewardsFields(catalog, "EUR")), "EUR", DEFAULT_TIER_PROGRAM)).toEqual({ ok: true, value: catalog });
+    // The other kinds carry no percent: catalogs stored before the kind existed read as they were.
+    expect(catalog.slice(0, 4).every((r) => !("percent" in r))).toBe(true);
+  });
+
+  it("refuses a percent that is not a whole number from 1 to 100, on that row's value", () => {
+    const error = (value: string) => errorsOf(parseRewards(form(row(value)), "EUR", DEFAULT_TIER_PROGRAM));
+    expect(error("0")).toEqual({ "reward.4.value": { code: "range", vars: { min: 1, max: 100 } } });
+    expect(error("101")).toEqual({ "reward.4.value": { code: "range", vars: { min: 1, max: 100 } } });
+    expect(error("12,5")).toEqual({ "reward.4.value": { code: "integer" } });
+    expect(error("12.5")).toEqual({ "reward.4.value": { code: "integer" } });
+    expect(error("10%")).toEqual({ "reward.4.value": { code: "number" } });
+    expect(error("")).toEqual({ "reward.4.value": { code: "required" } });
+    expect(error("-5")).toEqual({ "reward.4.value": { code: "range", vars: { min: 1, max: 100 } } });
+    expect(parseRewards(form(row("100")), "EUR", DEFAULT_TIER_PROGRAM)).toMatchObject({ ok: true });
+    expect(parseRewards(form(row("1")), "EUR", DEFAULT_TIER_PROGRAM)).toMatchObject({ ok: true });
+  });
+});
+
 describe("the warranty policy", () => {
   it("reads back the policy it shows, with overrides that coverage then applies", () => {
     expect(parseWarrantyPolicy(form(warrantyPolicyFields(DEFAULT_WARRANTY_POLICY)))).toEqual({ ok: true, value: DEFAULT_WARRANTY_POLICY });

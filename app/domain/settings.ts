@@ -58,6 +58,7 @@ export const LIMITS = {
   rewardCost: { min: 1, max: 1_000_000 },
   validDays: { min: 1, max: 3650 },
   amountMajor: 1_000_000,
+  percentOff: { min: 1, max: 100 },
   warrantyMonths: { min: 0, max: 120 },
   overrides: 50,
   tiers: 10,
@@ -70,7 +71,7 @@ export const LIMITS = {
 export const ROUNDINGS: readonly EarnRule["rounding"][] = ["floor", "round", "ceil"];
 export const EARN_ON: readonly EarnRule["earnOn"][] = ["paid", "fulfilled"];
 export const WINDOW_FROM: readonly ReturnRules["windowFrom"][] = ["delivery", "fulfillment"];
-export const REWARD_KINDS: readonly RewardKind[] = ["amount_off", "free_shipping", "store_credit"];
+export const REWARD_KINDS: readonly RewardKind[] = ["amount_off", "percentage_off", "free_shipping", "store_credit"];
 export const WARRANTY_STARTS: readonly WarrantyPolicy["startsAt"][] = ["fulfillment", "purchase"];
 export const OVERRIDE_MATCHES: readonly WarrantyPolicy["overrides"][number]["match"][] = ["tag", "productType", "vendor"];
 const EARN_FLAGS = ["earnOnDiscountedPrice", "includeShipping", "includeTaxes", "includeGiftCards"] as const;
@@ -235,7 +236,8 @@ export function rewardsFields(rewards: Reward[], currency: string): SettingsFiel
     fields[`reward.${i}.id`] = w.id;
     fields[`reward.${i}.kind`] = w.kind;
     fields[`reward.${i}.cost`] = String(w.cost);
-    fields[`reward.${i}.value`] = w.valueMinor === null ? "" : fromMinor(w.valueMinor, currency);
+    fields[`reward.${i}.value`] =
+      w.kind === "percentage_off" ? String(w.percent ?? "") : w.valueMinor === null ? "" : fromMinor(w.valueMinor, currency);
     fields[`reward.${i}.minimumOrder`] = w.minimumOrderMinor === null ? "" : fromMinor(w.minimumOrderMinor, currency);
     fields[`reward.${i}.validDays`] = String(w.validDays);
     fields[`reward.${i}.tiers`] = w.tiers ?? [];
@@ -264,19 +266,23 @@ export function parseRewards(form: FormLike, currency: string, program: TierProg
     if (given) ids.add(given);
     const kind = r.choice(f("kind"), REWARD_KINDS);
     const cost = r.integer(f("cost"), LIMITS.rewardCost);
-    // Free shipping has no amount; the others must say how much.
-    const valueMinor = kind === "free_shipping" ? null : kind ? r.money(f("value"), currency, false) : undefined;
+    // Free shipping has no amount; percentage off takes its value as a whole percent; the others
+    // must say how much, in the shop's currency.
+    const percent = kind === "percentage_off" ? r.integer(f("value"), LIMITS.percentOff) : undefined;
+    const valueMinor =
+      kind === "free_shipping" || kind === "percentage_off" ? null : kind ? r.money(f("value"), currency, false) : undefined;
     const minimumOrderMinor = r.money(f("minimumOrder"), currency, true);
     const validDays = r.integer(f("validDays"), LIMITS.validDays);
     const tiers = r.list(f("tiers"));
     if (tiers.some((t) => !program.tiers.some((x) => x.id === t))) r.fail(f("tiers"), "choice");
     rows.push(
-      kind && cost !== null && valueMinor !== undefined && minimumOrderMinor !== undefined && validDays !== null
+      kind && cost !== null && valueMinor !== undefined && percent !== null && minimumOrderMinor !== undefined && validDays !== null
         ? {
             id: given,
             kind,
             cost,
             valueMinor,
+            ...(percent !== undefined ? { percent } : {}),
             minimumOrderMinor,
             validDays,
             tiers: tiers.length ? program.tiers.filter((t) => tiers.includes(t.id)).map((t) => t.id) : null,

@@ -57,11 +57,17 @@ const pts = (value: number, locale: TextLocale) =>
   locale === "es" ? `${n(value, locale)} ${value === 1 ? "punto" : "puntos"}` : `${n(value, locale)} ${value === 1 ? "point" : "points"}`;
 
 export function rewardTitle(
-  reward: { kind: RewardKind; valueMinor: number | null; minimumOrderMinor?: number | null },
+  reward: { kind: RewardKind; valueMinor: number | null; percent?: number; minimumOrderMinor?: number | null },
   currency: string,
   locale: TextLocale,
 ): string {
-  const value = reward.valueMinor === null ? "" : formatMoney(reward.valueMinor, currency, locale);
+  // Spanish writes a space before the percent sign ("10 % de descuento"), as returnOutcomeText does.
+  const value =
+    reward.kind === "percentage_off"
+      ? `${n(reward.percent ?? 0, locale)}${locale === "es" ? " " : ""}%`
+      : reward.valueMinor === null
+        ? ""
+        : formatMoney(reward.valueMinor, currency, locale);
   const min = reward.minimumOrderMinor ? formatMoney(reward.minimumOrderMinor, currency, locale) : null;
   if (locale === "es") {
     if (reward.kind === "free_shipping") return min ? `Envío gratis en pedidos desde ${min}` : "Envío gratis en tu próximo pedido";

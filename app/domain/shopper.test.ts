@@ -4,6 +4,7 @@ import { DEFAULT_TIER_PROGRAM, tierIndex, tierNames, tierProgramOf, tiersReached
 import { parseBirthday } from "./birthday";
 import { historyText, pickLocale, rewardTitle, tierBenefitsText, tierText, warrantyText } from "./shopper-text";
 import { countsTowardLifetime } from "./loyalty";
+import { ledgerEntry } from "./interactions";
 
 const fiveOff: Reward = {
   id: "amount-5",
@@ -33,6 +34,13 @@ describe("rewards", () => {
       "store_credit",
     );
     expect(offeredRewards(all, ["read_orders"])).toEqual([]);
+  });
+
+  it("offers a percentage off only with a whole percent from 1 to 100", () => {
+    const pct = (percent?: number): Reward => ({ ...fiveOff, id: `pct-${percent}`, kind: "percentage_off", valueMinor: null, percent });
+    const catalog = [pct(10), pct(100), pct(1), pct(0), pct(150), pct(12.5), pct(undefined)];
+    expect(offeredRewards(catalog, ["write_discounts"]).map((r) => r.percent)).toEqual([10, 100, 1]);
+    expect(offeredRewards(catalog, ["write_store_credit_account_transactions"])).toEqual([]);
   });
 
   it("scales default values to the currency's minor units", () => {
@@ -152,6 +160,27 @@ describe("shopper text", () => {
     expect(rewardTitle({ kind: "free_shipping", valueMinor: null, minimumOrderMinor: 5000 }, "USD", "en")).toBe(
       "Free shipping on orders from $50.00",
     );
+  });
+
+  it("writes a percentage-off reward as a percent, in the title, the history and the HubSpot note", () => {
+    const tenOff = { kind: "percentage_off" as const, valueMinor: null, percent: 10 };
+    expect(rewardTitle(tenOff, "EUR", "en")).toBe("10% off your next order");
+    expect(rewardTitle(tenOff, "EUR", "es")).toBe("10 % de descuento en tu próximo pedido");
+    expect(rewardTitle({ ...tenOff, minimumOrderMinor: 5000 }, "USD", "en")).toBe("10% off orders from $50.00");
+    expect(rewardTitle({ ...tenOff, minimumOrderMinor: 5000 }, "EUR", "es")).toMatch(/^10 % de descuento en pedidos desde 50,00\s€$/);
+    const reward = { id: "percentage-off-1", ...tenOff, currency: "EUR" };
+    expect(historyText("redeem", { reward }, "EUR", "es")).toBe("Canjeados por: 10 % de descuento en tu próximo pedido");
+    expect(historyText("redeem_release", { reward }, "EUR", "en")).toBe("Returned: “10% off your next order” could not be created");
+    const note = ledgerEntry({
+      key: "redeem:r1",
+      kind: "redeem",
+      points: -800,
+      balanceAfter: 200,
+      params: { reward },
+      currency: "EUR",
+      at: "2026-11-24T10:00:00Z",
+    });
+    expect(note?.body).toContain("Redeemed for: 10% off your next order");
   });
 
   it("says how long a warranty still covers", () => {

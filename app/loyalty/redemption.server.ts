@@ -14,6 +14,7 @@ import { canRedeem, rewardCode, rewardExpiry, type Reward } from "../domain/rewa
 import { tierAt, tierProgramOf } from "../domain/tiers";
 import { tierMeasureSql } from "./tier-measure.server";
 import { fromMinor } from "../domain/money";
+import type { LedgerParams } from "../domain/loyalty";
 import type { TextLocale } from "../domain/shopper-text";
 import { holdShopForProcessing, isRedacted } from "../privacy/tombstone.server";
 import { withOfflineAdmin } from "../shopify.server";
@@ -113,7 +114,7 @@ export async function reserve(tx: Tx, shop: string, customerId: string, requestI
         key: `redeem:${row.id}`,
         kind: "redeem",
         points: -reward.cost,
-        params: { reward: { id: reward.id, kind: reward.kind, valueMinor: reward.valueMinor, currency } },
+        params: { reward: ledgerReward(reward, currency) },
       },
     ]);
   await tx.run`
@@ -128,6 +129,18 @@ export async function grantReserved(shop: string, shopifyCustomerId: string, row
   return (await settle(shop, row.id, await send(shop, shopifyCustomerId, row, currency))) ?? row;
 }
 
+/** What the ledger keeps of a reward: enough to say what it was in the shopper's words later. */
+function ledgerReward(r: Reward, currency: string): NonNullable<LedgerParams["reward"]> {
+  return {
+    id: r.id,
+    kind: r.kind,
+    valueMinor: r.valueMinor,
+    ...(r.percent !== undefined ? { percent: r.percent } : {}),
+    ...(r.minimumOrderMinor ? { minimumOrderMinor: r.minimumOrderMinor } : {}),
+    currency,
+  };
+}
+
 function grantFor(row: RedemptionRow, shopifyCustomerId: string, currency: string): RewardGrant {
   const customerGid = `gid://shopify/Customer/${shopifyCustomerId}`;
   const r = row.reward;
@@ -138,6 +151,9 @@ function grantFor(row: RedemptionRow, shopifyCustomerId: string, currency: strin
   if (r.kind === "store_credit")
     return { kind: "store_credit", customerGid, amount, currency, expiresAt: null, idempotencyKey: `postventa-redemption-${row.id}` };
   if (r.kind === "free_shipping") return { kind: "free_shipping", code: row.code!, title, customerGid, minimumSubtotal, endsAt };
+  // offeredRewards offers a percentage off only with its percent, so a reservation holds one.
+  if (r.kind === "percentage_off")
+    return { kind: "percentage_off", code: row.code!, title, customerGid, percentage: r.percent! / 100, minimumSubtotal, endsAt };
   return { kind: "amount_off", code: row.code!, title, customerGid, amount, currency, minimumSubtotal, endsAt };
 }
 
@@ -180,9 +196,7 @@ async function settle(shop: string, redemptionId: string, outcome: GrantOutcome)
           key: `redeem:${row.id}:release`,
           kind: "redeem_release",
           points: row.cost,
-          params: {
-            reward: { id: row.reward.id, kind: row.reward.kind, valueMinor: row.reward.valueMinor, currency: shopRow?.currency ?? "USD" },
-          },
+          params: { reward: ledgerReward(row.reward, shopRow?.currency ?? "USD") },
         },
       ]);
     return done;

@@ -232,6 +232,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
       title: rewardTitle(reward, currency, locale),
       cost: reward.cost,
       value: reward.valueMinor === null ? null : { amount: fromMinor(reward.valueMinor, currency), currency },
+      percent: reward.kind === "percentage_off" ? (reward.percent ?? null) : null,
       minimumOrder: reward.minimumOrderMinor ? { amount: fromMinor(reward.minimumOrderMinor, currency), currency } : null,
       canRedeem: can.ok,
       unavailableText: can.ok ? null : unavailableText(can, tierNames(reward.tiers ?? [], program), locale),

@@ -53,10 +53,11 @@ export interface HistoryItem {
 
 export interface RewardOffer {
   id: string;
-  kind: "amount_off" | "free_shipping" | "store_credit";
-  title: string; // "$5.00 off your next order"
+  kind: "amount_off" | "percentage_off" | "free_shipping" | "store_credit";
+  title: string; // "$5.00 off your next order" / "10% off your next order"
   cost: number; // points
-  value: Money | null; // null for free shipping
+  value: Money | null; // null for free shipping and percentage off
+  percent: number | null; // percentage off: 10 for 10 % off; null for the other kinds
   minimumOrder: Money | null;
   canRedeem: boolean;
   unavailableText: string | null; // why not, when canRedeem is false: "You need 80 more points"

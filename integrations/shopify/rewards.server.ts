@@ -1,5 +1,5 @@
-// Reward grants in the merchant's Shopify: a single-use code for one customer (amount off or free
-// shipping) or store credit. Every call tells the caller what it knows for sure:
+// Reward grants in the merchant's Shopify: a single-use code for one customer (amount off,
+// percentage off or free shipping) or store credit. Every call tells the caller what it knows for sure:
 // - issued: Shopify created it (and said so);
 // - refused: Shopify said no (userErrors, a scope the shop did not grant, a request it could not
 //   run): nothing was created;
@@ -21,6 +21,15 @@ export type RewardGrant =
       customerGid: string;
       amount: string;
       currency: string;
+      minimumSubtotal: string | null;
+      endsAt: string;
+    }
+  | {
+      kind: "percentage_off";
+      code: string;
+      title: string;
+      customerGid: string;
+      percentage: number; // Shopify's fraction: 0.1 for 10 % off
       minimumSubtotal: string | null;
       endsAt: string;
     }
@@ -175,18 +184,25 @@ export async function grantReward(graphql: AdminGraphql, grant: RewardGrant, opt
   };
 
   let sent: Sent<Record<string, { codeDiscountNode: { id: string } | null; userErrors: UserError[] } | null>>;
-  if (grant.kind === "amount_off") {
-    const shop = await send<{ shop: { currencyCode: string } }>(graphql, REWARD_SHOP_CURRENCY, {}, timeoutMs);
-    if (!("data" in shop)) return shop;
-    if (shop.data.shop.currencyCode !== grant.currency)
-      return { refused: `An amount-off code is in the shop's currency, ${shop.data.shop.currencyCode}, not ${grant.currency}` };
+  if (grant.kind === "amount_off" || grant.kind === "percentage_off") {
+    if (grant.kind === "amount_off") {
+      const shop = await send<{ shop: { currencyCode: string } }>(graphql, REWARD_SHOP_CURRENCY, {}, timeoutMs);
+      if (!("data" in shop)) return shop;
+      if (shop.data.shop.currencyCode !== grant.currency)
+        return { refused: `An amount-off code is in the shop's currency, ${shop.data.shop.currencyCode}, not ${grant.currency}` };
+    }
+    // A percentage carries no currency: Shopify takes it as a fraction (0.1 for 10 % off).
+    const value =
+      grant.kind === "amount_off"
+        ? { discountAmount: { amount: grant.amount, appliesOnEachItem: false } }
+        : { percentage: grant.percentage };
     sent = await send(
       graphql,
       REWARD_CODE_BASIC_CREATE,
       {
         basicCodeDiscount: {
           ...common,
-          customerGets: { value: { discountAmount: { amount: grant.amount, appliesOnEachItem: false } }, items: { all: true } },
+          customerGets: { value, items: { all: true } },
           // An order discount: it stacks with product discounts and free shipping, not with other order discounts.
           combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
         },

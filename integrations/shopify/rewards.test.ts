@@ -97,6 +97,49 @@ describe("grantReward: codes", () => {
     expect(JSON.stringify(sent.variables)).not.toContain("customerSelection");
   });
 
+  it("issues a percentage-off code as Shopify holds one: a fraction, for one customer, single use, with the minimum and end date", async () => {
+    const before = sb.requests.length;
+    const outcome = await grantReward(graphql, {
+      kind: "percentage_off",
+      code: "PCT-15-A",
+      title: "Reward PCT-15-A",
+      customerGid: CUSTOMER,
+      percentage: 0.15,
+      minimumSubtotal: "40.00",
+      endsAt: inAMonth,
+    });
+    const created = sb.discountsOf(SHOP).find((d) => d.code === "PCT-15-A");
+    expect(outcome).toEqual({ issued: { discountId: created!.id, transactionId: null } });
+    expect(created).toMatchObject({
+      type: "DiscountCodeBasic",
+      amount: null,
+      percentage: 0.15,
+      customers: [CUSTOMER],
+      minimumSubtotal: "40.0",
+      usageLimit: 1,
+      appliesOncePerCustomer: true,
+      endsAt: inAMonth,
+      combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
+    });
+    // One call: a percentage has no currency to check against the shop's.
+    expect(sb.requests.slice(before).map((r) => r.query.includes("discountCodeBasicCreate"))).toEqual([true]);
+  });
+
+  it("a percentage Shopify refuses (above 1) comes back as refused in its words, and nothing is created", async () => {
+    const before = sb.discountsOf(SHOP).length;
+    const outcome = await grantReward(graphql, {
+      kind: "percentage_off",
+      code: "PCT-150",
+      title: "Reward PCT-150",
+      customerGid: CUSTOMER,
+      percentage: 1.5,
+      minimumSubtotal: null,
+      endsAt: inAMonth,
+    });
+    expect(outcome).toEqual({ refused: "Value must be between 0.0 and 1.0" });
+    expect(sb.discountsOf(SHOP)).toHaveLength(before);
+  });
+
   it("issues a free-shipping code for all countries, without a minimum when none is given", async () => {
     const outcome = await grantReward(graphql, {
       kind: "free_shipping",

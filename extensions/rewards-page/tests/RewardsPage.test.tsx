@@ -5,7 +5,7 @@ import type { ClaimRequest, RedeemRequest } from "../../../app/shopper/views.ts"
 import { button, deferred, fakeApi, json, shown, translator, unmount } from "../../shared/testing.ts";
 import en from "../locales/en.default.json";
 import es from "../locales/es.json";
-import { account, claim, emptyAccount, issued, withWarranty } from "./fixtures.ts";
+import { account, claim, emptyAccount, issued, percentOff, withWarranty } from "./fixtures.ts";
 
 const extension = getExtension("customer-account.page.render");
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -309,6 +309,40 @@ describe("redeeming", () => {
     expect(shown()).toContain("Earned on order #1042");
     expect(shown()).not.toContain("Your reward is ready");
   });
+});
+
+describe("a percentage-off reward", () => {
+  for (const locale of ["en", "es"] as const)
+    it(`offers it, redeems it and lists its code, as the API words it (${locale})`, async () => {
+      if (locale === "es") {
+        extension.shopify.localization.language.value = { isoCode: "es-ES" };
+        extension.shopify.i18n.translate = translator(es, "es") as typeof extension.shopify.i18n.translate;
+      }
+      const { offer, issued: code } = percentOff(locale);
+      let redeemed = false;
+      const view = () => account(locale, { rewards: [offer], issued: redeemed ? [code] : [] });
+      const api = fakeApi({
+        "GET /api/account": () => json(view()),
+        "POST /api/redeem": () => ((redeemed = true), json({ issued: code, balance: 220 })),
+      });
+      extension.fetch = api.fetch;
+      await extension.render();
+      const title = locale === "es" ? "10 % de descuento en pedidos desde 40,00 US$" : "10% off orders from $40.00";
+      await settle(() => expect(shown()).toContain(title));
+      const rewards = shown(section(locale === "es" ? "Recompensas" : "Rewards"));
+      expect(rewards).toContain(locale === "es" ? "400 puntos" : "400 points");
+
+      redeemButton(title).click();
+      await settle(() => expect(shown()).toContain(locale === "es" ? "Tu recompensa está lista" : "Your reward is ready"));
+      expect(api.calls.find((c) => c.method === "POST")?.body).toMatchObject({ rewardId: "percentage-off-1" });
+      const banner = shown(document.querySelector("s-banner[tone=success]")!);
+      expect(banner).toContain(title);
+      expect(banner).toContain("PV-10PCT-OFF");
+      const codes = section(locale === "es" ? "Tus códigos" : "Your codes");
+      await settle(() => expect(shown(codes)).toContain("PV-10PCT-OFF"));
+      expect(shown(codes)).toContain(title);
+      expect(shown(codes)).toContain(locale === "es" ? "Sin usar: caduca el 20 de mayo de 2027" : "Unused: expires May 20, 2027");
+    });
 });
 
 describe("warranty claims", () => {

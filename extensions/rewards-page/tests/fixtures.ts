@@ -1,4 +1,4 @@
-import type { AccountView, ClaimView, IssuedReward, ShopperLocale, WarrantyItem } from "../../../app/shopper/views.ts";
+import type { AccountView, ClaimView, IssuedReward, RewardOffer, ShopperLocale, WarrantyItem } from "../../../app/shopper/views.ts";
 
 /** What GET /api/account answers for a shopper with some history, in the request's locale. */
 export function account(locale: ShopperLocale = "en", over: Partial<AccountView> = {}): AccountView {
@@ -40,6 +40,7 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
         title: es ? "5,00 € de descuento en tu próximo pedido" : "$5.00 off your next order",
         cost: 500,
         value: { amount: "5.00", currency: "USD" },
+        percent: null,
         minimumOrder: null,
         canRedeem: true,
         unavailableText: null,
@@ -50,6 +51,7 @@ export function account(locale: ShopperLocale = "en", over: Partial<AccountView>
         title: es ? "20,00 € de descuento" : "$20.00 off",
         cost: 2000,
         value: { amount: "20.00", currency: "USD" },
+        percent: null,
         minimumOrder: { amount: "50.00", currency: "USD" },
         canRedeem: false,
         unavailableText: es ? "Te faltan 1380 puntos" : "You need 1380 more points",
@@ -197,6 +199,31 @@ export function issued(over: Partial<IssuedReward> = {}): IssuedReward {
     expiresAt: "2027-05-20T00:00:00Z",
     createdAt: "2026-11-23T10:00:00Z",
     ...over,
+  };
+}
+
+/** A 10 %-off reward on orders from $40 as the API offers it, and the code it issued, in the request's locale. */
+export function percentOff(locale: ShopperLocale): { offer: RewardOffer; issued: IssuedReward } {
+  const es = locale === "es";
+  const title = es ? "10 % de descuento en pedidos desde 40,00 US$" : "10% off orders from $40.00";
+  return {
+    offer: {
+      id: "percentage-off-1",
+      kind: "percentage_off",
+      title,
+      cost: 400,
+      value: null,
+      percent: 10,
+      minimumOrder: { amount: "40.00", currency: "USD" },
+      canRedeem: true,
+      unavailableText: null,
+    },
+    issued: issued({
+      redemptionId: "33333333-3333-4333-8333-333333333333",
+      title,
+      code: "PV-10PCT-OFF",
+      statusText: es ? "Sin usar: caduca el 20 de mayo de 2027" : "Unused: expires May 20, 2027",
+    }),
   };
 }
 

@@ -503,6 +503,41 @@ describe("admin sandbox: code discounts", () => {
     ).toEqual([]);
   });
 
+  it("a percentage off is a fraction from 0 to 1, read back as DiscountPercentage; out of range, both values or none are refused", async () => {
+    const VALUE = `mutation($input: DiscountCodeBasicInput!) { discountCodeBasicCreate(basicCodeDiscount: $input) { codeDiscountNode { codeDiscount { ... on DiscountCodeBasic { customerGets { value { __typename ... on DiscountPercentage { percentage } ... on DiscountAmount { amount { amount } } } } } } } userErrors { field message code } } }`;
+    const create = async (code: string, value: Record<string, unknown>) =>
+      (await q(VALUE, { input: basicInput(code, { customerGets: { value, items: { all: true } } }) })).body.data.discountCodeBasicCreate;
+    const ok = await create("PCT-10", { percentage: 0.1 });
+    expect(ok).toEqual({
+      codeDiscountNode: { codeDiscount: { customerGets: { value: { __typename: "DiscountPercentage", percentage: 0.1 } } } },
+      userErrors: [],
+    });
+    expect(sb.discountsOf(SHOP).find((d) => d.code === "PCT-10")).toMatchObject({ amount: null, percentage: 0.1, minimumSubtotal: "50.0" });
+    expect((await create("PCT-100", { percentage: 1 })).userErrors).toEqual([]);
+
+    const before = sb.discountsOf(SHOP).length;
+    const outside = [
+      {
+        field: ["basicCodeDiscount", "customerGets", "value", "percentage"],
+        message: "Value must be between 0.0 and 1.0",
+        code: "VALUE_OUTSIDE_RANGE",
+      },
+    ];
+    expect(await create("PCT-150", { percentage: 1.5 })).toEqual({ codeDiscountNode: null, userErrors: outside });
+    expect((await create("PCT-NEG", { percentage: -0.1 })).userErrors).toEqual(outside);
+    expect((await create("PCT-BOTH", { percentage: 0.1, discountAmount: { amount: "5.00" } })).userErrors).toEqual([
+      {
+        field: ["basicCodeDiscount", "customerGets", "value"],
+        message: "Only one of discountAmount or percentage can be provided.",
+        code: "TOO_MANY_ARGUMENTS",
+      },
+    ]);
+    expect((await create("PCT-NONE", {})).userErrors).toEqual([
+      { field: ["basicCodeDiscount", "customerGets", "value"], message: "Value can't be blank", code: "BLANK" },
+    ]);
+    expect(sb.discountsOf(SHOP)).toHaveLength(before);
+  });
+
   it("discountCodeFreeShippingCreate creates a code for all countries, and refuses one that combines with shipping discounts", async () => {
     const ok = await q(FREE_SHIPPING_CREATE, { input: freeShippingInput("SHIPFREE-1") });
     expect(ok.body.data.discountCodeFreeShippingCreate).toMatchObject({

@@ -1401,8 +1401,14 @@ function discountCodeCreate(state: ShopState, now: number, type: SandboxDiscount
   let percentage: number | null = null;
   if (type === "DiscountCodeBasic") {
     const value = input.customerGets?.value ?? {};
-    if (!input.customerGets) err(["customerGets"], "Customer gets can't be blank", "BLANK"); // assumed wording
-    if (value.discountAmount) {
+    const given = ["discountAmount", "percentage"].filter((k) => value[k] !== undefined && value[k] !== null);
+    if (!input.customerGets)
+      err(["customerGets"], "Customer gets can't be blank", "BLANK"); // assumed wording
+    // An amount or a percentage, never both, never neither (assumed wording; the codes are Shopify's).
+    else if (given.length > 1)
+      err(["customerGets", "value"], "Only one of discountAmount or percentage can be provided.", "TOO_MANY_ARGUMENTS");
+    else if (!given.length) err(["customerGets", "value"], "Value can't be blank", "BLANK");
+    else if (value.discountAmount) {
       const micros = toMicros(value.discountAmount.amount);
       // Shopify keeps the amount negated, hence its inverted wording; zero is accepted.
       if (micros !== null && micros < 0n)

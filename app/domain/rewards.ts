@@ -14,11 +14,11 @@ export interface Reward {
   // before it existed read as they were.
   percent?: number;
   minimumOrderMinor: number | null;
-  validDays: number; // a code expires this many days after it is issued (store credit: null = never)
+  validDays: number; // a code expires this many days after it is issued (store credit never expires: rewardExpiry)
   tiers: string[] | null; // only these tiers (by id) may redeem it; null = everyone
 }
 
-// Until the settings page exists: what most loyalty programs start with at 1 point per currency
+// The catalog until the merchant saves one (Settings): what most loyalty programs start with at 1 point per currency
 // unit — about 1% back, more for larger redemptions, and free shipping as a cheap first reward.
 export function defaultRewards(currency: string): Reward[] {
   const major = 10 ** minorUnitExponent(currency);

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "./stack.ts";
 import { deliver, paidOrder } from "./hubspot-helpers.ts";
+import { shopperCall, shopperToken } from "./shopper-helpers.ts";
 
 const SHOP = "warranty-delivery.myshopify.com";
 let stack: Stack;
@@ -133,6 +134,13 @@ describe("coverage from delivery", () => {
       [1, SHIPPED_2, "2027-03-05T10:00:00.000Z", true, "active"],
       [2, SHIPPED_2, "2027-03-05T10:00:00.000Z", true, "active"],
     ]);
+    // The shopper is told which dates may still move, in their language.
+    const account = await shopperCall(stack.url, "/api/account", shopperToken(SHOP, id + 7n), { locale: "es" });
+    expect(account.status).toBe(200);
+    const provisional = (account.body.warranties as Array<{ text: string }>).map((w) =>
+      w.text.includes("La garantía cuenta desde la entrega; hasta que se confirme, desde el envío"),
+    );
+    expect(provisional.sort()).toEqual([false, true, true]);
     // The carrier reports it late, twice: the same registrations move once.
     const before = (
       await stack.pool.query(`SELECT id FROM "WarrantyRegistration" WHERE shop = $1 AND "shopifyOrderId" = $2 ORDER BY id`, [

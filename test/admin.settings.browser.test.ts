@@ -28,7 +28,16 @@ describeBrowser("the Settings page in a browser", () => {
   it("changes the return window and shows it saved after a reload", async () => {
     const page = await admin.openAdmin("/app/settings");
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Ajustes");
-    for (const card of ["Programa de puntos", "Catálogo de recompensas", "Garantías", "Devoluciones"])
+    for (const card of [
+      "Programa de puntos",
+      "Cumpleaños, aniversarios y caducidad de puntos",
+      "Catálogo de recompensas",
+      "Garantías",
+      "Guías de cuidado y mantenimiento",
+      "Devoluciones",
+      "Encuestas",
+      "Riesgo de abandono",
+    ])
       expect(await page.getByRole("heading", { level: 2, name: card }).count()).toBe(1);
     expect(await windowField(page).inputValue()).toBe("30");
     const body = await page.locator("body").innerText();
@@ -125,5 +134,29 @@ describeBrowser("the Settings page in a browser", () => {
       cost: 800,
     });
     await admin.screenshot("rewards-percentage-saved");
+  });
+
+  it("adds a care guide with its maintenance reminder, saved as processing reads it", async () => {
+    const page = await admin.openAdmin("/app/settings");
+    await expect.poll(() => page.getByText("Sin guías de cuidado", { exact: false }).count()).toBe(1);
+    await page.getByRole("button", { name: "Añadir guía" }).click();
+    await page.getByLabel("Valor", { exact: true }).fill("Cafetera");
+    await page.getByLabel("Instrucciones de cuidado").fill("Descalcifique con ácido cítrico cada tres meses.");
+    await page.getByLabel("Primer mantenimiento (meses)").fill("3");
+    await page.getByLabel("Después, cada (meses)").fill("3");
+    await page.getByRole("button", { name: "Guardar: Guías de cuidado y mantenimiento" }).click();
+    await expect.poll(() => page.locator(".Polaris-Banner").first().innerText()).toContain("Cambios guardados.");
+    const { rows } = await stack.pool.query(`SELECT "lifecycleRules" FROM "Shop" WHERE domain = $1`, [SHOP]);
+    expect(rows[0].lifecycleRules.care).toEqual([
+      {
+        match: "productType",
+        value: "Cafetera",
+        guide: "Descalcifique con ácido cítrico cada tres meses.",
+        firstAfterMonths: 3,
+        everyMonths: 3,
+      },
+    ]);
+    expect((await changes()).at(-1)).toEqual({ section: "care", changedBy: "42" });
+    await admin.screenshot("care-guide-saved");
   });
 });

@@ -53,7 +53,17 @@ describe("the Settings page's loader", () => {
     expect(data.settings.fields.rewards.rewardCount).toBe("4");
     expect(data.settings.fields.rewards["reward.1.value"]).toBe("5.00");
     expect(data.settings.fields.warranty).toEqual({ defaultMonths: "12", startsAt: "fulfillment", overrideCount: "0" });
-    expect(data.settings.changes).toEqual({ loyalty: null, tiers: null, rewards: null, warranty: null, returns: null });
+    expect(data.settings.changes).toEqual({
+      loyalty: null,
+      tiers: null,
+      rewards: null,
+      warranty: null,
+      returns: null,
+      calendar: null,
+      care: null,
+      churn: null,
+      surveys: null,
+    });
     expect(data.settings.fields.tiers).toMatchObject({ basis: "points", period: "lifetime", tierCount: "3", "tier.1.threshold": "1000" });
     expect(data.settings.tiers).toEqual([
       { id: "bronze", name: "Bronze" },
@@ -86,6 +96,10 @@ describe("the Settings page's loader", () => {
       "Returns",
       "Return window (days)",
       "Save",
+      "Birthdays, anniversaries and points expiry",
+      "Care guides and maintenance",
+      "Surveys",
+      "Churn risk",
     ])
       expect(html).toContain(text);
     expect(html).not.toMatch(/settings\.[a-z]+\./); // no raw message keys
@@ -505,5 +519,135 @@ describe("a percentage-off reward in the catalog", () => {
       );
     expect(await offer("en")).toMatchObject({ kind: "percentage_off", title: "15% off your next order", percent: 15, cost: 800 });
     expect((await offer("es")).title).toBe("15 % de descuento en tu próximo pedido");
+  });
+});
+
+describe("the after-sale sections", () => {
+  const AFTER = "admin-settings-after.myshopify.com";
+  beforeAll(async () => stack.installShop(AFTER));
+  const rules = async () =>
+    (await stack.pool.query(`SELECT "lifecycleRules", "feedbackRules", "warrantyPolicy" FROM "Shop" WHERE domain = $1`, [AFTER])).rows[0];
+  const care = {
+    careCount: "2",
+    "care.0.match": "productType",
+    "care.0.value": "Cafetera",
+    "care.0.guide": "Descalcifique con ácido cítrico.",
+    "care.0.firstAfterMonths": "1",
+    "care.0.everyMonths": "3",
+    "care.1.match": "product",
+    "care.1.value": "7654321",
+    "care.1.guide": "",
+    "care.1.firstAfterMonths": "12",
+    "care.1.everyMonths": "0",
+  };
+
+  it("shows the rules processing applies today: the defaults, as fields", async () => {
+    const { fields } = (await load(AFTER)).settings;
+    expect(fields.calendar).toEqual({ birthdayPoints: "100", anniversaryPoints: "0", pointsExpiryMonths: "0" });
+    expect(fields.care).toEqual({ careCount: "0" });
+    expect(fields.churn).toEqual({
+      oneOrderGapDays: "90",
+      overdueRatio: "1.5",
+      longOverdueRatio: "3",
+      unusedPointsMin: "500",
+      mediumScore: "2",
+      highScore: "3",
+    });
+    expect(fields.surveys).toMatchObject({ npsAfterDeliveryDays: "7", openDays: "30", csat: "true" });
+  });
+
+  it("saves each section into the rules processing reads, keeping the column's other parts, with history", async () => {
+    const { fields } = (await load(AFTER)).settings;
+    expect(
+      (await save("calendar", { ...fields.calendar, pointsExpiryMonths: "18", anniversaryPoints: "50" }, { shop: AFTER })).body,
+    ).toMatchObject({
+      ok: true,
+      changed: true,
+    });
+    expect((await save("care", care, { shop: AFTER })).body.changed).toBe(true);
+    expect((await save("churn", { ...fields.churn, overdueRatio: "2,5", longOverdueRatio: "4" }, { shop: AFTER })).body.changed).toBe(true);
+    expect((await save("surveys", { ...fields.surveys, npsAfterDeliveryDays: "3", csat: "false" }, { shop: AFTER })).body.changed).toBe(
+      true,
+    );
+    const row = await rules();
+    expect(row.lifecycleRules).toEqual({
+      birthdayPoints: 100,
+      anniversaryPoints: 50,
+      pointsExpiryMonths: 18,
+      care: [
+        { match: "productType", value: "Cafetera", guide: "Descalcifique con ácido cítrico.", firstAfterMonths: 1, everyMonths: 3 },
+        { match: "product", value: "7654321", guide: "", firstAfterMonths: 12, everyMonths: 0 },
+      ],
+      churn: { oneOrderGapDays: 90, overdueRatio: 2.5, longOverdueRatio: 4, unusedPointsMin: 500, mediumScore: 2, highScore: 3 },
+    });
+    expect(row.feedbackRules).toEqual({
+      npsAfterDeliveryDays: 3,
+      npsAfterFulfillmentDays: 10,
+      npsQuietDays: 90,
+      openDays: 30,
+      csat: false,
+      reviewInviteEveryDays: 365,
+    });
+    // The history keeps each section's own part, as saved.
+    const saved = await history(AFTER);
+    expect(saved.map((h) => h.section)).toEqual(["calendar", "care", "churn", "surveys"]);
+    expect(saved[0].rules).toEqual({ birthdayPoints: 100, anniversaryPoints: 50, pointsExpiryMonths: 18 });
+    expect(saved[1].rules.care).toHaveLength(2);
+    // Shown back as saved, and saving it again changes nothing.
+    const after = (await load(AFTER)).settings;
+    expect(after.fields.care).toEqual(care);
+    expect(after.changes.care).toEqual({ at: expect.any(String), by: "42" });
+    expect((await save("care", after.fields.care, { shop: AFTER })).body.changed).toBe(false);
+    expect((await history(AFTER)).length).toBe(4);
+  });
+
+  it("refuses invalid after-sale fields in the merchant's language, changing nothing", async () => {
+    const before = await rules();
+    const historyBefore = await history(AFTER);
+    const bad = await save(
+      "care",
+      {
+        ...care,
+        "care.0.value": "Cafetera Express",
+        "care.0.match": "product",
+        "care.1.firstAfterMonths": "0",
+      },
+      { shop: AFTER },
+    );
+    expect(bad).toEqual({
+      status: 400,
+      body: {
+        ok: false,
+        section: "care",
+        message: "Revise los campos marcados: no se ha guardado nada.",
+        fieldErrors: {
+          "care.0.value": "Escriba el ID numérico del producto (por ejemplo 7654321098).",
+          "care.1.guide": "Escriba una guía o un primer mantenimiento: una regla sin ninguno de los dos no hace nada.",
+        },
+      },
+    });
+    const churn = await save(
+      "churn",
+      { ...(await load(AFTER)).settings.fields.churn, mediumScore: "5", highScore: "4" },
+      { shop: AFTER, locale: "en" },
+    );
+    expect(churn.status).toBe(400);
+    expect(churn.body.fieldErrors).toEqual({ highScore: "Enter a value between 5 and 10." });
+    for (const [intent, fields] of [
+      ["calendar", {}],
+      ["care", { careCount: "100000" }],
+      ["surveys", { openDays: "1e400" }],
+    ] as const) {
+      const res = await save(intent, fields, { shop: AFTER });
+      expect(res.status, `${intent} ${JSON.stringify(res.body)}`).toBe(400);
+    }
+    expect(await rules()).toEqual(before);
+    expect(await history(AFTER)).toEqual(historyBefore);
+  });
+
+  it("offers coverage from delivery in the warranty policy", async () => {
+    const warranty = (await load(AFTER)).settings.fields.warranty;
+    expect((await save("warranty", { ...warranty, startsAt: "delivery" }, { shop: AFTER })).body.changed).toBe(true);
+    expect((await rules()).warrantyPolicy).toEqual({ defaultMonths: 12, startsAt: "delivery", overrides: [] });
   });
 });

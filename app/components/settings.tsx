@@ -20,6 +20,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import {
+  CARE_MATCHES,
   EARN_ON,
   OVERRIDE_MATCHES,
   REWARD_KINDS,
@@ -571,6 +572,184 @@ export function WarrantyCard(props: CardProps) {
           </FormLayout>
         );
       }}
+    </SectionCard>
+  );
+}
+
+// ---- after the sale ----------------------------------------------------------------------------
+
+// Points expiry sits with the birthday and anniversary gifts, shown right after the points program:
+// all three move a customer's points by the calendar, which is how a merchant looks for them.
+export function CalendarCard(props: CardProps) {
+  const { tr } = props;
+  return (
+    <SectionCard section="calendar" props={props}>
+      {(form) => (
+        <FormLayout>
+          <FormLayout.Group>
+            <Field
+              form={form}
+              name="birthdayPoints"
+              label={tr("settings.calendar.birthdayPoints")}
+              help={tr("settings.calendar.birthdayPoints.help")}
+              type="number"
+            />
+            <Field
+              form={form}
+              name="anniversaryPoints"
+              label={tr("settings.calendar.anniversaryPoints")}
+              help={tr("settings.calendar.anniversaryPoints.help")}
+              type="number"
+            />
+          </FormLayout.Group>
+          <Field
+            form={form}
+            name="pointsExpiryMonths"
+            label={tr("settings.calendar.pointsExpiryMonths")}
+            help={tr("settings.calendar.pointsExpiryMonths.help")}
+            type="number"
+          />
+        </FormLayout>
+      )}
+    </SectionCard>
+  );
+}
+
+const CARE_FIELDS = ["match", "value", "guide", "firstAfterMonths", "everyMonths"] as const;
+
+export function CareCard(props: CardProps) {
+  const { tr } = props;
+  return (
+    <SectionCard section="care" props={props}>
+      {(form) => {
+        const rows = rowsOf(form.fields, "care", "careCount", CARE_FIELDS);
+        const setRows = (next: SettingsFields[]) => form.replace(withRows(form.fields, "care", "careCount", next));
+        return (
+          <BlockStack gap="400">
+            {rows.length === 0 && (
+              <Text as="p" tone="subdued">
+                {tr("settings.care.empty")}
+              </Text>
+            )}
+            {rows.map((_, i) => {
+              const f = (name: string) => `care.${i}.${name}`;
+              return (
+                <Box key={i} padding="300" borderWidth="025" borderColor="border" borderRadius="200">
+                  <BlockStack gap="300">
+                    <InlineStack align="space-between" blockAlign="center">
+                      <Text as="h3" variant="headingSm">
+                        {tr("settings.care.row", { n: i + 1 })}
+                      </Text>
+                      <Button variant="plain" tone="critical" onClick={() => setRows(rows.filter((__, j) => j !== i))}>
+                        {tr("settings.care.remove")}
+                      </Button>
+                    </InlineStack>
+                    <FormLayout>
+                      <FormLayout.Group condensed>
+                        <Choice
+                          form={form}
+                          name={f("match")}
+                          label={tr("settings.care.match")}
+                          values={CARE_MATCHES}
+                          labelOf={(v) => tr(`settings.care.match.${v}`)}
+                        />
+                        <Field form={form} name={f("value")} label={tr("settings.care.value")} />
+                      </FormLayout.Group>
+                      <TextField
+                        label={tr("settings.care.guide")}
+                        name={f("guide")}
+                        multiline={3}
+                        autoComplete="off"
+                        value={text(form.fields[f("guide")])}
+                        onChange={(v) => form.set(f("guide"), v)}
+                        error={form.error(f("guide"))}
+                      />
+                      <FormLayout.Group condensed>
+                        <Field
+                          form={form}
+                          name={f("firstAfterMonths")}
+                          label={tr("settings.care.firstAfterMonths")}
+                          help={tr("settings.care.firstAfterMonths.help")}
+                          type="number"
+                        />
+                        <Field
+                          form={form}
+                          name={f("everyMonths")}
+                          label={tr("settings.care.everyMonths")}
+                          help={tr("settings.care.everyMonths.help")}
+                          type="number"
+                        />
+                      </FormLayout.Group>
+                    </FormLayout>
+                  </BlockStack>
+                </Box>
+              );
+            })}
+            {form.error("careCount") && <InlineError message={form.error("careCount")!} fieldID="careCount" />}
+            <InlineStack>
+              <Button
+                onClick={() => setRows([...rows, { match: "productType", value: "", guide: "", firstAfterMonths: "0", everyMonths: "0" }])}
+              >
+                {tr("settings.care.add")}
+              </Button>
+            </InlineStack>
+          </BlockStack>
+        );
+      }}
+    </SectionCard>
+  );
+}
+
+export function ChurnCard(props: CardProps) {
+  const { tr } = props;
+  const field = (
+    form: Form,
+    name: "oneOrderGapDays" | "overdueRatio" | "longOverdueRatio" | "unusedPointsMin" | "mediumScore" | "highScore",
+  ) => <Field form={form} name={name} label={tr(`settings.churn.${name}`)} type="number" />;
+  return (
+    <SectionCard section="churn" props={props}>
+      {(form) => (
+        <FormLayout>
+          <FormLayout.Group>
+            {field(form, "oneOrderGapDays")}
+            {field(form, "unusedPointsMin")}
+          </FormLayout.Group>
+          <FormLayout.Group>
+            {field(form, "overdueRatio")}
+            {field(form, "longOverdueRatio")}
+          </FormLayout.Group>
+          <FormLayout.Group>
+            {field(form, "mediumScore")}
+            {field(form, "highScore")}
+          </FormLayout.Group>
+        </FormLayout>
+      )}
+    </SectionCard>
+  );
+}
+
+export function SurveysCard(props: CardProps) {
+  const { tr } = props;
+  const field = (
+    form: Form,
+    name: "npsAfterDeliveryDays" | "npsAfterFulfillmentDays" | "npsQuietDays" | "openDays" | "reviewInviteEveryDays",
+  ) => <Field form={form} name={name} label={tr(`settings.surveys.${name}`)} type="number" />;
+  return (
+    <SectionCard section="surveys" props={props}>
+      {(form) => (
+        <FormLayout>
+          <FormLayout.Group>
+            {field(form, "npsAfterDeliveryDays")}
+            {field(form, "npsAfterFulfillmentDays")}
+          </FormLayout.Group>
+          <FormLayout.Group>
+            {field(form, "npsQuietDays")}
+            {field(form, "openDays")}
+          </FormLayout.Group>
+          <Flag form={form} name="csat" label={tr("settings.surveys.csat")} />
+          {field(form, "reviewInviteEveryDays")}
+        </FormLayout>
+      )}
     </SectionCard>
   );
 }

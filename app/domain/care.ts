@@ -28,7 +28,7 @@ export function careRuleFor(rules: CareRule[], product: CareProduct): CareRule |
 
 /**
  * The first maintenance day on or after `asOf`: `firstAfterMonths` after the unit's start (its
- * coverage start: fulfilment or purchase, as the warranty policy says), then every `everyMonths`.
+ * coverage start: purchase, fulfilment or delivery, as the warranty policy says), then every `everyMonths`.
  * Each date is counted from the start, so month-end clamping never drifts (31 Jan + 1 = 28 Feb,
  * + 2 = 31 Mar). Null: no start yet (not shipped), no interval, or a one-off already past.
  */

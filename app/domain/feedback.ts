@@ -1,5 +1,6 @@
 import { escapeHtml } from "./html";
 import type { Interaction } from "./interactions";
+import { parseSurveyRules, storedRules, surveyRulesFields } from "./settings";
 
 // Feedback: NPS after delivery, CSAT after a claim or a return is closed. Pure: when a survey is
 // due, what an answer means (score, category, follow-up, review invite), the measures over many
@@ -29,36 +30,9 @@ export const DEFAULT_FEEDBACK_RULES: FeedbackRules = {
   reviewInviteEveryDays: 365,
 };
 
-const RULE_LIMITS: Record<Exclude<keyof FeedbackRules, "csat">, [number, number]> = {
-  npsAfterDeliveryDays: [0, 90],
-  npsAfterFulfillmentDays: [0, 120],
-  npsQuietDays: [0, 730],
-  openDays: [1, 365],
-  reviewInviteEveryDays: [0, 3650],
-};
-
-/** The shop's stored rules (`Shop.feedbackRules`) over the defaults: a field missing or out of range keeps its default. */
+/** The shop's stored rules (`Shop.feedbackRules`) over the defaults, read through the Settings page's parse: a field missing or out of range keeps its default. */
 export function feedbackRulesOf(stored: unknown): FeedbackRules {
-  const rules = { ...DEFAULT_FEEDBACK_RULES };
-  if (!stored || typeof stored !== "object" || Array.isArray(stored)) return rules;
-  const s = stored as Record<string, unknown>;
-  for (const [name, [min, max]] of Object.entries(RULE_LIMITS) as Array<[keyof typeof RULE_LIMITS, [number, number]]>) {
-    const v = s[name];
-    if (Number.isInteger(v) && (v as number) >= min && (v as number) <= max) rules[name] = v as number;
-  }
-  if (typeof s.csat === "boolean") rules.csat = s.csat;
-  return rules;
-}
-
-/** What is wrong with rules a merchant typed (the settings page), or null. */
-export function feedbackRulesProblem(input: Partial<Record<keyof FeedbackRules, unknown>>): string | null {
-  for (const [name, [min, max]] of Object.entries(RULE_LIMITS) as Array<[keyof typeof RULE_LIMITS, [number, number]]>) {
-    const v = input[name];
-    if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= max))
-      return `${name} must be a whole number from ${min} to ${max}`;
-  }
-  if (input.csat !== undefined && typeof input.csat !== "boolean") return "csat must be true or false";
-  return null;
+  return storedRules(stored, DEFAULT_FEEDBACK_RULES, surveyRulesFields, parseSurveyRules);
 }
 
 const DAY_MS = 86_400_000;

@@ -392,7 +392,7 @@ describe("the warranty policy", () => {
       parseWarrantyPolicy(
         form({
           defaultMonths: "121",
-          startsAt: "delivery",
+          startsAt: "shipping",
           overrideCount: "3",
           "override.0.match": "tag",
           "override.0.value": "Outlet",

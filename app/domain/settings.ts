@@ -2,6 +2,8 @@
 // shows them) and the parse that turns them back into the rules processing reads (EarnRule,
 // ReturnRules, Reward[], WarrantyPolicy), or into field errors. Pure: the page and the server use
 // the same functions, so the server refuses exactly what the page would.
+import type { FeedbackRules } from "./feedback";
+import type { CareRule, ChurnRules, LifecycleRules } from "./lifecycle-rules";
 import type { EarnRule } from "./loyalty";
 import { fromMinor, minorUnitExponent, MoneyError, toMinor } from "./money";
 import { RETURN_REASONS, type ReturnRules } from "./returns";
@@ -10,8 +12,12 @@ import { MAX_POINTS_BALANCE } from "./loyalty";
 import { TIER_BASES, TIER_PERIODS, tierAllows, type Tier, type TierProgram } from "./tiers";
 import type { WarrantyPolicy } from "./warranty";
 
-export type SettingsSection = "loyalty" | "tiers" | "rewards" | "warranty" | "returns";
-export const SETTINGS_SECTIONS: readonly SettingsSection[] = ["loyalty", "tiers", "rewards", "warranty", "returns"];
+export type SettingsSection = "loyalty" | "tiers" | "rewards" | "warranty" | "returns" | AfterSaleSection;
+// After the sale (issue 13's rules): `calendar` (birthday and anniversary points, points expiry),
+// `care` (care guides) and `churn` share Shop.lifecycleRules; `surveys` is Shop.feedbackRules.
+export type AfterSaleSection = "calendar" | "care" | "churn" | "surveys";
+export const AFTER_SALE_SECTIONS: readonly AfterSaleSection[] = ["calendar", "care", "churn", "surveys"];
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = ["loyalty", "tiers", "rewards", "warranty", "returns", ...AFTER_SALE_SECTIONS];
 
 /** What is wrong with a field; the page says it as `settings.error.<code>` in the merchant's language. */
 export type FieldErrorCode =
@@ -30,7 +36,9 @@ export type FieldErrorCode =
   | "firstTierZero"
   | "ascending"
   | "tierInUse"
-  | "rewardInUse";
+  | "rewardInUse"
+  | "productId"
+  | "careEmpty";
 export interface FieldError {
   code: FieldErrorCode;
   vars?: Record<string, string | number>;
@@ -72,13 +80,13 @@ export const ROUNDINGS: readonly EarnRule["rounding"][] = ["floor", "round", "ce
 export const EARN_ON: readonly EarnRule["earnOn"][] = ["paid", "fulfilled"];
 export const WINDOW_FROM: readonly ReturnRules["windowFrom"][] = ["delivery", "fulfillment"];
 export const REWARD_KINDS: readonly RewardKind[] = ["amount_off", "percentage_off", "free_shipping", "store_credit"];
-export const WARRANTY_STARTS: readonly WarrantyPolicy["startsAt"][] = ["fulfillment", "purchase"];
+export const WARRANTY_STARTS: readonly WarrantyPolicy["startsAt"][] = ["fulfillment", "delivery", "purchase"];
 export const OVERRIDE_MATCHES: readonly WarrantyPolicy["overrides"][number]["match"][] = ["tag", "productType", "vendor"];
 const EARN_FLAGS = ["earnOnDiscountedPrice", "includeShipping", "includeTaxes", "includeGiftCards"] as const;
 
 // ---- reading fields ----------------------------------------------------------------------------
 
-class Reader {
+export class Reader {
   readonly errors: FieldErrors = {};
   constructor(private readonly form: FormLike) {}
   text(name: string): string {
@@ -430,4 +438,173 @@ export function parseTierProgram(form: FormLike, currency: string, catalog: read
       return { ...row, id };
     }),
   }));
+}
+
+// ---- stored rules ------------------------------------------------------------------------------
+
+/**
+ * Rules stored as JSON, read through their section's parse (the same one the page's save uses),
+ * over the defaults: a field missing or invalid keeps its default; if the rest still does not hold
+ * together (a cross-field rule), the section's defaults apply whole rather than half of it.
+ */
+export function storedRules<T>(
+  stored: unknown,
+  defaults: T,
+  fieldsOf: (rules: T) => SettingsFields,
+  parse: (form: FormLike) => Parsed<T>,
+): T {
+  if (!stored || typeof stored !== "object" || Array.isArray(stored)) return defaults;
+  const fallback = fieldsOf(defaults);
+  let fields: SettingsFields;
+  try {
+    fields = fieldsOf({ ...defaults, ...(stored as Partial<T>) });
+  } catch {
+    return defaults; // a shape fieldsOf cannot even read (a list where an object belongs)
+  }
+  const first = parse(fieldsForm(fields));
+  if (first.ok) return first.value;
+  const second = parse(fieldsForm({ ...fields, ...Object.fromEntries(Object.keys(first.errors).map((k) => [k, fallback[k] ?? ""])) }));
+  return second.ok ? second.value : defaults;
+}
+
+// Stored JSON may hold anything: a number or a flag as the page would type it, anything else as "".
+const asField = (v: unknown) => (typeof v === "number" || typeof v === "boolean" ? String(v) : typeof v === "string" ? v : "");
+
+// ---- points calendar: birthday and anniversary points, points expiry ----------------------------
+
+export const AFTER_SALE_LIMITS = {
+  points: { min: 0, max: 1_000_000 },
+  months: { min: 0, max: 120 },
+  careRules: 100,
+  guideLength: 2000,
+  gapDays: { min: 1, max: 3650 },
+  ratio: { min: 1, max: 100, decimals: 2 },
+  unusedPoints: { min: 1, max: 1_000_000 },
+  score: { min: 1, max: 10 },
+} as const;
+
+export type PointsCalendar = Pick<LifecycleRules, "birthdayPoints" | "anniversaryPoints" | "pointsExpiryMonths">;
+
+export function pointsCalendarFields(rules: PointsCalendar): SettingsFields {
+  return {
+    birthdayPoints: asField(rules.birthdayPoints),
+    anniversaryPoints: asField(rules.anniversaryPoints),
+    pointsExpiryMonths: asField(rules.pointsExpiryMonths),
+  };
+}
+
+export function parsePointsCalendar(form: FormLike): Parsed<PointsCalendar> {
+  const r = new Reader(form);
+  const birthdayPoints = r.integer("birthdayPoints", AFTER_SALE_LIMITS.points);
+  const anniversaryPoints = r.integer("anniversaryPoints", AFTER_SALE_LIMITS.points);
+  const pointsExpiryMonths = r.integer("pointsExpiryMonths", AFTER_SALE_LIMITS.months);
+  return r.done(() => ({
+    birthdayPoints: birthdayPoints!,
+    anniversaryPoints: anniversaryPoints!,
+    pointsExpiryMonths: pointsExpiryMonths!,
+  }));
+}
+
+// ---- care guides -------------------------------------------------------------------------------
+// Rows are `care.<i>.<field>`, i from 0 to `careCount` - 1.
+
+export const CARE_MATCHES: readonly CareRule["match"][] = ["product", "tag", "productType"];
+
+export function careRulesFields(rules: { care: CareRule[] }): SettingsFields {
+  const care: unknown[] = Array.isArray(rules.care) ? rules.care : [];
+  const fields: SettingsFields = { careCount: String(care.length) };
+  care.forEach((c, i) => {
+    const rule = (c && typeof c === "object" ? c : {}) as Record<string, unknown>;
+    for (const name of ["match", "value", "guide", "firstAfterMonths", "everyMonths"]) fields[`care.${i}.${name}`] = asField(rule[name]);
+  });
+  return fields;
+}
+
+export function parseCareRules(form: FormLike): Parsed<{ care: CareRule[] }> {
+  const r = new Reader(form);
+  const count = r.integer("careCount", { min: 0, max: AFTER_SALE_LIMITS.careRules });
+  if (count === null) {
+    const e = r.errors.careCount;
+    return { ok: false, errors: { careCount: e.code === "range" ? { code: "tooMany", vars: { max: AFTER_SALE_LIMITS.careRules } } : e } };
+  }
+  const care: CareRule[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const f = (name: string) => `care.${i}.${name}`;
+    const match = r.choice(f("match"), CARE_MATCHES);
+    const value = r.text(f("value"));
+    if (!value) r.fail(f("value"), "required");
+    else if (value.length > LIMITS.textLength) r.fail(f("value"), "tooLong", { max: LIMITS.textLength, value: value.slice(0, 30) });
+    else if (match === "product" && !/^\d+$/.test(value)) r.fail(f("value"), "productId");
+    // The first of two guides for one product would always win: say so rather than keep a dead one.
+    else if (match && seen.has(`${match}:${value.toLowerCase()}`)) r.fail(f("value"), "duplicate");
+    if (match) seen.add(`${match}:${value.toLowerCase()}`);
+    const guide = r.text(f("guide"));
+    if (guide.length > AFTER_SALE_LIMITS.guideLength)
+      r.fail(f("guide"), "tooLong", { max: AFTER_SALE_LIMITS.guideLength, value: guide.slice(0, 30) });
+    const firstAfterMonths = r.integer(f("firstAfterMonths"), AFTER_SALE_LIMITS.months);
+    const everyMonths = r.integer(f("everyMonths"), AFTER_SALE_LIMITS.months);
+    if (!guide && firstAfterMonths === 0) r.fail(f("guide"), "careEmpty");
+    if (match && value && firstAfterMonths !== null && everyMonths !== null)
+      care.push({ match, value, guide, firstAfterMonths, everyMonths });
+  }
+  return r.done(() => ({ care }));
+}
+
+// ---- churn thresholds --------------------------------------------------------------------------
+
+export function churnRulesFields(rules: { churn: ChurnRules }): SettingsFields {
+  const c = (rules.churn && typeof rules.churn === "object" ? rules.churn : {}) as Record<string, unknown>;
+  return Object.fromEntries(
+    ["oneOrderGapDays", "overdueRatio", "longOverdueRatio", "unusedPointsMin", "mediumScore", "highScore"].map((n) => [n, asField(c[n])]),
+  );
+}
+
+export function parseChurnRules(form: FormLike): Parsed<{ churn: ChurnRules }> {
+  const r = new Reader(form);
+  const L = AFTER_SALE_LIMITS;
+  const oneOrderGapDays = r.integer("oneOrderGapDays", L.gapDays);
+  const overdueRatio = r.decimal("overdueRatio", L.ratio);
+  // "Long overdue" must not come before "overdue", nor a high risk below a medium one.
+  const longOverdueRatio = r.decimal("longOverdueRatio", { ...L.ratio, min: overdueRatio ?? L.ratio.min });
+  const unusedPointsMin = r.integer("unusedPointsMin", L.unusedPoints);
+  const mediumScore = r.integer("mediumScore", L.score);
+  const highScore = r.integer("highScore", { ...L.score, min: mediumScore ?? L.score.min });
+  return r.done(() => ({
+    churn: {
+      oneOrderGapDays: oneOrderGapDays!,
+      overdueRatio: overdueRatio!,
+      longOverdueRatio: longOverdueRatio!,
+      unusedPointsMin: unusedPointsMin!,
+      mediumScore: mediumScore!,
+      highScore: highScore!,
+    },
+  }));
+}
+
+// ---- surveys (Shop.feedbackRules) --------------------------------------------------------------
+
+const SURVEY_DAYS = {
+  npsAfterDeliveryDays: { min: 0, max: 90 },
+  npsAfterFulfillmentDays: { min: 0, max: 120 },
+  npsQuietDays: { min: 0, max: 730 },
+  openDays: { min: 1, max: 365 },
+  reviewInviteEveryDays: { min: 0, max: 3650 },
+} as const;
+
+export function surveyRulesFields(rules: FeedbackRules): SettingsFields {
+  return {
+    ...Object.fromEntries(Object.keys(SURVEY_DAYS).map((n) => [n, asField(rules[n as keyof typeof SURVEY_DAYS])])),
+    csat: asField(rules.csat),
+  };
+}
+
+export function parseSurveyRules(form: FormLike): Parsed<FeedbackRules> {
+  const r = new Reader(form);
+  const days = Object.fromEntries(Object.entries(SURVEY_DAYS).map(([n, range]) => [n, r.integer(n, range)])) as Record<
+    keyof typeof SURVEY_DAYS,
+    number
+  >;
+  const csat = r.flag("csat");
+  return r.done(() => ({ ...days, csat: csat! }));
 }

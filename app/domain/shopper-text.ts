@@ -206,7 +206,7 @@ export function issuedStatusText(
 }
 
 export function warrantyText(
-  w: { status: string; coverageEnd: Date | null; daysLeft: number | null; voidReason: string | null },
+  w: { status: string; coverageEnd: Date | null; daysLeft: number | null; voidReason: string | null; awaitingDelivery?: boolean },
   locale: TextLocale,
 ): string {
   const es = locale === "es";
@@ -228,9 +228,15 @@ export function warrantyText(
         ? "Sin garantía"
         : "Not covered";
   const days = w.daysLeft!;
+  // Under a delivery policy the end moves once the carrier reports delivery: say why it may.
+  const provisional = !w.awaitingDelivery
+    ? ""
+    : es
+      ? ". La garantía cuenta desde la entrega; hasta que se confirme, desde el envío"
+      : ". Coverage counts from delivery; until it is confirmed, from shipping";
   return es
-    ? `Cubierto hasta el ${formatDate(w.coverageEnd, locale)} (${days === 1 ? "queda 1 día" : `quedan ${n(days, locale)} días`})`
-    : `Covered until ${formatDate(w.coverageEnd, locale)} (${days === 1 ? "1 day" : `${n(days, locale)} days`} left)`;
+    ? `Cubierto hasta el ${formatDate(w.coverageEnd, locale)} (${days === 1 ? "queda 1 día" : `quedan ${n(days, locale)} días`})${provisional}`
+    : `Covered until ${formatDate(w.coverageEnd, locale)} (${days === 1 ? "1 day" : `${n(days, locale)} days`} left)${provisional}`;
 }
 
 export type OrderPointsStatus = "earned" | "pending_payment" | "pending_fulfillment" | "reversed" | "none" | "unknown";

@@ -191,6 +191,9 @@ describe("shopper text", () => {
     expect(warrantyText({ status: "active", coverageEnd: end, daysLeft: 1, voidReason: null }, "es")).toBe(
       "Cubierto hasta el 3 de mayo de 2027 (queda 1 día)",
     );
+    expect(warrantyText({ status: "active", coverageEnd: end, daysLeft: 161, voidReason: null, awaitingDelivery: true }, "es")).toContain(
+      "La garantía cuenta desde la entrega; hasta que se confirme, desde el envío",
+    );
     expect(warrantyText({ status: "pending_fulfillment", coverageEnd: null, daysLeft: null, voidReason: null }, "es")).toBe(
       "La garantía empieza cuando se envíe",
     );

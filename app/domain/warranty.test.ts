@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { nextMaintenance } from "./care";
 import type { OrderFacts, RefundFacts } from "./facts";
 import {
   addMonths,
@@ -131,6 +132,52 @@ describe("warranty registrations", () => {
       fulfillments: [{ id: "f", createdAt: "2026-02-01T00:00:00Z", lineItems: [{ lineItemId: "L", quantity: 2147483647 }] }],
     };
     expect(plan({ order: claims }).map((u) => u.coverageStart)).toEqual(Array(3).fill("2026-02-01T00:00:00Z"));
+  });
+});
+
+describe("coverage from delivery", () => {
+  const byDelivery = { ...policy, startsAt: "delivery" as const };
+  it("starts each unit at its own fulfilment's delivery; until one is known, at its shipping", () => {
+    // f1 (unit 0) delivered on 4 Feb; f2 (units 1 and 2) not yet reported.
+    const first = plan({ policy: byDelivery, deliveries: new Map([["f1", "2026-02-04T09:00:00.000Z"]]) });
+    expect(first.map((u) => [u.unitIndex, u.coverageStart, u.coverageEnd, u.awaitingDelivery])).toEqual([
+      [0, "2026-02-04T09:00:00.000Z", "2028-02-04T09:00:00.000Z", false],
+      [1, "2026-02-10T00:00:00Z", "2028-02-10T00:00:00.000Z", true],
+      [2, "2026-02-10T00:00:00Z", "2028-02-10T00:00:00.000Z", true],
+    ]);
+    // f2's package arrives later: the same units (same keys) move; nothing else changes.
+    const later = plan({
+      policy: byDelivery,
+      deliveries: new Map([
+        ["f2", "2026-02-14T00:00:00.000Z"],
+        ["f1", "2026-02-04T09:00:00.000Z"],
+      ]),
+    });
+    expect(later.map((u) => [u.key, u.coverageStart, u.awaitingDelivery])).toEqual([
+      [first[0].key, "2026-02-04T09:00:00.000Z", false],
+      [first[1].key, "2026-02-14T00:00:00.000Z", false],
+      [first[2].key, "2026-02-14T00:00:00.000Z", false],
+    ]);
+  });
+  it("reads deliveries only under a delivery policy, and waits for shipping like the fulfilment policy", () => {
+    const deliveries = new Map([["f1", "2026-02-04T09:00:00.000Z"]]);
+    expect(plan({ deliveries })).toEqual(plan());
+    expect(plan({ deliveries }).every((u) => !u.awaitingDelivery)).toBe(true);
+    const unshipped = plan({ policy: byDelivery, order: { ...order, fulfillments: [] }, deliveries });
+    expect(unshipped.every((u) => u.status === "pending_fulfillment" && !u.coverageStart && !u.awaitingDelivery)).toBe(true);
+  });
+  it("starts a bulk line at its first fulfilment's delivery", () => {
+    const bulk = { ...order, lineItems: [{ ...order.lineItems[0], quantity: 500 }] };
+    expect(plan({ policy: byDelivery, order: bulk })[0]).toMatchObject({ coverageStart: "2026-02-01T00:00:00Z", awaitingDelivery: true });
+    expect(plan({ policy: byDelivery, order: bulk, deliveries: new Map([["f1", "2026-02-03T00:00:00.000Z"]]) })[0]).toMatchObject({
+      coverageStart: "2026-02-03T00:00:00.000Z",
+      awaitingDelivery: false,
+    });
+  });
+  it("care reminders count from the delivered start", () => {
+    const [unit] = plan({ policy: byDelivery, deliveries: new Map([["f1", "2026-02-04T09:00:00.000Z"]]) });
+    const rule = { match: "tag" as const, value: "x", guide: "", firstAfterMonths: 3, everyMonths: 0 };
+    expect(nextMaintenance(rule, unit.coverageStart, new Date("2026-03-01T00:00:00Z"))).toBe("2026-05-04");
   });
 });
 

@@ -1,11 +1,13 @@
 // Warranty registrations: one per purchased unit, coverage from the shop's policy. A pure function
 // of the order's facts, so any arrival order of paid/fulfilled/refund/cancel gives the same units.
 // A line of more than WARRANTY_UNITS_PER_LINE units is one registration carrying its quantity.
-import type { OrderFacts, RefundFacts } from "./facts";
+import type { FulfillmentFacts, OrderFacts, RefundFacts } from "./facts";
 
 export interface WarrantyPolicy {
   defaultMonths: number;
-  startsAt: "purchase" | "fulfillment";
+  // "delivery": from the carrier's delivered event for the unit's fulfilment; until one is known,
+  // from the fulfilment (the shopper is never left uncovered waiting for a carrier that never reports).
+  startsAt: "purchase" | "fulfillment" | "delivery";
   overrides: Array<{ match: "tag" | "productType" | "vendor"; value: string; months: number }>;
 }
 export const DEFAULT_WARRANTY_POLICY: WarrantyPolicy = { defaultMonths: 12, startsAt: "fulfillment", overrides: [] };
@@ -32,6 +34,8 @@ export interface WarrantyUnitPlan {
   months: number;
   coverageStart: string | null;
   coverageEnd: string | null;
+  // Covered from its fulfilment for now under a "delivery" policy: a delivered event will move the start.
+  awaitingDelivery: boolean;
   status: "pending_fulfillment" | "active" | "voided" | "expired";
   voidReason: "refunded" | "cancelled" | null;
   // Covered by the shop's default for now: its product's facts could not be had. A later policy
@@ -90,11 +94,19 @@ export function planOrderWarranties(input: {
   refunds: RefundFacts[];
   cancelled: boolean;
   now: string;
+  /** When each fulfilment was delivered, as its carrier reported (fulfilment id → ISO time). */
+  deliveries?: ReadonlyMap<string, string>;
 }): WarrantyUnitPlan[] {
   const { order, policy } = input;
   const refunded = new Map<string, number>();
   for (const r of input.refunds) for (const l of r.lineItems) refunded.set(l.lineItemId, (refunded.get(l.lineItemId) ?? 0) + l.quantity);
   const fulfillments = [...order.fulfillments].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  // A shipped unit's start under the policy: its fulfilment's delivery when the policy says so and it is known.
+  const shippedStart = (f: FulfillmentFacts | undefined): { start: string | null; awaitingDelivery: boolean } => {
+    if (!f) return { start: null, awaitingDelivery: false };
+    const delivered = policy.startsAt === "delivery" ? input.deliveries?.get(f.id) : undefined;
+    return { start: delivered ?? f.createdAt, awaitingDelivery: policy.startsAt === "delivery" && !delivered };
+  };
   const units: WarrantyUnitPlan[] = [];
   for (const line of order.lineItems) {
     if (line.giftCard) continue;
@@ -108,7 +120,7 @@ export function planOrderWarranties(input: {
       unit: number,
       key: string,
       quantity: number,
-      start: string | null,
+      { start, awaitingDelivery }: { start: string | null; awaitingDelivery: boolean },
       voidReason: WarrantyUnitPlan["voidReason"],
     ): WarrantyUnitPlan => {
       const end = start ? addMonths(start, months) : null;
@@ -123,23 +135,23 @@ export function planOrderWarranties(input: {
         months,
         coverageStart: start,
         coverageEnd: end,
+        awaitingDelivery,
         status: voidReason ? "voided" : !start ? "pending_fulfillment" : end! <= input.now ? "expired" : "active",
         voidReason,
         policyCheck,
       };
     };
-    const purchase = order.processedAt ?? order.createdAt;
+    const purchase = { start: order.processedAt ?? order.createdAt, awaitingDelivery: false };
     const notRefunded = line.quantity - (refunded.get(line.id) ?? 0);
     if (line.quantity > WARRANTY_UNITS_PER_LINE) {
-      const firstShipped =
-        fulfillments.find((f) => f.lineItems.some((fl) => fl.lineItemId === line.id && fl.quantity > 0))?.createdAt ?? null;
+      const firstShipped = fulfillments.find((f) => f.lineItems.some((fl) => fl.lineItemId === line.id && fl.quantity > 0));
       const voidReason = input.cancelled ? "cancelled" : notRefunded <= 0 ? "refunded" : null;
       units.push(
         plan(
           0,
           `order:${order.id}:line:${line.id}:bulk`,
           Math.max(0, notRefunded),
-          policy.startsAt === "purchase" ? purchase : firstShipped,
+          policy.startsAt === "purchase" ? purchase : shippedStart(firstShipped),
           voidReason,
         ),
       );
@@ -147,13 +159,13 @@ export function planOrderWarranties(input: {
     }
     // The k-th unit of a line starts when cumulative fulfilled quantity first exceeds k (a
     // fulfillment's quantity is only counted up to the line's, however large it claims to be).
-    const startByUnit: string[] = [];
+    // Under a delivery policy each unit follows its own fulfilment's delivery (packages arrive on different days).
+    const shippedBy: FulfillmentFacts[] = [];
     for (const f of fulfillments)
       for (const fl of f.lineItems)
-        if (fl.lineItemId === line.id)
-          for (let i = 0; i < fl.quantity && startByUnit.length < line.quantity; i++) startByUnit.push(f.createdAt);
+        if (fl.lineItemId === line.id) for (let i = 0; i < fl.quantity && shippedBy.length < line.quantity; i++) shippedBy.push(f);
     for (let unit = 0; unit < line.quantity; unit++) {
-      const start = policy.startsAt === "purchase" ? purchase : (startByUnit[unit] ?? null);
+      const start = policy.startsAt === "purchase" ? purchase : shippedStart(shippedBy[unit]);
       const voidReason = input.cancelled ? "cancelled" : unit >= notRefunded ? "refunded" : null;
       units.push(plan(unit, `order:${order.id}:line:${line.id}:unit:${unit}`, 1, start, voidReason));
     }

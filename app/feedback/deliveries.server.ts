@@ -1,16 +1,12 @@
 // When an order arrived, as its carrier reports it (fulfillment_events/create, status delivered):
-// an order's NPS survey is due N days after it (else M days after fulfilment), and a return window
-// set to start at delivery starts there. Other statuses are acknowledged and not kept.
-import { pool } from "../db.server";
+// an order's NPS survey is due N days after it (else M days after fulfilment), a return window
+// set to start at delivery starts there, and so does warranty coverage under a delivery policy
+// (recordDelivery re-plans the order's units). Other statuses are acknowledged and not kept.
 import type { FulfillmentEventFacts } from "../../integrations/shopify/payloads";
+import { recordDelivery } from "../orders/orders.server";
 import type { ProcessOutcome } from "../webhooks/process.server";
 
 export async function recordFulfillmentEvent(shop: string, e: FulfillmentEventFacts): Promise<ProcessOutcome> {
   if (e.status !== "delivered") return { skipped: `a ${e.status} event; only delivered is kept` };
-  // Redelivered or reported twice: the earliest delivery counts.
-  await pool.query(
-    `INSERT INTO "FulfillmentDelivery" (shop, "fulfillmentId", "shopifyOrderId", "deliveredAt") VALUES ($1, $2, $3, $4)
-     ON CONFLICT (shop, "fulfillmentId") DO UPDATE SET "deliveredAt" = LEAST("FulfillmentDelivery"."deliveredAt", EXCLUDED."deliveredAt")`,
-    [shop, e.fulfillmentId, e.orderId, new Date(e.happenedAt)],
-  );
+  await recordDelivery(shop, { fulfillmentId: e.fulfillmentId, orderId: e.orderId, deliveredAt: new Date(e.happenedAt) });
 }

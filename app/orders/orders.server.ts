@@ -92,6 +92,25 @@ export async function recheckWarrantyPolicy(shop: string, orderId: string): Prom
   }, LARGE_ORDER_TX);
 }
 
+// A carrier's delivered event (fulfillment_events/create): under a delivery policy, the order's
+// units start from it. The delivery is written before the order is locked, and the lock (with its
+// placeholder insert, which waits for an order being inserted) is taken before the policy is read:
+// an order event planning at the same time either sees the delivery or is followed by this re-plan.
+export async function recordDelivery(shop: string, delivery: { fulfillmentId: string; orderId: string; deliveredAt: Date }): Promise<void> {
+  await transaction(async (tx) => {
+    await holdShopForProcessing(tx, shop);
+    // Redelivered or reported twice: the earliest delivery counts.
+    await tx.run`
+      INSERT INTO "FulfillmentDelivery" (shop, "fulfillmentId", "shopifyOrderId", "deliveredAt")
+      VALUES (${shop}, ${delivery.fulfillmentId}, ${delivery.orderId}, ${delivery.deliveredAt.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      ON CONFLICT (shop, "fulfillmentId") DO UPDATE SET "deliveredAt" = LEAST("FulfillmentDelivery"."deliveredAt", EXCLUDED."deliveredAt")`;
+    const order = await lockOrder(tx, shop, delivery.orderId, null);
+    // Not planned yet (its order not seen or not paid): the first plan reads the delivery then.
+    if (order.warrantyPolicySnapshot?.startsAt !== "delivery") return;
+    await reconcileOrder(tx, shop, delivery.orderId, order);
+  }, LARGE_ORDER_TX);
+}
+
 export async function recordRefund(shop: string, raw: string): Promise<void> {
   await transaction(async (tx) => {
     await holdShopForProcessing(tx, shop);
@@ -186,6 +205,12 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
   const policy = order.warrantyPolicySnapshot ?? { ...DEFAULT_WARRANTY_POLICY, ...order.warrantyPolicy };
   if (!order.warrantyPolicySnapshot)
     await tx.run`UPDATE "Order" SET "warrantyPolicySnapshot" = ${JSON.stringify(policy)}::jsonb WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId}`;
+  // Coverage from delivery: the carriers' delivered events recorded so far (app/feedback/deliveries.server.ts).
+  const deliveries =
+    policy.startsAt === "delivery"
+      ? await tx.rows<{ fulfillmentId: string; deliveredAt: Date }>`
+          SELECT "fulfillmentId", "deliveredAt" FROM "FulfillmentDelivery" WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId}`
+      : [];
   const units = planOrderWarranties({
     policy,
     order: facts,
@@ -194,6 +219,7 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
     refunds,
     cancelled,
     now: new Date().toISOString(),
+    deliveries: new Map(deliveries.map((d) => [d.fulfillmentId, d.deliveredAt.toISOString()])),
   });
   // A unit covered by default that its product's real facts give no warranty at all.
   await tx.run`
@@ -209,19 +235,21 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
   // that would not change are left alone.
   const col = <T>(f: (u: (typeof units)[number]) => T) => units.map(f);
   const written = await tx.rows<{ key: string; inserted: boolean }>`
-    INSERT INTO "WarrantyRegistration" (id, shop, key, "shopifyOrderId", "lineItemId", "unitIndex", quantity, "customerId", "productId", "variantId", title, months, "coverageStart", "coverageEnd", status, "voidReason", "policyCheckPending", "updatedAt")
+    INSERT INTO "WarrantyRegistration" (id, shop, key, "shopifyOrderId", "lineItemId", "unitIndex", quantity, "customerId", "productId", "variantId", title, months, "coverageStart", "coverageEnd", status, "voidReason", "policyCheckPending", "awaitingDelivery", "updatedAt")
     SELECT gen_random_uuid()::text, ${shop}, u.key, ${orderId}, u.line, u.unit, u.quantity, ${order.customerId}, u.product, u.variant, u.title, u.months,
-           u.starts AT TIME ZONE 'UTC', u.ends AT TIME ZONE 'UTC', u.status, u.void, u.check, now()
+           u.starts AT TIME ZONE 'UTC', u.ends AT TIME ZONE 'UTC', u.status, u.void, u.check, u.awaiting, now()
     FROM unnest(${col((u) => u.key)}::text[], ${col((u) => u.lineItemId)}::text[], ${col((u) => u.unitIndex)}::int[], ${col((u) => u.quantity)}::int[],
                 ${col((u) => u.productId)}::text[], ${col((u) => u.variantId)}::text[], ${col((u) => u.title)}::text[], ${col((u) => u.months)}::int[],
                 ${col((u) => u.coverageStart)}::timestamptz[], ${col((u) => u.coverageEnd)}::timestamptz[], ${col((u) => u.status)}::text[], ${col((u) => u.voidReason)}::text[],
-                ${col((u) => u.policyCheck)}::boolean[])
-      AS u(key, line, unit, quantity, product, variant, title, months, starts, ends, status, void, "check")
+                ${col((u) => u.policyCheck)}::boolean[], ${col((u) => u.awaitingDelivery)}::boolean[])
+      AS u(key, line, unit, quantity, product, variant, title, months, starts, ends, status, void, "check", awaiting)
     ON CONFLICT (shop, key) DO UPDATE SET quantity = EXCLUDED.quantity, months = EXCLUDED.months, "coverageStart" = EXCLUDED."coverageStart", "coverageEnd" = EXCLUDED."coverageEnd",
-      status = EXCLUDED.status, "voidReason" = EXCLUDED."voidReason", "customerId" = EXCLUDED."customerId", "policyCheckPending" = EXCLUDED."policyCheckPending", "updatedAt" = now()
+      status = EXCLUDED.status, "voidReason" = EXCLUDED."voidReason", "customerId" = EXCLUDED."customerId", "policyCheckPending" = EXCLUDED."policyCheckPending",
+      "awaitingDelivery" = EXCLUDED."awaitingDelivery", "updatedAt" = now()
     WHERE ("WarrantyRegistration".quantity, "WarrantyRegistration".months, "WarrantyRegistration"."coverageStart", "WarrantyRegistration"."coverageEnd", "WarrantyRegistration".status,
-           "WarrantyRegistration"."voidReason", "WarrantyRegistration"."customerId", "WarrantyRegistration"."policyCheckPending")
-      IS DISTINCT FROM (EXCLUDED.quantity, EXCLUDED.months, EXCLUDED."coverageStart", EXCLUDED."coverageEnd", EXCLUDED.status, EXCLUDED."voidReason", EXCLUDED."customerId", EXCLUDED."policyCheckPending")
+           "WarrantyRegistration"."voidReason", "WarrantyRegistration"."customerId", "WarrantyRegistration"."policyCheckPending", "WarrantyRegistration"."awaitingDelivery")
+      IS DISTINCT FROM (EXCLUDED.quantity, EXCLUDED.months, EXCLUDED."coverageStart", EXCLUDED."coverageEnd", EXCLUDED.status, EXCLUDED."voidReason", EXCLUDED."customerId", EXCLUDED."policyCheckPending",
+                        EXCLUDED."awaitingDelivery")
     RETURNING key, (xmax = 0) AS inserted`;
   const inserted = new Set(written.filter((w) => w.inserted).map((w) => w.key));
   const registered = units.filter((u) => inserted.has(u.key) && u.status !== "voided");

@@ -199,6 +199,11 @@ export default function ClaimPage() {
                       ? coverage(claim.unit.coverageStart, claim.unit.coverageEnd, locale, tr)
                       : tr("claims.detail.coverageNone")}
                   </Text>
+                  {claim.unit.awaitingDelivery && (
+                    <Text as="p" tone="subdued">
+                      {tr("claims.detail.coverageAwaitingDelivery")}
+                    </Text>
+                  )}
                 </BlockStack>
               </Card>
               <Card>

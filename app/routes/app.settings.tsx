@@ -1,5 +1,6 @@
-// The merchant's Settings: the loyalty earn rule, the tiers, the rewards catalog, the warranty policy and the
-// return rules, a card and a Save each. The work is in app/settings.server.ts (rules and history)
+// The merchant's Settings: the loyalty earn rule, the tiers, the rewards catalog, the warranty
+// policy and the return rules, and after the sale the points calendar, care guides, surveys and
+// churn risk; a card and a Save each. The work is in app/settings.server.ts (rules and history)
 // and app/domain/settings.ts (fields and validation); this module only wires them.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
@@ -10,6 +11,7 @@ import { log } from "../log.server";
 import { saveSettings, shopSettings } from "../settings.server";
 import { fieldErrorText, settingsSection, type SettingsAnswer } from "../settings";
 import { LoyaltyCard, ReturnsCard, RewardsCard, TiersCard, WarrantyCard } from "../components/settings";
+import { CalendarCard, CareCard, ChurnCard, SurveysCard } from "../components/settings";
 import { translator } from "../components/claims";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -61,9 +63,13 @@ export default function SettingsPage() {
       <BlockStack gap="500">
         <LoyaltyCard {...common} initial={settings.fields.loyalty} change={settings.changes.loyalty} />
         <TiersCard {...common} initial={settings.fields.tiers} change={settings.changes.tiers} />
+        <CalendarCard {...common} initial={settings.fields.calendar} change={settings.changes.calendar} />
         <RewardsCard {...common} initial={settings.fields.rewards} change={settings.changes.rewards} />
         <WarrantyCard {...common} initial={settings.fields.warranty} change={settings.changes.warranty} />
+        <CareCard {...common} initial={settings.fields.care} change={settings.changes.care} />
         <ReturnsCard {...common} initial={settings.fields.returns} change={settings.changes.returns} />
+        <SurveysCard {...common} initial={settings.fields.surveys} change={settings.changes.surveys} />
+        <ChurnCard {...common} initial={settings.fields.churn} change={settings.changes.churn} />
       </BlockStack>
     </Page>
   );

@@ -88,6 +88,7 @@ interface WarrantyRow {
   openClaimId: string | null;
   productId: string | null;
   coverageStart: string | null;
+  awaitingDelivery: boolean;
   product: { productType: string | null; tags: string[] | null } | null;
   notices: OwnerNoticeView[];
 }
@@ -118,7 +119,7 @@ function warrantyItem(w: WarrantyRow, now: Date, locale: TextLocale, care: CareR
     status,
     coverageEnd: end ? end.toISOString().slice(0, 10) : null,
     daysLeft: status === "active" ? daysLeft : null,
-    text: warrantyText({ status, coverageEnd: end, daysLeft, voidReason: w.voidReason }, locale),
+    text: warrantyText({ status, coverageEnd: end, daysLeft, voidReason: w.voidReason, awaitingDelivery: w.awaitingDelivery }, locale),
     canClaim: can.ok,
     claimUnavailableText: can.ok ? null : claimUnavailableText(can.reason, end, locale),
     openClaimId: w.openClaimId,
@@ -194,7 +195,7 @@ export async function accountView(shop: string, shopifyCustomerId: string, local
          FROM "Redemption" r JOIN c ON c.id = r."customerId" ORDER BY r."createdAt" DESC LIMIT 50) r), '[]') AS redemptions,
        COALESCE((SELECT json_agg(w) FROM (
          SELECT w.id, w.title, o.name AS "orderName", w.quantity, w.status, w."voidReason", w."coverageEnd", (${OPEN_CLAIM}) AS "openClaimId",
-           w."productId", w."coverageStart", (${UNIT_PRODUCT}) AS product, ${UNIT_NOTICES} AS notices
+           w."productId", w."coverageStart", w."awaitingDelivery", (${UNIT_PRODUCT}) AS product, ${UNIT_NOTICES} AS notices
          FROM "WarrantyRegistration" w JOIN c ON c.id = w."customerId" AND w.shop = $1
          LEFT JOIN "Order" o ON o.shop = w.shop AND o."shopifyOrderId" = w."shopifyOrderId"
          ORDER BY w."coverageEnd" DESC NULLS FIRST LIMIT 200) w), '[]') AS warranties,
@@ -302,7 +303,7 @@ export async function orderView(shop: string, shopifyCustomerId: string, orderId
                  WHERE e.shop = o.shop AND e."orderId" = o."shopifyOrderId"), '[]') AS entries,
        COALESCE((SELECT json_agg(json_build_object('id', w.id, 'title', w.title, 'orderName', o.name, 'quantity', w.quantity, 'status', w.status,
                    'voidReason', w."voidReason", 'coverageEnd', w."coverageEnd", 'openClaimId', (${OPEN_CLAIM}),
-                   'productId', w."productId", 'coverageStart', w."coverageStart", 'product', (${UNIT_PRODUCT}), 'notices', ${UNIT_NOTICES}) ORDER BY w."lineItemId", w."unitIndex")
+                   'productId', w."productId", 'coverageStart', w."coverageStart", 'awaitingDelivery', w."awaitingDelivery", 'product', (${UNIT_PRODUCT}), 'notices', ${UNIT_NOTICES}) ORDER BY w."lineItemId", w."unitIndex")
                  FROM "WarrantyRegistration" w WHERE w.shop = o.shop AND w."shopifyOrderId" = o."shopifyOrderId"), '[]') AS warranties
      FROM "Order" o
      JOIN "Customer" c ON c.id = o."customerId"

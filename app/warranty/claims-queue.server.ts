@@ -105,6 +105,7 @@ export interface ClaimDetail {
     status: string; // pending_fulfillment | active | voided | expired
     coverageStart: string | null;
     coverageEnd: string | null;
+    awaitingDelivery: boolean; // covered from shipping until the carrier reports delivery
   };
   customer: { name: string | null; email: string | null; redacted: boolean };
   events: ClaimEvent[];
@@ -118,7 +119,8 @@ const DETAIL_SQL = `
   SELECT k.id, k.status, k.resolution, k."rejectionReason", k."reopenCount", k.description,
          ${iso('k."submittedAt"')} AS "submittedAt", ${iso('k."closedAt"')} AS "closedAt",
          json_build_object('warrantyId', w.id, 'product', w.title, 'orderName', o.name, 'quantity', w.quantity, 'status', w.status,
-                           'coverageStart', ${iso('w."coverageStart"')}, 'coverageEnd', ${iso('w."coverageEnd"')}) AS unit,
+                           'coverageStart', ${iso('w."coverageStart"')}, 'coverageEnd', ${iso('w."coverageEnd"')},
+                           'awaitingDelivery', w."awaitingDelivery") AS unit,
          json_build_object('name', ${CUSTOMER_NAME}, 'email', ${CUSTOMER_EMAIL}, 'redacted', c."redactedAt" IS NOT NULL) AS customer,
          COALESCE((SELECT json_agg(json_build_object('type', e.type, 'actor', e.actor, 'at', ${iso("e.at")}, 'params', e.params) ORDER BY e.id)
                    FROM "WarrantyClaimEvent" e WHERE e."claimId" = k.id), '[]'::json) AS events,

@@ -200,7 +200,7 @@ describe("answering", () => {
   let anaOrder: bigint;
 
   beforeAll(async () => {
-    await stack.installShop(SHOP);
+    await stack.installShop(SHOP, { name: "Lucca Coffee" }); // the store's name as Shopify gives it (Shop.name)
     const portal = sandbox.createPortal({ rollingLimit: 190 });
     portalId = portal.portalId;
     const connection = await import("../app/hubspot/connection.server.ts");
@@ -235,7 +235,7 @@ describe("answering", () => {
       commentMax: 1000,
     });
     expect(s.question).toBe(
-      `Después de tu pedido #${Number(anaOrder % 100000n)}, ¿qué probabilidad hay de que recomiendes esta tienda a un amigo?`,
+      `Después de tu pedido #${Number(anaOrder % 100000n)}, ¿qué probabilidad hay de que recomiendes Lucca Coffee a un amigo?`,
     );
     const account = await shopperCall(stack.url, "/api/account", token);
     expect(account.body.surveys.map((x: { id: string }) => x.id)).toEqual([s.id]);
@@ -394,11 +394,11 @@ describe("the public survey page", () => {
     expect(es.status).toBe(200);
     expect(es.headers.get("content-type")).toMatch(/text\/html/);
     expect(es.headers.get("referrer-policy")).toBe("no-referrer");
-    expect(es.html).toContain("¿qué probabilidad hay de que recomiendes esta tienda a un amigo?");
+    expect(es.html).toContain("¿qué probabilidad hay de que recomiendes Lucca Coffee a un amigo?");
     expect(es.html.match(/name="score" value="\d+"/g)).toHaveLength(11);
     expect(es.html).not.toContain(CARMEN.email);
     const en = await page(`${url.pathname}?locale=en`, { lang: "es" });
-    expect(en.html).toContain("how likely are you to recommend this store to a friend?");
+    expect(en.html).toContain("how likely are you to recommend Lucca Coffee to a friend?");
 
     const bad = await page(url.pathname, { form: { score: "12", comment: "" }, lang: "es" });
     expect(bad.status).toBe(400);

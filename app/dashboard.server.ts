@@ -11,14 +11,18 @@ import {
 } from "./domain/after-sales-measures";
 import {
   dashboardMetrics,
+  parseRange,
   pointValueMinor,
   type Baseline,
   type DashboardMetrics,
   type DateRange,
   type DayCounters,
   type MonthCounters,
+  type RangeInput,
+  type RangeResult,
   type SurveyScores,
 } from "./domain/dashboard";
+import { dayIn } from "./domain/shop-days";
 import { defaultRewards, type Reward } from "./domain/rewards";
 
 // The dashboard reads only the aggregates the database keeps as rows change (decision 0019; the
@@ -63,8 +67,26 @@ export const DASHBOARD_SQL = `
 
 export type Dashboard = DashboardMetrics & { currency: string };
 
-/** The shop's metrics for a range of days, each with its series. */
-export async function dashboard(shop: string, range: DateRange): Promise<Dashboard> {
+/**
+ * The dashboard for the range the merchant asked for, in the shop's days: "the last 30 days" end on
+ * the shop's today, and every day is the shop's (its time zone; UTC until Shopify has told us).
+ */
+export async function shopDashboard(
+  shop: string,
+  input: RangeInput,
+  now = new Date(),
+): Promise<{ ok: true; preset: number | null; data: Dashboard } | Extract<RangeResult, { ok: false }>> {
+  const {
+    rows: [row],
+  } = await pool.query<{ zone: string | null }>(`SELECT "ianaTimezone" AS zone FROM "Shop" WHERE domain = $1`, [shop]);
+  const zone = row?.zone ?? null;
+  const parsed = parseRange(input, dayIn(now, zone));
+  if (!parsed.ok) return parsed;
+  return { ok: true, preset: parsed.preset, data: await dashboard(shop, parsed.range, zone) };
+}
+
+/** The shop's metrics for a range of the shop's days, each with its series. */
+export async function dashboard(shop: string, range: DateRange, zone: string | null): Promise<Dashboard> {
   const [
     {
       rows: [row],
@@ -78,7 +100,7 @@ export async function dashboard(shop: string, range: DateRange): Promise<Dashboa
       reasons: Array<{ reason: string; units: number }>;
       shop: { currency: string; rewards: Reward[] | null } | null;
     }>(DASHBOARD_SQL, [shop, range.from, range.to]),
-    surveyScores(shop, range),
+    surveyScores(shop, range, zone),
   ]);
   const currency = row.shop?.currency ?? "USD";
   return {
@@ -97,8 +119,9 @@ export async function dashboard(shop: string, range: DateRange): Promise<Dashboa
 
 // NPS and CSAT of the answers given in the range (their definitions: app/domain/feedback.ts). Null
 // for a shop that has never had an answer: the page then says surveys are not running yet. Survey
-// answers are few next to orders, and indexed by (shop, kind, answeredAt): read as they are.
-export async function surveyScores(shop: string, range: DateRange): Promise<SurveyScores | null> {
+// answers are few next to orders, and indexed by (shop, kind, answeredAt): read as they are, between
+// the instants the shop's first day starts and the day after its last starts (shop_day_start).
+export async function surveyScores(shop: string, range: DateRange, zone: string | null): Promise<SurveyScores | null> {
   const {
     rows: [r],
   } = await pool.query<{ any: boolean; nps: number[]; csat: number[]; themes: string[]; reasons: string[] }>(
@@ -106,19 +129,24 @@ export async function surveyScores(shop: string, range: DateRange): Promise<Surv
             COALESCE(array_agg(score) FILTER (WHERE kind = 'nps'), '{}') AS nps,
             COALESCE(array_agg(score) FILTER (WHERE kind = 'csat'), '{}') AS csat,
             COALESCE((SELECT array_agg(t) FROM "SurveyAnswer" a, unnest(a.themes) t
-                      WHERE a.shop = $1 AND a."answeredAt" >= $2::date AND a."answeredAt" < $3::date + 1), '{}') AS themes,
+                      WHERE a.shop = $1 AND a."answeredAt" >= shop_day_start($2::date, $4) AND a."answeredAt" < shop_day_start($3::date + 1, $4)), '{}') AS themes,
             COALESCE((SELECT array_agg(l.reason) FROM "ReturnRequest" r JOIN "ReturnRequestLine" l ON l."returnId" = r.id
-                      WHERE r.shop = $1 AND r."createdAt" >= $2::date AND r."createdAt" < $3::date + 1
+                      WHERE r.shop = $1 AND r."createdAt" >= shop_day_start($2::date, $4) AND r."createdAt" < shop_day_start($3::date + 1, $4)
                         AND r.status NOT IN ('failed', 'canceled')), '{}') AS reasons
        FROM "SurveyAnswer"
-      WHERE shop = $1 AND kind IN ('nps', 'csat') AND "answeredAt" >= $2::date AND "answeredAt" < $3::date + 1`,
-    [shop, range.from, range.to],
+      WHERE shop = $1 AND kind IN ('nps', 'csat') AND "answeredAt" >= shop_day_start($2::date, $4) AND "answeredAt" < shop_day_start($3::date + 1, $4)`,
+    [shop, range.from, range.to, zone ?? "UTC"],
   );
   if (!r.any) return null;
   const csat = csatPercent(r.csat);
   // Comments were themed when answered (and emptied with their themes on redaction); reasons now.
   const themes = tallyThemes([...r.themes, ...r.reasons.flatMap((reason) => themesOf(reason.replace(/_/g, " ")).map((t) => t.theme))]);
   return { nps: netPromoterScore(r.nps), csat: csat === null ? null : csat / 100, answers: r.nps.length + r.csat.length, themes };
+}
+
+/** The shop's aggregates recounted from its rows in its current time zone (after the zone changed). */
+export async function rebuildDashboard(shop: string): Promise<void> {
+  await pool.query(`SELECT dashboard_rebuild($1)`, [shop]);
 }
 
 /** shop/redact: the shop's aggregate rows, once its data is gone. */

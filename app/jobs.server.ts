@@ -15,6 +15,9 @@ import { replacementJob } from "./warranty/replacement.server";
 import { runLifecycleDay } from "./lifecycle/daily.server";
 import { openDueSurveys } from "./feedback/surveys.server";
 import { checkTier, reviewRollingTiers, reviewTiers } from "./loyalty/tiers.server";
+import { refreshShopProfile } from "./shops.server";
+import { withOfflineAdmin } from "./shopify.server";
+import { rebuildDashboard } from "./dashboard.server";
 
 // The first retry of a delivery that failed inside a batch; later ones follow the queue's backoff.
 const RETRY_ALONE_AFTER_MS = 3_000;
@@ -92,6 +95,21 @@ export const taskList: TaskList = {
   warranty_policy_check: async (payload) => {
     const { shop, orderId } = payload as { shop: string; orderId: string };
     await recheckWarrantyPolicy(shop, orderId);
+  },
+  // The shop's name, currency and time zone, when afterAuth could not read them (and once for the
+  // shops installed before they were kept: migration 0021). Throws on a failed read: the queue retries.
+  shop_profile: async (payload) => {
+    const { shop } = payload as { shop: string };
+    const done = await withOfflineAdmin(shop, (graphql) => refreshShopProfile(shop, graphql));
+    // No token (uninstalled): afterAuth reads the profile when the shop installs again.
+    if (done) log.info("shop profile not read", { shop, reason: done.noAdmin });
+  },
+  // Queued when the shop's time zone changed: its dashboard recounted in the new zone (decision 0027).
+  dashboard_rebuild: async (payload) => {
+    const { shop } = payload as { shop: string };
+    const started = Date.now();
+    await rebuildDashboard(shop);
+    log.info("dashboard recounted in the shop's time zone", { shop, ms: Date.now() - started });
   },
 };
 

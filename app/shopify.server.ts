@@ -4,7 +4,8 @@ import { AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import prisma from "./db.server";
 import { config } from "./config.server";
-import { markInstalled } from "./shops.server";
+import { markInstalled, queueShopProfile, refreshShopProfile } from "./shops.server";
+import { log } from "./log.server";
 import { ADMIN_API_VERSION } from "../integrations/shopify/api-version";
 import { routeAdminCallsToSandbox } from "../integrations/shopify/admin-base-url.server";
 import { withOfflineAdmin as withOfflineAdminOf } from "../integrations/shopify/offline-admin.server";
@@ -24,7 +25,15 @@ const shopify = shopifyApp({
   distribution: AppDistribution.AppStore,
   future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
   hooks: {
-    afterAuth: async ({ session }) => markInstalled(session.shop),
+    afterAuth: async ({ session, admin }) => {
+      await markInstalled(session.shop);
+      // The shop's name, currency and time zone (the dashboard's days). The page load must not fail
+      // for them: if Shopify cannot answer now, the shop_profile job asks again with retries.
+      await refreshShopProfile(session.shop, admin.graphql).catch(async (error: unknown) => {
+        log.warn("shop profile not read at install; queued", { shop: session.shop, error: String(error) });
+        await queueShopProfile(session.shop);
+      });
+    },
   },
   logger: { level: settings.SHOPIFY_LOG_LEVEL === "debug" ? 3 : 1 },
   ...(settings.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [settings.SHOP_CUSTOM_DOMAIN] } : {}),

@@ -28,10 +28,12 @@ import { sessionToken } from "../test/sandboxes/shopify/signing.ts";
 import { BROWSER_UA } from "../test/shopper-helpers.ts";
 import { supervise, waitForLine } from "./children.ts";
 import { percentile, Samples } from "./samples.ts";
+import { dayIn } from "../app/domain/shop-days.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 const WARMUP = 10;
 const SHOP = "dashboard-bench.myshopify.com";
+const ZONE = "America/Mexico_City";
 const DATABASE = "postventa_bench_dashboard";
 const ORDERS = 1_000_000;
 const CUSTOMERS = 100_000;
@@ -132,7 +134,8 @@ await sup.run(async () => {
   pool.on("error", () => {});
   sup.defer(() => pool.end());
 
-  admin.addShop(SHOP, undefined, { name: "dashboard-bench", currencyCode: "USD" });
+  // A shop west of UTC: its days are its own (decision 0024), read and counted in its zone.
+  admin.addShop(SHOP, undefined, { name: "dashboard-bench", currencyCode: "USD", ianaTimezone: ZONE });
   const token = () => sessionToken({ apiKey: DEV_API_KEY, secret: DEV_SECRET, shop: SHOP, sub: "1" });
   const get = (path: string) => fetch(`${serverUrl}${path}`, { headers: { Authorization: `Bearer ${token()}`, "User-Agent": BROWSER_UA } });
   const installed = await get("/app?_data=routes%2Fapp");
@@ -162,9 +165,9 @@ await sup.run(async () => {
     await pool.query<{ orders: number; year: number; days: number }>(
       `SELECT (SELECT count(*)::int FROM "Order" WHERE shop = $1) AS orders,
               (SELECT count(*)::int FROM "Order" WHERE shop = $1 AND "paidSeen" AND "cancelledAt" IS NULL
-                 AND ((facts->>'createdAt')::timestamptz AT TIME ZONE 'UTC')::date > current_date - 365) AS year,
+                 AND ((facts->>'createdAt')::timestamptz AT TIME ZONE $2)::date > (now() AT TIME ZONE $2)::date - 365) AS year,
               (SELECT count(*)::int FROM "DashboardDay" WHERE shop = $1) AS days`,
-      [SHOP],
+      [SHOP, ZONE],
     )
   ).rows;
 
@@ -192,8 +195,8 @@ await sup.run(async () => {
   // and opens the app's pool lazily: with the server's environment, importing it connects nothing.
   Object.assign(process.env, serverEnv);
   const { DASHBOARD_SQL } = await import("../app/dashboard.server.ts");
-  const to = new Date().toISOString().slice(0, 10);
-  const from = new Date(Date.now() - 364 * 86_400_000).toISOString().slice(0, 10);
+  const to = dayIn(new Date(), ZONE);
+  const from = new Date(Date.parse(`${to}T00:00:00Z`) - 364 * 86_400_000).toISOString().slice(0, 10);
   const ceiling = await timeIt(RUNS, async () => {
     await pool.query(DASHBOARD_SQL, [SHOP, from, to]);
   });

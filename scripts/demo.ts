@@ -394,8 +394,10 @@ const feedbackOk = await demoFeedback({ stack, hubspot, portalId: portal.portalI
 
 // The merchant's dashboard (the app's home page) over the week, read from its aggregates as the page
 // reads them; then what the claims' own rows say per product and about first responses.
-const { afterSalesMeasures, dashboard } = await import("../app/dashboard.server.ts");
-const d = await dashboard(shop, { from: start.slice(0, 10), to: new Date().toISOString().slice(0, 10) });
+const { afterSalesMeasures, shopDashboard } = await import("../app/dashboard.server.ts");
+const read = await shopDashboard(shop, { preset: "30", from: null, to: null });
+if (!read.ok) throw new Error(`dashboard: ${read.error}`);
+const d = read.data;
 const m = await afterSalesMeasures(shop, { from: new Date(start), to: new Date(Date.now() + 60_000) });
 const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
 const money = (minor: number | null) => (minor === null ? "—" : `${(minor / 100).toFixed(2)} ${d.currency}`);

@@ -2,16 +2,20 @@
 // three ways — shuffled with Shopify's duplicates, once each in true order, and backwards with every
 // event processed twice — must leave the same aggregates, equal to dashboard_rebuild's scan of the
 // rows; claims and returns changing state keep them right; the page answers in the admin's language.
+// Every day is the shop's own: the week's shops are in Mexico City (UTC-6), one moves to Auckland.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEV_SECRET, startStack, type Stack } from "./stack.ts";
 import { deliverAll, generateStoreWeek } from "./sandboxes/shopify/store-week.ts";
 import { BROWSER_UA } from "./shopper-helpers.ts";
 import { sessionToken } from "./sandboxes/shopify/signing.ts";
+import { deliver, paidOrder } from "./hubspot-helpers.ts";
 
 const SHOP = "dashboard.myshopify.com"; // shuffled, duplicated
 const TWIN = "dashboard-in-order.myshopify.com"; // once each, in true order
 const BACKWARDS = "dashboard-backwards.myshopify.com"; // last event first, each processed twice
 const EMPTY = "dashboard-empty.myshopify.com";
+const MEXICO = "America/Mexico_City";
+const AUCKLAND = "Pacific/Auckland";
 let stack: Stack;
 
 const q = async <T = Record<string, unknown>>(text: string, values: unknown[] = []) => (await stack.pool.query(text, values)).rows as T[];
@@ -42,7 +46,7 @@ beforeAll(async () => {
   stack = await startStack({ database: "postventa_test_dashboard" });
   const week = generateStoreWeek({ shop: SHOP, seed: 11 });
   for (const shop of [SHOP, TWIN, BACKWARDS, EMPTY]) {
-    await stack.installShop(shop);
+    await stack.installShop(shop, { ianaTimezone: MEXICO });
     stack.admin.setProducts(shop, week.products);
   }
   const now = () => new Date().toISOString();
@@ -99,6 +103,15 @@ describe("the aggregates", () => {
       [SHOP],
     );
     expect(scan.orders).toBeGreaterThan(100);
+    // Each order on its day in Mexico City; the week has orders whose UTC day is the next one.
+    const [days] = await q<{ local: number; utcDiffers: number }>(
+      `SELECT count(*) FILTER (WHERE d.day = ((o.facts->>'createdAt')::timestamptz AT TIME ZONE $2)::date)::int AS local,
+              count(*) FILTER (WHERE d.day <> ((o.facts->>'createdAt')::timestamptz AT TIME ZONE 'UTC')::date)::int AS "utcDiffers"
+       FROM "DashboardOrder" d JOIN "Order" o USING (shop, "shopifyOrderId") WHERE d.shop = $1`,
+      [SHOP, MEXICO],
+    );
+    expect(days.local).toBe(scan.orders);
+    expect(days.utcDiffers).toBeGreaterThan(0);
     expect(scan.repeat).toBeGreaterThan(0);
     expect(sums).toEqual({ orders: scan.orders, customers: scan.customers, repeat: scan.repeat, points: scan.balances });
   });
@@ -126,8 +139,8 @@ describe("the aggregates", () => {
       [ret],
     );
     const [day] = await q<Record<string, string>>(
-      `SELECT "claimsOpened", "claimsClosed", "claimsResolved", "claimsResolvedFirstContact", returns, "unitsReturned" FROM "DashboardDay" WHERE shop = $1 AND day = current_date`,
-      [SHOP],
+      `SELECT "claimsOpened", "claimsClosed", "claimsResolved", "claimsResolvedFirstContact", returns, "unitsReturned" FROM "DashboardDay" WHERE shop = $1 AND day = (now() AT TIME ZONE $2)::date`,
+      [SHOP, MEXICO],
     );
     expect(day).toMatchObject({
       claimsClosed: "1",
@@ -214,5 +227,98 @@ describe("the dashboard page", () => {
     expect(html).toContain('data-testid="surveys-empty"');
     expect(html).toContain("Surveys are not running yet");
     expect(html).not.toContain("Clientes / Customers");
+  });
+});
+
+describe("the shop's own days", () => {
+  it("counts an order at 23:30 in Mexico City on that day there, one at 00:30 in Auckland on Auckland's, an unknown zone in UTC", async () => {
+    const cases = [
+      { shop: "dashboard-mexico.myshopify.com", zone: MEXICO, stored: MEXICO, at: "2026-11-02T23:30:00-06:00", day: "2026-11-02" },
+      { shop: "dashboard-auckland.myshopify.com", zone: AUCKLAND, stored: AUCKLAND, at: "2026-11-03T00:30:00+13:00", day: "2026-11-03" },
+      {
+        shop: "dashboard-no-zone.myshopify.com",
+        zone: "Mars/Olympus_Mons",
+        stored: null,
+        at: "2026-11-02T23:30:00-06:00",
+        day: "2026-11-03",
+      },
+    ];
+    let id = 9_702_000n;
+    for (const c of cases) {
+      await stack.installShop(c.shop, { ianaTimezone: c.zone });
+      const order = paidOrder(++id, { id: 9_007_199_254_870_000n + id, email: `tz${id}@example.com` }, "30.00");
+      order.created_at = c.at;
+      order.processed_at = c.at;
+      await deliver(stack.url, c.shop, "orders/paid", order);
+    }
+    await stack.waitForDrain();
+    for (const c of cases) {
+      expect(await q(`SELECT "ianaTimezone" AS zone FROM "Shop" WHERE domain = $1`, [c.shop])).toEqual([{ zone: c.stored }]);
+      // (Its points count on the day they were earned, the shop's today.)
+      expect(await q(`SELECT day::text, orders::int FROM "DashboardDay" WHERE shop = $1 AND orders <> 0`, [c.shop]), c.shop).toEqual([
+        { day: c.day, orders: 1 },
+      ]);
+      expect((await load(`from=${c.day}&to=${c.day}`, c.shop)).body.data.orders, c.shop).toBe(1);
+      expect(await rebuilt(c.shop)).toEqual(await aggregates(c.shop));
+    }
+    // "Today" is the shop's: at 05:30 UTC on 3 November it is still the 2nd in Mexico City, already the 3rd in Auckland.
+    const { shopDashboard } = await import("../app/dashboard.server.ts");
+    const last30 = { preset: "30", from: null, to: null };
+    const at = new Date("2026-11-03T05:30:00Z");
+    expect(await shopDashboard(cases[0].shop, last30, at)).toMatchObject({
+      ok: true,
+      data: { range: { from: "2026-10-04", to: "2026-11-02" }, orders: 1 },
+    });
+    expect(await shopDashboard(cases[1].shop, last30, at)).toMatchObject({
+      ok: true,
+      data: { range: { from: "2026-10-05", to: "2026-11-03" }, orders: 1 },
+    });
+    expect(await shopDashboard(cases[0].shop, last30, new Date("2026-11-02T05:29:00Z"))).toMatchObject({
+      data: { range: { to: "2026-11-01" }, orders: 0 },
+    });
+  });
+
+  it("recounts the shop's past in its new zone when the merchant changes it (shop/update), and ignores an older update", async () => {
+    const inMexico = await aggregates(SHOP);
+    stack.admin.sendWebhooksTo(`${stack.url}/webhooks`, DEV_SECRET);
+    try {
+      await stack.admin.merchant.updateShop(SHOP, { ianaTimezone: AUCKLAND, name: "Cerámica del Sur" });
+    } finally {
+      stack.admin.sendWebhooksTo(null);
+    }
+    await stack.waitForDrain();
+    expect(await q(`SELECT name, "ianaTimezone" AS zone FROM "Shop" WHERE domain = $1`, [SHOP])).toEqual([
+      { name: "Cerámica del Sur", zone: AUCKLAND },
+    ]);
+    const inAuckland = await aggregates(SHOP);
+    expect(inAuckland).not.toEqual(inMexico);
+    const [moved] = await q<{ wrong: number; orders: number }>(
+      `SELECT count(*) FILTER (WHERE d.day <> ((o.facts->>'createdAt')::timestamptz AT TIME ZONE $2)::date)::int AS wrong, count(*)::int AS orders
+       FROM "DashboardOrder" d JOIN "Order" o USING (shop, "shopifyOrderId") WHERE d.shop = $1`,
+      [SHOP, AUCKLAND],
+    );
+    expect(moved).toEqual({ wrong: 0, orders: expect.any(Number) });
+    expect(moved.orders).toBeGreaterThan(100);
+    // What changes afterwards is counted in Auckland too.
+    const [order] = await q<{ id: string }>(
+      `SELECT "shopifyOrderId" AS id FROM "DashboardOrder" WHERE shop = $1 AND "customerId" IS NOT NULL ORDER BY day DESC LIMIT 1`,
+      [SHOP],
+    );
+    await q(`UPDATE "Order" SET "cancelledAt" = now() WHERE shop = $1 AND "shopifyOrderId" = $2`, [SHOP, order.id]);
+    const incremental = await aggregates(SHOP);
+    expect(incremental).not.toEqual(inAuckland);
+    expect(await rebuilt(SHOP)).toEqual(incremental);
+
+    // Shopify's deliveries are unordered: an update older than the stored one changes nothing.
+    const [hook] = stack.admin.webhooksOf(SHOP).filter((w) => w.topic === "shop/update");
+    const stale = {
+      ...JSON.parse(hook.body),
+      iana_timezone: "Europe/Madrid",
+      updated_at: new Date(Date.parse(JSON.parse(hook.body).updated_at) - 60_000).toISOString(),
+    };
+    await deliver(stack.url, SHOP, "shop/update", stale);
+    await stack.waitForDrain();
+    expect(await q(`SELECT "ianaTimezone" AS zone FROM "Shop" WHERE domain = $1`, [SHOP])).toEqual([{ zone: AUCKLAND }]);
+    expect(await aggregates(SHOP)).toEqual(incremental);
   });
 });

@@ -200,7 +200,7 @@ describe("answering", () => {
   let anaOrder: bigint;
 
   beforeAll(async () => {
-    await stack.installShop(SHOP);
+    await stack.installShop(SHOP, { name: "Lucca Coffee" }); // the store's name as Shopify gives it (Shop.name)
     const portal = sandbox.createPortal({ rollingLimit: 190 });
     portalId = portal.portalId;
     const connection = await import("../app/hubspot/connection.server.ts");
@@ -235,7 +235,7 @@ describe("answering", () => {
       commentMax: 1000,
     });
     expect(s.question).toBe(
-      `Después de tu pedido #${Number(anaOrder % 100000n)}, ¿qué probabilidad hay de que recomiendes esta tienda a un amigo?`,
+      `Después de tu pedido #${Number(anaOrder % 100000n)}, ¿qué probabilidad hay de que recomiendes Lucca Coffee a un amigo?`,
     );
     const account = await shopperCall(stack.url, "/api/account", token);
     expect(account.body.surveys.map((x: { id: string }) => x.id)).toEqual([s.id]);
@@ -394,11 +394,11 @@ describe("the public survey page", () => {
     expect(es.status).toBe(200);
     expect(es.headers.get("content-type")).toMatch(/text\/html/);
     expect(es.headers.get("referrer-policy")).toBe("no-referrer");
-    expect(es.html).toContain("¿qué probabilidad hay de que recomiendes esta tienda a un amigo?");
+    expect(es.html).toContain("¿qué probabilidad hay de que recomiendes Lucca Coffee a un amigo?");
     expect(es.html.match(/name="score" value="\d+"/g)).toHaveLength(11);
     expect(es.html).not.toContain(CARMEN.email);
     const en = await page(`${url.pathname}?locale=en`, { lang: "es" });
-    expect(en.html).toContain("how likely are you to recommend this store to a friend?");
+    expect(en.html).toContain("how likely are you to recommend Lucca Coffee to a friend?");
 
     const bad = await page(url.pathname, { form: { score: "12", comment: "" }, lang: "es" });
     expect(bad.status).toBe(400);
@@ -590,7 +590,7 @@ describe("customers/redact", () => {
 describe("the dashboard's NPS and CSAT", () => {
   it("scores the range's answers of the shop as the industry does, and says when a shop has none", async () => {
     const { surveyScores } = await import("../app/dashboard.server.ts");
-    const today = new Date().toISOString().slice(0, 10);
+    const today = new Date().toISOString().slice(0, 10); // UTC days (zone null): this reads the scores, not the calendar
     const { rows } = await stack.pool.query<{ kind: string; score: number }>(`SELECT kind, score FROM "SurveyAnswer" WHERE shop = $1`, [
       SHOP,
     ]);
@@ -599,7 +599,7 @@ describe("the dashboard's NPS and CSAT", () => {
     expect(nps.length).toBeGreaterThan(1); // the answers of the tests above
     const promoters = nps.filter((s) => s >= 9).length;
     const detractors = nps.filter((s) => s <= 6).length;
-    expect(await surveyScores(SHOP, { from: today, to: today })).toEqual({
+    expect(await surveyScores(SHOP, { from: today, to: today }, null)).toEqual({
       nps: Math.round(((promoters - detractors) / nps.length) * 100),
       csat: csat.length ? Math.round((csat.filter((s) => s >= 4).length / csat.length) * 100) / 100 : null,
       answers: rows.length,
@@ -607,8 +607,13 @@ describe("the dashboard's NPS and CSAT", () => {
       themes: expect.arrayContaining([expect.objectContaining({ theme: "delivery" }), expect.objectContaining({ theme: "quality" })]),
     });
     // A range without answers: nothing to score, but surveys are running.
-    expect(await surveyScores(SHOP, { from: "2020-01-01", to: "2020-01-31" })).toEqual({ nps: null, csat: null, answers: 0, themes: [] });
+    expect(await surveyScores(SHOP, { from: "2020-01-01", to: "2020-01-31" }, null)).toEqual({
+      nps: null,
+      csat: null,
+      answers: 0,
+      themes: [],
+    });
     // A shop that never had an answer: the dashboard's empty state.
-    expect(await surveyScores("feedback-never.myshopify.com", { from: today, to: today })).toBeNull();
+    expect(await surveyScores("feedback-never.myshopify.com", { from: today, to: today }, null)).toBeNull();
   });
 });

@@ -9,7 +9,7 @@ import { createDatabaseIfMissing, startEmbeddedPostgres } from "../server/databa
 import { applyMigrations } from "../server/migrate.server.ts";
 import { prepareQueue, startWorker } from "../server/worker.server.ts";
 import { startAppServer } from "../server/app-server.server.ts";
-import { startAdminSandbox, type AdminSandbox } from "./sandboxes/shopify/admin-graphql.ts";
+import { startAdminSandbox, type AdminSandbox, type ShopData } from "./sandboxes/shopify/admin-graphql.ts";
 import { applyDevEnv } from "./dev-env.ts";
 import type { Tuning } from "../app/hubspot/tuning.server.ts";
 import { sessionToken } from "./sandboxes/shopify/signing.ts";
@@ -45,7 +45,8 @@ export interface Stack {
   admin: AdminSandbox;
   pool: pg.Pool;
   /** The merchant opens the app: App Bridge's session token, exchanged for an expiring offline token. */
-  installShop(shop: string): Promise<void>;
+  /** Installs the app in a shop the Admin sandbox holds (its time zone: America/New_York unless `data` says). */
+  installShop(shop: string, data?: ShopData): Promise<void>;
   waitForDrain(timeoutMs?: number): Promise<void>;
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -100,10 +101,11 @@ export async function startStack(opts: {
     databaseUrl,
     admin,
     pool,
-    async installShop(shop) {
-      admin.addShop(shop, undefined, { name: shop.split(".")[0], currencyCode: "USD" });
+    async installShop(shop, data) {
+      admin.addShop(shop, undefined, { name: shop.split(".")[0], currencyCode: "USD", ...data });
       // The library finds no session, exchanges the token with the Admin sandbox, stores the
-      // session and runs afterAuth (markInstalled). A browser's User-Agent: it answers bots 410.
+      // session and runs afterAuth (markInstalled; the shop's name, currency and time zone). A
+      // browser's User-Agent: it answers bots 410.
       const idToken = sessionToken({ apiKey: process.env.SHOPIFY_API_KEY!, secret: process.env.SHOPIFY_API_SECRET!, shop, sub: "1" });
       const res = await fetch(`${server.url}/app?_data=routes%2Fapp`, {
         headers: {

@@ -1,6 +1,6 @@
 // The dashboard's metrics, defined once. Pure: the server reads per-day counters kept by the
 // database (decision 0019) and these functions say what they mean, for a range and per bucket.
-// Days are UTC calendar days; a range is inclusive of both ends.
+// Days are the shop's calendar days (its time zone: app/domain/shop-days.ts); a range is inclusive of both ends.
 //
 // - Retention rate: of the customers who ordered in a calendar month, the share who also ordered in
 //   the month after — for the months that start in the range (each month's figure is its own).

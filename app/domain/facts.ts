@@ -94,3 +94,11 @@ export interface ReturnFacts {
   createdAt: string | null;
   updatedAt: string | null;
 }
+
+/** What the app keeps of the shop itself (Admin `shop { … }` at install, the `shop/update` webhook after). */
+export interface ShopProfile {
+  name: string | null; // null: a stored webhook body, scrubbed of it (the stored name stays)
+  currency: string;
+  ianaTimezone: string; // e.g. America/Mexico_City: the shop's calendar days (decision 0027)
+  updatedAt: string; // ISO; the newest profile wins, whatever the arrival order
+}

@@ -7,8 +7,8 @@ import { Banner, BlockStack, Button, Card, EmptyState, InlineGrid, InlineStack, 
 import { THEMES } from "../domain/feedback";
 import { authenticate } from "../shopify.server";
 import { interpolate, localeFrom, messages, t, type Locale, type MessageKey, type Messages } from "../i18n";
-import { dashboard } from "../dashboard.server";
-import { parseRange, RANGE_PRESETS, type Metric } from "../domain/dashboard";
+import { shopDashboard } from "../dashboard.server";
+import { RANGE_PRESETS, type Metric } from "../domain/dashboard";
 import { minorUnitExponent } from "../domain/money";
 import { BarChart, LineChart } from "../components/chart";
 
@@ -19,13 +19,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const locale = localeFrom(request);
   const strings = messages(locale, "dashboard.");
   const q = new URL(request.url).searchParams;
-  const parsed = parseRange({ preset: q.get("range"), from: q.get("from"), to: q.get("to") }, new Date().toISOString().slice(0, 10));
-  if (!parsed.ok)
+  const result = await shopDashboard(session.shop, { preset: q.get("range"), from: q.get("from"), to: q.get("to") });
+  if (!result.ok)
     return json(
-      { locale, strings, error: t(locale, `dashboard.error.${parsed.error}`, { value: parsed.value ?? "" }), preset: null, data: null },
+      { locale, strings, error: t(locale, `dashboard.error.${result.error}`, { value: result.value ?? "" }), preset: null, data: null },
       { status: 400 },
     );
-  return json({ locale, strings, error: null, preset: parsed.preset, data: await dashboard(session.shop, parsed.range) });
+  return json({ locale, strings, error: null, preset: result.preset, data: result.data });
 };
 
 function formats(locale: Locale, currency: string) {

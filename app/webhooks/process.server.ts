@@ -13,10 +13,12 @@ import {
   parseFulfillmentEvent,
   parseOrder,
   parseReturn,
+  parseShopUpdate,
   type ReturnTopic,
 } from "../../integrations/shopify/payloads";
 import { recordReturnWebhook } from "../returns/webhooks.server";
 import { recordFulfillmentEvent } from "../feedback/deliveries.server";
+import { recordShopProfile } from "../shops.server";
 import prisma from "../db.server";
 
 export interface StoredDelivery {
@@ -66,6 +68,11 @@ export async function processDelivery(d: StoredDelivery): Promise<ProcessOutcome
       const scope = parseAppScopesUpdate(raw).current.join(",");
       await prisma.session.updateMany({ where: { shop }, data: { scope } });
       await prisma.shop.updateMany({ where: { domain: shop }, data: { scopes: scope } });
+      return;
+    }
+    case "shop/update": {
+      const { applied } = await recordShopProfile(shop, parseShopUpdate(raw));
+      if (!applied) return { skipped: "A newer profile of the shop is already stored." };
       return;
     }
     // Our record of the return follows Shopify's, in any arrival order (app/returns/webhooks.server.ts).

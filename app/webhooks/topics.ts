@@ -13,6 +13,7 @@ import {
   parseRefund,
   parseReturn,
   parseShopRedact,
+  parseShopUpdate,
   RETURN_TOPICS,
   type ReturnTopic,
 } from "../../integrations/shopify/payloads";
@@ -90,6 +91,8 @@ const RULES = {
   "customers/redact": complianceRequest(parseCustomersRedact),
   "shop/redact": { requires: "uninstalled", check: (raw) => ({ ...none, bodyShop: parseShopRedact(raw).shopDomain }) },
   "app/uninstalled": { requires: "known", check: (raw) => ({ ...none, bodyShop: parseAppUninstalled(raw).myshopifyDomain }) },
+  // The shop's own details (name, currency, time zone); it names the shop, like app/uninstalled.
+  "shop/update": { requires: "installed", check: (raw) => ({ ...none, bodyShop: parseShopUpdate(raw).myshopifyDomain }) },
   "app/scopes_update": {
     requires: "installed",
     check(raw) {

@@ -14,6 +14,7 @@ const graphql = createRequire(import.meta.url)("graphql") as typeof import("grap
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DOCUMENTS: Record<string, string> = {
   PRODUCT_FACTS_QUERY: admin.PRODUCT_FACTS_QUERY,
+  SHOP_PROFILE_QUERY: admin.SHOP_PROFILE_QUERY,
   REWARD_CODE_BASIC_CREATE: rewards.REWARD_CODE_BASIC_CREATE,
   REWARD_CODE_FREE_SHIPPING_CREATE: rewards.REWARD_CODE_FREE_SHIPPING_CREATE,
   REWARD_STORE_CREDIT: rewards.REWARD_STORE_CREDIT,

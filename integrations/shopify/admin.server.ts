@@ -3,6 +3,7 @@
 import type { AdminApiContext } from "@shopify/shopify-app-remix/server";
 import { GraphqlQueryError, HttpResponseError } from "@shopify/shopify-api";
 import type { ProductFacts } from "../../app/domain/warranty";
+import type { ShopProfile } from "../../app/domain/facts";
 
 export type AdminGraphql = AdminApiContext["graphql"];
 
@@ -22,6 +23,33 @@ export const PRODUCT_FACTS_QUERY = /* GraphQL */ `
     }
   }
 `;
+
+// The shop's name, currency and time zone (the dashboard's days: decision 0024). Read at install
+// and by the shop_profile job; shop/update keeps them current after that.
+export const SHOP_PROFILE_QUERY = /* GraphQL */ `
+  query ShopProfile {
+    shop {
+      name
+      currencyCode
+      ianaTimezone
+      updatedAt
+    }
+  }
+`;
+
+export async function fetchShopProfile(graphql: AdminGraphql): Promise<ShopProfile> {
+  try {
+    const res = await graphql(SHOP_PROFILE_QUERY);
+    const { data } = (await res.json()) as {
+      data: { shop: { name: string; currencyCode: string; ianaTimezone: string; updatedAt: string } };
+    };
+    const { name, currencyCode, ianaTimezone, updatedAt } = data.shop;
+    return { name, currency: currencyCode, ianaTimezone, updatedAt };
+  } catch (error) {
+    if (error instanceof HttpResponseError && error.response.code === 401) throw new AdminUnauthorized(error.message);
+    throw error;
+  }
+}
 
 /** Shopify refused the token (expired, rotated by another process, or revoked). */
 export class AdminUnauthorized extends Error {}

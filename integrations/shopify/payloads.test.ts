@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../../test/random";
+import { shopUpdateBody } from "../../test/sandboxes/shopify/admin-graphql";
 import { LosslessNumber, parse, stringify } from "lossless-json";
 import {
   parseAppScopesUpdate,
@@ -11,6 +12,7 @@ import {
   parseRefund,
   parseReturn,
   parseShopRedact,
+  parseShopUpdate,
   PayloadError,
   RETURN_TOPICS,
   type ReturnTopic,
@@ -340,6 +342,30 @@ describe("compliance and app bodies", () => {
     );
     expect(reason(() => parseAppScopesUpdate(`{"current":["a",null]}`))).toBe("current[1] null is not a scope name");
   });
+  it("reads shop/update's name, currency, time zone and date, and refuses a zone that is no IANA name", () => {
+    expect(parseShopUpdate(SHOP_UPDATE)).toEqual({
+      myshopifyDomain: "shop.myshopify.com",
+      name: "Cerámica Ana",
+      currency: "MXN",
+      ianaTimezone: "America/Mexico_City",
+      updatedAt: "2026-11-20T10:00:00-06:00",
+    });
+    const with_ = (patch: object) => JSON.stringify({ ...JSON.parse(SHOP_UPDATE), ...patch });
+    expect(reason(() => parseShopUpdate(with_({ iana_timezone: "'; DROP TABLE x" })))).toMatch(
+      /^iana_timezone .* is not a time zone name$/,
+    );
+    expect(reason(() => parseShopUpdate(with_({ iana_timezone: null })))).toMatch(/is not a time zone name/);
+    expect(reason(() => parseShopUpdate(with_({ updated_at: "yesterday" })))).toBe('updated_at is not a date: "yesterday"');
+    expect(reason(() => parseShopUpdate(with_({ currency: "pesos" })))).toBe('currency "pesos" is not a currency code (3 letters A-Z)');
+    expect(parseShopUpdate(with_({ name: null })).name).toBeNull();
+  });
+});
+
+const SHOP_UPDATE = shopUpdateBody({
+  shop: "shop.myshopify.com",
+  shopNum: 954889,
+  data: { name: "Cerámica Ana", currencyCode: "MXN", email: "ana@example.com", ianaTimezone: "America/Mexico_City" },
+  updatedAt: "2026-11-20T10:00:00-06:00",
 });
 
 // --- Seeded fuzz: hostile values anywhere in valid bodies -------------------------------------
@@ -459,6 +485,7 @@ describe("parsers under hostile input (seeded fuzz)", () => {
       parse: (r: string) => parseCustomersRedact(r),
     },
     { name: "shop/redact", raw: `{"shop_id":1,"shop_domain":"s.myshopify.com"}`, parse: (r: string) => parseShopRedact(r) },
+    { name: "shop/update", raw: SHOP_UPDATE, parse: (r: string) => parseShopUpdate(r) },
     ...RETURN_TOPICS.map((topic) => ({ name: topic, raw: RETURN_SAMPLES[topic], parse: (r: string) => parseReturn(r, topic) })),
   ];
   it("every call throws PayloadError or returns facts within range (3,000 cases)", () => {

@@ -12,6 +12,7 @@ import type {
   ReturnFacts,
   ReturnLineFacts,
   ReturnStatus,
+  ShopProfile,
 } from "../../app/domain/facts";
 import { MoneyError, toMinor } from "../../app/domain/money";
 
@@ -429,6 +430,23 @@ export function parseShopRedact(raw: string) {
 export function parseAppUninstalled(raw: string): { shopId: string; myshopifyDomain: string } {
   const b = object(raw, "app/uninstalled");
   return { shopId: id(b.id, "id"), myshopifyDomain: shopDomain(b.myshopify_domain, "myshopify_domain") };
+}
+
+// shop/update carries the Shop REST object, like app/uninstalled: what the app keeps of it.
+export function parseShopUpdate(raw: string): ShopProfile & { myshopifyDomain: string } {
+  const b = object(raw, "shop/update");
+  const name = str(b.name);
+  const zone = str(b.iana_timezone);
+  // An IANA name (Area/Location, UTC, Etc/GMT+6): letters, digits and / _ + - only, at most 64.
+  if (!zone || !/^[A-Za-z][A-Za-z0-9/_+-]{0,63}$/.test(zone))
+    throw new PayloadError(`iana_timezone ${show(b.iana_timezone)} is not a time zone name`);
+  return {
+    myshopifyDomain: shopDomain(b.myshopify_domain, "myshopify_domain"),
+    name: name ? name.slice(0, 255) : null,
+    currency: currencyCode(b.currency, "currency"),
+    ianaTimezone: zone,
+    updatedAt: date(b.updated_at, "updated_at"),
+  };
 }
 
 export function parseAppScopesUpdate(raw: string) {

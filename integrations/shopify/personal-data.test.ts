@@ -11,11 +11,13 @@ import {
   parseRefund,
   parseReturn,
   parseShopRedact,
+  parseShopUpdate,
   RETURN_TOPICS,
 } from "./payloads";
 import { RETURN_SAMPLES } from "../../test/fixtures/shopify-returns";
 import { orderFactsWithoutPersonalData } from "../../app/domain/facts";
 import { generateStoreWeek } from "../../test/sandboxes/shopify/store-week";
+import { shopUpdateBody } from "../../test/sandboxes/shopify/admin-graphql";
 
 // An orders/paid body as Shopify sends it (REST, trimmed of nothing personal).
 const ORDER = `{
@@ -192,6 +194,15 @@ describe("scrubWebhookBody", () => {
     expect(parseAppUninstalled(scrubWebhookBody(uninstalled))).toEqual(parseAppUninstalled(uninstalled));
     const scopes = `{"id":1,"previous":["read_orders"],"current":["read_orders","read_customers"],"updated_at":"2026-01-01T00:00:00Z"}`;
     expect(parseAppScopesUpdate(scrubWebhookBody(scopes))).toEqual(parseAppScopesUpdate(scopes));
+    const shopUpdate = shopUpdateBody({
+      shop: "shop.myshopify.com",
+      shopNum: 1,
+      data: { name: "Ana García Ceramics", currencyCode: "MXN", email: "ana@example.com", ianaTimezone: "America/Mexico_City" },
+      updatedAt: "2026-11-20T10:00:00-06:00",
+    });
+    // The shop's name may be its owner's: dropped like app/uninstalled's; the stored name then stays.
+    expect(parseShopUpdate(scrubWebhookBody(shopUpdate))).toEqual({ ...parseShopUpdate(shopUpdate), name: null });
+    expect(scrubWebhookBody(shopUpdate)).not.toMatch(/Ana|example\.com/);
   });
   it("keeps every returns/* body parseable as its topic, without notes", () => {
     for (const topic of RETURN_TOPICS) {

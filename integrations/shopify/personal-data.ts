@@ -156,6 +156,7 @@ const BODY: Shape = {
   data_request: { id: S },
   current: L,
   previous: L,
+  iana_timezone: S, // shop/update (its name, owner, email, phone and address are dropped)
   // returns/* (return_line_items is a list, or returns/update's changes: see scrubWebhookBody)
   status: S,
   order: GID_REF,

@@ -241,6 +241,8 @@ export interface SandboxMerchant {
   reopenReturn(shop: string, returnId: string): Promise<ReturnChange>;
   /** returnProcess of every unit (the return stays OPEN; announced with returns/process). */
   processReturn(shop: string, returnId: string): Promise<ReturnChange>;
+  /** The merchant edits the store's details (name, currency, time zone): announced with shop/update. */
+  updateShop(shop: string, changes: Pick<ShopData, "name" | "currencyCode" | "ianaTimezone">): Promise<void>;
 }
 /** What a merchant action did: the return after it, or Shopify's userErrors (and nothing changed). */
 export type ReturnChange = { return: SandboxReturn | null; userErrors: Array<{ field: string[] | null; message: string; code: string }> };
@@ -545,6 +547,8 @@ interface ShopState {
   failStatus: number | null;
   shopNum: number;
   data: Required<Omit<ShopData, "scopes">>;
+  /** ISO: when the shop's details last changed (Shop.updatedAt, shop/update's updated_at). */
+  updatedAt: string;
   /** Granted scopes as given (the token answer's `scope`), and as a set; null = not checked. */
   scopeText: string | null;
   scopes: Set<string> | null;
@@ -834,6 +838,7 @@ function shopNode(state: ShopState): Record<string, unknown> {
     email: state.data.email,
     contactEmail: state.data.email,
     ianaTimezone: state.data.ianaTimezone,
+    updatedAt: state.updatedAt,
     myshopifyDomain: state.shop,
     metafield: (args: { namespace?: string; key: string }) => {
       const mf = findMetafield(state, gidOf("Shop", state.shopNum), args.namespace, args.key);
@@ -2198,48 +2203,50 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
     return fault;
   }
 
-  // Shopify's side of returns: each change becomes a returns/* webhook, delivered in order to the
-  // target the test set (once; a test re-sends a recorded body itself to model a retry).
+  // Shopify's side of returns (and of the merchant's store details): each change becomes a returns/*
+  // (or shop/update) webhook, delivered in order to the target the test set (once; a test re-sends a
+  // recorded body itself to model a retry).
   let webhookTarget: { url: string; secret: string } | null = null;
   let deliveries: Promise<void> = Promise.resolve();
   function announce(state: ShopState): void {
-    for (const event of state.returns.events.splice(0)) {
-      const body = stringifyShopifyJson(returnWebhookBody(event));
-      const hook: SandboxWebhook = {
-        topic: event.topic,
-        shop: state.shop,
-        body,
-        eventId: randomUUID(),
-        webhookId: randomUUID(),
-        triggeredAt: new Date(now()).toISOString(),
-        status: null,
-      };
-      state.webhooks.push(hook);
-      const target = webhookTarget;
-      if (!target) continue;
-      deliveries = deliveries.then(async () => {
-        try {
-          const res = await fetch(target.url, {
-            method: "POST",
-            headers: webhookHeaders({
-              secret: target.secret,
-              topic: hook.topic,
-              shop: hook.shop,
-              rawBody: body,
-              eventId: hook.eventId,
-              webhookId: hook.webhookId,
-              triggeredAt: hook.triggeredAt,
-            }),
-            body,
-            signal: AbortSignal.timeout(10_000),
-          });
-          await res.arrayBuffer();
-          hook.status = res.status;
-        } catch {
-          hook.status = 0;
-        }
-      });
-    }
+    for (const event of state.returns.events.splice(0)) emit(state, event.topic, stringifyShopifyJson(returnWebhookBody(event)));
+  }
+
+  function emit(state: ShopState, topic: string, body: string): void {
+    const hook: SandboxWebhook = {
+      topic,
+      shop: state.shop,
+      body,
+      eventId: randomUUID(),
+      webhookId: randomUUID(),
+      triggeredAt: new Date(now()).toISOString(),
+      status: null,
+    };
+    state.webhooks.push(hook);
+    const target = webhookTarget;
+    if (!target) return;
+    deliveries = deliveries.then(async () => {
+      try {
+        const res = await fetch(target.url, {
+          method: "POST",
+          headers: webhookHeaders({
+            secret: target.secret,
+            topic: hook.topic,
+            shop: hook.shop,
+            rawBody: body,
+            eventId: hook.eventId,
+            webhookId: hook.webhookId,
+            triggeredAt: hook.triggeredAt,
+          }),
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        await res.arrayBuffer();
+        hook.status = res.status;
+      } catch {
+        hook.status = 0;
+      }
+    });
   }
 
   async function asMerchant(
@@ -2585,6 +2592,7 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
           email: data.email ?? `owner@${shop}`,
           ianaTimezone: data.ianaTimezone ?? "America/New_York",
         },
+        updatedAt: new Date(now()).toISOString(),
         products: [],
         tags: new Map(),
         known: new Set([gidOf("Shop", shopNum)]),
@@ -2720,6 +2728,13 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
       closeReturn: (shop, id) => asMerchant(shop, (s) => s.returns.move(id, "CLOSED", now())),
       reopenReturn: (shop, id) => asMerchant(shop, (s) => s.returns.move(id, "OPEN", now())),
       processReturn: (shop, id) => asMerchant(shop, (s) => s.returns.process(id)),
+      async updateShop(shop, changes) {
+        const s = must(shop);
+        s.data = { ...s.data, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) };
+        s.updatedAt = new Date(now()).toISOString();
+        emit(s, "shop/update", shopUpdateBody(s));
+        await deliveries;
+      },
     },
     sendWebhooksTo(url, secret) {
       if (url !== null && !secret) throw new Error("sendWebhooksTo: a webhook target needs the app's client secret to sign with");
@@ -2730,6 +2745,35 @@ export async function startAdminSandbox(opts: AdminSandboxOptions = {}): Promise
     },
     webhooksSettled: () => deliveries,
   };
+}
+
+/** A shop/update body: the Shop REST object, as Shopify sends it (the fields an app may read). */
+export function shopUpdateBody(s: Pick<ShopState, "shop" | "shopNum" | "data" | "updatedAt">): string {
+  return JSON.stringify({
+    id: s.shopNum,
+    name: s.data.name,
+    email: s.data.email,
+    domain: s.shop,
+    myshopify_domain: s.shop,
+    customer_email: s.data.email,
+    currency: s.data.currencyCode,
+    enabled_presentment_currencies: [s.data.currencyCode],
+    money_format: "${{amount}}",
+    timezone: `(GMT${utcOffset(s.data.ianaTimezone)}) ${s.data.ianaTimezone}`,
+    iana_timezone: s.data.ianaTimezone,
+    primary_locale: "en",
+    plan_name: "basic",
+    created_at: "2024-01-10T09:00:00-05:00",
+    updated_at: s.updatedAt,
+  });
+}
+
+// "+13:00" / "-06:00": the zone's offset now, as the REST `timezone` label shows it.
+function utcOffset(zone: string): string {
+  const name = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" })
+    .formatToParts(new Date())
+    .find((p) => p.type === "timeZoneName")!.value;
+  return name === "GMT" ? "+00:00" : name.slice(3);
 }
 
 /** Convenience for tests: POST a GraphQL document to the sandbox as the app's admin client would. */

@@ -17,6 +17,13 @@ describe("the merchant's dictionaries", () => {
     for (const key of Object.keys(es)) expect(placeholders(en[key]), key).toEqual(placeholders(es[key]));
   });
 
+  // One register, as Shopify's Spanish admin speaks to merchants: tú, never usted.
+  it("speak to the merchant as tú in Spanish", () => {
+    const usted =
+      /\b(Revise|Escriba|Elija|Use|Ofrezca|Deje|Cambie|Recargue|Vuelva|Inténtelo|Compruebe|Espere|Seleccione|Añada|Quite|Guarde|Pulse|Haga|Indique|su tienda|su cuenta de HubSpot|ha quitado)\b/;
+    for (const [key, text] of Object.entries(es)) expect(text, key).not.toMatch(usted);
+  });
+
   it("include the Claims pages' strings", () => {
     expect(Object.keys(messages("es", "claims.")).length).toBeGreaterThan(100);
     expect(es["nav.claims"]).toBe("Reclamaciones");

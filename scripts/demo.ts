@@ -233,6 +233,10 @@ if (offer) {
     balance === (await page(first.id, "es")).points.balance;
 }
 
+// The merchant's tiers: a ladder by orders with multipliers and welcome rewards.
+const { demoTiers } = await import("./demo-tiers.ts");
+const tiersOk = await demoTiers({ stack, hubspot, portalId: portal.portalId, shop });
+
 // A warranty claim from submission to resolution: the shopper sends it from their rewards page, the
 // merchant works it in the Claims queue (here through the same server function the queue's buttons
 // call), and HubSpot's ticket follows each step.
@@ -536,6 +540,7 @@ const ok =
   differing.length === 0 &&
   hubspotOk &&
   redeemOk &&
+  tiersOk &&
   claimOk &&
   returnsOk &&
   lifecycleOk &&

@@ -68,12 +68,12 @@ describeBrowser("the Settings page in a browser", () => {
     await saveReturns(page).click();
     await expect
       .poll(() => page.locator(".Polaris-Banner").first().innerText())
-      .toContain("Revise los campos marcados: no se ha guardado nada.");
+      .toContain("Revisa los campos marcados: no se ha guardado nada.");
     // The error is the field's own: Polaris ties it to the input (aria-describedby) and marks it invalid.
     const field = windowField(page);
     expect(await field.getAttribute("aria-invalid")).toBe("true");
     const errorId = (await field.getAttribute("aria-describedby"))!.split(" ").find((id) => id.endsWith("Error"))!;
-    expect(await page.locator(`[id="${errorId}"]`).innerText()).toBe("Escriba un valor entre 1 y 365.");
+    expect(await page.locator(`[id="${errorId}"]`).innerText()).toBe("Escribe un valor entre 1 y 365.");
     await admin.screenshot("returns-window-invalid");
     expect((await returnRules()).windowDays).toBe(45);
     expect(await changes()).toHaveLength(1);
@@ -118,9 +118,9 @@ describeBrowser("the Settings page in a browser", () => {
     await percent.fill("12,5");
     const saveRewards = page.getByRole("button", { name: "Guardar: Catálogo de recompensas" });
     await saveRewards.click();
-    await expect.poll(() => page.locator(".Polaris-Banner").first().innerText()).toContain("Revise los campos marcados");
+    await expect.poll(() => page.locator(".Polaris-Banner").first().innerText()).toContain("Revisa los campos marcados");
     const errorId = (await percent.getAttribute("aria-describedby"))!.split(" ").find((id) => id.endsWith("Error"))!;
-    expect(await page.locator(`[id="${errorId}"]`).innerText()).toBe("Escriba un número entero, sin decimales.");
+    expect(await page.locator(`[id="${errorId}"]`).innerText()).toBe("Escribe un número entero, sin decimales.");
     expect(await rewards()).toBeNull();
 
     await percent.fill("15");

@@ -180,11 +180,11 @@ describe("saving a section", () => {
       body: {
         ok: false,
         section: "returns",
-        message: "Revise los campos marcados: no se ha guardado nada.",
+        message: "Revisa los campos marcados: no se ha guardado nada.",
         fieldErrors: {
-          windowDays: "Escriba un valor entre 1 y 365.",
-          storeCreditBonusPercent: "Escriba un número (por ejemplo 10 o 2,5).",
-          reasons: "Elija una de las opciones de la lista.",
+          windowDays: "Escribe un valor entre 1 y 365.",
+          storeCreditBonusPercent: "Escribe un número (por ejemplo 10 o 2,5).",
+          reasons: "Elige una de las opciones de la lista.",
         },
       },
     });
@@ -202,7 +202,7 @@ describe("saving a section", () => {
   it("answers 400 with a message, never a 500, to a form that is not the page's", async () => {
     const unknown = await save("shipping", {});
     expect(unknown.status).toBe(400);
-    expect(unknown.body.message).toBe("Sección de ajustes desconocida: «shipping». Recargue la página.");
+    expect(unknown.body.message).toBe("Sección de ajustes desconocida: «shipping». Recarga la página.");
     for (const [intent, fields] of [
       ["loyalty", {}],
       ["rewards", { rewardCount: "100000" }],
@@ -492,7 +492,7 @@ describe("a percentage-off reward in the catalog", () => {
     const { fields } = (await load(PCT)).settings;
     const es = await save("rewards", withRow(fields.rewards, "12,5"), { shop: PCT });
     expect(es.status).toBe(400);
-    expect(es.body.fieldErrors).toEqual({ "reward.4.value": "Escriba un número entero, sin decimales." });
+    expect(es.body.fieldErrors).toEqual({ "reward.4.value": "Escribe un número entero, sin decimales." });
     const en = await save("rewards", withRow(fields.rewards, "101"), { shop: PCT, locale: "en" });
     expect(en.body.fieldErrors).toEqual({ "reward.4.value": "Enter a value between 1 and 100." });
     expect((await shopRow(PCT)).rewards).toBeNull();
@@ -619,10 +619,10 @@ describe("the after-sale sections", () => {
       body: {
         ok: false,
         section: "care",
-        message: "Revise los campos marcados: no se ha guardado nada.",
+        message: "Revisa los campos marcados: no se ha guardado nada.",
         fieldErrors: {
-          "care.0.value": "Escriba el ID numérico del producto (por ejemplo 7654321098).",
-          "care.1.guide": "Escriba una guía o un primer mantenimiento: una regla sin ninguno de los dos no hace nada.",
+          "care.0.value": "Escribe el ID numérico del producto (por ejemplo 7654321098).",
+          "care.1.guide": "Escribe una guía o un primer mantenimiento: una regla sin ninguno de los dos no hace nada.",
         },
       },
     });

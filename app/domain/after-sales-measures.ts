@@ -2,7 +2,8 @@
 // counts and durations (one SQL statement), these functions say what they mean.
 //
 // - Time to first response: from a claim's submission to the merchant's first action on it.
-// - Time to resolution: from submission to the claim being closed (resolved or rejected).
+// - Time to resolution: from submission to the claim being closed (resolved or rejected); the
+//   median here, where the dashboard (app/domain/dashboard.ts) keeps a mean in its aggregates.
 // - First-contact resolution: of the claims resolved, the share never reopened.
 // - Claim rate per product: claims per registered warranty unit of that product, all time (claims
 //   come months after the sale, so a window of recent sales would understate it).

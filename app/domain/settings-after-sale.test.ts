@@ -39,7 +39,7 @@ describe("the points calendar (birthday, anniversary, expiry)", () => {
       anniversaryPoints: { code: "integer" },
       pointsExpiryMonths: { code: "required" },
     });
-    expect(fieldErrorText("es", errors.anniversaryPoints)).toBe("Escriba un número entero, sin decimales.");
+    expect(fieldErrorText("es", errors.anniversaryPoints)).toBe("Escribe un número entero, sin decimales.");
     expect(errorsOf(parsePointsCalendar(form({ birthdayPoints: "0", anniversaryPoints: "0", pointsExpiryMonths: "121" })))).toEqual({
       pointsExpiryMonths: { code: "range", vars: { min: 0, max: 120 } },
     });
@@ -92,7 +92,7 @@ describe("care guides", () => {
       "care.3.value": { code: "required" },
       "care.3.firstAfterMonths": { code: "integer" },
     });
-    expect(fieldErrorText("es", errors["care.0.value"])).toBe("Escriba el ID numérico del producto (por ejemplo 7654321098).");
+    expect(fieldErrorText("es", errors["care.0.value"])).toBe("Escribe el ID numérico del producto (por ejemplo 7654321098).");
     expect(errorsOf(parseCareRules(form({ careCount: "101" })))).toEqual({ careCount: { code: "tooMany", vars: { max: 100 } } });
   });
 });

@@ -273,55 +273,48 @@ export function TiersCard(props: CardProps) {
             {rows.map((_, i) => {
               const f = (name: string) => `tier.${i}.${name}`;
               return (
-                <Box key={i} padding="300" borderWidth="025" borderColor="border" borderRadius="200">
-                  <BlockStack gap="200">
-                    <InlineStack align="space-between" blockAlign="center">
-                      <Text as="h3" variant="headingSm">
-                        {i === 0 ? tr("settings.tiers.first") : tr("settings.tiers.row", { n: i + 1 })}
-                      </Text>
-                      {i > 0 && (
-                        <Button variant="plain" tone="critical" onClick={() => setRows(rows.filter((__, j) => j !== i))}>
-                          {tr("settings.tiers.remove")}
-                        </Button>
-                      )}
-                    </InlineStack>
-                    <FormLayout.Group condensed>
-                      <Field form={form} name={f("name")} label={tr("settings.tiers.name")} />
-                      {i === 0 ? (
-                        <TextField
-                          label={tr(`settings.tiers.threshold.${basis}`, { currency })}
-                          autoComplete="off"
-                          value="0"
-                          disabled
-                          helpText={tr("settings.tiers.first.help")}
-                          error={form.error(f("threshold"))}
-                        />
-                      ) : (
-                        <Field
-                          form={form}
-                          name={f("threshold")}
-                          label={tr(`settings.tiers.threshold.${basis}`, { currency })}
-                          type="number"
-                        />
-                      )}
+                <RowBox
+                  key={i}
+                  title={i === 0 ? tr("settings.tiers.first") : tr("settings.tiers.row", { n: i + 1 })}
+                  removeLabel={tr("settings.tiers.remove")}
+                  onRemove={i === 0 ? null : () => setRows(rows.filter((__, j) => j !== i))}
+                >
+                  <FormLayout.Group condensed>
+                    <Field form={form} name={f("name")} label={tr("settings.tiers.name")} />
+                    {i === 0 ? (
+                      <TextField
+                        label={tr(`settings.tiers.threshold.${basis}`, { currency })}
+                        autoComplete="off"
+                        value="0"
+                        disabled
+                        helpText={tr("settings.tiers.first.help")}
+                        error={form.error(f("threshold"))}
+                      />
+                    ) : (
                       <Field
                         form={form}
-                        name={f("multiplier")}
-                        label={tr("settings.tiers.multiplier")}
-                        help={tr("settings.tiers.multiplier.help")}
+                        name={f("threshold")}
+                        label={tr(`settings.tiers.threshold.${basis}`, { currency })}
                         type="number"
                       />
-                      <Select
-                        label={tr("settings.tiers.welcome")}
-                        name={f("welcomeReward")}
-                        options={welcomeChoices}
-                        value={text(form.fields[f("welcomeReward")])}
-                        onChange={(v) => form.set(f("welcomeReward"), v)}
-                        error={form.error(f("welcomeReward"))}
-                      />
-                    </FormLayout.Group>
-                  </BlockStack>
-                </Box>
+                    )}
+                    <Field
+                      form={form}
+                      name={f("multiplier")}
+                      label={tr("settings.tiers.multiplier")}
+                      help={tr("settings.tiers.multiplier.help")}
+                      type="number"
+                    />
+                    <Select
+                      label={tr("settings.tiers.welcome")}
+                      name={f("welcomeReward")}
+                      options={welcomeChoices}
+                      value={text(form.fields[f("welcomeReward")])}
+                      onChange={(v) => form.set(f("welcomeReward"), v)}
+                      error={form.error(f("welcomeReward"))}
+                    />
+                  </FormLayout.Group>
+                </RowBox>
               );
             })}
             {form.error("tierCount") && <InlineError message={form.error("tierCount")!} fieldID="tierCount" />}
@@ -416,6 +409,37 @@ function withRows(fields: SettingsFields, prefix: string, countField: string, ro
   return { ...kept, [countField]: String(rows.length) };
 }
 
+/** One row of a list section: its title, a Remove button (none for a row that must stay) and its fields. */
+function RowBox({
+  title,
+  removeLabel,
+  onRemove,
+  children,
+}: {
+  title: string;
+  removeLabel: string;
+  onRemove: (() => void) | null;
+  children: ReactNode;
+}) {
+  return (
+    <Box padding="300" borderWidth="025" borderColor="border" borderRadius="200">
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h3" variant="headingSm">
+            {title}
+          </Text>
+          {onRemove && (
+            <Button variant="plain" tone="critical" onClick={onRemove}>
+              {removeLabel}
+            </Button>
+          )}
+        </InlineStack>
+        {children}
+      </BlockStack>
+    </Box>
+  );
+}
+
 const REWARD_FIELDS = ["id", "kind", "cost", "value", "minimumOrder", "validDays", "tiers"] as const;
 
 export function RewardsCard(props: CardProps) {
@@ -431,65 +455,60 @@ export function RewardsCard(props: CardProps) {
             {rows.map((row, i) => {
               const f = (name: string) => `reward.${i}.${name}`;
               return (
-                <Box key={i} padding="300" borderWidth="025" borderColor="border" borderRadius="200">
-                  <BlockStack gap="300">
-                    <InlineStack align="space-between" blockAlign="center">
-                      <Text as="h3" variant="headingSm">
-                        {tr("settings.rewards.row", { n: i + 1 })}
-                      </Text>
-                      <Button variant="plain" tone="critical" onClick={() => setRows(rows.filter((_, j) => j !== i))}>
-                        {tr("settings.rewards.remove")}
-                      </Button>
-                    </InlineStack>
-                    <FormLayout>
-                      <FormLayout.Group condensed>
-                        <Choice
-                          form={form}
-                          name={f("kind")}
-                          label={tr("settings.rewards.kind")}
-                          values={REWARD_KINDS}
-                          labelOf={(v) => tr(`settings.rewards.kind.${v}`)}
-                        />
-                        <Field form={form} name={f("cost")} label={tr("settings.rewards.cost")} type="number" />
-                        {text(row.kind) === "percentage_off" ? (
-                          <Field
-                            form={form}
-                            name={f("value")}
-                            label={tr("settings.rewards.percent")}
-                            help={tr("settings.rewards.percent.help")}
-                            type="number"
-                          />
-                        ) : (
-                          text(row.kind) !== "free_shipping" && (
-                            <Field form={form} name={f("value")} label={tr("settings.rewards.value", { currency })} type="number" />
-                          )
-                        )}
-                      </FormLayout.Group>
-                      <FormLayout.Group condensed>
+                <RowBox
+                  key={i}
+                  title={tr("settings.rewards.row", { n: i + 1 })}
+                  removeLabel={tr("settings.rewards.remove")}
+                  onRemove={() => setRows(rows.filter((_, j) => j !== i))}
+                >
+                  <FormLayout>
+                    <FormLayout.Group condensed>
+                      <Choice
+                        form={form}
+                        name={f("kind")}
+                        label={tr("settings.rewards.kind")}
+                        values={REWARD_KINDS}
+                        labelOf={(v) => tr(`settings.rewards.kind.${v}`)}
+                      />
+                      <Field form={form} name={f("cost")} label={tr("settings.rewards.cost")} type="number" />
+                      {text(row.kind) === "percentage_off" ? (
                         <Field
                           form={form}
-                          name={f("minimumOrder")}
-                          label={tr("settings.rewards.minimumOrder", { currency })}
-                          help={tr("settings.rewards.minimumOrder.help")}
+                          name={f("value")}
+                          label={tr("settings.rewards.percent")}
+                          help={tr("settings.rewards.percent.help")}
                           type="number"
                         />
-                        <Field form={form} name={f("validDays")} label={tr("settings.rewards.validDays")} type="number" />
-                      </FormLayout.Group>
-                      <ChoiceList
-                        allowMultiple
-                        title={tr("settings.rewards.tiers")}
-                        choices={props.tiers.map((t) => ({ value: t.id, label: t.name }))}
-                        selected={list(row.tiers)}
-                        onChange={(v) => form.set(f("tiers"), v)}
-                        error={form.error(f("tiers"))}
+                      ) : (
+                        text(row.kind) !== "free_shipping" && (
+                          <Field form={form} name={f("value")} label={tr("settings.rewards.value", { currency })} type="number" />
+                        )
+                      )}
+                    </FormLayout.Group>
+                    <FormLayout.Group condensed>
+                      <Field
+                        form={form}
+                        name={f("minimumOrder")}
+                        label={tr("settings.rewards.minimumOrder", { currency })}
+                        help={tr("settings.rewards.minimumOrder.help")}
+                        type="number"
                       />
-                      <Text as="p" tone="subdued" variant="bodySm">
-                        {tr("settings.rewards.tiers.help")}
-                      </Text>
-                      {form.error(f("id")) && <InlineError message={form.error(f("id"))!} fieldID={f("id")} />}
-                    </FormLayout>
-                  </BlockStack>
-                </Box>
+                      <Field form={form} name={f("validDays")} label={tr("settings.rewards.validDays")} type="number" />
+                    </FormLayout.Group>
+                    <ChoiceList
+                      allowMultiple
+                      title={tr("settings.rewards.tiers")}
+                      choices={props.tiers.map((t) => ({ value: t.id, label: t.name }))}
+                      selected={list(row.tiers)}
+                      onChange={(v) => form.set(f("tiers"), v)}
+                      error={form.error(f("tiers"))}
+                    />
+                    <Text as="p" tone="subdued" variant="bodySm">
+                      {tr("settings.rewards.tiers.help")}
+                    </Text>
+                    {form.error(f("id")) && <InlineError message={form.error(f("id"))!} fieldID={f("id")} />}
+                  </FormLayout>
+                </RowBox>
               );
             })}
             {form.error("rewardCount") && <InlineError message={form.error("rewardCount")!} fieldID="rewardCount" />}
@@ -634,55 +653,50 @@ export function CareCard(props: CardProps) {
             {rows.map((_, i) => {
               const f = (name: string) => `care.${i}.${name}`;
               return (
-                <Box key={i} padding="300" borderWidth="025" borderColor="border" borderRadius="200">
-                  <BlockStack gap="300">
-                    <InlineStack align="space-between" blockAlign="center">
-                      <Text as="h3" variant="headingSm">
-                        {tr("settings.care.row", { n: i + 1 })}
-                      </Text>
-                      <Button variant="plain" tone="critical" onClick={() => setRows(rows.filter((__, j) => j !== i))}>
-                        {tr("settings.care.remove")}
-                      </Button>
-                    </InlineStack>
-                    <FormLayout>
-                      <FormLayout.Group condensed>
-                        <Choice
-                          form={form}
-                          name={f("match")}
-                          label={tr("settings.care.match")}
-                          values={CARE_MATCHES}
-                          labelOf={(v) => tr(`settings.care.match.${v}`)}
-                        />
-                        <Field form={form} name={f("value")} label={tr("settings.care.value")} />
-                      </FormLayout.Group>
-                      <TextField
-                        label={tr("settings.care.guide")}
-                        name={f("guide")}
-                        multiline={3}
-                        autoComplete="off"
-                        value={text(form.fields[f("guide")])}
-                        onChange={(v) => form.set(f("guide"), v)}
-                        error={form.error(f("guide"))}
+                <RowBox
+                  key={i}
+                  title={tr("settings.care.row", { n: i + 1 })}
+                  removeLabel={tr("settings.care.remove")}
+                  onRemove={() => setRows(rows.filter((__, j) => j !== i))}
+                >
+                  <FormLayout>
+                    <FormLayout.Group condensed>
+                      <Choice
+                        form={form}
+                        name={f("match")}
+                        label={tr("settings.care.match")}
+                        values={CARE_MATCHES}
+                        labelOf={(v) => tr(`settings.care.match.${v}`)}
                       />
-                      <FormLayout.Group condensed>
-                        <Field
-                          form={form}
-                          name={f("firstAfterMonths")}
-                          label={tr("settings.care.firstAfterMonths")}
-                          help={tr("settings.care.firstAfterMonths.help")}
-                          type="number"
-                        />
-                        <Field
-                          form={form}
-                          name={f("everyMonths")}
-                          label={tr("settings.care.everyMonths")}
-                          help={tr("settings.care.everyMonths.help")}
-                          type="number"
-                        />
-                      </FormLayout.Group>
-                    </FormLayout>
-                  </BlockStack>
-                </Box>
+                      <Field form={form} name={f("value")} label={tr("settings.care.value")} />
+                    </FormLayout.Group>
+                    <TextField
+                      label={tr("settings.care.guide")}
+                      name={f("guide")}
+                      multiline={3}
+                      autoComplete="off"
+                      value={text(form.fields[f("guide")])}
+                      onChange={(v) => form.set(f("guide"), v)}
+                      error={form.error(f("guide"))}
+                    />
+                    <FormLayout.Group condensed>
+                      <Field
+                        form={form}
+                        name={f("firstAfterMonths")}
+                        label={tr("settings.care.firstAfterMonths")}
+                        help={tr("settings.care.firstAfterMonths.help")}
+                        type="number"
+                      />
+                      <Field
+                        form={form}
+                        name={f("everyMonths")}
+                        label={tr("settings.care.everyMonths")}
+                        help={tr("settings.care.everyMonths.help")}
+                        type="number"
+                      />
+                    </FormLayout.Group>
+                  </FormLayout>
+                </RowBox>
               );
             })}
             {form.error("careCount") && <InlineError message={form.error("careCount")!} fieldID="careCount" />}

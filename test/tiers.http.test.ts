@@ -164,4 +164,47 @@ describe("a customer climbs the merchant's tiers", () => {
     );
     expect(rows[3].body).toBe("<p><strong>Reached the Gold tier</strong> (from Silver).</p>");
   });
+
+  it("over a rolling 12 months, lets time alone move a customer down, through the daily review", async () => {
+    const rolling: TierProgram = {
+      basis: "points",
+      period: "rolling12",
+      tiers: [PROGRAM.tiers[0], { ...PROGRAM.tiers[1], threshold: 100, welcomeRewardId: null }],
+    };
+    await stack.pool.query(`UPDATE "Shop" SET "tierProgram" = $2::jsonb WHERE domain = $1`, [SHOP, JSON.stringify(rolling)]);
+    const other = 9007199254760002n;
+    await deliver(stack.url, SHOP, "orders/paid", paidOrder(9201n, { id: other, email: "rolling@example.com" }, "150.00"));
+    await stack.waitForDrain();
+    const tierOf = async () =>
+      (
+        await stack.pool.query(
+          `SELECT t."tierId" FROM "CustomerTier" t JOIN "Customer" c ON c.id = t."customerId" WHERE c."shopifyCustomerId" = $1`,
+          [String(other)],
+        )
+      ).rows[0]?.tierId;
+    expect(await tierOf()).toBe("silver");
+    // Thirteen months on: the points were earned before the period the tier counts. (The ledger is
+    // append-only; the test moves its dates back with the table's triggers off for this statement.)
+    const client = await stack.pool.connect();
+    try {
+      await client.query("BEGIN; SET LOCAL session_replication_role = replica");
+      await client.query(
+        `UPDATE "PointsLedgerEntry" e SET "createdAt" = e."createdAt" - interval '13 months' FROM "Customer" c
+          WHERE c.id = e."customerId" AND c."shopifyCustomerId" = $1`,
+        [String(other)],
+      );
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    expect(await tierOf()).toBe("silver"); // nothing happened to them: nothing checked them
+    const { taskList } = await import("../app/jobs.server.ts");
+    await taskList.tiers_daily!({}, {} as never);
+    await stack.waitForDrain();
+    expect(await tierOf()).toBe("member");
+    const view = (await shopperCall(stack.url, "/api/account", shopperToken(SHOP, other), {})).body;
+    expect(view.points.lifetime).toBe(150); // the lifetime counter is not the tier's measure here
+    expect(view.tier).toMatchObject({ name: "Member", next: { name: "Silver", points: 100 } });
+    expect(view.tier.text).toBe("100 points to Silver (in the last 12 months)");
+  });
 });

@@ -591,9 +591,12 @@ describe("the dashboard's NPS and CSAT", () => {
   it("scores the range's answers of the shop as the industry does, and says when a shop has none", async () => {
     const { surveyScores } = await import("../app/dashboard.server.ts");
     const today = new Date().toISOString().slice(0, 10); // UTC days (zone null): this reads the scores, not the calendar
-    const { rows } = await stack.pool.query<{ kind: string; score: number }>(`SELECT kind, score FROM "SurveyAnswer" WHERE shop = $1`, [
-      SHOP,
-    ]);
+    const { rows } = await stack.pool.query<{ kind: string; score: number; themes: string[] | null }>(
+      `SELECT kind, score, themes FROM "SurveyAnswer" WHERE shop = $1`,
+      [SHOP],
+    );
+    // Which of the two racing answers above was taken decides the comments' themes: read them back.
+    const themes = [...new Set(rows.flatMap((r) => r.themes ?? []))];
     const nps = rows.filter((r) => r.kind === "nps").map((r) => r.score);
     const csat = rows.filter((r) => r.kind === "csat").map((r) => r.score);
     expect(nps.length).toBeGreaterThan(1); // the answers of the tests above
@@ -603,8 +606,7 @@ describe("the dashboard's NPS and CSAT", () => {
       nps: Math.round(((promoters - detractors) / nps.length) * 100),
       csat: csat.length ? Math.round((csat.filter((s) => s >= 4).length / csat.length) * 100) / 100 : null,
       answers: rows.length,
-      // "Llegó tarde y la caja venía rota" among the comments: delivery and quality.
-      themes: expect.arrayContaining([expect.objectContaining({ theme: "delivery" }), expect.objectContaining({ theme: "quality" })]),
+      themes: expect.arrayContaining(themes.map((theme) => expect.objectContaining({ theme }))),
     });
     // A range without answers: nothing to score, but surveys are running.
     expect(await surveyScores(SHOP, { from: "2020-01-01", to: "2020-01-31" }, null)).toEqual({

@@ -230,11 +230,15 @@ describe("bodies over the limit", () => {
 
   it("keeps the server's memory flat under a stream of oversized requests", async () => {
     // Peak resident memory of this process, which runs the server: reading even one of these
-    // bodies whole would raise it by 100 MB or more.
+    // bodies whole would raise it by 300 MB or more. Refusing them as they stream grows it by
+    // ~45 MB here (this process also writes them), more on a loaded machine (88 MB was seen with
+    // 100 MB bodies and an 80 MB bound): the bound sits well between the two. The queue's work
+    // left by the tests above is done first: its peak is not this test's.
+    await stack.waitForDrain();
     const peakBefore = process.resourceUsage().maxRSS * 1024;
-    for (let i = 0; i < 10; i++) expect((await streamBody({ total: 100 * 1024 * 1024, declare: i % 2 === 0 })).status).toBe(413);
+    for (let i = 0; i < 10; i++) expect((await streamBody({ total: 300 * 1024 * 1024, declare: i % 2 === 0 })).status).toBe(413);
     const peakGrowth = process.resourceUsage().maxRSS * 1024 - peakBefore;
-    expect(peakGrowth).toBeLessThan(80 * 1024 * 1024);
+    expect(peakGrowth).toBeLessThan(160 * 1024 * 1024);
   });
 });
 

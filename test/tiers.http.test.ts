@@ -207,4 +207,33 @@ describe("a customer climbs the merchant's tiers", () => {
     expect(view.tier).toMatchObject({ name: "Member", next: { name: "Silver", points: 100 } });
     expect(view.tier.text).toBe("100 points to Silver (in the last 12 months)");
   });
+
+  it("by lifetime points, checks only those whose points moved them: a stay in the first tier costs no job", async () => {
+    const POINTS_SHOP = "tiers-points.myshopify.com";
+    await stack.installShop(POINTS_SHOP);
+    const { DEFAULT_TIER_PROGRAM } = await import("../app/domain/tiers.ts");
+    const program = {
+      ...DEFAULT_TIER_PROGRAM,
+      tiers: DEFAULT_TIER_PROGRAM.tiers.map((t) => (t.id === "silver" ? { ...t, welcomeRewardId: "free-shipping" } : t)),
+    };
+    await stack.pool.query(`UPDATE "Shop" SET "tierProgram" = $2::jsonb WHERE domain = $1`, [POINTS_SHOP, JSON.stringify(program)]);
+    const [small, big] = [9007199254760101n, 9007199254760102n];
+    await deliver(stack.url, POINTS_SHOP, "orders/paid", paidOrder(9301n, { id: small, email: "small@example.com" }, "500.00"));
+    await deliver(stack.url, POINTS_SHOP, "orders/paid", paidOrder(9302n, { id: big, email: "big@example.com" }, "1200.00"));
+    await stack.waitForDrain();
+    const rows = (
+      await stack.pool.query(
+        `SELECT c."shopifyCustomerId" AS id, t."tierId" AS tier,
+                (SELECT count(*)::int FROM "Redemption" r WHERE r."customerId" = c.id AND r."requestId" = 'welcome:silver') AS welcomed
+           FROM "Customer" c LEFT JOIN "CustomerTier" t ON t."customerId" = c.id WHERE c.shop = $1 ORDER BY 1`,
+        [POINTS_SHOP],
+      )
+    ).rows;
+    expect(rows).toEqual([
+      { id: String(small), tier: null, welcomed: 0 }, // a check would have placed them in Bronze: none ran
+      { id: String(big), tier: "silver", welcomed: 1 },
+    ]);
+    const view = (await shopperCall(stack.url, "/api/account", shopperToken(POINTS_SHOP, small), {})).body;
+    expect(view.tier).toMatchObject({ name: "Bronze", next: { name: "Silver", points: 500 } });
+  });
 });

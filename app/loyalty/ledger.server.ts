@@ -6,6 +6,7 @@ import type { Tx } from "../db.server";
 import { addLifetime, clampPoints, clampToBalance, countsTowardLifetime, type LedgerKind, type LedgerParams } from "../domain/loyalty";
 import { ledgerEntry } from "../domain/interactions";
 import { markContactChanged, recordInteraction } from "../hubspot/outbox.server";
+import { tierIndex, tierProgramOf } from "../domain/tiers";
 
 export interface LedgerAppend {
   key: string;
@@ -56,9 +57,23 @@ export async function appendLedger(tx: Tx, shop: string, customerId: string, ent
 
 /**
  * Schedules the customer's tier check (app/loyalty/tiers.server.ts) to run once the caller's
- * transaction commits, with what it wrote counted; one pending check per customer.
+ * transaction commits, with what it wrote counted; one pending check per customer. A ladder by
+ * lifetime points is measured by the account this transaction has just written, so a customer who
+ * stays in the tier they were placed in (never placed: the first) needs no check: no job, no
+ * second transaction per order on the webhook path.
  */
 export async function scheduleTierCheck(tx: Tx, shop: string, customerId: string): Promise<void> {
+  const [row] = await tx.rows<{ program: unknown; lifetime: number | null; placed: string | null }>`
+    SELECT s."tierProgram" AS program,
+           (SELECT a."lifetimeEarned" FROM "PointsAccount" a WHERE a."customerId" = ${customerId}) AS lifetime,
+           (SELECT t."tierId" FROM "CustomerTier" t WHERE t."customerId" = ${customerId}) AS placed
+      FROM "Shop" s WHERE s.domain = ${shop}`;
+  const program = tierProgramOf(row?.program ?? null);
+  if (row && program.basis === "points" && program.period === "lifetime") {
+    const now = tierIndex(row.lifetime ?? 0, program);
+    const placed = row.placed === null ? 0 : program.tiers.findIndex((t) => t.id === row.placed);
+    if (now === placed) return;
+  }
   await tx.run`
     SELECT graphile_worker.add_job('tier_check', json_build_object('shop', ${shop}::text, 'customerId', ${customerId}::text),
       job_key => 'tier_check:' || ${customerId}::text, max_attempts => 25)`;

@@ -51,6 +51,14 @@ export function tierIndex(measure: number, program: TierProgram): number {
   return i;
 }
 
+/**
+ * Where a customer was last placed (`CustomerTier.tierId`): never placed is the first tier; a tier
+ * the merchant removed since is -1, below all of them, so every tier above the first is reached.
+ */
+export function placedIndex(placed: string | null, program: TierProgram): number {
+  return placed === null ? 0 : program.tiers.findIndex((t) => t.id === placed);
+}
+
 export const tierAt = (measure: number, program: TierProgram): Tier => program.tiers[tierIndex(measure, program)];
 
 export interface TierStanding {

@@ -6,7 +6,7 @@ import type { Tx } from "../db.server";
 import { addLifetime, clampPoints, clampToBalance, countsTowardLifetime, type LedgerKind, type LedgerParams } from "../domain/loyalty";
 import { ledgerEntry } from "../domain/interactions";
 import { markContactChanged, recordInteraction } from "../hubspot/outbox.server";
-import { tierIndex, tierProgramOf } from "../domain/tiers";
+import { placedIndex, tierIndex, tierProgramOf } from "../domain/tiers";
 
 export interface LedgerAppend {
   key: string;
@@ -18,8 +18,9 @@ export interface LedgerAppend {
   at?: Date; // when it happened, if not now: the daily job dates a gift or an expiry on its scheduled day
 }
 
-export async function appendLedger(tx: Tx, shop: string, customerId: string, entries: LedgerAppend[]): Promise<void> {
-  if (!entries.length) return;
+/** Returns whether the customer's tier check was scheduled (an entry counting toward tiers was written). */
+export async function appendLedger(tx: Tx, shop: string, customerId: string, entries: LedgerAppend[]): Promise<boolean> {
+  if (!entries.length) return false;
   await tx.run`INSERT INTO "PointsAccount" ("customerId", shop, "updatedAt") VALUES (${customerId}, ${shop}, now()) ON CONFLICT DO NOTHING`;
   const [account] = await tx.rows<{ balance: number; lifetimeEarned: number; currency: string }>`
     SELECT a.balance, a."lifetimeEarned", COALESCE(s.currency, 'USD') AS currency
@@ -50,9 +51,11 @@ export async function appendLedger(tx: Tx, shop: string, customerId: string, ent
       towardTier = true;
     }
   }
-  if (towardTier) await scheduleTierCheck(tx, shop, customerId);
   await markContactChanged(tx, shop, customerId);
   await tx.run`UPDATE "PointsAccount" SET balance = ${balance}, "lifetimeEarned" = ${lifetimeEarned}, "updatedAt" = now() WHERE "customerId" = ${customerId}`;
+  // After the account's update: a ladder by lifetime points is judged on the new total.
+  if (towardTier) await scheduleTierCheck(tx, shop, customerId);
+  return towardTier;
 }
 
 /**
@@ -70,9 +73,7 @@ export async function scheduleTierCheck(tx: Tx, shop: string, customerId: string
       FROM "Shop" s WHERE s.domain = ${shop}`;
   const program = tierProgramOf(row?.program ?? null);
   if (row && program.basis === "points" && program.period === "lifetime") {
-    const now = tierIndex(row.lifetime ?? 0, program);
-    const placed = row.placed === null ? 0 : program.tiers.findIndex((t) => t.id === row.placed);
-    if (now === placed) return;
+    if (tierIndex(row.lifetime ?? 0, program) === placedIndex(row.placed, program)) return;
   }
   await tx.run`
     SELECT graphile_worker.add_job('tier_check', json_build_object('shop', ${shop}::text, 'customerId', ${customerId}::text),

@@ -5,7 +5,7 @@
 // again after a rolling period let them drop, gives nothing more). The tier HubSpot shows is the
 // one placed here.
 import { pool, transaction } from "../db.server";
-import { tierIndex, tierProgramOf, tiersReached } from "../domain/tiers";
+import { placedIndex, tierIndex, tierProgramOf, tiersReached } from "../domain/tiers";
 import { markContactChanged, recordInteraction } from "../hubspot/outbox.server";
 import { tierChanged } from "../domain/interactions";
 import { rewardTitle } from "../domain/shopper-text";
@@ -48,7 +48,7 @@ export async function checkTier(shop: string, customerId: string): Promise<TierC
     const now = tierIndex(row.measure, program);
     const tier = program.tiers[now];
     // Never placed: they start in the first tier, so a first order that reaches a higher one welcomes them.
-    const before = row.placed === null ? 0 : program.tiers.findIndex((t) => t.id === row.placed);
+    const before = placedIndex(row.placed, program);
     const changed = row.placed !== tier.id;
     // A tier the merchant removed since (index -1) counts as the first: only tiers above it welcome.
     const reached = changed ? tiersReached(Math.max(0, before), now, program).filter((t) => t.welcomeRewardId) : [];

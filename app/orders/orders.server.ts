@@ -173,7 +173,7 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
     });
     if (plan.snapshot && !order.earnSnapshot)
       await tx.run`UPDATE "Order" SET "earnSnapshot" = ${JSON.stringify(plan.snapshot)}::jsonb WHERE shop = ${shop} AND "shopifyOrderId" = ${orderId}`;
-    await appendLedger(
+    const tierScheduled = await appendLedger(
       tx,
       shop,
       order.customerId,
@@ -183,7 +183,7 @@ async function reconcileOrder(tx: Tx, shop: string, orderId: string, order: Lock
     // account: outbox rows are locked last.
     await markContactChanged(tx, shop, order.customerId);
     // A tier by spend or orders moves with the order itself, points or not.
-    await scheduleTierCheck(tx, shop, order.customerId);
+    if (!tierScheduled) await scheduleTierCheck(tx, shop, order.customerId);
   }
 
   if (!order.paidSeen && !cancelled) return; // warranties register once the order is paid
